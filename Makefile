@@ -1,0 +1,126 @@
+# regvisor: bare-metal AArch64 EL2 hypervisor firmware.
+#
+#   make            firmware build/regvisor.{elf,bin} (newest version)
+#   make FW_VERSION=1   version 1 from the same tree, in build/v1/
+#   make run        boot it under QEMU (installs what is missing first)
+#   make test       host unit tests and QEMU integration tests
+#   make deps       install the Debian packages the project needs
+
+FW_VERSION_LATEST := 2
+FW_VERSION ?= $(FW_VERSION_LATEST)
+ifeq ($(FW_VERSION),$(FW_VERSION_LATEST))
+BUILD ?= build
+else
+BUILD ?= build/v$(FW_VERSION)
+endif
+HOST_BUILD := build/host
+
+# Registers hidden from the state blob by default: KVM ids or names, comma-separated.
+HIDE_DEFAULT ?=
+
+CROSS_COMPILE ?= aarch64-linux-gnu-
+CC := $(CROSS_COMPILE)gcc
+OBJCOPY := $(CROSS_COMPILE)objcopy
+SIZE := $(CROSS_COMPILE)size
+HOSTCC ?= gcc
+PYTEST := /usr/bin/python3 -m pytest
+PICOLIBC := /usr/lib/picolibc/aarch64-linux-gnu
+LIBFDT := /usr/lib/aarch64-linux-gnu/libfdt.a
+
+BUILD_ID := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+WARNINGS := -Wall -Wextra -Werror -Wconversion -Wshadow -Wmissing-prototypes \
+	-Wstrict-prototypes -Wno-sign-conversion
+COMMON_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -I.
+
+# The firmware: freestanding, no FP/SIMD in our code (the registers are the
+# guest's), no unaligned accesses (code runs before the MMU is on).
+FW_CFLAGS := $(COMMON_CFLAGS) -DFW_VERSION=$(FW_VERSION) -ffreestanding -fno-builtin -fno-pic -fno-pie \
+	-mgeneral-regs-only -mstrict-align -fno-tree-loop-distribute-patterns \
+	-fstack-protector-strong -ffunction-sections -fdata-sections \
+	-isystem $(PICOLIBC)/include -isystem $(BUILD)/fdt-include \
+	-DRV_BUILD_ID='"$(BUILD_ID)"' -DRV_HIDE_DEFAULT='"$(HIDE_DEFAULT)"'
+FW_ASFLAGS := -I. -DFW_VERSION=$(FW_VERSION) -DGUEST_BIN='"$(BUILD)/guest/guest.bin"'
+FW_LDFLAGS := -nostdlib -static -no-pie -T linker.ld -Wl,--gc-sections -Wl,--build-id=none \
+	-Wl,--defsym=vfprintf=__i_vfprintf -Wl,-Map,$(BUILD)/regvisor.map
+
+GUEST_CFLAGS := $(COMMON_CFLAGS) -ffreestanding -fno-builtin -fno-pic -fno-pie \
+	-mgeneral-regs-only -mstrict-align -DFW_VERSION=$(FW_VERSION_LATEST)
+
+include boot/objects.mk el2/objects.mk sysreg/objects.mk tests/guest/objects.mk
+
+FW_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) \
+	$(addprefix $(BUILD)/el2/,$(el2-objs)) \
+	$(addprefix $(BUILD)/sysreg/,$(sysreg-core-objs) $(sysreg-fw-objs))
+GUEST_OBJS := $(addprefix $(BUILD)/guest/,$(guest-objs))
+
+.PHONY: all firmware deps run test unit qemu-test clean check-portable versions
+
+all: firmware
+
+firmware: $(BUILD)/regvisor.bin $(BUILD)/regvisor.elf
+	@$(SIZE) $(BUILD)/regvisor.elf | awk 'NR==2 { printf "regvisor v$(FW_VERSION): text %d, data %d, bss %d bytes; loaded image (text+data) %d bytes\n", $$1, $$2, $$3, $$1 + $$2 }'
+	@$(CC) -E -P -DFW_VERSION=$(FW_VERSION) -I. -x c sysreg/count.h | \
+		awk '/^CLASS/ { n[$$2]++; t++ } END { printf "regvisor v$(FW_VERSION): %d registers: %d context, %d id, %d firmware\n", t, n["CTX"], n["ID"], n["FWR"] }'
+
+deps:
+	@tools/deps.sh
+
+# libfdt's headers alone, without the rest of the host's /usr/include.
+$(BUILD)/fdt-include/libfdt.h:
+	@mkdir -p $(@D)
+	ln -sf /usr/include/libfdt.h /usr/include/libfdt_env.h /usr/include/fdt.h $(@D)/
+
+$(BUILD)/%.o: %.c $(BUILD)/fdt-include/libfdt.h
+	@mkdir -p $(@D)
+	$(CC) $(FW_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/%.o: %.S
+	@mkdir -p $(@D)
+	$(CC) $(FW_ASFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/guest/%.o: tests/guest/%.c
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/guest/%.o: tests/guest/%.S
+	@mkdir -p $(@D)
+	$(CC) -MMD -MP -c $< -o $@
+
+$(BUILD)/guest/guest.elf: $(GUEST_OBJS) tests/guest/guest.ld
+	$(CC) -nostdlib -static -no-pie -T tests/guest/guest.ld -Wl,--no-warn-rwx-segments -Wl,--build-id=none -o $@ $(GUEST_OBJS) -lgcc
+
+$(BUILD)/guest/guest.bin: $(BUILD)/guest/guest.elf
+	$(OBJCOPY) -O binary $< $@
+
+$(BUILD)/el2/guest_image.o: $(BUILD)/guest/guest.bin
+
+$(BUILD)/regvisor.elf: $(FW_OBJS) linker.ld
+	$(CC) $(FW_LDFLAGS) -o $@ $(FW_OBJS) $(LIBFDT) $(PICOLIBC)/lib/libc.a -lgcc
+
+$(BUILD)/regvisor.bin: $(BUILD)/regvisor.elf
+	$(OBJCOPY) -O binary $< $@
+
+# Portable code must not touch hardware: only *_hw.c and *.S may hold
+# inline assembly or system-register accesses.
+check-portable:
+	@bad=$$(grep -lE '__asm__|\basm\b|volatile uint(8|16|32|64)_t *\*' \
+		sysreg/*.c sysreg/*.h vmstate/*.c vmstate/*.h 2>/dev/null | grep -v '_hw\.c$$'); \
+	if [ -n "$$bad" ]; then echo "hardware access in portable code: $$bad"; exit 1; fi
+
+versions:
+	$(MAKE) FW_VERSION=1 firmware
+	$(MAKE) FW_VERSION=2 firmware
+
+run: deps firmware
+	tools/regvisor-qemu --bin $(BUILD)/regvisor.bin $(if $(BOOTARGS),--append "$(BOOTARGS)")
+
+include tests/unit/objects.mk
+
+test: deps check-portable versions unit
+	$(PYTEST) -q tests/qemu
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

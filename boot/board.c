@@ -1,0 +1,149 @@
+/*
+ * The board as data: QEMU virt's defaults, overridden by what the DTB says.
+ * libfdt runs only here, at boot, before the guest has FP/SIMD state.
+ */
+#include <libfdt.h>
+#include <string.h>
+
+#include "boot/board.h"
+
+void board_defaults(struct board *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->uart_base = VIRT_UART_BASE;
+	b->ram_base = VIRT_RAM_BASE;
+	b->ram_size = VIRT_RAM_SIZE;
+	b->psci = PSCI_CONDUIT_SMC;
+}
+
+static uint64_t fdt_read_cells(const fdt32_t *p, int cells)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < cells; i++)
+		v = (v << 32) | fdt32_to_cpu(p[i]);
+	return v;
+}
+
+/* First (address, size) pair of node's "reg", in its parent's cell sizes. */
+static bool fdt_first_reg(const void *fdt, int node, uint64_t *addr, uint64_t *size)
+{
+	int parent = fdt_parent_offset(fdt, node);
+	int ac, sc, len;
+	const fdt32_t *reg;
+
+	if (parent < 0)
+		return false;
+	ac = fdt_address_cells(fdt, parent);
+	sc = fdt_size_cells(fdt, parent);
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	if (!reg || ac < 1 || ac > 2 || sc < 0 || sc > 2 ||
+	    len < (int)sizeof(fdt32_t) * (ac + sc))
+		return false;
+	*addr = fdt_read_cells(reg, ac);
+	*size = fdt_read_cells(reg + ac, sc);
+	return true;
+}
+
+static void board_console(struct board *b, const void *fdt)
+{
+	const char *path;
+	int len, node;
+	uint64_t base, size;
+
+	path = fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "stdout-path", &len);
+	if (!path || len < 1)
+		return;
+	/* "serial0:115200n8" names an alias or path, then options after ':'. */
+	len = (int)strnlen(path, (size_t)len);
+	for (int i = 0; i < len; i++) {
+		if (path[i] == ':') {
+			len = i;
+			break;
+		}
+	}
+	node = fdt_path_offset_namelen(fdt, path, len);
+	if (node < 0 || fdt_node_check_compatible(fdt, node, "arm,pl011") != 0)
+		return;
+	if (fdt_first_reg(fdt, node, &base, &size)) {
+		b->uart_base = base;
+		b->uart_from_dtb = true;
+	}
+}
+
+static void board_memory(struct board *b, const void *fdt)
+{
+	int node;
+	uint64_t base, size;
+
+	fdt_for_each_subnode(node, fdt, 0) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+
+		if (!type || strcmp(type, "memory") != 0)
+			continue;
+		if (fdt_first_reg(fdt, node, &base, &size) && size) {
+			b->ram_base = base;
+			b->ram_size = size;
+			b->ram_from_dtb = true;
+			return;
+		}
+	}
+}
+
+static void board_psci(struct board *b, const void *fdt)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-0.2");
+	const char *method;
+
+	if (node < 0)
+		node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci");
+	if (node < 0)
+		return;
+	method = fdt_getprop(fdt, node, "method", NULL);
+	if (method && strcmp(method, "hvc") == 0)
+		b->psci = PSCI_CONDUIT_HVC;
+	else if (method && strcmp(method, "smc") == 0)
+		b->psci = PSCI_CONDUIT_SMC;
+}
+
+static void board_bootargs(struct board *b, const void *fdt)
+{
+	int len;
+	const char *args = fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"),
+				       "bootargs", &len);
+	size_t n;
+
+	if (!args || len < 1)
+		return;
+	n = strnlen(args, (size_t)len);
+	if (n >= sizeof(b->bootargs)) {
+		n = sizeof(b->bootargs) - 1;
+		b->bootargs_truncated = true;
+	}
+	memcpy(b->bootargs, args, n);
+	b->bootargs[n] = '\0';
+}
+
+void board_from_fdt(struct board *b, const void *dtb)
+{
+	const void *fdt = dtb;
+	uintptr_t addr = (uintptr_t)dtb;
+	/* Only look where the EL2 map has memory (the low 4 GiB), 8-aligned. */
+	bool plausible = addr && addr < BOARD_MAPPED_LIMIT && !(addr & 7);
+	int err = plausible ? fdt_check_header(dtb) : -FDT_ERR_BADMAGIC;
+
+	/* An ELF started by QEMU gets no x0; QEMU leaves the DTB at RAM base. */
+	if (err != 0 && fdt_check_header((const void *)VIRT_RAM_BASE) == 0) {
+		fdt = (const void *)VIRT_RAM_BASE;
+		err = 0;
+	}
+	if (err != 0) {
+		b->dtb_error = err;
+		return;
+	}
+	b->dtb = fdt;
+	board_console(b, fdt);
+	board_memory(b, fdt);
+	board_psci(b, fdt);
+	board_bootargs(b, fdt);
+}

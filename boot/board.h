@@ -1,0 +1,40 @@
+/*
+ * What the firmware knows about the board it runs on. Filled from the DTB;
+ * the defaults describe QEMU's virt machine, used when the DTB is missing
+ * or does not say.
+ */
+#ifndef BOOT_BOARD_H
+#define BOOT_BOARD_H
+
+#include "sysreg/rv.h"
+
+enum psci_conduit { PSCI_CONDUIT_NONE, PSCI_CONDUIT_SMC, PSCI_CONDUIT_HVC };
+
+#define BOARD_BOOTARGS_MAX	512
+
+struct board {
+	const void *dtb;		/* NULL when no valid DTB was found */
+	int dtb_error;			/* libfdt's error when the DTB was rejected */
+	uint64_t uart_base;
+	bool uart_from_dtb;
+	uint64_t ram_base;
+	uint64_t ram_size;
+	bool ram_from_dtb;
+	enum psci_conduit psci;
+	char bootargs[BOARD_BOOTARGS_MAX];
+	bool bootargs_truncated;
+};
+
+/* QEMU virt (hw/arm/virt.c memory map). */
+#define VIRT_UART_BASE		UINT64_C(0x09000000)
+#define VIRT_RAM_BASE		UINT64_C(0x40000000)
+#define VIRT_RAM_SIZE		UINT64_C(0x08000000)
+
+/* The EL2 stage-1 map covers the low 4 GiB (boot/mmu_hw.c). */
+#define BOARD_MAPPED_LIMIT	UINT64_C(0x100000000)
+
+void board_defaults(struct board *b);
+/* Fill b from the DTB at dtb (or, when that is not one, the start of RAM). */
+void board_from_fdt(struct board *b, const void *dtb);
+
+#endif

@@ -1,0 +1,16 @@
+/* The firmware's console: one PL011, picolibc's stdio on top. */
+#ifndef BOOT_CONSOLE_H
+#define BOOT_CONSOLE_H
+
+#include <stdint.h>
+
+void pl011_init(uint64_t base);
+void pl011_putc(uint64_t base, char c);
+int pl011_getc(uint64_t base);		/* -1 when nothing is waiting */
+
+void console_init(uint64_t base);
+void console_putc(char c);
+int console_getc(void);			/* -1 when nothing is waiting */
+int console_getc_wait(void);
+
+#endif

@@ -1,0 +1,121 @@
+/*
+ * Boot: MMU, board from the DTB, console, banner, configuration, guest.
+ */
+#include <libfdt.h>
+#include <stdio.h>
+
+#include "boot/console.h"
+#include "boot/main.h"
+#include "el2/smccc.h"
+#include "el2/vcpu.h"
+#include "sysreg/bootargs.h"
+
+#ifndef RV_HIDE_DEFAULT
+#define RV_HIDE_DEFAULT ""
+#endif
+
+struct board board;
+static struct rv_config config;
+
+static const char *const el_names[4] = { "EL0", "EL1", "EL2", "EL3" };
+
+void board_poweroff(int status)
+{
+	uint64_t ret;
+
+	printf("regvisor: poweroff status=%d\n", status);
+	ret = psci_call(board.psci, 0x84000008, 0, 0, 0);	/* PSCI SYSTEM_OFF */
+	printf("regvisor: error: PSCI SYSTEM_OFF returned %lld; halting here\n",
+	       (long long)ret);
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+static void banner(void)
+{
+	uint64_t midr = cpu_midr();
+	unsigned int n[SYSREG_NR_CLASSES] = { 0 };
+
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+		n[sysreg_table[i].cls]++;
+
+	printf("\nregvisor: version %d (%s)\n", FW_VERSION, RV_BUILD_ID);
+	printf("regvisor: cpu midr 0x%08llx (implementer 0x%02llx part 0x%03llx), running at %s\n",
+	       (unsigned long long)midr, (unsigned long long)(midr >> 24),
+	       (unsigned long long)((midr >> 4) & 0xfff), el_names[cpu_current_el()]);
+	if (board.dtb)
+		printf("regvisor: dtb at 0x%llx\n", (unsigned long long)(uintptr_t)board.dtb);
+	else
+		printf("regvisor: warning: no valid DTB (%s); using QEMU virt defaults\n",
+		       fdt_strerror(board.dtb_error));
+	printf("regvisor: memory 0x%llx..0x%llx (%s)\n", (unsigned long long)board.ram_base,
+	       (unsigned long long)(board.ram_base + board.ram_size),
+	       board.ram_from_dtb ? "dtb" : "default");
+	printf("regvisor: console pl011 at 0x%llx (%s)\n", (unsigned long long)board.uart_base,
+	       board.uart_from_dtb ? "dtb stdout-path" : "default");
+	printf("regvisor: psci by %s\n", board.psci == PSCI_CONDUIT_HVC ? "hvc" : "smc");
+	printf("regvisor: bootargs \"%s\"%s\n", board.bootargs,
+	       board.bootargs_truncated ? " (truncated)" : "");
+	printf("regvisor: register table: %u registers, %u context, %u id, %u firmware\n",
+	       (unsigned int)SYSREG_COUNT, n[CTX], n[ID], n[FWR]);
+}
+
+static void configure(void)
+{
+	config_defaults(&config);
+	config_parse(&config, RV_HIDE_DEFAULT, "build");
+	if (board.bootargs_truncated)
+		printf("regvisor: bootargs: error: longer than %u bytes, the rest is ignored\n",
+		       BOARD_BOOTARGS_MAX - 1);
+	config_parse(&config, board.bootargs, "bootargs");
+
+	guest_configure(config.cpu_version, config.world_version);
+	vcpu0.sr.hidden = config.hide;
+	/* What the guest's world does not have is never in its state either. */
+	sysreg_mask_add_newer_than(&vcpu0.sr.hidden, config.world_version);
+#if FW_VERSION >= 2
+	vcpu0.sr.val[SYSREG_VENDOR_HYP_BMAP_2] =
+		config.bmap2 & sysreg_table[SYSREG_VENDOR_HYP_BMAP_2].wmask;
+#endif
+	printf("regvisor: guest view: cpu model v%u, world v%u, %u registers hidden\n",
+	       config.cpu_version, config.world_version,
+	       sysreg_mask_count(&vcpu0.sr.hidden));
+}
+
+static void deliberate_el2_fault(void)
+{
+	printf("regvisor: regvisor.fault=el2: reading unmapped address 0x100000000\n");
+	(void)*(volatile uint64_t *)UINT64_C(0x100000000);
+}
+
+void boot_main(const void *dtb)
+{
+	mmu_init();
+	board_defaults(&board);
+	board_from_fdt(&board, dtb);
+	console_init(board.uart_base);
+	banner();
+
+	if (!sysreg_table_sorted())
+		PANIC("register table not sorted by id");
+	if (!smccc_table_sorted())
+		PANIC("hypercall table not sorted by id");
+
+	configure();
+	if (config.fault_el2)
+		deliberate_el2_fault();
+	guest_start();
+}
+
+/* Started at EL1 or below: say so, power off. No MMU, no guest. */
+void boot_without_el2(const void *dtb)
+{
+	board_defaults(&board);
+	board_from_fdt(&board, dtb);
+	/* EL1 gets PSCI from the hypervisor or VMM: the DTB says by which call. */
+	console_init(board.uart_base);
+	printf("\nregvisor: version %d (%s)\n", FW_VERSION, RV_BUILD_ID);
+	printf("regvisor: FATAL: started at %s: this CPU gives regvisor no EL2 "
+	       "(QEMU: add -M virt,virtualization=on)\n", el_names[cpu_current_el()]);
+	board_poweroff(EXIT_NO_EL2);
+}

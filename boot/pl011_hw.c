@@ -1,0 +1,38 @@
+/*
+ * PL011 UART (Arm PrimeCell UART TRM DDI 0183): polled transmit and
+ * receive. The line settings are left as the boot loader or QEMU set them.
+ */
+#include "boot/console.h"
+
+#define UARTDR		0x000
+#define UARTFR		0x018
+#define UARTCR		0x030
+#define UARTFR_TXFF	(1u << 5)
+#define UARTFR_RXFE	(1u << 4)
+#define UARTCR_UARTEN	(1u << 0)
+#define UARTCR_TXE	(1u << 8)
+#define UARTCR_RXE	(1u << 9)
+
+static volatile uint32_t *pl011_reg(uint64_t base, unsigned int off)
+{
+	return (volatile uint32_t *)(uintptr_t)(base + off);
+}
+
+void pl011_init(uint64_t base)
+{
+	*pl011_reg(base, UARTCR) |= UARTCR_UARTEN | UARTCR_TXE | UARTCR_RXE;
+}
+
+void pl011_putc(uint64_t base, char c)
+{
+	while (*pl011_reg(base, UARTFR) & UARTFR_TXFF)
+		;
+	*pl011_reg(base, UARTDR) = (uint8_t)c;
+}
+
+int pl011_getc(uint64_t base)
+{
+	if (*pl011_reg(base, UARTFR) & UARTFR_RXFE)
+		return -1;
+	return (int)(*pl011_reg(base, UARTDR) & 0xff);
+}

@@ -1,0 +1,234 @@
+/*
+ * The guest's SMCCC calls. Every function is listed once in
+ * el2/hypercalls.def with the firmware version that introduced it; the
+ * guest gets a call only if its world (regvisor.compat) has it and, for
+ * the vendor service, its bit in VENDOR_HYP_BMAP(_2) is set. Anything
+ * else answers NOT_SUPPORTED, as SMCCC requires.
+ */
+#include <stdio.h>
+
+#include "boot/main.h"
+#include "el2/smccc.h"
+#include "el2/vcpu.h"
+
+#define SMCCC_VERSION_1_1	0x10001
+#define SMCCC_FID_MASK		UINT64_C(0xffffffff)
+#define VENDOR_HYP_BASE		0x86000000u
+#define VENDOR_HYP_FN_MASK	0xffffu
+#define VENDOR_HYP_UID_FN	0xff01u
+
+/* regvisor's vendor hypervisor service UID: 5f1c3b2e-8a47-4d0e-9b6a-72c1e0d4a3f9. */
+#define RV_UID_0		0x2e3b1c5fu
+#define RV_UID_1		0x0e4d478au
+#define RV_UID_2		0xc1726a9bu
+#define RV_UID_3		0xf9a3d4e0u
+
+typedef void hcall_fn(struct vcpu *v, struct el2_frame *f);
+
+static void ret(struct el2_frame *f, int64_t x0)
+{
+	f->x[0] = (uint64_t)x0;
+}
+
+static void hc_smccc_version(struct vcpu *v, struct el2_frame *f)
+{
+	(void)v;
+	ret(f, SMCCC_VERSION_1_1);
+}
+
+static void hc_smccc_arch_features(struct vcpu *v, struct el2_frame *f)
+{
+	(void)v;
+	ret(f, smccc_offered((uint32_t)f->x[1]) ? SMCCC_SUCCESS : SMCCC_NOT_SUPPORTED);
+}
+
+#if FW_VERSION >= 2
+/*
+ * SMCCC_ARCH_WORKAROUND_2 (x1: 1 enable, 0 disable the SSB mitigation):
+ * the guest's request is per-vCPU state, kept in the firmware register of
+ * the same name (bit 4, KVM's ..._WORKAROUND_2_ENABLED).
+ */
+#define WA2_ENABLED		UINT64_C(0x10)
+static void hc_smccc_workaround_2(struct vcpu *v, struct el2_frame *f)
+{
+	v->sr.val[SYSREG_SMCCC_ARCH_WORKAROUND_2] = f->x[1] & 1 ? WA2_ENABLED : 0;
+	ret(f, SMCCC_SUCCESS);
+}
+
+/* Vendor function 64: the firmware's version and the guest's world. */
+static void hc_rv_impl_version(struct vcpu *v, struct el2_frame *f)
+{
+	f->x[1] = FW_VERSION;
+	f->x[2] = v->sr.world_version;
+	f->x[3] = v->sr.cpu_version;
+	ret(f, SMCCC_SUCCESS);
+}
+#endif
+
+static void hc_psci_version(struct vcpu *v, struct el2_frame *f)
+{
+	ret(f, (int64_t)v->sr.val[SYSREG_PSCI_VERSION]);
+}
+
+static void hc_psci_cpu_off(struct vcpu *v, struct el2_frame *f)
+{
+	(void)v;
+	(void)f;
+	/* The only vCPU going off leaves nothing running: the system is off. */
+	printf("regvisor: guest: PSCI CPU_OFF of the last vCPU\n");
+	board_poweroff(v->reported_status > 0 ? EXIT_GUEST_FAILED : EXIT_OK);
+}
+
+static void hc_psci_cpu_on(struct vcpu *v, struct el2_frame *f)
+{
+	uint64_t target = f->x[1] & UINT64_C(0xff00ffffff);
+
+	(void)v;
+	ret(f, target == 0 ? PSCI_RET_ALREADY_ON : PSCI_RET_INVALID_PARAMS);
+}
+
+static void hc_psci_system_off(struct vcpu *v, struct el2_frame *f)
+{
+	(void)f;
+	printf("regvisor: guest: PSCI SYSTEM_OFF\n");
+	board_poweroff(v->reported_status > 0 ? EXIT_GUEST_FAILED : EXIT_OK);
+}
+
+static void hc_psci_system_reset(struct vcpu *v, struct el2_frame *f)
+{
+	(void)v;
+	(void)f;
+	guest_reset();
+}
+
+static void hc_psci_features(struct vcpu *v, struct el2_frame *f)
+{
+	uint32_t fid = (uint32_t)f->x[1];
+
+	(void)v;
+	ret(f, (fid >> 24) == 0x84 || (fid >> 24) == 0xc4 ?
+	       (smccc_offered(fid) ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED) :
+	       PSCI_RET_NOT_SUPPORTED);
+}
+
+/* Vendor function 0: the service bitmaps, as KVM's FEATURES call gives them. */
+static void hc_rv_features(struct vcpu *v, struct el2_frame *f)
+{
+	f->x[1] = 0;
+#if FW_VERSION >= 2
+	if (sysreg_in_world(SYSREG_VENDOR_HYP_BMAP_2, v->sr.world_version))
+		f->x[1] = v->sr.val[SYSREG_VENDOR_HYP_BMAP_2];
+#endif
+	ret(f, (int64_t)v->sr.val[SYSREG_VENDOR_HYP_BMAP]);
+}
+
+/* Vendor function 1: the guest's verdict, x1 = 0 for success. */
+static void hc_rv_report_status(struct vcpu *v, struct el2_frame *f)
+{
+	v->reported_status = f->x[1] ? 1 : 0;
+	printf("regvisor: guest: reported status %llu\n", (unsigned long long)f->x[1]);
+	ret(f, SMCCC_SUCCESS);
+}
+
+/* Vendor function 2: stop for the monitor (the state blob issue builds on it). */
+static void hc_rv_checkpoint(struct vcpu *v, struct el2_frame *f)
+{
+	(void)v;
+	ret(f, SMCCC_NOT_SUPPORTED);
+}
+
+static void hc_vendor_uid(struct vcpu *v, struct el2_frame *f)
+{
+	(void)v;
+	f->x[1] = RV_UID_1;
+	f->x[2] = RV_UID_2;
+	f->x[3] = RV_UID_3;
+	ret(f, RV_UID_0);
+}
+
+#define HCALL_SINCE_1(...) __VA_ARGS__
+#if FW_VERSION >= 2
+#define HCALL_SINCE_2(...) __VA_ARGS__
+#else
+#define HCALL_SINCE_2(...)
+#endif
+
+struct hcall {
+	uint32_t fid;
+	uint8_t since;
+	hcall_fn *fn;
+};
+
+static const struct hcall hcalls[] = {
+#define HCALL(name, fid_, since_, handler)				\
+	HCALL_SINCE_##since_({ .fid = fid_, .since = since_, .fn = handler },)
+#include "el2/hypercalls.def"
+#undef HCALL
+};
+
+static const struct hcall *hcall_find(uint32_t fid)
+{
+	unsigned int lo = 0, hi = ARRAY_SIZE(hcalls);
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (hcalls[mid].fid == fid)
+			return &hcalls[mid];
+		if (hcalls[mid].fid < fid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static bool vendor_fn_enabled(const struct vcpu *v, uint32_t fn)
+{
+	if (fn == VENDOR_HYP_UID_FN)
+		return true;
+	if (fn < 64)
+		return (v->sr.val[SYSREG_VENDOR_HYP_BMAP] >> fn) & 1;
+#if FW_VERSION >= 2
+	if (fn < 128 && sysreg_in_world(SYSREG_VENDOR_HYP_BMAP_2, v->sr.world_version))
+		return (v->sr.val[SYSREG_VENDOR_HYP_BMAP_2] >> (fn - 64)) & 1;
+#endif
+	return false;
+}
+
+static const struct hcall *hcall_offered(const struct vcpu *v, uint32_t fid)
+{
+	const struct hcall *h = hcall_find(fid);
+
+	if (!h || h->since > v->sr.world_version)
+		return NULL;
+	if ((fid & ~VENDOR_HYP_FN_MASK) == VENDOR_HYP_BASE &&
+	    !vendor_fn_enabled(v, fid & VENDOR_HYP_FN_MASK))
+		return NULL;
+	return h;
+}
+
+bool smccc_offered(uint32_t fid)
+{
+	return hcall_offered(&vcpu0, fid) != NULL;
+}
+
+bool smccc_table_sorted(void)
+{
+	for (unsigned int i = 1; i < ARRAY_SIZE(hcalls); i++)
+		if (hcalls[i - 1].fid >= hcalls[i].fid)
+			return false;
+	return true;
+}
+
+void el2_smccc(struct el2_frame *f)
+{
+	uint32_t fid = (uint32_t)(f->x[0] & SMCCC_FID_MASK);
+	const struct hcall *h = hcall_offered(&vcpu0, fid);
+
+	if (!h) {
+		ret(f, SMCCC_NOT_SUPPORTED);
+		return;
+	}
+	h->fn(&vcpu0, f);
+}

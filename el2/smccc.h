@@ -1,0 +1,33 @@
+/* SMCCC calls the guest makes (DEN0028), by HVC or by trapped SMC. */
+#ifndef EL2_SMCCC_H
+#define EL2_SMCCC_H
+
+#include "el2/trap.h"
+
+#define SMCCC_SUCCESS			0
+#define SMCCC_NOT_SUPPORTED		(-1)
+#define SMCCC_NOT_REQUIRED		(-2)
+#define SMCCC_INVALID_PARAMETER		(-3)
+
+#define PSCI_RET_SUCCESS		0
+#define PSCI_RET_NOT_SUPPORTED		(-1)
+#define PSCI_RET_INVALID_PARAMS		(-2)
+#define PSCI_RET_DENIED			(-3)
+#define PSCI_RET_ALREADY_ON		(-4)
+
+/* Function ids: one list, el2/hypercalls.def. */
+enum hcall_id {
+#define HCALL(name, fid, since, handler) HCALL_##name = fid,
+#include "el2/hypercalls.def"
+#undef HCALL
+};
+
+/* x0..x3 in, x0..x3 out, as the guest sees them. */
+void el2_smccc(struct el2_frame *f);
+
+/* True when fid is a call this build offers to the guest in its world. */
+bool smccc_offered(uint32_t fid);
+/* The hypercall list is sorted by function id (checked at boot). */
+bool smccc_table_sorted(void);
+
+#endif

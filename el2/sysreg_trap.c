@@ -1,0 +1,45 @@
+/*
+ * Trapped MRS/MSR (EC 0x18): the guest's ID registers are answered from the
+ * table, so it sees the same CPU on every host; an access the table does
+ * not allow is UNDEF, as on a CPU without that register.
+ */
+#include <stdio.h>
+
+#include "el2/vcpu.h"
+#include "sysreg/iss.h"
+
+static void sysreg_trap_undef(struct el2_frame *f, const struct sysreg_access *a,
+			      const char *why)
+{
+	printf("regvisor: guest: %s S%u_%u_C%u_C%u_%u at pc 0x%llx: %s, injected UNDEF\n",
+	       a->read ? "MRS" : "MSR", a->op0, a->op1, a->crn, a->crm, a->op2,
+	       (unsigned long long)f->elr, why);
+	el2_inject_undef(f);
+}
+
+void el2_trap_sysreg(struct vcpu *v, struct el2_frame *f)
+{
+	struct sysreg_access a = sysreg_decode_iss((uint32_t)(f->esr & ESR_ISS_MASK));
+	int idx = sysreg_find_by_encoding(a.op0, a.op1, a.crn, a.crm, a.op2);
+	uint64_t val = 0;
+
+	if (idx < 0 || !sysreg_in_world((unsigned int)idx, v->sr.world_version)) {
+		/* Unallocated feature-ID registers are RAZ (Arm ARM D19.2). */
+		if (!(a.read && sysreg_in_id_space(&a))) {
+			sysreg_trap_undef(f, &a, "not in the register table");
+			return;
+		}
+	} else if (a.read) {
+		val = sysreg_get(&v->sr, (unsigned int)idx);
+	} else if (sysreg_table[idx].cls != CTX) {
+		sysreg_trap_undef(f, &a, "read-only register");
+		return;
+	} else {
+		uint64_t in = a.rt == 31 ? 0 : f->x[a.rt];
+
+		sysreg_set(&v->sr, (unsigned int)idx, in);
+	}
+	if (a.read && a.rt != 31)
+		f->x[a.rt] = val;
+	f->elr += 4;
+}

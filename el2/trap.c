@@ -1,0 +1,93 @@
+/*
+ * Synchronous exceptions from the guest: decode ESR_EL2.EC and dispatch.
+ * Whatever the guest does, it gets an architectural answer and the
+ * firmware keeps running.
+ */
+#include <stdio.h>
+
+#include "el2/smccc.h"
+#include "el2/vcpu.h"
+#include "sysreg/sysreg.h"
+
+#define SPSR_M_MASK		UINT64_C(0xf)
+#define SPSR_M_EL1H		UINT64_C(0x5)
+#define SPSR_M_EL1T		UINT64_C(0x4)
+#define VBAR_OFF_CUR_SP0	0x000
+#define VBAR_OFF_CUR_SPX	0x200
+#define VBAR_OFF_LOWER64	0x400
+
+/*
+ * Take a synchronous exception to the guest's EL1, as the CPU would
+ * (Arm ARM D1.10.2): ELR/SPSR/ESR/FAR_EL1 set, PC to the right vector,
+ * EL1h with D, A, I, F masked.
+ */
+static void el2_inject_sync(struct el2_frame *f, uint64_t esr, uint64_t far)
+{
+	uint64_t mode = f->spsr & SPSR_M_MASK;
+	uint64_t off = mode == SPSR_M_EL1H ? VBAR_OFF_CUR_SPX :
+		       mode == SPSR_M_EL1T ? VBAR_OFF_CUR_SP0 : VBAR_OFF_LOWER64;
+
+	sysreg_hw_write(SYSREG_ELR_EL1, f->elr);
+	sysreg_hw_write(SYSREG_SPSR_EL1, f->spsr);
+	sysreg_hw_write(SYSREG_ESR_EL1, esr);
+	sysreg_hw_write(SYSREG_FAR_EL1, far);
+	f->elr = sysreg_hw_read(SYSREG_VBAR_EL1) + off;
+	f->spsr = 0x3c5;
+}
+
+void el2_inject_undef(struct el2_frame *f)
+{
+	vcpu0.traps_undef++;
+	el2_inject_sync(f, ESR_IL, 0);	/* EC 0: unknown reason */
+}
+
+/*
+ * A guest access outside its stage-2 map: the firmware's own memory or no
+ * memory at all. Never applied; the guest gets a synchronous external
+ * abort (DFSC/IFSC 0x10) at the faulting address.
+ */
+static void el2_guest_abort(struct el2_frame *f, unsigned int ec)
+{
+	uint64_t hpfar, ipa;
+	uint64_t from_el0 = (f->spsr & SPSR_M_MASK) == 0;
+	unsigned int ec1 = (ec == ESR_EC_DABT_LOW ? 0x24u : 0x20u) + (from_el0 ? 0u : 1u);
+	uint64_t wnr = f->esr & BIT64(6);
+
+	__asm__ volatile("mrs %0, hpfar_el2" : "=r"(hpfar));
+	ipa = ((hpfar >> 4) << 12) | (f->far & 0xfff);
+	printf("regvisor: guest: %s abort at ipa 0x%llx (pc 0x%llx, %s): outside guest memory, "
+	       "injected external abort\n", ec == ESR_EC_DABT_LOW ? "data" : "instruction",
+	       (unsigned long long)ipa, (unsigned long long)f->elr, wnr ? "write" : "read");
+	el2_inject_sync(f, ((uint64_t)ec1 << ESR_EC_SHIFT) | ESR_IL | wnr | 0x10, f->far);
+}
+
+void el2_guest_sync(struct el2_frame *f)
+{
+	unsigned int ec = esr_ec(f->esr);
+	char ecbuf[8];
+
+	vcpu0.frame = f;
+	switch (ec) {
+	case ESR_EC_HVC64:
+		el2_smccc(f);
+		break;
+	case ESR_EC_SMC64:
+		el2_smccc(f);
+		f->elr += 4;	/* a trapped SMC returns to itself */
+		break;
+	case ESR_EC_SYS64:
+		el2_trap_sysreg(&vcpu0, f);
+		break;
+	case ESR_EC_DABT_LOW:
+	case ESR_EC_IABT_LOW:
+		el2_guest_abort(f, ec);
+		break;
+	default:
+		printf("regvisor: guest: %s (esr 0x%llx) at pc 0x%llx: injected UNDEF\n",
+		       esr_ec_name(ec, ecbuf), (unsigned long long)f->esr,
+		       (unsigned long long)f->elr);
+		el2_inject_undef(f);
+		break;
+	}
+	fpsimd_release();
+}

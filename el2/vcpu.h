@@ -1,0 +1,31 @@
+/* The one guest vCPU the firmware runs. */
+#ifndef EL2_VCPU_H
+#define EL2_VCPU_H
+
+#include "el2/fpsimd.h"
+#include "el2/trap.h"
+#include "sysreg/sysreg.h"
+
+struct vcpu {
+	struct el2_frame *frame;	/* x0..x30, PC (elr), PSTATE (spsr) */
+	struct fpsimd_state fp;
+	struct vcpu_sysregs sr;
+	uint64_t entry;			/* where the guest starts after reset */
+	int reported_status;		/* from RV_REPORT_STATUS, -1 if none */
+	unsigned int traps_undef;	/* UNDEFs injected so far */
+};
+
+extern struct vcpu vcpu0;
+
+/* el2/guest.c */
+void guest_configure(unsigned int cpu_version, unsigned int world_version);
+_Noreturn void guest_start(void);
+_Noreturn void guest_reset(void);
+/* el2/sysreg_trap.c: EC 0x18 from the guest. */
+void el2_trap_sysreg(struct vcpu *v, struct el2_frame *f);
+/* el2/stage2_hw.c */
+void stage2_init(uint64_t guest_base, uint64_t guest_end, uint64_t uart_base);
+uint64_t stage2_vttbr(void);
+uint64_t stage2_vtcr(void);
+
+#endif

@@ -1,0 +1,158 @@
+/* Parsing regvisor.* boot arguments into a configuration. */
+#include <stdio.h>
+#include <string.h>
+
+#include "sysreg/bootargs.h"
+
+#define NAME_MAX_LEN	48
+
+void config_defaults(struct rv_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->cpu_version = FW_VERSION;
+	c->world_version = FW_VERSION;
+}
+
+bool parse_u64(const char *s, size_t len, uint64_t *out)
+{
+	unsigned int base = 10;
+	uint64_t v = 0;
+
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+		len -= 2;
+	}
+	if (!len)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char ch = s[i];
+		unsigned int d;
+
+		if (ch >= '0' && ch <= '9')
+			d = (unsigned int)(ch - '0');
+		else if (base == 16 && ch >= 'a' && ch <= 'f')
+			d = (unsigned int)(ch - 'a' + 10);
+		else if (base == 16 && ch >= 'A' && ch <= 'F')
+			d = (unsigned int)(ch - 'A' + 10);
+		else
+			return false;
+		if (v > (UINT64_MAX - d) / base)
+			return false;
+		v = v * base + d;
+	}
+	*out = v;
+	return true;
+}
+
+int sysreg_lookup_user(const char *s, size_t len)
+{
+	char name[NAME_MAX_LEN];
+	uint64_t id;
+
+	if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return parse_u64(s, len, &id) ? sysreg_find_by_id(id) : -1;
+	if (len == 0 || len >= sizeof(name))
+		return -1;
+	memcpy(name, s, len);
+	name[len] = '\0';
+	return sysreg_find_by_name(name);
+}
+
+static unsigned int config_hide(struct rv_config *c, const char *v, size_t len,
+				const char *origin)
+{
+	unsigned int errors = 0;
+	size_t start = 0;
+
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && v[i] != ',')
+			continue;
+		if (i > start) {
+			int idx = sysreg_lookup_user(v + start, i - start);
+
+			if (idx < 0) {
+				printf("regvisor: %s: error: regvisor.hide: unknown register '%.*s', ignored\n",
+				       origin, (int)(i - start), v + start);
+				errors++;
+			} else {
+				sysreg_mask_set(&c->hide, (unsigned int)idx);
+			}
+		}
+		start = i + 1;
+	}
+	return errors;
+}
+
+static bool config_version(const char *v, size_t len, unsigned int *out)
+{
+	uint64_t n;
+
+	if (!parse_u64(v, len, &n) || n < 1 || n > FW_VERSION)
+		return false;
+	*out = (unsigned int)n;
+	return true;
+}
+
+static unsigned int config_item(struct rv_config *c, const char *key, size_t klen,
+				const char *v, size_t vlen, const char *origin)
+{
+	unsigned int ver;
+	uint64_t n;
+
+#define KEY_IS(k) (klen == sizeof(k) - 1 && !memcmp(key, k, klen))
+	if (KEY_IS("regvisor.hide"))
+		return config_hide(c, v, vlen, origin);
+	if (KEY_IS("regvisor.cpu") && config_version(v, vlen, &ver)) {
+		c->cpu_version = ver;
+		return 0;
+	}
+	if (KEY_IS("regvisor.compat") && config_version(v, vlen, &ver)) {
+		c->world_version = ver;
+		if (c->cpu_version > ver)
+			c->cpu_version = ver;
+		return 0;
+	}
+	if (KEY_IS("regvisor.bmap2") && FW_VERSION >= 2 && parse_u64(v, vlen, &n)) {
+		c->bmap2 = n;
+		return 0;
+	}
+	if (KEY_IS("regvisor.fault") && vlen == 3 && !memcmp(v, "el2", 3)) {
+		c->fault_el2 = true;
+		return 0;
+	}
+#undef KEY_IS
+	printf("regvisor: %s: error: bad argument '%.*s=%.*s', ignored\n", origin,
+	       (int)klen, key, (int)vlen, v);
+	return 1;
+}
+
+unsigned int config_parse(struct rv_config *c, const char *args, const char *origin)
+{
+	unsigned int errors = 0;
+	const char *p = args;
+
+	while (*p) {
+		const char *tok, *eq;
+		size_t len;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		tok = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+		len = (size_t)(p - tok);
+		if (len < 9 || memcmp(tok, "regvisor.", 9) != 0)
+			continue;	/* someone else's argument */
+		eq = memchr(tok, '=', len);
+		if (!eq) {
+			printf("regvisor: %s: error: '%.*s' needs a value, ignored\n", origin,
+			       (int)len, tok);
+			errors++;
+			continue;
+		}
+		errors += config_item(c, tok, (size_t)(eq - tok), eq + 1,
+				      len - (size_t)(eq - tok) - 1, origin);
+	}
+	return errors;
+}

@@ -1,0 +1,34 @@
+/*
+ * regvisor's boot arguments, from /chosen/bootargs (and the build's default
+ * hide list, parsed the same way). Portable, so the host tests feed it.
+ *
+ *   regvisor.hide=ID|NAME[,...]   leave these registers out of the state
+ *   regvisor.cpu=V                the guest's ID view is version V's
+ *   regvisor.compat=V             the guest lives in version V's world
+ *   regvisor.bmap2=N              VENDOR_HYP_BMAP_2 (version 2 on)
+ *   regvisor.fault=el2            crash EL2 on purpose (tests the report)
+ *
+ * A bad item gets one error line naming it and is ignored; parsing goes on.
+ */
+#ifndef SYSREG_BOOTARGS_H
+#define SYSREG_BOOTARGS_H
+
+#include "sysreg/sysreg.h"
+
+struct rv_config {
+	struct sysreg_mask hide;
+	unsigned int cpu_version;
+	unsigned int world_version;
+	uint64_t bmap2;
+	bool fault_el2;
+};
+
+void config_defaults(struct rv_config *c);
+/* Apply one argument string; returns the number of errors reported. */
+unsigned int config_parse(struct rv_config *c, const char *args, const char *origin);
+/* Parse "0x..." or decimal into *out; false on anything else or overflow. */
+bool parse_u64(const char *s, size_t len, uint64_t *out);
+/* A register by KVM id (hex) or name, as the user wrote it, or -1. */
+int sysreg_lookup_user(const char *s, size_t len);
+
+#endif

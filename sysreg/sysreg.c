@@ -1,0 +1,169 @@
+/* The register table, its lookups, hidden masks and vCPU reset. */
+#include <string.h>
+
+#include "sysreg/sysreg.h"
+
+const struct sysreg_desc sysreg_table[SYSREG_COUNT] = {
+#define SYSREG(n, id_, acc, cl, fl, rs, wm, si)				\
+	[SYSREG_##n] = { .id = (id_), .reset = (uint64_t)(rs),		\
+			 .wmask = (uint64_t)(wm), .name = #n, .cls = cl,	\
+			 .flags = fl, .since = si },
+#include "sysreg/sysregs.h"
+#undef SYSREG
+};
+
+struct idfeat {
+	uint16_t reg;		/* enum sysreg_idx */
+	uint8_t shift;
+	uint8_t since;
+	const char *name;
+};
+
+static const struct idfeat idfeatures[] = {
+#define IDFEAT(reg_, field, shift_, since_)				\
+	{ .reg = SYSREG_##reg_, .shift = shift_, .since = since_, .name = #field },
+#include "sysreg/idfeatures.def"
+#undef IDFEAT
+};
+
+const char *sysreg_class_name(unsigned int cls)
+{
+	static const char *const names[SYSREG_NR_CLASSES] = {
+		[CTX] = "context", [ID] = "id", [FWR] = "firmware",
+	};
+
+	return cls < SYSREG_NR_CLASSES ? names[cls] : "?";
+}
+
+int sysreg_find_by_id(uint64_t id)
+{
+	unsigned int lo = 0, hi = SYSREG_COUNT;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (sysreg_table[mid].id == id)
+			return (int)mid;
+		if (sysreg_table[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static int ascii_casecmp(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		int ca = (*a >= 'a' && *a <= 'z') ? *a - 32 : *a;
+		int cb = (*b >= 'a' && *b <= 'z') ? *b - 32 : *b;
+
+		if (ca != cb || !ca)
+			return ca - cb;
+	}
+}
+
+int sysreg_find_by_name(const char *name)
+{
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+		if (!ascii_casecmp(sysreg_table[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+int sysreg_find_by_encoding(unsigned int op0, unsigned int op1, unsigned int crn,
+			    unsigned int crm, unsigned int op2)
+{
+	uint64_t id = SYSREG_ID_SYS(op0 & 3, op1 & 7, crn & 15, crm & 15, op2 & 7);
+	int idx = sysreg_find_by_id(id);
+
+	/* The timer's KVM ids do not follow their encodings (sysregs.def). */
+	if (idx >= 0 && sysreg_table[idx].cls == CTX &&
+	    sysreg_table[idx].id != id)
+		return -1;
+	return idx;
+}
+
+bool sysreg_table_sorted(void)
+{
+	for (unsigned int i = 1; i < SYSREG_COUNT; i++)
+		if (sysreg_table[i - 1].id >= sysreg_table[i].id)
+			return false;
+	return true;
+}
+
+unsigned int sysreg_mask_count(const struct sysreg_mask *m)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < SYSREG_MASK_WORDS; i++)
+		n += (unsigned int)__builtin_popcountll(m->w[i]);
+	return n;
+}
+
+void sysreg_mask_add_newer_than(struct sysreg_mask *m, unsigned int v)
+{
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+		if (sysreg_table[i].since > v)
+			sysreg_mask_set(m, i);
+}
+
+uint64_t sysreg_id_mask(unsigned int idx, unsigned int version)
+{
+	uint64_t mask = sysreg_table[idx].reset;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(idfeatures); i++)
+		if (idfeatures[i].reg == idx && idfeatures[i].since > version)
+			mask &= ~(UINT64_C(0xf) << idfeatures[i].shift);
+	return mask;
+}
+
+uint64_t sysreg_fw_default(unsigned int idx, unsigned int version)
+{
+	(void)version;	/* no firmware default has changed between versions yet */
+	return sysreg_table[idx].reset;
+}
+
+uint64_t sysreg_get(const struct vcpu_sysregs *vs, unsigned int idx)
+{
+	if (sysreg_table[idx].cls == CTX)
+		return sysreg_hw_read(idx);
+	return vs->val[idx];
+}
+
+void sysreg_set(struct vcpu_sysregs *vs, unsigned int idx, uint64_t val)
+{
+	if (sysreg_table[idx].cls == CTX)
+		sysreg_hw_write(idx, val);
+	else
+		vs->val[idx] = val;
+}
+
+/* MPIDR as the guest sees it: vCPU 0, uniprocessor bit clear, RES1 bit 31. */
+#define VMPIDR_VCPU0	BIT64(31)
+
+void sysreg_vcpu_reset(struct vcpu_sysregs *vs, unsigned int cpu_version,
+		       unsigned int world_version)
+{
+	memset(vs->val, 0, sizeof(vs->val));
+	vs->cpu_version = cpu_version;
+	vs->world_version = world_version;
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
+		const struct sysreg_desc *d = &sysreg_table[i];
+
+		switch (d->cls) {
+		case CTX:
+			sysreg_hw_write(i, d->reset);
+			break;
+		case ID:
+			if (i == SYSREG_MPIDR_EL1)
+				vs->val[i] = VMPIDR_VCPU0;
+			else
+				vs->val[i] = sysreg_hw_read(i) & sysreg_id_mask(i, cpu_version);
+			break;
+		default:
+			vs->val[i] = sysreg_fw_default(i, world_version);
+			break;
+		}
+	}
+}

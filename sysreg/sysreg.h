@@ -1,0 +1,117 @@
+/*
+ * The guest register table (expanded from sysreg/sysregs.def), hidden
+ * masks, and the vCPU's register state. Portable: the same code builds
+ * into the firmware and the host tool; only sysreg_hw.c (firmware) or
+ * sysreg_fake.c (host) touches registers.
+ */
+#ifndef SYSREG_SYSREG_H
+#define SYSREG_SYSREG_H
+
+#include "sysreg/rv.h"
+
+#define FW_VERSION_LATEST	2
+
+enum sysreg_class { CTX, ID, FWR, SYSREG_NR_CLASSES };
+enum sysreg_flag {
+	RESET_SAFE = 1,		/* a blob may lack it: the reset value is right */
+	GUEST_SET = 2,		/* firmware register the guest changes by hypercall */
+};
+
+enum sysreg_idx {
+#define SYSREG(name, id, acc, cl, fl, rs, wm, si) SYSREG_##name,
+#include "sysreg/sysregs.h"
+#undef SYSREG
+	SYSREG_COUNT
+};
+
+struct sysreg_desc {
+	uint64_t id;		/* KVM ONE_REG id */
+	uint64_t reset;		/* reset value; for ID registers the field mask */
+	uint64_t wmask;		/* bits an import or the guest may set */
+	const char *name;
+	uint8_t cls;		/* enum sysreg_class */
+	uint8_t flags;		/* enum sysreg_flag */
+	uint8_t since;		/* firmware version that introduced it */
+};
+
+extern const struct sysreg_desc sysreg_table[SYSREG_COUNT];
+
+/* The id's system-register encoding, KVM's layout (api.rst). */
+#define SYSREG_ENC_MASK		UINT64_C(0xffff)
+#define SYSREG_ID_KIND_MASK	UINT64_C(0xffffffffffff0000)
+
+const char *sysreg_class_name(unsigned int cls);
+/* Index of the register with this id, or -1. Bisection over the table. */
+int sysreg_find_by_id(uint64_t id);
+/* Index of the register with this name (case-insensitive), or -1. */
+int sysreg_find_by_name(const char *name);
+/* Index of the system register trapped with this encoding, or -1. */
+int sysreg_find_by_encoding(unsigned int op0, unsigned int op1, unsigned int crn,
+			    unsigned int crm, unsigned int op2);
+/* The table is sorted by id, without duplicates. */
+bool sysreg_table_sorted(void);
+
+/* A set of table indices: a test is one load and one AND. */
+#define SYSREG_MASK_WORDS	((SYSREG_COUNT + 63) / 64)
+struct sysreg_mask {
+	uint64_t w[SYSREG_MASK_WORDS];
+};
+
+static inline bool sysreg_mask_test(const struct sysreg_mask *m, unsigned int idx)
+{
+	return (m->w[idx / 64] >> (idx % 64)) & 1;
+}
+
+static inline void sysreg_mask_set(struct sysreg_mask *m, unsigned int idx)
+{
+	m->w[idx / 64] |= BIT64(idx % 64);
+}
+
+static inline void sysreg_mask_clear(struct sysreg_mask *m, unsigned int idx)
+{
+	m->w[idx / 64] &= ~BIT64(idx % 64);
+}
+
+unsigned int sysreg_mask_count(const struct sysreg_mask *m);
+/* Add every register introduced after version v. */
+void sysreg_mask_add_newer_than(struct sysreg_mask *m, unsigned int v);
+
+/*
+ * The guest's register state. Context registers live in the CPU while the
+ * guest runs (non-VHE, one guest: nothing else uses EL1); ID and firmware
+ * registers live here.
+ */
+struct vcpu_sysregs {
+	uint64_t val[SYSREG_COUNT];	/* ID and firmware registers */
+	struct sysreg_mask hidden;	/* left out of the state blob */
+	unsigned int cpu_version;	/* the ID view is version cpu_version's */
+	unsigned int world_version;	/* registers and calls the guest gets */
+};
+
+/* The backend: real MRS/MSR in the firmware, an array on the host. */
+uint64_t sysreg_hw_read(unsigned int idx);
+void sysreg_hw_write(unsigned int idx, uint64_t val);
+
+/* Read or write a register of the guest, wherever it lives. */
+uint64_t sysreg_get(const struct vcpu_sysregs *vs, unsigned int idx);
+void sysreg_set(struct vcpu_sysregs *vs, unsigned int idx, uint64_t val);
+
+/*
+ * Reset the vCPU to this build's defaults: context registers to their
+ * reset values, ID registers to the hardware's sanitised for CPU model
+ * cpu_version, firmware registers to their defaults for world_version.
+ */
+void sysreg_vcpu_reset(struct vcpu_sysregs *vs, unsigned int cpu_version,
+		       unsigned int world_version);
+
+/* The ID-register field mask that CPU model `version` shows. */
+uint64_t sysreg_id_mask(unsigned int idx, unsigned int version);
+/* Default value of a firmware register in version `version`'s world. */
+uint64_t sysreg_fw_default(unsigned int idx, unsigned int version);
+/* True when the register exists in version `version`'s world. */
+static inline bool sysreg_in_world(unsigned int idx, unsigned int version)
+{
+	return sysreg_table[idx].since <= version;
+}
+
+#endif

@@ -1,0 +1,212 @@
+/*
+ * The standard EL1 test guest. It checks what the firmware promises the
+ * guest, prints PASS:/FAIL:/INFO: lines (the QEMU tests read them), then
+ * reports its status and powers off through PSCI.
+ */
+#include <stddef.h>
+
+#include "sysreg/sysreg.h"
+#include "tests/guest/lib.h"
+
+/* One reader (and, for context registers, one writer) per table row. */
+#define GEN_RD(n, acc) static uint64_t rd_##n(void) { return read_sysreg(acc); }
+#define GEN_WR(n, acc) static void wr_##n(uint64_t v) { write_sysreg(acc, v); }
+#define GEN_CTX(n, acc) GEN_RD(n, acc) GEN_WR(n, acc)
+#define GEN_ID(n, acc) GEN_RD(n, acc)
+#define GEN_FWR(n, acc)
+#define SYSREG(n, id, acc, cl, fl, rs, wm, si) GEN_##cl(n, acc)
+#include "sysreg/sysregs.h"
+#undef SYSREG
+
+struct greg {
+	const char *name;
+	unsigned int since;
+	uint64_t (*rd)(void);
+	void (*wr)(uint64_t);
+};
+
+#define CTXROW_CTX(n, si) { #n, si, rd_##n, wr_##n },
+#define CTXROW_ID(n, si)
+#define CTXROW_FWR(n, si)
+#define SYSREG(n, id, acc, cl, fl, rs, wm, si) CTXROW_##cl(n, si)
+static const struct greg ctx_regs[] = {
+#include "sysreg/sysregs.h"
+};
+#undef SYSREG
+
+#define IDROW_CTX(n)
+#define IDROW_ID(n) { #n, 1, rd_##n, NULL },
+#define IDROW_FWR(n)
+#define SYSREG(n, id, acc, cl, fl, rs, wm, si) IDROW_##cl(n)
+static const struct greg id_regs[] = {
+#include "sysreg/sysregs.h"
+};
+#undef SYSREG
+
+static bool streq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+static uint64_t field(uint64_t v, unsigned int shift)
+{
+	return (v >> shift) & 0xf;
+}
+
+static bool view_pauth;
+
+/* A value the register keeps and that is harmless with the MMU off. */
+static uint64_t test_value(const char *n, unsigned int i, uint64_t old)
+{
+	static const struct { const char *name; uint64_t v; } fixed[] = {
+		{ "CPACR_EL1", 0x10300000 },		/* FPEN on, TTA set */
+		{ "VBAR_EL1", 0x40480000 },
+		{ "ESR_EL1", 0x96000045 },
+		{ "PAR_EL1", 0x0000000012345000 },
+		{ "CSSELR_EL1", 0x1 },			/* L1 instruction cache */
+		{ "CNTKCTL_EL1", 0x3 },
+		{ "CNTV_CTL_EL0", 0x2 },		/* IMASK, not enabled */
+		{ "MDSCR_EL1", 0x1000 },		/* TDCC */
+		{ "SPSR_EL1", 0x200003c5 },
+		{ "CONTEXTIDR_EL1", 0x1234 },
+		{ "TCR_EL1", 0x00000032b5193519 },
+	};
+
+	if (streq(n, "SCTLR_EL1"))
+		return old ^ (UINT64_C(1) << 9);	/* UMA: no effect at EL1 */
+	for (unsigned int k = 0; k < sizeof(fixed) / sizeof(fixed[0]); k++)
+		if (streq(n, fixed[k].name))
+			return fixed[k].v;
+	return UINT64_C(0xa5a5000000000000) | ((uint64_t)i << 40) | UINT64_C(0x12345678);
+}
+
+/* Registers whose contents the Arm ARM leaves to the implementation (QEMU: RAZ/WI). */
+static bool impdef(const char *n)
+{
+	return streq(n, "AFSR0_EL1") || streq(n, "AFSR1_EL1") || streq(n, "AMAIR_EL1");
+}
+
+static void test_context_registers(void)
+{
+	for (unsigned int i = 0; i < sizeof(ctx_regs) / sizeof(ctx_regs[0]); i++) {
+		const struct greg *r = &ctx_regs[i];
+		uint64_t old, want, got;
+
+		if (streq(r->name, "SP_EL1"))
+			continue;	/* it is this code's stack pointer */
+		if (r->since >= 2 && !view_pauth)
+			continue;	/* pointer-auth keys: only with pauth in view */
+		old = r->rd();
+		want = test_value(r->name, i, old);
+		r->wr(want);
+		__asm__ volatile("isb");
+		got = r->rd();
+		r->wr(old);
+		__asm__ volatile("isb");
+		if (impdef(r->name))
+			report_info("sysreg %s write 0x%016lx read 0x%016lx (IMPLEMENTATION DEFINED)",
+				    r->name, want, got);
+		else
+			report(got == want, "sysreg %s write 0x%016lx read 0x%016lx", r->name,
+			       want, got);
+	}
+}
+
+static void test_id_registers(void)
+{
+	uint64_t pfr0 = rd_ID_AA64PFR0_EL1(), pfr1 = rd_ID_AA64PFR1_EL1();
+	uint64_t isar1 = rd_ID_AA64ISAR1_EL1(), isar2 = rd_ID_AA64ISAR2_EL1();
+
+	for (unsigned int i = 0; i < sizeof(id_regs) / sizeof(id_regs[0]); i++)
+		gprintf("INFO: id %s = 0x%016lx\n", id_regs[i].name, id_regs[i].rd());
+
+	report(field(pfr0, 8) == 0 && field(pfr0, 12) == 0, "id: no EL2/EL3 in the guest's view");
+	report(field(pfr0, 32) == 0 && field(pfr1, 24) == 0, "id: no SVE/SME in the guest's view");
+	report(field(pfr0, 0) != 0 && field(pfr0, 4) != 0, "id: EL0 and EL1 present");
+	report(read_sysreg(S3_0_C0_C4_2) == 0, "id: unallocated ID_AA64PFR2_EL1 reads as zero");
+	view_pauth = field(isar1, 4) || field(isar1, 8) || field(isar1, 24) ||
+		     field(isar1, 28) || field(isar2, 8) || field(isar2, 12);
+	gprintf("INFO: view pauth=%u\n", view_pauth ? 1u : 0u);
+	report(read_sysreg(mpidr_el1) == 0x80000000, "id: MPIDR_EL1 is vCPU 0 (0x%lx)",
+	       read_sysreg(mpidr_el1));
+}
+
+static void read_actlr(void)
+{
+	(void)read_sysreg(actlr_el1);
+}
+
+static void write_pfr0(void)
+{
+	write_sysreg(S3_0_C0_C4_0, 0);
+}
+
+static void test_undef(void)
+{
+	report(expect_undef(read_actlr), "undef: MRS ACTLR_EL1 (not in the table) is UNDEF");
+	report(expect_undef(write_pfr0), "undef: MSR to ID_AA64PFR0_EL1 is UNDEF");
+	report(true, "undef: the guest runs on after UNDEFs");
+}
+
+#define SMCCC_VERSION		0x80000000
+#define SMCCC_ARCH_FEATURES	0x80000001
+#define SMCCC_ARCH_WORKAROUND_2	0x80007fff
+#define PSCI_VERSION		0x84000000
+#define PSCI_FEATURES		0x8400000a
+#define PSCI_SYSTEM_OFF		0x84000008
+#define PSCI_CPU_ON64		0xc4000003
+#define RV_FEATURES		0x86000000
+#define RV_IMPL_VERSION		0x86000040
+#define VENDOR_HYP_CALL_UID	0x8600ff01
+
+static void test_hypercalls(void)
+{
+	struct smccc_res r;
+
+	r = hvc(SMCCC_VERSION, 0, 0, 0);
+	report(r.x0 == 0x10001, "hvc: SMCCC_VERSION is 1.1 (0x%lx)", r.x0);
+	r = smc(PSCI_VERSION, 0, 0, 0);
+	report(r.x0 == 0x10001, "smc: PSCI_VERSION is 1.1 (0x%lx)", r.x0);
+	r = smc(PSCI_FEATURES, PSCI_SYSTEM_OFF, 0, 0);
+	report(r.x0 == 0, "smc: PSCI_FEATURES(SYSTEM_OFF) is supported");
+	r = hvc(PSCI_CPU_ON64, 1, 0x40400000, 0);
+	report(r.x0 == (uint64_t)-2, "hvc: PSCI CPU_ON of a missing CPU is INVALID_PARAMETERS");
+	r = hvc(0x82001234, 0, 0, 0);
+	report(r.x0 == SMCCC_NOT_SUPPORTED, "hvc: unknown SMCCC function is NOT_SUPPORTED");
+	r = hvc(VENDOR_HYP_CALL_UID, 0, 0, 0);
+	report(r.x0 == 0x2e3b1c5f && r.x3 == 0xf9a3d4e0, "hvc: vendor hypervisor UID is regvisor's");
+
+	r = hvc(RV_FEATURES, 0, 0, 0);
+	gprintf("INFO: vendor bitmaps BMAP=0x%lx BMAP_2=0x%lx\n", r.x0, r.x1);
+	r = hvc(RV_IMPL_VERSION, 0, 0, 0);
+	if (r.x0 == 0) {
+		gprintf("INFO: impl version fw=%lu world=%lu cpu=%lu\n", r.x1, r.x2, r.x3);
+	} else {
+		gprintf("INFO: impl version not supported\n");
+	}
+	r = hvc(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_2, 0, 0);
+	gprintf("INFO: workaround_2 %s\n", r.x0 == 0 ? "supported" : "not supported");
+	if (r.x0 == 0) {
+		r = hvc(SMCCC_ARCH_WORKAROUND_2, 1, 0, 0);
+		report(r.x0 == 0, "hvc: SMCCC_ARCH_WORKAROUND_2 enable");
+		hvc(SMCCC_ARCH_WORKAROUND_2, 0, 0, 0);
+	} else {
+		r = hvc(SMCCC_ARCH_WORKAROUND_2, 1, 0, 0);
+		report(r.x0 == SMCCC_NOT_SUPPORTED, "hvc: SMCCC_ARCH_WORKAROUND_2 is NOT_SUPPORTED here");
+	}
+}
+
+void guest_main(uint64_t uart);
+void guest_main(uint64_t uart)
+{
+	guest_console_init(uart);
+	gprintf("guest: hello from EL%lu\n", (read_sysreg(CurrentEL) >> 2) & 3);
+	report(((read_sysreg(CurrentEL) >> 2) & 3) == 1, "guest runs at EL1");
+	test_hypercalls();
+	test_id_registers();
+	test_context_registers();
+	test_undef();
+	report_exit();
+}

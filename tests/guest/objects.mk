@@ -1,0 +1,1 @@
+guest-objs := start.o lib.o main.o

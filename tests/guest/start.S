@@ -1,0 +1,69 @@
+/*
+ * Test guest entry at EL1 (MMU off). The firmware passes the console
+ * UART's address in x0. The EL1 vectors hand every exception to
+ * guest_exception(), which lets a test expect an UNDEF.
+ */
+	.section .text.start, "ax"
+	.globl	_start
+_start:
+	mov	x19, x0
+	adrp	x1, __stack_top
+	add	x1, x1, :lo12:__stack_top
+	mov	sp, x1
+	adrp	x1, __bss_start
+	add	x1, x1, :lo12:__bss_start
+	adrp	x2, __bss_end
+	add	x2, x2, :lo12:__bss_end
+1:	cmp	x1, x2
+	b.hs	2f
+	str	xzr, [x1], #8
+	b	1b
+2:	adr	x1, guest_vectors
+	msr	vbar_el1, x1
+	/* FP/SIMD on at EL1 and EL0 (CPACR_EL1.FPEN). */
+	mov	x1, #(3 << 20)
+	msr	cpacr_el1, x1
+	isb
+	mov	x0, x19
+	bl	guest_main
+3:	wfi
+	b	3b
+
+.macro ventry
+	.balign	0x80
+	sub	sp, sp, #(32 * 8)
+	stp	x0, x1, [sp, #0]
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x30, [sp, #144]
+	mov	x0, sp
+	bl	guest_exception
+	b	guest_exception_return
+.endm
+
+	.text
+	.balign	0x800
+guest_vectors:
+	.rept	16
+	ventry
+	.endr
+
+guest_exception_return:
+	ldp	x0, x1, [sp, #0]
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+	ldp	x18, x30, [sp, #144]
+	add	sp, sp, #(32 * 8)
+	eret

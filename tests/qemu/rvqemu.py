@@ -1,0 +1,122 @@
+"""Run regvisor under real QEMU and read its serial console.
+
+Shared by the pytest suites (tests/qemu/) and tools/regvisor-qemu.
+"""
+import os
+import re
+import select
+import subprocess
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+QEMU = os.environ.get("QEMU", "qemu-system-aarch64")
+UBOOT = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
+STATUS_RE = re.compile(r"regvisor: poweroff status=(-?\d+)")
+
+
+def build_path(version, name):
+    """build/NAME for the newest version, build/vN/NAME for older ones."""
+    base = os.path.join(ROOT, "build")
+    if version != 2:
+        base = os.path.join(base, f"v{version}")
+    return os.path.join(base, name)
+
+
+class Result:
+    def __init__(self, output, returncode, timed_out):
+        self.output = output
+        self.returncode = returncode
+        self.timed_out = timed_out
+        m = STATUS_RE.findall(output)
+        self.status = int(m[-1]) if m else None
+
+    def lines(self, prefix):
+        return [l[len(prefix):].strip() for l in self.output.splitlines()
+                if l.startswith(prefix)]
+
+    def __str__(self):
+        return self.output
+
+
+class Qemu:
+    """One QEMU virt machine with the firmware's UART on a pipe."""
+
+    def __init__(self, kernel=None, append="", virtualization=True, secure=False,
+                 bios=None, loader=None, echo=False, extra=()):
+        machine = "virt,gic-version=3"
+        if virtualization:
+            machine += ",virtualization=on"
+        if secure:
+            machine += ",secure=on"
+        self.cmd = [QEMU, "-M", machine, "-cpu", "max,pauth-impdef=on", "-m", "256M",
+                    "-nodefaults", "-nic", "none", "-display", "none", "-no-reboot",
+                    "-serial", "stdio", "-monitor", "none"]
+        if kernel:
+            self.cmd += ["-kernel", kernel]
+        if append:
+            self.cmd += ["-append", append]
+        if bios:
+            self.cmd += ["-bios", bios]
+        if loader:
+            path, addr = loader
+            self.cmd += ["-device", f"loader,file={path},addr={addr:#x},force-raw=on"]
+        self.cmd += list(extra)
+        self.echo = echo
+        self.proc = None
+        self.output = ""
+
+    def start(self):
+        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, bufsize=0)
+        return self
+
+    def _read_some(self, wait):
+        r, _, _ = select.select([self.proc.stdout], [], [], wait)
+        if not r:
+            return False
+        data = os.read(self.proc.stdout.fileno(), 65536)
+        if not data:
+            return None
+        text = data.decode("utf-8", "replace").replace("\r", "")
+        self.output += text
+        if self.echo:
+            print(text, end="", flush=True)
+        return True
+
+    def expect(self, pattern, timeout=30.0):
+        """Wait until pattern (a regex) appears in the output; returns the match."""
+        deadline = time.monotonic() + timeout
+        rx = re.compile(pattern)
+        while True:
+            m = rx.search(self.output)
+            if m:
+                return m
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"{pattern!r} not seen in {timeout} s; output:\n{self.output}")
+            if self._read_some(min(left, 0.5)) is None:
+                raise EOFError(f"QEMU exited before {pattern!r}; output:\n{self.output}")
+
+    def send(self, text):
+        self.proc.stdin.write(text.encode())
+        self.proc.stdin.flush()
+
+    def wait(self, timeout):
+        """Read until QEMU exits or timeout; returns a Result."""
+        deadline = time.monotonic() + timeout
+        timed_out = False
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                timed_out = True
+                break
+            if self._read_some(min(left, 0.5)) is None:
+                break
+        if timed_out:
+            self.proc.kill()
+        rc = self.proc.wait()
+        return Result(self.output, rc, timed_out)
+
+    def run(self, timeout=60.0):
+        self.start()
+        return self.wait(timeout)

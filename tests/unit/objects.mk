@@ -1,0 +1,17 @@
+# Host unit tests (cmocka) of the portable core, with sanitizers.
+HOST_CFLAGS := $(COMMON_CFLAGS) -DFW_VERSION=$(FW_VERSION_LATEST) -fsanitize=address,undefined \
+	-fno-omit-frame-pointer -fno-sanitize-recover=all
+UNIT_TESTS := test_sysreg test_bootargs
+
+$(HOST_BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+HOST_CORE := $(addprefix $(HOST_BUILD)/sysreg/,$(sysreg-core-objs) $(sysreg-host-objs)) \
+	$(HOST_BUILD)/tests/unit/host_support.o
+
+$(HOST_BUILD)/tests/unit/%: $(HOST_BUILD)/tests/unit/%.o $(HOST_CORE)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $^ -lcmocka
+
+unit: $(addprefix $(HOST_BUILD)/tests/unit/,$(UNIT_TESTS))
+	@for t in $^; do echo "== $$t"; $$t || exit 1; done
