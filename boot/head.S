@@ -29,10 +29,10 @@ entry:
 	cbnz	x1, park
 
 	mrs	x1, CurrentEL
-	lsr	x1, x1, #2
-	cmp	x1, #3
+	lsr	x20, x1, #2			/* the EL we were started at */
+	cmp	x20, #3
 	b.eq	from_el3
-	cmp	x1, #2
+	cmp	x20, #2
 	b.eq	at_el2
 
 	/*
@@ -73,6 +73,7 @@ at_el2:
 	bl	setup_stack_and_bss
 	bl	stack_guard_seed
 	mov	x0, x19
+	mov	x1, x20
 	bl	boot_main
 	b	park
 

@@ -24,14 +24,18 @@ void board_poweroff(int status)
 	uint64_t ret;
 
 	printf("regvisor: poweroff status=%d\n", status);
-	ret = psci_call(board.psci, 0x84000008, 0, 0, 0);	/* PSCI SYSTEM_OFF */
-	printf("regvisor: error: PSCI SYSTEM_OFF returned %lld; halting here\n",
-	       (long long)ret);
+	if (board.psci == PSCI_CONDUIT_NONE) {
+		printf("regvisor: no PSCI firmware to power off; halting here\n");
+	} else {
+		ret = psci_call(board.psci, 0x84000008, 0, 0, 0);	/* PSCI SYSTEM_OFF */
+		printf("regvisor: error: PSCI SYSTEM_OFF returned %lld; halting here\n",
+		       (long long)ret);
+	}
 	for (;;)
 		__asm__ volatile("wfi");
 }
 
-static void banner(void)
+static void banner(unsigned int entry_el)
 {
 	uint64_t midr = cpu_midr();
 	unsigned int n[SYSREG_NR_CLASSES] = { 0 };
@@ -40,9 +44,11 @@ static void banner(void)
 		n[sysreg_table[i].cls]++;
 
 	printf("\nregvisor: version %d (%s)\n", FW_VERSION, RV_BUILD_ID);
-	printf("regvisor: cpu midr 0x%08llx (implementer 0x%02llx part 0x%03llx), running at %s\n",
+	printf("regvisor: cpu midr 0x%08llx (implementer 0x%02llx part 0x%03llx)\n",
 	       (unsigned long long)midr, (unsigned long long)(midr >> 24),
-	       (unsigned long long)((midr >> 4) & 0xfff), el_names[cpu_current_el()]);
+	       (unsigned long long)((midr >> 4) & 0xfff));
+	printf("regvisor: running at %s (entered at %s), mmu on\n", el_names[cpu_current_el()],
+	       el_names[entry_el & 3]);
 	if (board.dtb)
 		printf("regvisor: dtb at 0x%llx\n", (unsigned long long)(uintptr_t)board.dtb);
 	else
@@ -53,7 +59,8 @@ static void banner(void)
 	       board.ram_from_dtb ? "dtb" : "default");
 	printf("regvisor: console pl011 at 0x%llx (%s)\n", (unsigned long long)board.uart_base,
 	       board.uart_from_dtb ? "dtb stdout-path" : "default");
-	printf("regvisor: psci by %s\n", board.psci == PSCI_CONDUIT_HVC ? "hvc" : "smc");
+	printf("regvisor: psci by %s\n", board.psci == PSCI_CONDUIT_HVC ? "hvc" :
+	       board.psci == PSCI_CONDUIT_SMC ? "smc" : "none (power-off halts the CPU)");
 	printf("regvisor: bootargs \"%s\"%s\n", board.bootargs,
 	       board.bootargs_truncated ? " (truncated)" : "");
 	printf("regvisor: register table: %u registers, %u context, %u id, %u firmware\n",
@@ -71,12 +78,19 @@ static void configure(void)
 
 	guest_configure(config.cpu_version, config.world_version);
 	vcpu0.sr.hidden = config.hide;
+	vcpu0.entry_x1 = config.guestarg;
 	/* What the guest's world does not have is never in its state either. */
 	sysreg_mask_add_newer_than(&vcpu0.sr.hidden, config.world_version);
 #if FW_VERSION >= 2
 	vcpu0.sr.val[SYSREG_VENDOR_HYP_BMAP_2] =
 		config.bmap2 & sysreg_table[SYSREG_VENDOR_HYP_BMAP_2].wmask;
 #endif
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+		if (sysreg_table[i].cls == ID)
+			printf("regvisor: id %-17s = 0x%016llx (hardware 0x%016llx)\n",
+			       sysreg_table[i].name, (unsigned long long)vcpu0.sr.val[i],
+			       (unsigned long long)(i == SYSREG_MPIDR_EL1 ? cpu_mpidr() :
+						    sysreg_hw_read(i)));
 	printf("regvisor: guest view: cpu model v%u, world v%u, %u registers hidden\n",
 	       config.cpu_version, config.world_version,
 	       sysreg_mask_count(&vcpu0.sr.hidden));
@@ -88,13 +102,16 @@ static void deliberate_el2_fault(void)
 	(void)*(volatile uint64_t *)UINT64_C(0x100000000);
 }
 
-void boot_main(const void *dtb)
+void boot_main(const void *dtb, unsigned int entry_el)
 {
 	mmu_init();
 	board_defaults(&board);
 	board_from_fdt(&board, dtb);
+	/* Started at EL3 ourselves: there is no PSCI firmware below us to call. */
+	if (entry_el == 3)
+		board.psci = PSCI_CONDUIT_NONE;
 	console_init(board.uart_base);
-	banner();
+	banner(entry_el);
 
 	if (!sysreg_table_sorted())
 		PANIC("register table not sorted by id");

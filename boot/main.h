@@ -18,7 +18,7 @@ enum exit_status {
 
 extern struct board board;
 
-void boot_main(const void *dtb);
+void boot_main(const void *dtb, unsigned int entry_el);
 void boot_without_el2(const void *dtb);
 _Noreturn void board_poweroff(int status);
 

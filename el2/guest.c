@@ -92,6 +92,7 @@ static _Noreturn void guest_enter_at(uint64_t pc)
 	memset(f, 0, sizeof(*f));
 	f->elr = pc;
 	f->x[0] = board.uart_base;	/* the test guest's console */
+	f->x[1] = vcpu0.entry_x1;
 	f->spsr = SPSR_EL1H_MASKED;
 	memset(&vcpu0.fp, 0, sizeof(vcpu0.fp));
 	fpsimd_restore(&vcpu0.fp);

@@ -11,6 +11,7 @@ struct vcpu {
 	struct fpsimd_state fp;
 	struct vcpu_sysregs sr;
 	uint64_t entry;			/* where the guest starts after reset */
+	uint64_t entry_x1;		/* regvisor.guestarg, for the test guest */
 	int reported_status;		/* from RV_REPORT_STATUS, -1 if none */
 	unsigned int traps_undef;	/* UNDEFs injected so far */
 };

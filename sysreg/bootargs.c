@@ -117,6 +117,10 @@ static unsigned int config_item(struct rv_config *c, const char *key, size_t kle
 		c->bmap2 = n;
 		return 0;
 	}
+	if (KEY_IS("regvisor.guestarg") && parse_u64(v, vlen, &n)) {
+		c->guestarg = n;
+		return 0;
+	}
 	if (KEY_IS("regvisor.fault") && vlen == 3 && !memcmp(v, "el2", 3)) {
 		c->fault_el2 = true;
 		return 0;

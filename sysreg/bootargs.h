@@ -7,6 +7,7 @@
  *   regvisor.compat=V             the guest lives in version V's world
  *   regvisor.bmap2=N              VENDOR_HYP_BMAP_2 (version 2 on)
  *   regvisor.fault=el2            crash EL2 on purpose (tests the report)
+ *   regvisor.guestarg=N           passed to the guest in x1 (test guest modes)
  *
  * A bad item gets one error line naming it and is ignored; parsing goes on.
  */
@@ -21,6 +22,7 @@ struct rv_config {
 	unsigned int world_version;
 	uint64_t bmap2;
 	bool fault_el2;
+	uint64_t guestarg;
 };
 
 void config_defaults(struct rv_config *c);

@@ -5,6 +5,7 @@
 #ifndef SYSREG_ISS_H
 #define SYSREG_ISS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct sysreg_access {

@@ -77,9 +77,11 @@ int sysreg_find_by_encoding(unsigned int op0, unsigned int op1, unsigned int crn
 	uint64_t id = SYSREG_ID_SYS(op0 & 3, op1 & 7, crn & 15, crm & 15, op2 & 7);
 	int idx = sysreg_find_by_id(id);
 
-	/* The timer's KVM ids do not follow their encodings (sysregs.def). */
-	if (idx >= 0 && sysreg_table[idx].cls == CTX &&
-	    sysreg_table[idx].id != id)
+	/*
+	 * KVM's TIMER_CVAL id is CNTVCT_EL0's encoding: that encoding is not
+	 * CNTV_CVAL_EL0. (The timer registers are not trapped.)
+	 */
+	if (idx >= 0 && (sysreg_table[idx].flags & KVM_ID_ALIAS))
 		return -1;
 	return idx;
 }

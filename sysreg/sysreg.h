@@ -15,6 +15,7 @@ enum sysreg_class { CTX, ID, FWR, SYSREG_NR_CLASSES };
 enum sysreg_flag {
 	RESET_SAFE = 1,		/* a blob may lack it: the reset value is right */
 	GUEST_SET = 2,		/* firmware register the guest changes by hypercall */
+	KVM_ID_ALIAS = 4,	/* its KVM id is another register's encoding (SRK rows) */
 };
 
 enum sysreg_idx {

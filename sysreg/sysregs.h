@@ -32,7 +32,7 @@
 		S##o0##_##o1##_C##cn##_C##cm##_##o2, cl, fl, rs, wm, si))
 #define SRK(n, k0, k1, kn, km, k2, o0, o1, cn, cm, o2, cl, fl, rs, wm, si) \
 	SYSREG_SINCE_##si(SYSREG(n, SYSREG_ID_SYS(k0, k1, kn, km, k2),	\
-		S##o0##_##o1##_C##cn##_C##cm##_##o2, cl, fl, rs, wm, si))
+		S##o0##_##o1##_C##cn##_C##cm##_##o2, cl, (fl) | KVM_ID_ALIAS, rs, wm, si))
 #define CORE(n, off, acc, cl, fl, rs, wm, si)				\
 	SYSREG_SINCE_##si(SYSREG(n, SYSREG_ID_CORE(off), acc, cl, fl, rs, wm, si))
 #define FW(n, num, cl, fl, rs, wm, si)					\

@@ -198,10 +198,15 @@ static void test_hypercalls(void)
 	}
 }
 
-void guest_main(uint64_t uart);
-void guest_main(uint64_t uart)
+/* x1 from the firmware (regvisor.guestarg): test modes. */
+#define GUEST_MODE_DELIBERATE_FAIL	UINT64_C(0x1)
+
+void guest_main(uint64_t uart, uint64_t mode);
+void guest_main(uint64_t uart, uint64_t mode)
 {
 	guest_console_init(uart);
+	if (mode & GUEST_MODE_DELIBERATE_FAIL)
+		report(false, "deliberate failure (regvisor.guestarg=1)");
 	gprintf("guest: hello from EL%lu\n", (read_sysreg(CurrentEL) >> 2) & 3);
 	report(((read_sysreg(CurrentEL) >> 2) & 3) == 1, "guest runs at EL1");
 	test_hypercalls();

@@ -7,6 +7,7 @@
 	.globl	_start
 _start:
 	mov	x19, x0
+	mov	x20, x1
 	adrp	x1, __stack_top
 	add	x1, x1, :lo12:__stack_top
 	mov	sp, x1
@@ -25,6 +26,7 @@ _start:
 	msr	cpacr_el1, x1
 	isb
 	mov	x0, x19
+	mov	x1, x20
 	bl	guest_main
 3:	wfi
 	b	3b

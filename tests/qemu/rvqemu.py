@@ -101,18 +101,25 @@ class Qemu:
         self.proc.stdin.write(text.encode())
         self.proc.stdin.flush()
 
-    def wait(self, timeout):
-        """Read until QEMU exits or timeout; returns a Result."""
+    def wait(self, timeout, grace=3.0):
+        """Read until QEMU exits or timeout; returns a Result.
+
+        A firmware that printed its status line but cannot power the
+        machine off (no PSCI below it) is stopped after `grace` seconds.
+        """
         deadline = time.monotonic() + timeout
         timed_out = False
         while True:
             left = deadline - time.monotonic()
+            if STATUS_RE.search(self.output):
+                left = min(left, grace)
+                deadline = min(deadline, time.monotonic() + grace)
             if left <= 0:
-                timed_out = True
+                timed_out = not STATUS_RE.search(self.output)
                 break
             if self._read_some(min(left, 0.5)) is None:
                 break
-        if timed_out:
+        if self.proc.poll() is None:
             self.proc.kill()
         rc = self.proc.wait()
         return Result(self.output, rc, timed_out)

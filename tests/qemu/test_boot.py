@@ -1,0 +1,101 @@
+"""Boot paths, console, crash report and the test guest, on real QEMU."""
+import re
+
+import pytest
+
+from conftest import boot
+from rvqemu import UBOOT, Qemu, build_path
+
+
+def assert_clean_guest_run(res, entered="EL2"):
+    out = res.output
+    assert not res.timed_out, out
+    assert re.search(r"regvisor: version 2 \(", out), out
+    assert re.search(rf"regvisor: running at EL2 \(entered at {entered}\), mmu on", out), out
+    assert "regvisor: console pl011 at 0x9000000 (dtb stdout-path)" in out, out
+    assert re.search(r"regvisor: memory 0x40000000\.\.0x50000000 \(dtb\)", out), out
+    assert "guest: hello from EL1" in out, out
+    assert "PASS: hvc: SMCCC_VERSION is 1.1" in out, out
+    assert "FAIL:" not in out, out
+    assert re.search(r"SUMMARY: \d+ tests, 0 unexpected failures", out), out
+    assert "regvisor: guest: PSCI SYSTEM_OFF" in out, out
+    assert res.status == 0, out
+
+
+def test_boot_elf():
+    """QEMU -kernel of the ELF: no x0, the DTB sits at the start of RAM."""
+    res = boot(image="elf")
+    assert_clean_guest_run(res)
+    assert "regvisor: dtb at 0x40000000" in res.output
+    assert res.returncode == 0
+
+
+def test_boot_image_bin():
+    """QEMU -kernel of the .bin: an arm64 Image, DTB address in x0."""
+    res = boot(image="bin")
+    assert_clean_guest_run(res)
+    m = re.search(r"regvisor: dtb at (0x[0-9a-f]+)", res.output)
+    assert m and int(m.group(1), 16) != 0x40000000, res.output
+    assert res.returncode == 0
+
+
+def test_boot_from_el3():
+    """Started at EL3 (secure=on): the firmware drops to EL2 itself."""
+    res = boot(image="elf", secure=True)
+    assert_clean_guest_run(res, entered="EL3")
+    assert "regvisor: no PSCI firmware to power off; halting here" in res.output
+
+
+def test_boot_through_uboot():
+    """Debian's U-Boot for QEMU loads nothing itself: the image is preloaded
+    into RAM and started with booti, as on a board."""
+    q = Qemu(bios=UBOOT, loader=(build_path(2, "regvisor.bin"), 0x44000000)).start()
+    try:
+        q.expect(r"Hit any key to stop autoboot|=> ", 60)
+        q.send("\r")
+        q.expect(r"=> ", 30)
+        q.send("booti 0x44000000 - ${fdtcontroladdr}\r")
+        res = q.wait(90)
+    finally:
+        if q.proc.poll() is None:
+            q.proc.kill()
+    assert "U-Boot" in res.output
+    assert_clean_guest_run(res)
+
+
+def test_started_at_el1_says_so_and_fails():
+    """Without virtualization=on the CPU starts at EL1: a clear message, status 2, no hang."""
+    res = boot(virtualization=False)
+    assert not res.timed_out, res.output
+    assert "regvisor: FATAL: started at EL1: this CPU gives regvisor no EL2" in res.output
+    assert res.status == 2
+    assert "guest:" not in res.output
+
+
+def test_crash_report():
+    """An unexpected exception at EL2 gives the full report and a failure status."""
+    res = boot(append="regvisor.fault=el2")
+    out = res.output
+    assert not res.timed_out, out
+    assert "regvisor: CRASH: unexpected exception: EL2 sync, DABT_CUR" in out, out
+    assert "crash: far  = 0x0000000100000000" in out, out
+    for name in ["esr ", "elr ", "spsr", "sp  "]:
+        assert re.search(rf"^crash: {name} = 0x[0-9a-f]{{16}}$", out, re.M), name
+    for i in range(31):
+        assert re.search(rf"^crash: x{i:<3} = 0x[0-9a-f]{{16}}$", out, re.M), f"x{i}"
+    assert res.status == 3
+    assert "guest: hello" not in out
+
+
+def test_run_wrapper_exit_code(tmp_path):
+    """tools/regvisor-qemu (what make run uses) exits with the firmware's status."""
+    import subprocess
+    import os
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    tool = os.path.join(root, "tools", "regvisor-qemu")
+    ok = subprocess.run([tool, "--bin", build_path(2, "regvisor.bin"), "--timeout", "60"],
+                        capture_output=True, text=True, timeout=90)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    el1 = subprocess.run([tool, "--bin", build_path(2, "regvisor.bin"), "--no-el2",
+                          "--timeout", "60"], capture_output=True, text=True, timeout=90)
+    assert el1.returncode == 2, el1.stdout + el1.stderr

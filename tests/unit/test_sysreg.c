@@ -1,0 +1,210 @@
+/* Host tests of the register table, its lookups, ISS decoding and masks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sysreg/iss.h"
+#include "sysreg/sysreg.h"
+#include "sysreg/sysreg_fake.h"
+
+static void table_sorted_and_unique(void **state)
+{
+	(void)state;
+	assert_true(sysreg_table_sorted());
+	for (unsigned int i = 1; i < SYSREG_COUNT; i++)
+		assert_true(sysreg_table[i - 1].id < sysreg_table[i].id);
+}
+
+static void names_unique_and_found(void **state)
+{
+	(void)state;
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
+		assert_int_equal(sysreg_find_by_name(sysreg_table[i].name), i);
+		assert_int_equal(sysreg_find_by_id(sysreg_table[i].id), i);
+	}
+	assert_int_equal(sysreg_find_by_name("sctlr_el1"), SYSREG_SCTLR_EL1);
+	assert_int_equal(sysreg_find_by_name("NO_SUCH_REG"), -1);
+	assert_int_equal(sysreg_find_by_id(0x6030000000130000), -1);
+}
+
+/* Ids from Linux's Documentation/virt/kvm/api.rst and arch/arm64/include/uapi/asm/kvm.h. */
+static void kvm_ids(void **state)
+{
+	(void)state;
+	assert_int_equal(sysreg_table[SYSREG_SCTLR_EL1].id, 0x603000000013c080);
+	assert_int_equal(sysreg_table[SYSREG_MIDR_EL1].id, 0x603000000013c000);
+	assert_int_equal(sysreg_table[SYSREG_ID_AA64ISAR1_EL1].id, 0x603000000013c031);
+	assert_int_equal(sysreg_table[SYSREG_MDSCR_EL1].id, 0x6030000000138012);
+	assert_int_equal(sysreg_table[SYSREG_TPIDR_EL0].id, 0x603000000013de82);
+	/* KVM_REG_ARM_TIMER_CTL and KVM_REG_ARM_TIMER_CVAL. */
+	assert_int_equal(sysreg_table[SYSREG_CNTV_CTL_EL0].id, 0x603000000013df19);
+	assert_int_equal(sysreg_table[SYSREG_CNTV_CVAL_EL0].id, 0x603000000013df02);
+	/* Core registers: KVM_REG_ARM_CORE_REG(sp_el1) etc. */
+	assert_int_equal(sysreg_table[SYSREG_SP_EL0].id, 0x603000000010003e);
+	assert_int_equal(sysreg_table[SYSREG_SP_EL1].id, 0x6030000000100044);
+	assert_int_equal(sysreg_table[SYSREG_ELR_EL1].id, 0x6030000000100046);
+	assert_int_equal(sysreg_table[SYSREG_SPSR_EL1].id, 0x6030000000100048);
+	/* KVM_REG_ARM_PSCI_VERSION, KVM_REG_ARM_VENDOR_HYP_BMAP(_2). */
+	assert_int_equal(sysreg_table[SYSREG_PSCI_VERSION].id, 0x6030000000140000);
+	assert_int_equal(sysreg_table[SYSREG_VENDOR_HYP_BMAP].id, 0x6030000000160002);
+	assert_int_equal(sysreg_table[SYSREG_VENDOR_HYP_BMAP_2].id, 0x6030000000160003);
+	assert_int_equal(sysreg_table[SYSREG_VENDOR_HYP_BMAP_2].since, 2);
+}
+
+/* Every system register's id decodes back to an encoding that finds it. */
+static void ids_round_trip_to_encoding(void **state)
+{
+	(void)state;
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
+		uint64_t id = sysreg_table[i].id;
+		unsigned int enc;
+
+		if ((id & SYSREG_ID_KIND_MASK) != 0x6030000000130000 || i == SYSREG_CNTV_CVAL_EL0)
+			continue;
+		enc = (unsigned int)(id & SYSREG_ENC_MASK);
+		assert_int_equal(sysreg_find_by_encoding(enc >> 14, (enc >> 11) & 7,
+							 (enc >> 7) & 15, (enc >> 3) & 15,
+							 enc & 7), i);
+	}
+	/* CNTVCT_EL0's encoding is KVM's id of CNTV_CVAL_EL0, not the register. */
+	assert_int_equal(sysreg_find_by_encoding(3, 3, 14, 0, 2), -1);
+}
+
+/* ESR_EL2.ISS values of real instructions (as QEMU and the Arm ARM give them). */
+static void iss_decoding(void **state)
+{
+	struct sysreg_access a;
+
+	(void)state;
+	/* mrs x3, ID_AA64ISAR1_EL1: op0 3 op1 0 CRn 0 CRm 6 op2 1, Rt 3, read */
+	a = sysreg_decode_iss((3u << 20) | (1u << 17) | (0u << 14) | (0u << 10) |
+			      (3u << 5) | (6u << 1) | 1u);
+	assert_int_equal(a.op0, 3);
+	assert_int_equal(a.op2, 1);
+	assert_int_equal(a.crm, 6);
+	assert_int_equal(a.rt, 3);
+	assert_true(a.read);
+	assert_int_equal(sysreg_find_by_encoding(a.op0, a.op1, a.crn, a.crm, a.op2),
+			 SYSREG_ID_AA64ISAR1_EL1);
+	/* msr ACTLR_EL1, xzr: op0 3 op1 0 CRn 1 CRm 0 op2 1, Rt 31, write */
+	a = sysreg_decode_iss(0x003207e0);
+	assert_int_equal(a.op0, 3);
+	assert_int_equal(a.op1, 0);
+	assert_int_equal(a.crn, 1);
+	assert_int_equal(a.crm, 0);
+	assert_int_equal(a.op2, 1);
+	assert_int_equal(a.rt, 31);
+	assert_false(a.read);
+	assert_int_equal(sysreg_find_by_encoding(a.op0, a.op1, a.crn, a.crm, a.op2), -1);
+	assert_false(sysreg_in_id_space(&a));
+	/* mrs x0, ID_AA64PFR2_EL1 (unallocated here): in the RAZ space */
+	a = sysreg_decode_iss((3u << 20) | (2u << 17) | (4u << 1) | 1u);
+	assert_true(sysreg_in_id_space(&a));
+	assert_int_equal(sysreg_find_by_encoding(a.op0, a.op1, a.crn, a.crm, a.op2), -1);
+}
+
+static void hidden_masks(void **state)
+{
+	struct sysreg_mask m;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	assert_int_equal(sysreg_mask_count(&m), 0);
+	sysreg_mask_set(&m, SYSREG_VENDOR_HYP_BMAP_2);
+	sysreg_mask_set(&m, 0);
+	sysreg_mask_set(&m, SYSREG_TCR_EL1);
+	assert_true(sysreg_mask_test(&m, SYSREG_VENDOR_HYP_BMAP_2));
+	assert_true(sysreg_mask_test(&m, 0));
+	assert_false(sysreg_mask_test(&m, SYSREG_SCTLR_EL1));
+	assert_int_equal(sysreg_mask_count(&m), 3);
+	sysreg_mask_clear(&m, 0);
+	assert_false(sysreg_mask_test(&m, 0));
+	assert_int_equal(sysreg_mask_count(&m), 2);
+
+	memset(&m, 0, sizeof(m));
+	sysreg_mask_add_newer_than(&m, 1);
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+		assert_int_equal(sysreg_mask_test(&m, i), sysreg_table[i].since > 1);
+	assert_true(sysreg_mask_test(&m, SYSREG_VENDOR_HYP_BMAP_2));
+	assert_true(sysreg_mask_test(&m, SYSREG_SMCCC_ARCH_WORKAROUND_2));
+	assert_true(sysreg_mask_test(&m, SYSREG_APGAKEYHI_EL1));
+	memset(&m, 0, sizeof(m));
+	sysreg_mask_add_newer_than(&m, 2);
+	assert_int_equal(sysreg_mask_count(&m), 0);
+}
+
+static void id_view_by_cpu_model(void **state)
+{
+	struct vcpu_sysregs vs;
+
+	(void)state;
+	fake_hw_reset();
+	sysreg_vcpu_reset(&vs, 2, 2);
+	/* The table masks EL2, EL3, SVE and GIC out of PFR0; SME and MTE out of PFR1. */
+	assert_int_equal(vs.val[SYSREG_ID_AA64PFR0_EL1], 0x1201000000110022);
+	assert_int_equal(vs.val[SYSREG_ID_AA64PFR1_EL1], 0x21);
+	/* Version 2's model shows pointer authentication... */
+	assert_int_equal(vs.val[SYSREG_ID_AA64ISAR1_EL1], 0x0011111110211102);
+	assert_int_equal(vs.val[SYSREG_ID_AA64ISAR2_EL1], 0x1100);
+	/* ...version 1's does not. */
+	sysreg_vcpu_reset(&vs, 1, 2);
+	assert_int_equal(vs.val[SYSREG_ID_AA64ISAR1_EL1], 0x0011111100211002);
+	assert_int_equal(vs.val[SYSREG_ID_AA64ISAR2_EL1], 0);
+	assert_int_equal(vs.val[SYSREG_MPIDR_EL1], 0x80000000);
+	assert_int_equal(vs.val[SYSREG_MIDR_EL1], 0x000f0510);
+}
+
+static void reset_writes_context_defaults(void **state)
+{
+	struct vcpu_sysregs vs;
+
+	(void)state;
+	fake_hw_reset();
+	fake_hw[SYSREG_SCTLR_EL1] = 0xdead;
+	fake_hw[SYSREG_TPIDR_EL0] = 0xbeef;
+	sysreg_vcpu_reset(&vs, 2, 2);
+	assert_int_equal(fake_hw[SYSREG_SCTLR_EL1], 0x30d00800);
+	assert_int_equal(fake_hw[SYSREG_TPIDR_EL0], 0);
+	assert_int_equal(sysreg_get(&vs, SYSREG_SCTLR_EL1), 0x30d00800);
+	assert_int_equal(vs.val[SYSREG_PSCI_VERSION], 0x10001);
+	assert_int_equal(vs.val[SYSREG_VENDOR_HYP_BMAP], 0x7);
+	assert_int_equal(vs.val[SYSREG_VENDOR_HYP_BMAP_2], 0);
+	sysreg_set(&vs, SYSREG_TPIDR_EL0, 42);
+	assert_int_equal(fake_hw[SYSREG_TPIDR_EL0], 42);
+	sysreg_set(&vs, SYSREG_SMCCC_ARCH_WORKAROUND_2, 0x10);
+	assert_int_equal(sysreg_get(&vs, SYSREG_SMCCC_ARCH_WORKAROUND_2), 0x10);
+}
+
+/* The hypercall list is sorted by function id, as the firmware's bisection needs. */
+static void hypercalls_sorted(void **state)
+{
+	static const uint32_t fids[] = {
+#define HCALL(name, fid, since, handler) fid,
+#include "el2/hypercalls.def"
+#undef HCALL
+	};
+
+	(void)state;
+	for (unsigned int i = 1; i < ARRAY_SIZE(fids); i++)
+		assert_true(fids[i - 1] < fids[i]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(table_sorted_and_unique),
+		cmocka_unit_test(names_unique_and_found),
+		cmocka_unit_test(kvm_ids),
+		cmocka_unit_test(ids_round_trip_to_encoding),
+		cmocka_unit_test(iss_decoding),
+		cmocka_unit_test(hidden_masks),
+		cmocka_unit_test(id_view_by_cpu_model),
+		cmocka_unit_test(reset_writes_context_defaults),
+		cmocka_unit_test(hypercalls_sorted),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
