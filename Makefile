@@ -42,21 +42,23 @@ FW_CFLAGS := $(COMMON_CFLAGS) -DFW_VERSION=$(FW_VERSION) -ffreestanding -fno-bui
 	-DRV_BUILD_ID='"$(BUILD_ID)"' -DRV_HIDE_DEFAULT='"$(HIDE_DEFAULT)"'
 FW_ASFLAGS := -I. -DFW_VERSION=$(FW_VERSION) -DGUEST_BIN='"$(BUILD)/guest/guest.bin"'
 FW_LDFLAGS := -nostdlib -static -no-pie -T linker.ld -Wl,--gc-sections -Wl,--build-id=none \
+	-Wl,--no-warn-rwx-segments \
 	-Wl,--defsym=vfprintf=__i_vfprintf -Wl,-Map,$(BUILD)/regvisor.map
 
 GUEST_CFLAGS := $(COMMON_CFLAGS) -ffreestanding -fno-builtin -fno-pic -fno-pie \
 	-mgeneral-regs-only -mstrict-align -DFW_VERSION=$(FW_VERSION_LATEST)
 
-include boot/objects.mk el2/objects.mk sysreg/objects.mk tests/guest/objects.mk
+include boot/objects.mk el2/objects.mk sysreg/objects.mk vmstate/objects.mk tests/guest/objects.mk
 
 FW_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) \
 	$(addprefix $(BUILD)/el2/,$(el2-objs)) \
-	$(addprefix $(BUILD)/sysreg/,$(sysreg-core-objs) $(sysreg-fw-objs))
+	$(addprefix $(BUILD)/sysreg/,$(sysreg-core-objs) $(sysreg-fw-objs)) \
+	$(addprefix $(BUILD)/vmstate/,$(vmstate-core-objs))
 GUEST_OBJS := $(addprefix $(BUILD)/guest/,$(guest-objs))
 
 .PHONY: all firmware deps run test unit qemu-test clean check-portable versions
 
-all: firmware
+all: firmware tool
 
 firmware: $(BUILD)/regvisor.bin $(BUILD)/regvisor.elf
 	@$(SIZE) $(BUILD)/regvisor.elf | awk 'NR==2 { printf "regvisor v$(FW_VERSION): text %d, data %d, bss %d bytes; loaded image (text+data) %d bytes\n", $$1, $$2, $$3, $$1 + $$2 }'
@@ -115,9 +117,9 @@ versions:
 run: deps firmware
 	tools/regvisor-qemu --bin $(BUILD)/regvisor.bin $(if $(BOOTARGS),--append "$(BOOTARGS)")
 
-include tests/unit/objects.mk
+include tools/objects.mk tests/unit/objects.mk
 
-test: deps check-portable versions unit
+test: deps check-portable versions tool unit
 	$(PYTEST) -q tests/qemu
 
 clean:

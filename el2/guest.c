@@ -61,27 +61,31 @@ void guest_configure(unsigned int cpu_version, unsigned int world_version)
 	vcpu0.reported_status = -1;
 }
 
+/* MIDR and MPIDR as the guest's table says, through VPIDR_EL2/VMPIDR_EL2. */
+void guest_apply_id_view(void)
+{
+	__asm__ volatile("msr vpidr_el2, %0\n msr vmpidr_el2, %1\n isb"
+			 : : "r"(vcpu0.sr.val[SYSREG_MIDR_EL1]),
+			     "r"(vcpu0.sr.val[SYSREG_MPIDR_EL1]));
+}
+
 static void guest_el2_controls(void)
 {
-	uint64_t midr = vcpu0.sr.val[SYSREG_MIDR_EL1];
-	uint64_t mpidr = vcpu0.sr.val[SYSREG_MPIDR_EL1];
-
 	__asm__ volatile(
 		"msr	vttbr_el2, %0\n"
 		"msr	vtcr_el2, %1\n"
-		"msr	vpidr_el2, %2\n"
-		"msr	vmpidr_el2, %3\n"
-		"msr	cptr_el2, %4\n"
-		"msr	cnthctl_el2, %5\n"
+		"msr	cptr_el2, %2\n"
+		"msr	cnthctl_el2, %3\n"
 		"msr	cntvoff_el2, xzr\n"
-		"msr	hcr_el2, %6\n"
+		"msr	hcr_el2, %4\n"
 		"isb\n"
 		"tlbi	vmalls12e1\n"
 		"dsb	ish\n"
 		"isb\n"
-		: : "r"(stage2_vttbr()), "r"(stage2_vtcr()), "r"(midr), "r"(mpidr),
+		: : "r"(stage2_vttbr()), "r"(stage2_vtcr()),
 		    "r"(CPTR_EL2_GUEST), "r"(CNTHCTL_EL2_GUEST), "r"(HCR_GUEST)
 		: "memory");
+	guest_apply_id_view();
 }
 
 /* A fresh frame at the top of the EL2 trap stack, then ERET. */

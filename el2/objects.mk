@@ -1,2 +1,2 @@
-el2-objs := vectors.o crash.o trap.o sysreg_trap.o smccc.o guest.o guest_image.o \
+el2-objs := vectors.o crash.o trap.o sysreg_trap.o smccc.o guest.o guest_image.o vmstate_fw.o \
 	stage2_hw.o fpsimd.o fpsimd_hw.o

@@ -72,8 +72,8 @@ void el2_guest_sync(struct el2_frame *f)
 		el2_smccc(f);
 		break;
 	case ESR_EC_SMC64:
+		f->elr += 4;	/* a trapped SMC would return to itself */
 		el2_smccc(f);
-		f->elr += 4;	/* a trapped SMC returns to itself */
 		break;
 	case ESR_EC_SYS64:
 		el2_trap_sysreg(&vcpu0, f);

@@ -22,6 +22,7 @@ extern struct vcpu vcpu0;
 void guest_configure(unsigned int cpu_version, unsigned int world_version);
 _Noreturn void guest_start(void);
 _Noreturn void guest_reset(void);
+void guest_apply_id_view(void);
 /* el2/sysreg_trap.c: EC 0x18 from the guest. */
 void el2_trap_sysreg(struct vcpu *v, struct el2_frame *f);
 /* el2/stage2_hw.c */

@@ -12,16 +12,21 @@ const struct sysreg_desc sysreg_table[SYSREG_COUNT] = {
 #undef SYSREG
 };
 
+/* MPIDR as the guest sees it: vCPU 0, uniprocessor bit clear, RES1 bit 31. */
+#define VMPIDR_VCPU0	BIT64(31)
+
 struct idfeat {
 	uint16_t reg;		/* enum sysreg_idx */
 	uint8_t shift;
 	uint8_t since;
+	bool is_signed;
 	const char *name;
 };
 
 static const struct idfeat idfeatures[] = {
-#define IDFEAT(reg_, field, shift_, since_)				\
-	{ .reg = SYSREG_##reg_, .shift = shift_, .since = since_, .name = #field },
+#define IDFEAT(reg_, field, shift_, since_, signed_)			\
+	{ .reg = SYSREG_##reg_, .shift = shift_, .since = since_,	\
+	  .is_signed = signed_, .name = #field },
 #include "sysreg/idfeatures.def"
 #undef IDFEAT
 };
@@ -141,31 +146,57 @@ void sysreg_set(struct vcpu_sysregs *vs, unsigned int idx, uint64_t val)
 		vs->val[idx] = val;
 }
 
-/* MPIDR as the guest sees it: vCPU 0, uniprocessor bit clear, RES1 bit 31. */
-#define VMPIDR_VCPU0	BIT64(31)
-
 void sysreg_vcpu_reset(struct vcpu_sysregs *vs, unsigned int cpu_version,
 		       unsigned int world_version)
 {
 	memset(vs->val, 0, sizeof(vs->val));
 	vs->cpu_version = cpu_version;
 	vs->world_version = world_version;
-	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
-		const struct sysreg_desc *d = &sysreg_table[i];
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+		sysreg_set(vs, i, sysreg_default(vs, i));
+}
 
-		switch (d->cls) {
-		case CTX:
-			sysreg_hw_write(i, d->reset);
-			break;
-		case ID:
-			if (i == SYSREG_MPIDR_EL1)
-				vs->val[i] = VMPIDR_VCPU0;
-			else
-				vs->val[i] = sysreg_hw_read(i) & sysreg_id_mask(i, cpu_version);
-			break;
-		default:
-			vs->val[i] = sysreg_fw_default(i, world_version);
-			break;
-		}
+uint64_t sysreg_default(const struct vcpu_sysregs *vs, unsigned int idx)
+{
+	switch (sysreg_table[idx].cls) {
+	case CTX:
+		return sysreg_table[idx].reset;
+	case ID:
+		if (idx == SYSREG_MPIDR_EL1)
+			return VMPIDR_VCPU0;
+		return sysreg_hw_read(idx) & sysreg_id_mask(idx, vs->cpu_version);
+	default:
+		return sysreg_fw_default(idx, vs->world_version);
 	}
+}
+
+static const struct idfeat *idfeat_find(unsigned int idx, unsigned int shift)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(idfeatures); i++)
+		if (idfeatures[i].reg == idx && idfeatures[i].shift == shift)
+			return &idfeatures[i];
+	return NULL;
+}
+
+const char *sysreg_id_field_name(unsigned int idx, unsigned int shift)
+{
+	const struct idfeat *f = idfeat_find(idx, shift);
+
+	return f ? f->name : NULL;
+}
+
+int sysreg_id_exceeds(unsigned int idx, uint64_t want, uint64_t offer)
+{
+	for (unsigned int shift = 0; shift < 64; shift += 4) {
+		const struct idfeat *f = idfeat_find(idx, shift);
+		int w = (int)((want >> shift) & 0xf), o = (int)((offer >> shift) & 0xf);
+
+		if (f && f->is_signed) {
+			w = w >= 8 ? w - 16 : w;
+			o = o >= 8 ? o - 16 : o;
+		}
+		if (w > o)
+			return (int)shift;
+	}
+	return -1;
 }

@@ -16,6 +16,7 @@ enum sysreg_flag {
 	RESET_SAFE = 1,		/* a blob may lack it: the reset value is right */
 	GUEST_SET = 2,		/* firmware register the guest changes by hypercall */
 	KVM_ID_ALIAS = 4,	/* its KVM id is another register's encoding (SRK rows) */
+	IDENT = 8,		/* ID register naming the CPU, not its features */
 };
 
 enum sysreg_idx {
@@ -107,6 +108,16 @@ void sysreg_vcpu_reset(struct vcpu_sysregs *vs, unsigned int cpu_version,
 
 /* The ID-register field mask that CPU model `version` shows. */
 uint64_t sysreg_id_mask(unsigned int idx, unsigned int version);
+/* The value a register holds when nothing changed it: what hiding requires. */
+uint64_t sysreg_default(const struct vcpu_sysregs *vs, unsigned int idx);
+/*
+ * Compare ID register idx's value `want` with what `offer` gives, field by
+ * field (4-bit fields, signed ones as signed: Arm ARM D19.1.3). Returns -1
+ * when compatible, else the shift of the first field want has more of.
+ */
+int sysreg_id_exceeds(unsigned int idx, uint64_t want, uint64_t offer);
+/* Name of the feature field at shift in ID register idx, or NULL. */
+const char *sysreg_id_field_name(unsigned int idx, unsigned int shift);
 /* Default value of a firmware register in version `version`'s world. */
 uint64_t sysreg_fw_default(unsigned int idx, unsigned int version);
 /* True when the register exists in version `version`'s world. */

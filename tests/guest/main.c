@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "sysreg/sysreg.h"
+#include "tests/guest/ckpt.h"
 #include "tests/guest/lib.h"
 
 /* One reader (and, for context registers, one writer) per table row. */
@@ -200,6 +201,93 @@ static void test_hypercalls(void)
 
 /* x1 from the firmware (regvisor.guestarg): test modes. */
 #define GUEST_MODE_DELIBERATE_FAIL	UINT64_C(0x1)
+#define GUEST_MODE_CHECKPOINT		UINT64_C(0x2)
+
+static const struct greg *ctx_find(const char *name)
+{
+	for (unsigned int i = 0; i < sizeof(ctx_regs) / sizeof(ctx_regs[0]); i++)
+		if (streq(ctx_regs[i].name, name))
+			return &ctx_regs[i];
+	return NULL;
+}
+
+/* Context registers the checkpoint test fills: harmless values with the MMU off. */
+static const struct { const char *name; uint64_t v; } ckpt_sysregs[] = {
+	{ "SP_EL0", 0x5e0005e0005e0000 }, { "ELR_EL1", 0x00000000404e1e10 },
+	{ "SPSR_EL1", 0x00000000600003c5 }, { "MDSCR_EL1", 0x1000 },
+	{ "TTBR0_EL1", 0x0001000040600000 }, { "TTBR1_EL1", 0x0002000040700000 },
+	{ "ESR_EL1", 0x0000000096000045 }, { "FAR_EL1", 0xfa00fa00fa00fa00 },
+	{ "PAR_EL1", 0x0000000044556000 }, { "MAIR_EL1", 0x000000ff440c0400 },
+	{ "CONTEXTIDR_EL1", 0xc1d }, { "TPIDR_EL1", 0x7e1d00000000e101 },
+	{ "CNTKCTL_EL1", 0x3 }, { "CSSELR_EL1", 0x1 }, { "TPIDR_EL0", 0x7e1d00000000e000 },
+	{ "TPIDRRO_EL0", 0x7e1d0000000e0e0e }, { "CNTV_CVAL_EL0", 0x00c0ffee00c0ffee },
+	{ "APIAKEYLO_EL1", 0xa1a1a1a1a1a1a1a1 }, { "APIAKEYHI_EL1", 0xa2a2a2a2a2a2a2a2 },
+	{ "APDBKEYLO_EL1", 0xdbdbdbdb00000001 }, { "APGAKEYHI_EL1", 0x6a6a6a6a6a6a6a6a },
+};
+
+static bool ckpt_sysreg_applies(const struct greg *r)
+{
+	return r && !(r->since >= 2 && !view_pauth);
+}
+
+/*
+ * Fill every register with a distinctive value, checkpoint (the firmware
+ * prints the framed blob), and check that all of them came back.
+ */
+static void test_checkpoint(void)
+{
+	static struct ckpt in, out;
+	unsigned int bad = 0;
+
+	for (unsigned int i = 1; i < 31; i++)
+		in.x[i] = UINT64_C(0xc0de000000000000) | ((uint64_t)i << 32) | (i * 0x01010101u);
+	for (unsigned int i = 0; i < 32; i++) {
+		in.v[i][0] = UINT64_C(0xf1f10000000000a0) | ((uint64_t)i << 16);
+		in.v[i][1] = UINT64_C(0x0e0e0000000000b0) | ((uint64_t)i << 24);
+	}
+	in.fpsr = 0x0800009f;
+	in.fpcr = 0x03000000;
+	for (unsigned int i = 0; i < sizeof(ckpt_sysregs) / sizeof(ckpt_sysregs[0]); i++) {
+		const struct greg *r = ctx_find(ckpt_sysregs[i].name);
+
+		if (!ckpt_sysreg_applies(r))
+			continue;
+		r->wr(ckpt_sysregs[i].v);
+		gprintf("INFO: ckpt %s = 0x%016lx\n", r->name, ckpt_sysregs[i].v);
+	}
+	for (unsigned int i = 1; i < 31; i++)
+		gprintf("INFO: ckpt x%u = 0x%016lx\n", i, in.x[i]);
+	for (unsigned int i = 0; i < 32; i++)
+		gprintf("INFO: ckpt v%u = 0x%016lx%016lx\n", i, in.v[i][1], in.v[i][0]);
+	gprintf("INFO: ckpt fpsr = 0x%08lx\nINFO: ckpt fpcr = 0x%08lx\n", in.fpsr, in.fpcr);
+
+	guest_checkpoint(&in, &out);
+
+	report(out.x[0] == 0, "checkpoint: the call returned SUCCESS (0x%lx)", out.x[0]);
+	for (unsigned int i = 1; i < 31; i++)
+		if (out.x[i] != in.x[i])
+			bad++, gprintf("INFO: x%u 0x%016lx came back 0x%016lx\n", i, in.x[i], out.x[i]);
+	report(!bad, "checkpoint: x1..x30 came back unchanged");
+	bad = 0;
+	for (unsigned int i = 0; i < 32; i++)
+		if (out.v[i][0] != in.v[i][0] || out.v[i][1] != in.v[i][1])
+			bad++, gprintf("INFO: v%u changed\n", i);
+	report(!bad && out.fpsr == in.fpsr && out.fpcr == in.fpcr,
+	       "checkpoint: V0..V31, FPSR, FPCR came back unchanged");
+	bad = 0;
+	for (unsigned int i = 0; i < sizeof(ckpt_sysregs) / sizeof(ckpt_sysregs[0]); i++) {
+		const struct greg *r = ctx_find(ckpt_sysregs[i].name);
+		uint64_t got;
+
+		if (!ckpt_sysreg_applies(r))
+			continue;
+		got = r->rd();
+		if (got != ckpt_sysregs[i].v)
+			bad++, gprintf("INFO: %s 0x%016lx came back 0x%016lx\n", r->name,
+				       ckpt_sysregs[i].v, got);
+	}
+	report(!bad, "checkpoint: context system registers came back unchanged");
+}
 
 void guest_main(uint64_t uart, uint64_t mode);
 void guest_main(uint64_t uart, uint64_t mode)
@@ -213,5 +301,7 @@ void guest_main(uint64_t uart, uint64_t mode)
 	test_id_registers();
 	test_context_registers();
 	test_undef();
+	if (mode & GUEST_MODE_CHECKPOINT)
+		test_checkpoint();
 	report_exit();
 }

@@ -8,6 +8,7 @@ $(HOST_BUILD)/%.o: %.c
 	$(HOSTCC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 
 HOST_CORE := $(addprefix $(HOST_BUILD)/sysreg/,$(sysreg-core-objs) $(sysreg-host-objs)) \
+	$(addprefix $(HOST_BUILD)/vmstate/,$(vmstate-core-objs)) \
 	$(HOST_BUILD)/tests/unit/host_support.o
 
 $(HOST_BUILD)/tests/unit/%: $(HOST_BUILD)/tests/unit/%.o $(HOST_CORE)

@@ -1,0 +1,114 @@
+/*
+ * Saving and loading the guest's whole state: the portable codec and
+ * policy (vmstate/) on the firmware's live vCPU. The guest is stopped
+ * (it made the checkpoint call) while this runs.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "el2/vmstate_fw.h"
+#include "vmstate/frame.h"
+#include "vmstate/policy.h"
+
+static struct vmstate state;		/* one at a time: the firmware is single-threaded */
+static uint8_t blob[VMSTATE_MAX_BLOB];
+
+static uint64_t read_cntvct(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb\n mrs %0, cntvct_el0" : "=r"(v));
+	return v;
+}
+
+static uint64_t read_cntpct(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb\n mrs %0, cntpct_el0" : "=r"(v));
+	return v;
+}
+
+static void emit_console(const char *line, void *ctx)
+{
+	(void)ctx;
+	printf("%s\n", line);
+}
+
+bool vmstate_save(struct vcpu *v, unsigned int target)
+{
+	struct vmstate_report rep = { 0 };
+	const struct el2_frame *f = v->frame;
+	enum vmstate_err err;
+	size_t len;
+
+	fpsimd_claim();		/* the guest's FP/SIMD registers are in v->fp now */
+	memset(&state, 0, sizeof(state));
+	state.fw_version = FW_VERSION;
+	memcpy(state.core.x, f->x, sizeof(state.core.x));
+	state.core.pc = f->elr;
+	state.core.pstate = f->spsr;
+	memcpy(state.fp.v, v->fp.v, sizeof(state.fp.v));
+	state.fp.fpsr = (uint32_t)v->fp.fpsr;
+	state.fp.fpcr = (uint32_t)v->fp.fpcr;
+	state.vcount = read_cntvct();
+
+	if (vmstate_export_regs(&v->sr, target, &state, &rep)) {
+		vmstate_report_print(&rep, "regvisor: save");
+		printf("regvisor: save: refused, nothing exported\n");
+		return false;
+	}
+	len = vmstate_encode(&state, blob, sizeof(blob), &err);
+	if (!len) {
+		printf("regvisor: save: error: %s\n", vmstate_strerror(err));
+		return false;
+	}
+	printf("regvisor: save: %u registers (%u hidden left out), %u bytes, for v%u\n",
+	       state.nregs, (unsigned int)(SYSREG_COUNT - state.nregs), (unsigned int)len,
+	       target ? target : FW_VERSION);
+	frame_encode(blob, len, emit_console, NULL);
+	return true;
+}
+
+bool vmstate_load(struct vcpu *v, const uint8_t *in, size_t len)
+{
+	static struct vmstate_drops drops;
+	struct vmstate_report rep = { 0 };
+	struct el2_frame *f = v->frame;
+	enum vmstate_err err;
+	uint64_t where;
+
+	err = vmstate_decode(in, len, &state, &where);
+	if (err != VMSTATE_E_OK) {
+		printf("regvisor: load: error: %s (at 0x%llx); nothing loaded\n",
+		       vmstate_strerror(err), (unsigned long long)where);
+		return false;
+	}
+	if (vmstate_check_regs(&state, &v->sr, NULL, &drops, &rep)) {
+		vmstate_report_print(&rep, "regvisor: load");
+		printf("regvisor: load: refused, nothing loaded\n");
+		return false;
+	}
+
+	/* Checked: from here on nothing can fail. */
+	for (unsigned int i = 0; i < drops.n; i++) {
+		const char *name = vmstate_id_name(drops.id[i]);
+
+		printf("regvisor: load: dropped %s (0x%016llx): unknown here, at its default\n",
+		       name ? name : "?", (unsigned long long)drops.id[i]);
+	}
+	fpsimd_claim();
+	memcpy(f->x, state.core.x, sizeof(f->x));
+	f->elr = state.core.pc;
+	f->spsr = state.core.pstate;
+	memcpy(v->fp.v, state.fp.v, sizeof(v->fp.v));
+	v->fp.fpsr = state.fp.fpsr;
+	v->fp.fpcr = state.fp.fpcr;
+	vmstate_apply_regs(&state, &v->sr);
+	/* The guest's virtual counter carries on from where it stopped. */
+	__asm__ volatile("msr cntvoff_el2, %0\n isb" : : "r"(read_cntpct() - state.vcount));
+	guest_apply_id_view();
+	printf("regvisor: load: %u registers loaded from a v%u blob, %u dropped\n",
+	       state.nregs - drops.n, state.fw_version, drops.n);
+	return true;
+}

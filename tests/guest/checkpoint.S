@@ -1,0 +1,122 @@
+/*
+ * void guest_checkpoint(const struct ckpt *in, struct ckpt *out)
+ *
+ * Load x1..x30, V0..V31, FPSR and FPCR from *in, make the checkpoint call
+ * (vendor function 2) with x0, and store every register as it comes back
+ * into *out, so the caller sees whether the firmware (or a restore on
+ * another firmware) changed any of them. struct ckpt is tests/guest/ckpt.h.
+ */
+#define CKPT_X		0	/* x[31] */
+#define CKPT_V		256	/* v[32][2] */
+#define CKPT_FPSR	768
+#define CKPT_FPCR	776
+
+	.arch	armv8-a+fp+simd
+	.text
+	.globl	guest_checkpoint
+guest_checkpoint:
+	stp	x29, x30, [sp, #-112]!
+	stp	x19, x20, [sp, #16]
+	stp	x21, x22, [sp, #32]
+	stp	x23, x24, [sp, #48]
+	stp	x25, x26, [sp, #64]
+	stp	x27, x28, [sp, #80]
+	str	x1, [sp, #96]			/* out */
+
+	add	x2, x0, #CKPT_V
+	ldp	q0, q1, [x2, #32 * 0]
+	ldp	q2, q3, [x2, #32 * 1]
+	ldp	q4, q5, [x2, #32 * 2]
+	ldp	q6, q7, [x2, #32 * 3]
+	ldp	q8, q9, [x2, #32 * 4]
+	ldp	q10, q11, [x2, #32 * 5]
+	ldp	q12, q13, [x2, #32 * 6]
+	ldp	q14, q15, [x2, #32 * 7]
+	ldp	q16, q17, [x2, #32 * 8]
+	ldp	q18, q19, [x2, #32 * 9]
+	ldp	q20, q21, [x2, #32 * 10]
+	ldp	q22, q23, [x2, #32 * 11]
+	ldp	q24, q25, [x2, #32 * 12]
+	ldp	q26, q27, [x2, #32 * 13]
+	ldp	q28, q29, [x2, #32 * 14]
+	ldp	q30, q31, [x2, #32 * 15]
+	ldr	x1, [x0, #CKPT_FPSR]
+	msr	fpsr, x1
+	ldr	x1, [x0, #CKPT_FPCR]
+	msr	fpcr, x1
+
+	ldr	x1, [x0, #8 * 1]
+	ldp	x2, x3, [x0, #8 * 2]
+	ldp	x4, x5, [x0, #8 * 4]
+	ldp	x6, x7, [x0, #8 * 6]
+	ldp	x8, x9, [x0, #8 * 8]
+	ldp	x10, x11, [x0, #8 * 10]
+	ldp	x12, x13, [x0, #8 * 12]
+	ldp	x14, x15, [x0, #8 * 14]
+	ldp	x16, x17, [x0, #8 * 16]
+	ldp	x18, x19, [x0, #8 * 18]
+	ldp	x20, x21, [x0, #8 * 20]
+	ldp	x22, x23, [x0, #8 * 22]
+	ldp	x24, x25, [x0, #8 * 24]
+	ldp	x26, x27, [x0, #8 * 26]
+	ldp	x28, x29, [x0, #8 * 28]
+	ldr	x30, [x0, #8 * 30]
+	movz	x0, #0x0002
+	movk	x0, #0x8600, lsl #16		/* RV_CHECKPOINT */
+	hvc	#0
+
+	/* Everything as it came back, on the stack first: no spare register. */
+	sub	sp, sp, #256
+	stp	x0, x1, [sp, #8 * 0]
+	stp	x2, x3, [sp, #8 * 2]
+	stp	x4, x5, [sp, #8 * 4]
+	stp	x6, x7, [sp, #8 * 6]
+	stp	x8, x9, [sp, #8 * 8]
+	stp	x10, x11, [sp, #8 * 10]
+	stp	x12, x13, [sp, #8 * 12]
+	stp	x14, x15, [sp, #8 * 14]
+	stp	x16, x17, [sp, #8 * 16]
+	stp	x18, x19, [sp, #8 * 18]
+	stp	x20, x21, [sp, #8 * 20]
+	stp	x22, x23, [sp, #8 * 22]
+	stp	x24, x25, [sp, #8 * 24]
+	stp	x26, x27, [sp, #8 * 26]
+	stp	x28, x29, [sp, #8 * 28]
+	str	x30, [sp, #8 * 30]
+	ldr	x1, [sp, #256 + 96]		/* out */
+	mov	x2, #0
+1:	ldr	x3, [sp, x2, lsl #3]
+	str	x3, [x1, x2, lsl #3]
+	add	x2, x2, #1
+	cmp	x2, #31
+	b.ne	1b
+	add	sp, sp, #256
+	add	x2, x1, #CKPT_V
+	stp	q0, q1, [x2, #32 * 0]
+	stp	q2, q3, [x2, #32 * 1]
+	stp	q4, q5, [x2, #32 * 2]
+	stp	q6, q7, [x2, #32 * 3]
+	stp	q8, q9, [x2, #32 * 4]
+	stp	q10, q11, [x2, #32 * 5]
+	stp	q12, q13, [x2, #32 * 6]
+	stp	q14, q15, [x2, #32 * 7]
+	stp	q16, q17, [x2, #32 * 8]
+	stp	q18, q19, [x2, #32 * 9]
+	stp	q20, q21, [x2, #32 * 10]
+	stp	q22, q23, [x2, #32 * 11]
+	stp	q24, q25, [x2, #32 * 12]
+	stp	q26, q27, [x2, #32 * 13]
+	stp	q28, q29, [x2, #32 * 14]
+	stp	q30, q31, [x2, #32 * 15]
+	mrs	x3, fpsr
+	str	x3, [x1, #CKPT_FPSR]
+	mrs	x3, fpcr
+	str	x3, [x1, #CKPT_FPCR]
+
+	ldp	x19, x20, [sp, #16]
+	ldp	x21, x22, [sp, #32]
+	ldp	x23, x24, [sp, #48]
+	ldp	x25, x26, [sp, #64]
+	ldp	x27, x28, [sp, #80]
+	ldp	x29, x30, [sp], #112
+	ret

@@ -1,0 +1,417 @@
+/*
+ * regvisor-state: the host's view of regvisor vCPU state blobs, built from
+ * the same vmstate/ and sysreg/ files as the firmware.
+ *
+ *   decode BLOB|LOG            print a blob (raw, or framed in a console log)
+ *   diff A B                   compare two blobs register by register
+ *   encode TEXT -o BLOB        build a blob from id=value lines
+ *   frame BLOB                 print a raw blob framed for a UART
+ *   manifest [--version N]     the register list of this build or of version N
+ *   check --from N --to M      can a guest move from version N to version M?
+ *
+ * Exit codes: 0 fine; 1 invalid input (the message says why); 2 usage
+ * error; 3 diff found differences, or check found the move impossible.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sysreg/bootargs.h"
+#include "sysreg/sysreg.h"
+#include "vmstate/blob.h"
+#include "vmstate/frame.h"
+#include "vmstate/policy.h"
+
+#define EXIT_INVALID	1
+#define EXIT_USAGE	2
+#define EXIT_DIFFERENT	3
+#define FILE_MAX	(16u << 20)
+
+static const char *prog = "regvisor-state";
+
+static int usage(const char *msg)
+{
+	if (msg)
+		fprintf(stderr, "%s: %s\n", prog, msg);
+	fprintf(stderr,
+		"usage: %s decode BLOB|LOG\n"
+		"       %s diff A B\n"
+		"       %s encode TEXT -o BLOB\n"
+		"       %s frame BLOB\n"
+		"       %s manifest [--version N]\n"
+		"       %s check --from N --to M\n",
+		prog, prog, prog, prog, prog, prog);
+	return EXIT_USAGE;
+}
+
+static uint8_t *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf;
+	size_t n;
+
+	if (!f) {
+		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+		return NULL;
+	}
+	buf = malloc(FILE_MAX + 1);
+	n = buf ? fread(buf, 1, FILE_MAX + 1, f) : 0;
+	fclose(f);
+	if (!buf || n > FILE_MAX) {
+		fprintf(stderr, "%s: %s: larger than %u bytes\n", prog, path, FILE_MAX);
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+/* A raw blob, or the first framed blob in a log; 0 on success. */
+static int load_blob(const char *path, struct vmstate *s)
+{
+	static struct frame_dec dec;
+	size_t len, start = 0;
+	uint8_t *buf = read_file(path, &len);
+	const uint8_t *blob = buf;
+	enum vmstate_err e;
+	uint64_t where;
+
+	if (!buf)
+		return EXIT_INVALID;
+	if (len < 4 || memcmp(buf, VMSTATE_MAGIC, 4) != 0) {
+		frame_dec_init(&dec);
+		for (size_t i = 0; i <= len && dec.state != FRAME_DONE && dec.state != FRAME_ERROR; i++) {
+			if (i < len && buf[i] != '\n')
+				continue;
+			frame_feed(&dec, (const char *)buf + start, i - start);
+			start = i + 1;
+		}
+		if (dec.state != FRAME_DONE) {
+			e = dec.state == FRAME_SEARCHING ? VMSTATE_E_NO_FRAME :
+			    dec.state == FRAME_ERROR ? dec.err : VMSTATE_E_FRAME_UNTERMINATED;
+			fprintf(stderr, "%s: %s: %s (line %u)\n", prog, path, vmstate_strerror(e),
+				dec.line_no);
+			free(buf);
+			return EXIT_INVALID;
+		}
+		blob = dec.buf;
+		len = dec.len;
+	}
+	e = vmstate_decode(blob, len, s, &where);
+	free(buf);
+	if (e != VMSTATE_E_OK) {
+		fprintf(stderr, "%s: %s: %s (at 0x%llx)\n", prog, path, vmstate_strerror(e),
+			(unsigned long long)where);
+		return EXIT_INVALID;
+	}
+	return 0;
+}
+
+static const char *name_or_unknown(uint64_t id)
+{
+	const char *n = vmstate_id_name(id);
+
+	return n ? n : "(unknown)";
+}
+
+static int cmd_decode(const char *path)
+{
+	static struct vmstate s;
+	int rc = load_blob(path, &s);
+
+	if (rc)
+		return rc;
+	printf("format %u.%u, written by firmware v%u, vcpu %u, %u registers\n", s.major,
+	       s.minor, s.fw_version, s.vcpu, s.nregs);
+	for (unsigned int i = 0; i < 31; i++)
+		printf("x%-2u = 0x%016llx\n", i, (unsigned long long)s.core.x[i]);
+	printf("pc  = 0x%016llx\npstate = 0x%016llx\n", (unsigned long long)s.core.pc,
+	       (unsigned long long)s.core.pstate);
+	for (unsigned int i = 0; i < 32; i++)
+		printf("v%-2u = 0x%016llx%016llx\n", i, (unsigned long long)s.fp.v[i][1],
+		       (unsigned long long)s.fp.v[i][0]);
+	printf("fpsr = 0x%08x\nfpcr = 0x%08x\nvcount = 0x%016llx\n", s.fp.fpsr, s.fp.fpcr,
+	       (unsigned long long)s.vcount);
+	printf("%-26s %-18s  %-18s  %s\n", "name", "id", "value", "flags");
+	for (unsigned int i = 0; i < s.nregs; i++)
+		printf("%-26s 0x%016llx  0x%016llx  %s\n", name_or_unknown(s.regs[i].id),
+		       (unsigned long long)s.regs[i].id, (unsigned long long)s.regs[i].value,
+		       s.regs[i].droppable ? "droppable" : "-");
+	return 0;
+}
+
+static int cmd_diff(const char *a, const char *b)
+{
+	static struct vmstate sa, sb;
+	unsigned int ndiff = 0;
+	int rc;
+
+	if ((rc = load_blob(a, &sa)) || (rc = load_blob(b, &sb)))
+		return rc;
+	for (unsigned int i = 0; i < 31; i++)
+		if (sa.core.x[i] != sb.core.x[i])
+			ndiff++, printf("x%-2u  0x%016llx  0x%016llx\n", i,
+					(unsigned long long)sa.core.x[i], (unsigned long long)sb.core.x[i]);
+	if (sa.core.pc != sb.core.pc || sa.core.pstate != sb.core.pstate)
+		ndiff++, printf("pc/pstate differ\n");
+	if (memcmp(&sa.fp, &sb.fp, sizeof(sa.fp)))
+		ndiff++, printf("fp/simd registers differ\n");
+	for (unsigned int i = 0; i < sa.nregs; i++) {
+		const struct vmstate_entry *ea = &sa.regs[i], *eb = vmstate_find(&sb, ea->id);
+
+		if (!eb)
+			ndiff++, printf("%-26s 0x%016llx  only in A\n", name_or_unknown(ea->id),
+					(unsigned long long)ea->id);
+		else if (ea->value != eb->value)
+			ndiff++, printf("%-26s 0x%016llx  0x%016llx  0x%016llx\n",
+					name_or_unknown(ea->id), (unsigned long long)ea->id,
+					(unsigned long long)ea->value, (unsigned long long)eb->value);
+	}
+	for (unsigned int i = 0; i < sb.nregs; i++)
+		if (!vmstate_find(&sa, sb.regs[i].id))
+			ndiff++, printf("%-26s 0x%016llx  only in B\n", name_or_unknown(sb.regs[i].id),
+					(unsigned long long)sb.regs[i].id);
+	printf("%u differences\n", ndiff);
+	return ndiff ? EXIT_DIFFERENT : 0;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	uint64_t x = ((const struct vmstate_entry *)a)->id, y = ((const struct vmstate_entry *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+/* One "key=value [droppable]" line into s; false with a message on error. */
+static bool encode_line(struct vmstate *s, char *line, unsigned int lno)
+{
+	char *eq = strchr(line, '='), *val, *flag;
+	uint64_t v, id;
+	unsigned int n;
+	int idx;
+
+	if (!eq) {
+		fprintf(stderr, "%s: line %u: expected key=value\n", prog, lno);
+		return false;
+	}
+	*eq = '\0';
+	val = eq + 1;
+	flag = strchr(val, ' ');
+	if (flag)
+		*flag++ = '\0';
+	if (!parse_u64(val, strlen(val), &v)) {
+		fprintf(stderr, "%s: line %u: bad value '%s'\n", prog, lno, val);
+		return false;
+	}
+	if (sscanf(line, "x%u", &n) == 1 && n < 31 && line[1] >= '0')
+		s->core.x[n] = v;
+	else if (!strcmp(line, "pc"))
+		s->core.pc = v;
+	else if (!strcmp(line, "pstate"))
+		s->core.pstate = v;
+	else if (!strcmp(line, "fpsr"))
+		s->fp.fpsr = (uint32_t)v;
+	else if (!strcmp(line, "fpcr"))
+		s->fp.fpcr = (uint32_t)v;
+	else if (!strcmp(line, "vcount"))
+		s->vcount = v;
+	else if (!strcmp(line, "fw_version"))
+		s->fw_version = (uint16_t)v;
+	else if (!strcmp(line, "vcpu"))
+		s->vcpu = (uint16_t)v;
+	else if (sscanf(line, "d%u", &n) == 1 && n < 64 && line[1] >= '0')
+		s->fp.v[n / 2][n % 2] = v;	/* d<2k> low half of v<k>, d<2k+1> high half */
+	else {
+		if (!strncmp(line, "0x", 2)) {
+			if (!parse_u64(line, strlen(line), &id)) {
+				fprintf(stderr, "%s: line %u: bad id '%s'\n", prog, lno, line);
+				return false;
+			}
+		} else if ((idx = sysreg_find_by_name(line)) >= 0) {
+			id = sysreg_table[idx].id;
+		} else {
+			fprintf(stderr, "%s: line %u: unknown key '%s'\n", prog, lno, line);
+			return false;
+		}
+		if (s->nregs >= VMSTATE_MAX_ENTRIES) {
+			fprintf(stderr, "%s: line %u: more than %u registers\n", prog, lno,
+				VMSTATE_MAX_ENTRIES);
+			return false;
+		}
+		s->regs[s->nregs++] = (struct vmstate_entry){
+			.id = id, .value = v, .droppable = flag && !strcmp(flag, "droppable"),
+		};
+	}
+	return true;
+}
+
+static int cmd_encode(const char *in, const char *out)
+{
+	static struct vmstate s;
+	static uint8_t blob[VMSTATE_MAX_BLOB];
+	size_t len;
+	uint8_t *text = read_file(in, &len);
+	unsigned int lno = 0;
+	enum vmstate_err e;
+	char *line, *save = NULL;
+	FILE *f;
+
+	if (!text)
+		return EXIT_INVALID;
+	s.fw_version = FW_VERSION;
+	text[len] = '\0';
+	for (line = strtok_r((char *)text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *end = line + strlen(line);
+
+		lno++;
+		while (end > line && (end[-1] == '\r' || end[-1] == ' '))
+			*--end = '\0';
+		if (!*line || *line == '#')
+			continue;
+		if (!encode_line(&s, line, lno)) {
+			free(text);
+			return EXIT_INVALID;
+		}
+	}
+	free(text);
+	qsort(s.regs, s.nregs, sizeof(s.regs[0]), entry_cmp);
+	len = vmstate_encode(&s, blob, sizeof(blob), &e);
+	if (!len) {
+		fprintf(stderr, "%s: %s: %s\n", prog, in, vmstate_strerror(e));
+		return EXIT_INVALID;
+	}
+	f = fopen(out, "wb");
+	if (!f || fwrite(blob, 1, len, f) != len || fclose(f)) {
+		fprintf(stderr, "%s: %s: %s\n", prog, out, strerror(errno));
+		return EXIT_INVALID;
+	}
+	return 0;
+}
+
+static void emit_stdout(const char *line, void *ctx)
+{
+	(void)ctx;
+	puts(line);
+}
+
+static int cmd_frame(const char *path)
+{
+	static struct vmstate s;
+	size_t len;
+	uint8_t *buf = read_file(path, &len);
+	enum vmstate_err e;
+
+	if (!buf)
+		return EXIT_INVALID;
+	e = vmstate_decode(buf, len, &s, NULL);
+	if (e != VMSTATE_E_OK) {
+		fprintf(stderr, "%s: %s: %s\n", prog, path, vmstate_strerror(e));
+		free(buf);
+		return EXIT_INVALID;
+	}
+	frame_encode(buf, len, emit_stdout, NULL);
+	free(buf);
+	return 0;
+}
+
+static bool parse_version(const char *s, unsigned int *v)
+{
+	uint64_t n;
+
+	if (!s || !parse_u64(s, strlen(s), &n) || n < 1 || n > FW_VERSION)
+		return false;
+	*v = (unsigned int)n;
+	return true;
+}
+
+static int cmd_manifest(unsigned int version)
+{
+	printf("%-26s %-18s  %-8s  %s\n", "name", "id", "class", "since");
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+		if (sysreg_table[i].since <= version)
+			printf("%-26s 0x%016llx  %-8s  %u\n", sysreg_table[i].name,
+			       (unsigned long long)sysreg_table[i].id,
+			       sysreg_class_name(sysreg_table[i].cls), sysreg_table[i].since);
+	return 0;
+}
+
+static int cmd_check(unsigned int from, unsigned int to)
+{
+	unsigned int defaults = 0, pinned = 0;
+
+	printf("moving a guest from firmware v%u to v%u:\n", from, to);
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
+		const struct sysreg_desc *d = &sysreg_table[i];
+
+		if (d->since <= from && d->since > to) {
+			printf("  %-26s 0x%016llx  unknown to v%u: must be hidden at its default, or "
+			       "exported droppable (at its default)\n", d->name,
+			       (unsigned long long)d->id, to);
+			defaults++;
+		} else if (d->since > from && d->since <= to) {
+			printf("  %-26s 0x%016llx  new in v%u: %s\n", d->name,
+			       (unsigned long long)d->id, to,
+			       d->flags & RESET_SAFE ? "gets its reset value" :
+			       "not reset-safe: the move is impossible");
+			if (!(d->flags & RESET_SAFE))
+				pinned += 1000;
+		} else if (d->cls == ID && sysreg_id_mask(i, from) != sysreg_id_mask(i, to)) {
+			uint64_t extra = sysreg_id_mask(i, from) & ~sysreg_id_mask(i, to);
+
+			for (unsigned int sh = 0; sh < 64; sh += 4)
+				if ((extra >> sh) & 0xf) {
+					const char *f = sysreg_id_field_name(i, sh);
+
+					printf("  %-26s field %s[%u:%u] shown by v%u, not by v%u: boot the "
+					       "source with regvisor.cpu=%u (or compat=%u)\n", d->name,
+					       f ? f : "", sh + 3, sh, from, to, to, to);
+					pinned++;
+				}
+		}
+	}
+	if (pinned >= 1000) {
+		printf("result: impossible\n");
+		return EXIT_DIFFERENT;
+	}
+	printf("result: possible; %u registers must stay at their defaults, %u ID fields need "
+	       "the v%u CPU model\n", defaults, pinned, to);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage(NULL);
+	if (!strcmp(argv[1], "decode"))
+		return argc == 3 ? cmd_decode(argv[2]) : usage("decode takes one file");
+	if (!strcmp(argv[1], "diff"))
+		return argc == 4 ? cmd_diff(argv[2], argv[3]) : usage("diff takes two files");
+	if (!strcmp(argv[1], "encode")) {
+		if (argc != 5 || strcmp(argv[3], "-o"))
+			return usage("encode takes TEXT -o BLOB");
+		return cmd_encode(argv[2], argv[4]);
+	}
+	if (!strcmp(argv[1], "frame"))
+		return argc == 3 ? cmd_frame(argv[2]) : usage("frame takes one file");
+	if (!strcmp(argv[1], "manifest")) {
+		unsigned int v = FW_VERSION;
+
+		if (argc == 4 && !strcmp(argv[2], "--version")) {
+			if (!parse_version(argv[3], &v))
+				return usage("--version wants a firmware version this tool knows");
+		} else if (argc != 2) {
+			return usage("manifest takes [--version N]");
+		}
+		return cmd_manifest(v);
+	}
+	if (!strcmp(argv[1], "check")) {
+		unsigned int from, to;
+
+		if (argc != 6 || strcmp(argv[2], "--from") || strcmp(argv[4], "--to") ||
+		    !parse_version(argv[3], &from) || !parse_version(argv[5], &to))
+			return usage("check takes --from N --to M (known versions)");
+		return cmd_check(from, to);
+	}
+	return usage("unknown command");
+}

@@ -1,0 +1,177 @@
+/* UART framing of the blob: base64 between markers, length and CRC checked. */
+#include <string.h>
+
+#include "sysreg/bootargs.h"
+#include "vmstate/crc32c.h"
+#include "vmstate/frame.h"
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void put_hex32(char *p, uint32_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 4)
+		p[i] = "0123456789abcdef"[v & 0xf];
+}
+
+static size_t put_dec(char *p, size_t v)
+{
+	char tmp[24];
+	size_t n = 0, i = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		p[i++] = tmp[--n];
+	return i;
+}
+
+void frame_encode(const uint8_t *blob, size_t len,
+		  void (*emit)(const char *line, void *ctx), void *ctx)
+{
+	char line[FRAME_LINE_CHARS + 1];
+	size_t o = 0;
+
+	emit(FRAME_BEGIN, ctx);
+	memcpy(line, "Length: ", 8);
+	line[8 + put_dec(line + 8, len)] = '\0';
+	emit(line, ctx);
+	memcpy(line, "CRC32C: 0x", 10);
+	put_hex32(line + 10, crc32c(blob, len));
+	line[18] = '\0';
+	emit(line, ctx);
+	for (size_t i = 0; i < len; i += 3) {
+		uint32_t v = (uint32_t)blob[i] << 16;
+		size_t left = len - i;
+
+		if (left > 1)
+			v |= (uint32_t)blob[i + 1] << 8;
+		if (left > 2)
+			v |= blob[i + 2];
+		line[o++] = b64[(v >> 18) & 63];
+		line[o++] = b64[(v >> 12) & 63];
+		line[o++] = left > 1 ? b64[(v >> 6) & 63] : '=';
+		line[o++] = left > 2 ? b64[v & 63] : '=';
+		if (o == FRAME_LINE_CHARS || i + 3 >= len) {
+			line[o] = '\0';
+			emit(line, ctx);
+			o = 0;
+		}
+	}
+	emit(FRAME_END, ctx);
+}
+
+void frame_dec_init(struct frame_dec *d)
+{
+	memset(d, 0, sizeof(*d) - sizeof(d->buf));
+	d->state = FRAME_SEARCHING;
+}
+
+static enum frame_state frame_fail(struct frame_dec *d, enum vmstate_err e)
+{
+	d->err = e;
+	d->state = FRAME_ERROR;
+	return d->state;
+}
+
+static int b64_value(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+static bool line_is(const char *line, size_t n, const char *s)
+{
+	return n == strlen(s) && !memcmp(line, s, n);
+}
+
+static enum frame_state frame_header(struct frame_dec *d, const char *line, size_t n)
+{
+	uint64_t v;
+
+	if (n > 8 && !memcmp(line, "Length: ", 8) && !d->have_len) {
+		if (!parse_u64(line + 8, n - 8, &v))
+			return frame_fail(d, VMSTATE_E_FRAME_SYNTAX);
+		if (v > VMSTATE_MAX_BLOB)
+			return frame_fail(d, VMSTATE_E_TOO_LARGE);
+		d->expect_len = (size_t)v;
+		d->have_len = true;
+	} else if (n > 8 && !memcmp(line, "CRC32C: ", 8) && !d->have_crc) {
+		if (!parse_u64(line + 8, n - 8, &v) || v > UINT32_MAX)
+			return frame_fail(d, VMSTATE_E_FRAME_SYNTAX);
+		d->expect_crc = (uint32_t)v;
+		d->have_crc = true;
+	} else {
+		return frame_fail(d, VMSTATE_E_FRAME_SYNTAX);
+	}
+	if (d->have_len && d->have_crc)
+		d->state = FRAME_BODY;
+	return d->state;
+}
+
+static enum frame_state frame_body(struct frame_dec *d, const char *line, size_t n)
+{
+	if (line_is(line, n, FRAME_END)) {
+		if (d->len != d->expect_len)
+			return frame_fail(d, VMSTATE_E_FRAME_LENGTH);
+		if (crc32c(d->buf, d->len) != d->expect_crc)
+			return frame_fail(d, VMSTATE_E_FRAME_CRC);
+		d->state = FRAME_DONE;
+		return d->state;
+	}
+	if (d->ended || n == 0 || n % 4 || n > FRAME_LINE_MAX)
+		return frame_fail(d, VMSTATE_E_FRAME_SYNTAX);
+	for (size_t i = 0; i < n; i += 4) {
+		int v[4];
+		size_t bytes = 3;
+
+		for (int k = 0; k < 4; k++)
+			v[k] = b64_value(line[i + (size_t)k]);
+		if (line[i + 3] == '=' && i + 4 == n) {
+			bytes = line[i + 2] == '=' ? 1 : 2;
+			v[3] = 0;
+			if (bytes == 1)
+				v[2] = 0;
+			d->ended = true;
+		}
+		if (v[0] < 0 || v[1] < 0 || v[2] < 0 || v[3] < 0)
+			return frame_fail(d, VMSTATE_E_FRAME_SYNTAX);
+		if (d->len + bytes > d->expect_len)
+			return frame_fail(d, VMSTATE_E_FRAME_LENGTH);
+		d->buf[d->len++] = (uint8_t)(v[0] << 2 | v[1] >> 4);
+		if (bytes > 1)
+			d->buf[d->len++] = (uint8_t)((v[1] & 15) << 4 | v[2] >> 2);
+		if (bytes > 2)
+			d->buf[d->len++] = (uint8_t)((v[2] & 3) << 6 | v[3]);
+	}
+	return d->state;
+}
+
+enum frame_state frame_feed(struct frame_dec *d, const char *line, size_t n)
+{
+	while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
+		n--;
+	d->line_no++;
+	switch (d->state) {
+	case FRAME_SEARCHING:
+		if (line_is(line, n, FRAME_BEGIN))
+			d->state = FRAME_HEADER;
+		return d->state;
+	case FRAME_HEADER:
+		return frame_header(d, line, n);
+	case FRAME_BODY:
+		return frame_body(d, line, n);
+	default:
+		return d->state;
+	}
+}

@@ -1,0 +1,48 @@
+/*
+ * The blob on a UART: base64 lines between BEGIN and END markers, with the
+ * blob's length and CRC-32C in header lines, so it survives a terminal and
+ * a console log and is checked before it is decoded.
+ *
+ *   -----BEGIN REGVISOR VMSTATE-----
+ *   Length: 612
+ *   CRC32C: 0x1c2d3e4f
+ *   UlZTVAEAAAACAAAAZAIAAAEAAAAIAQAA...   (64 characters a line)
+ *   -----END REGVISOR VMSTATE-----
+ */
+#ifndef VMSTATE_FRAME_H
+#define VMSTATE_FRAME_H
+
+#include "vmstate/blob.h"
+
+#define FRAME_BEGIN		"-----BEGIN REGVISOR VMSTATE-----"
+#define FRAME_END		"-----END REGVISOR VMSTATE-----"
+#define FRAME_LINE_CHARS	64
+#define FRAME_LINE_MAX		128	/* longest line the decoder accepts */
+
+/* Write the framed blob, one line (without newline) per call of emit. */
+void frame_encode(const uint8_t *blob, size_t len,
+		  void (*emit)(const char *line, void *ctx), void *ctx);
+
+enum frame_state { FRAME_SEARCHING, FRAME_HEADER, FRAME_BODY, FRAME_DONE, FRAME_ERROR };
+
+struct frame_dec {
+	enum frame_state state;
+	enum vmstate_err err;
+	size_t expect_len;	/* from the Length: line */
+	uint32_t expect_crc;
+	bool have_len, have_crc;
+	size_t len;		/* bytes decoded so far */
+	bool ended;		/* a '=' padded line was seen: only END may follow */
+	unsigned int line_no;
+	uint8_t buf[VMSTATE_MAX_BLOB];
+};
+
+void frame_dec_init(struct frame_dec *d);
+/*
+ * Feed one line (no newline; a trailing '\r' is ignored). Lines before the
+ * BEGIN marker are ignored. Returns the new state; FRAME_DONE means
+ * d->buf holds d->len checked bytes, FRAME_ERROR that d->err says why.
+ */
+enum frame_state frame_feed(struct frame_dec *d, const char *line, size_t n);
+
+#endif

@@ -1,0 +1,190 @@
+/* Export and import rules for the register entries of a vCPU state. */
+#include <stdio.h>
+
+#include "vmstate/policy.h"
+
+void vmstate_report_add(struct vmstate_report *r, enum vmstate_err err, uint64_t id,
+			uint64_t value, uint64_t expect, int field_shift)
+{
+	if (r->total < VMSTATE_REPORT_MAX)
+		r->p[r->total] = (struct vmstate_problem){
+			.err = err, .id = id, .value = value, .expect = expect,
+			.field_shift = field_shift,
+		};
+	r->total++;
+}
+
+/* Names of every row of the list, whatever this build's version. */
+static const struct {
+	uint64_t id;
+	const char *name;
+} all_names[] = {
+#define SYSREG(n, id_, acc, cl, fl, rs, wm, si) { id_, #n },
+#pragma push_macro("FW_VERSION")
+#undef FW_VERSION
+#define FW_VERSION 999
+#include "sysreg/sysregs.h"
+#undef FW_VERSION
+#pragma pop_macro("FW_VERSION")
+#undef SYSREG
+};
+
+const char *vmstate_id_name(uint64_t id)
+{
+	int idx = sysreg_find_by_id(id);
+
+	if (idx >= 0)
+		return sysreg_table[idx].name;
+	for (unsigned int i = 0; i < ARRAY_SIZE(all_names); i++)
+		if (all_names[i].id == id)
+			return all_names[i].name;
+	return NULL;
+}
+
+void vmstate_report_print(const struct vmstate_report *r, const char *prefix)
+{
+	unsigned int shown = r->total < VMSTATE_REPORT_MAX ? r->total : VMSTATE_REPORT_MAX;
+
+	for (unsigned int i = 0; i < shown; i++) {
+		const struct vmstate_problem *p = &r->p[i];
+		const char *name = vmstate_id_name(p->id);
+		int idx = sysreg_find_by_id(p->id);
+		const char *field = NULL;
+
+		if (p->field_shift >= 0 && idx >= 0)
+			field = sysreg_id_field_name((unsigned int)idx, (unsigned int)p->field_shift);
+		printf("%s: error: %s (0x%016llx): %s", prefix, name ? name : "?",
+		       (unsigned long long)p->id, vmstate_strerror(p->err));
+		switch (p->err) {
+		case VMSTATE_E_HIDDEN_MODIFIED:
+			printf(": holds 0x%llx, default 0x%llx", (unsigned long long)p->value,
+			       (unsigned long long)p->expect);
+			break;
+		case VMSTATE_E_WMASK:
+			printf(": 0x%llx, writable 0x%llx", (unsigned long long)p->value,
+			       (unsigned long long)p->expect);
+			break;
+		case VMSTATE_E_ID_INCOMPATIBLE:
+			printf(": %s[%d:%d] is %llu, this firmware offers %llu",
+			       field ? field : "field", p->field_shift + 3, p->field_shift,
+			       (unsigned long long)((p->value >> p->field_shift) & 0xf),
+			       (unsigned long long)((p->expect >> p->field_shift) & 0xf));
+			break;
+		case VMSTATE_E_UNKNOWN_ID:
+			printf(": value 0x%llx, not marked droppable", (unsigned long long)p->value);
+			break;
+		default:
+			break;
+		}
+		printf("\n");
+	}
+	if (r->total > shown)
+		printf("%s: error: ... and %u more problems\n", prefix, r->total - shown);
+}
+
+/* What this firmware can offer in an ID register: its newest CPU model. */
+static uint64_t id_offer(unsigned int idx)
+{
+	return sysreg_hw_read(idx) & sysreg_id_mask(idx, FW_VERSION);
+}
+
+unsigned int vmstate_export_regs(const struct vcpu_sysregs *vs, unsigned int target,
+				 struct vmstate *s, struct vmstate_report *rep)
+{
+	struct sysreg_mask leave_out = vs->hidden;
+
+	if (!target)
+		target = FW_VERSION;
+	sysreg_mask_add_newer_than(&leave_out, target);
+	s->nregs = 0;
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
+		const struct sysreg_desc *d = &sysreg_table[i];
+		uint64_t val = sysreg_get(vs, i), def = sysreg_default(vs, i);
+
+		if (d->cls == ID && !(d->flags & IDENT) && target < FW_VERSION) {
+			uint64_t can = val & sysreg_id_mask(i, target);
+			int shift = sysreg_id_exceeds(i, val, can);
+
+			if (shift >= 0)
+				vmstate_report_add(rep, VMSTATE_E_ID_INCOMPATIBLE, d->id, val,
+						   can, shift);
+		}
+		if (sysreg_mask_test(&leave_out, i)) {
+			if (val != def)
+				vmstate_report_add(rep, VMSTATE_E_HIDDEN_MODIFIED, d->id, val, def, -1);
+			continue;
+		}
+		s->regs[s->nregs++] = (struct vmstate_entry){
+			.id = d->id, .value = val, .droppable = val == def,
+		};
+	}
+	return rep->total;
+}
+
+static bool tolerated(const struct vmstate_tolerance *tol, uint64_t id)
+{
+	for (unsigned int i = 0; tol && i < tol->n; i++)
+		if (tol->ids[i] == id)
+			return true;
+	return false;
+}
+
+unsigned int vmstate_check_regs(const struct vmstate *s, const struct vcpu_sysregs *vs,
+				const struct vmstate_tolerance *tol,
+				struct vmstate_drops *drops, struct vmstate_report *rep)
+{
+	struct sysreg_mask seen = { { 0 } };
+
+	drops->n = 0;
+	for (unsigned int k = 0; k < s->nregs; k++) {
+		const struct vmstate_entry *e = &s->regs[k];
+		int idx = sysreg_find_by_id(e->id);
+		const struct sysreg_desc *d;
+		int shift;
+
+		if (idx < 0 || !sysreg_in_world((unsigned int)idx, vs->world_version)) {
+			if (e->droppable || tolerated(tol, e->id))
+				drops->id[drops->n++] = e->id;
+			else
+				vmstate_report_add(rep, VMSTATE_E_UNKNOWN_ID, e->id, e->value, 0, -1);
+			continue;
+		}
+		d = &sysreg_table[idx];
+		sysreg_mask_set(&seen, (unsigned int)idx);
+		if (d->cls != ID) {
+			if (e->value & ~d->wmask)
+				vmstate_report_add(rep, VMSTATE_E_WMASK, e->id, e->value, d->wmask, -1);
+		} else if (!(d->flags & IDENT)) {
+			shift = sysreg_id_exceeds((unsigned int)idx, e->value, id_offer((unsigned int)idx));
+			if (shift >= 0)
+				vmstate_report_add(rep, VMSTATE_E_ID_INCOMPATIBLE, e->id, e->value,
+						   id_offer((unsigned int)idx), shift);
+		}
+	}
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
+		const struct sysreg_desc *d = &sysreg_table[i];
+
+		if (sysreg_mask_test(&seen, i) || !sysreg_in_world(i, vs->world_version))
+			continue;
+		if (!(d->flags & RESET_SAFE) && !sysreg_mask_test(&vs->hidden, i))
+			vmstate_report_add(rep, VMSTATE_E_MISSING_REG, d->id, 0, 0, -1);
+	}
+	return rep->total;
+}
+
+void vmstate_apply_regs(const struct vmstate *s, struct vcpu_sysregs *vs)
+{
+	struct sysreg_mask seen = { { 0 } };
+
+	for (unsigned int k = 0; k < s->nregs; k++) {
+		int idx = sysreg_find_by_id(s->regs[k].id);
+
+		if (idx < 0 || !sysreg_in_world((unsigned int)idx, vs->world_version))
+			continue;	/* dropped, as the check allowed */
+		sysreg_set(vs, (unsigned int)idx, s->regs[k].value);
+		sysreg_mask_set(&seen, (unsigned int)idx);
+	}
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+		if (!sysreg_mask_test(&seen, i) && sysreg_in_world(i, vs->world_version))
+			sysreg_set(vs, i, sysreg_default(vs, i));
+}
