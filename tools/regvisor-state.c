@@ -84,6 +84,8 @@ static int load_blob(const char *path, struct vmstate *s)
 		for (size_t i = 0; i <= len && dec.state != FRAME_DONE && dec.state != FRAME_ERROR; i++) {
 			if (i < len && buf[i] != '\n')
 				continue;
+			if (i == len && i == start)
+				break;	/* no last line after the final newline */
 			frame_feed(&dec, (const char *)buf + start, i - start);
 			start = i + 1;
 		}

@@ -1,0 +1,98 @@
+"""build/regvisor-state, the host tool: commands, errors, exit codes."""
+import os
+import re
+import subprocess
+
+from rvqemu import ROOT
+
+TOOL = os.path.join(ROOT, "build", "regvisor-state")
+
+
+def tool(*args):
+    return subprocess.run([TOOL, *args], capture_output=True, text=True, timeout=30)
+
+
+def write(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(text)
+    return str(p)
+
+
+def test_usage_errors_exit_2():
+    for args in [[], ["bogus"], ["decode"], ["encode", "a"], ["manifest", "--version", "9"],
+                 ["check", "--from", "1"], ["diff", "a"]]:
+        r = tool(*args)
+        assert r.returncode == 2, (args, r.stdout, r.stderr)
+        assert "usage:" in r.stderr
+
+
+def test_encode_decode_any_id_and_frame(tmp_path):
+    text = write(tmp_path, "s.txt", "# crafted\nx0=0x1\npc=0x40400000\nSCTLR_EL1=0x30d00800\n"
+                 "0x6030000000160003=0 droppable\n0x6030000000150001=0xabc\nd1=0x5\nvcount=77\n")
+    blob = str(tmp_path / "s.bin")
+    r = tool("encode", text, "-o", blob)
+    assert r.returncode == 0, r.stderr
+    r = tool("decode", blob)
+    assert r.returncode == 0, r.stderr
+    assert re.search(r"^SCTLR_EL1 +0x603000000013c080  0x0000000030d00800  -$", r.stdout, re.M)
+    assert re.search(r"^VENDOR_HYP_BMAP_2 +0x6030000000160003  0x0+  droppable$", r.stdout, re.M)
+    assert re.search(r"^\(unknown\) +0x6030000000150001  0x0000000000000abc  -$", r.stdout, re.M)
+    assert "v0  = 0x00000000000000050000000000000000" in r.stdout
+    assert "vcount = 0x000000000000004d" in r.stdout
+    framed = tool("frame", blob)
+    assert framed.returncode == 0
+    log = write(tmp_path, "log.txt", "boot noise\n" + framed.stdout.replace("\n", "\r\n") + "more\n")
+    assert tool("decode", log).stdout == r.stdout
+
+
+def test_invalid_input_exits_1(tmp_path):
+    assert tool("decode", str(tmp_path / "missing")).returncode == 1
+    r = tool("decode", write(tmp_path, "noframe.txt", "hello\n"))
+    assert r.returncode == 1 and "no framed vCPU state found" in r.stderr
+    bad = tmp_path / "bad.bin"
+    bad.write_bytes(b"RVST\x01\x00" + b"\x00" * 30)
+    r = tool("decode", str(bad))
+    assert r.returncode == 1 and "error" not in r.stdout
+    r = tool("encode", write(tmp_path, "e.txt", "NOPE_EL1=1\n"), "-o", str(tmp_path / "o"))
+    assert r.returncode == 1 and "unknown key 'NOPE_EL1'" in r.stderr
+    r = tool("encode", write(tmp_path, "e2.txt", "SCTLR_EL1=zz\n"), "-o", str(tmp_path / "o"))
+    assert r.returncode == 1 and "bad value" in r.stderr
+    unterminated = "-----BEGIN REGVISOR VMSTATE-----\nLength: 4\nCRC32C: 0x0\nAAAA\n"
+    r = tool("decode", write(tmp_path, "u.txt", unterminated))
+    assert r.returncode == 1 and "frame never ended" in r.stderr
+
+
+def test_diff(tmp_path):
+    a, b = str(tmp_path / "a.bin"), str(tmp_path / "b.bin")
+    tool("encode", write(tmp_path, "a.txt", "x1=1\nTCR_EL1=5\nTPIDR_EL0=1\n"), "-o", a)
+    tool("encode", write(tmp_path, "b.txt", "x1=1\nTCR_EL1=6\nTPIDR_EL1=1\n"), "-o", b)
+    assert tool("diff", a, a).returncode == 0
+    r = tool("diff", a, b)
+    assert r.returncode == 3
+    assert re.search(r"^TCR_EL1 +0x603000000013c102  0x0+5  0x0+6$", r.stdout, re.M)
+    assert "TPIDR_EL0" in r.stdout and "only in A" in r.stdout
+    assert "TPIDR_EL1" in r.stdout and "only in B" in r.stdout
+    assert "3 differences" in r.stdout
+
+
+def test_manifest_by_version():
+    v2, v1 = tool("manifest"), tool("manifest", "--version", "1")
+    assert v2.returncode == 0 and v1.returncode == 0
+    rows2 = [l for l in v2.stdout.splitlines()[1:] if l]
+    rows1 = [l for l in v1.stdout.splitlines()[1:] if l]
+    assert len(rows2) == 57 and len(rows1) == 45
+    assert re.search(r"^VENDOR_HYP_BMAP_2 +0x6030000000160003  firmware  2$", v2.stdout, re.M)
+    assert "VENDOR_HYP_BMAP_2" not in v1.stdout
+    ids = [int(l.split()[1], 16) for l in rows2]
+    assert ids == sorted(ids)
+
+
+def test_check_between_versions():
+    down = tool("check", "--from", "2", "--to", "1")
+    assert down.returncode == 0, down.stdout
+    assert re.search(r"VENDOR_HYP_BMAP_2 +0x6030000000160003  unknown to v1", down.stdout)
+    assert "field API[11:8] shown by v2, not by v1" in down.stdout
+    assert "result: possible; 12 registers must stay at their defaults" in down.stdout
+    up = tool("check", "--from", "1", "--to", "2")
+    assert up.returncode == 0
+    assert "VENDOR_HYP_BMAP_2" in up.stdout and "gets its reset value" in up.stdout

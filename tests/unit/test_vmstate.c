@@ -1,0 +1,551 @@
+/*
+ * Host tests of the blob codec, the export/import policy and the UART
+ * framing: round trips, and every refusal with its own error, leaving the
+ * destination untouched.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sysreg/sysreg_fake.h"
+#include "vmstate/blob.h"
+#include "vmstate/crc32c.h"
+#include "vmstate/frame.h"
+#include "vmstate/policy.h"
+
+static struct vmstate st, st2;
+static uint8_t buf[VMSTATE_MAX_BLOB];
+static struct vcpu_sysregs vs;
+
+static void fill_state(struct vmstate *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->fw_version = 2;
+	s->vcpu = 0;
+	for (unsigned int i = 0; i < 31; i++)
+		s->core.x[i] = 0x1000000000000000ull * (i % 16) + i;
+	s->core.pc = 0x40401234;
+	s->core.pstate = 0x3c5;
+	for (unsigned int i = 0; i < 32; i++) {
+		s->fp.v[i][0] = 0xaaaa000000000000ull | i;
+		s->fp.v[i][1] = 0xbbbb000000000000ull | i;
+	}
+	s->fp.fpsr = 0x0800009f;
+	s->fp.fpcr = 0x03000000;
+	s->vcount = 0x123456789;
+	s->regs[s->nregs++] = (struct vmstate_entry){ 0x603000000013c080, 0x30d00800, true };
+	s->regs[s->nregs++] = (struct vmstate_entry){ 0x603000000013c081, 0, false };
+	s->regs[s->nregs++] = (struct vmstate_entry){ 0x603000000013de82, UINT64_MAX, false };
+	s->regs[s->nregs++] = (struct vmstate_entry){ 0x6030000000140000, 0x10001, true };
+	s->regs[s->nregs++] = (struct vmstate_entry){ 0x6030000000160003, 1, false };
+}
+
+static size_t encode(const struct vmstate *s, uint8_t *out)
+{
+	enum vmstate_err e;
+	size_t n = vmstate_encode(s, out, VMSTATE_MAX_BLOB, &e);
+
+	assert_int_equal(e, VMSTATE_E_OK);
+	assert_true(n > 0);
+	return n;
+}
+
+static void fix_crc(uint8_t *b, size_t n)
+{
+	uint32_t c = crc32c(b, n - 4);
+
+	for (int i = 0; i < 4; i++)
+		b[n - 4 + (size_t)i] = (uint8_t)(c >> (8 * i));
+}
+
+static void crc32c_known_answer(void **state)
+{
+	(void)state;
+	assert_int_equal(crc32c((const uint8_t *)"123456789", 9), 0xe3069283);
+	assert_int_equal(crc32c(NULL, 0), 0);
+}
+
+static void round_trip_every_section(void **state)
+{
+	size_t n;
+
+	(void)state;
+	fill_state(&st);
+	n = encode(&st, buf);
+	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_OK);
+	assert_int_equal(st2.major, VMSTATE_MAJOR);
+	assert_int_equal(st2.fw_version, 2);
+	assert_memory_equal(&st.core, &st2.core, sizeof(st.core));
+	assert_memory_equal(&st.fp, &st2.fp, sizeof(st.fp));
+	assert_int_equal(st2.vcount, st.vcount);
+	assert_int_equal(st2.nregs, st.nregs);
+	for (unsigned int i = 0; i < st.nregs; i++) {
+		assert_int_equal(st2.regs[i].id, st.regs[i].id);
+		assert_int_equal(st2.regs[i].value, st.regs[i].value);
+		assert_int_equal(st2.regs[i].droppable, st.regs[i].droppable);
+	}
+	/* Compact: a zero register costs 2 bytes, a neighbour's id 1 byte. */
+	assert_non_null(vmstate_find(&st2, 0x6030000000160003));
+	assert_null(vmstate_find(&st2, 0x6030000000160002));
+}
+
+static void refuses_bad_magic_and_newer_major(void **state)
+{
+	size_t n;
+
+	(void)state;
+	fill_state(&st);
+	n = encode(&st, buf);
+	buf[0] = 'X';
+	fix_crc(buf, n);
+	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_BAD_MAGIC);
+	n = encode(&st, buf);
+	buf[4] = VMSTATE_MAJOR + 1;
+	fix_crc(buf, n);
+	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_NEWER_MAJOR);
+	/* A newer minor version is fine. */
+	n = encode(&st, buf);
+	buf[5] = VMSTATE_MINOR + 7;
+	fix_crc(buf, n);
+	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_OK);
+}
+
+static void refuses_truncation_at_every_offset(void **state)
+{
+	size_t n;
+
+	(void)state;
+	fill_state(&st);
+	n = encode(&st, buf);
+	for (size_t len = 0; len < n; len++) {
+		enum vmstate_err e = vmstate_decode(buf, len, &st2, NULL);
+
+		assert_int_equal(e, VMSTATE_E_TRUNCATED);
+	}
+}
+
+static void every_flipped_bit_is_caught(void **state)
+{
+	size_t n;
+
+	(void)state;
+	fill_state(&st);
+	n = encode(&st, buf);
+	for (size_t byte = 0; byte < n; byte++) {
+		for (unsigned int bit = 0; bit < 8; bit++) {
+			enum vmstate_err e;
+
+			buf[byte] ^= (uint8_t)(1u << bit);
+			e = vmstate_decode(buf, n, &st2, NULL);
+			buf[byte] ^= (uint8_t)(1u << bit);
+			if (byte < 4)
+				assert_int_equal(e, VMSTATE_E_BAD_MAGIC);
+			else if (byte == 4)
+				assert_true(e == VMSTATE_E_NEWER_MAJOR || e == VMSTATE_E_BAD_MAGIC);
+			else if (byte >= 12 && byte < 16)
+				assert_true(e == VMSTATE_E_TRUNCATED || e == VMSTATE_E_BAD_LENGTH);
+			else
+				assert_int_equal(e, VMSTATE_E_BAD_CRC);
+		}
+	}
+}
+
+/* A blob whose SYSREGS section is the given bytes (CRC and lengths right). */
+static size_t craft(const uint8_t *entries, size_t elen, uint8_t *out)
+{
+	uint8_t *p;
+	size_t n, sys_at;
+
+	fill_state(&st);
+	st.nregs = 0;
+	n = encode(&st, out);
+	/* Sections in order: CORE, FPSIMD, SYSREGS (empty: 1 byte), FWREGS, TIMER. */
+	sys_at = VMSTATE_HDR_SIZE + (VMSTATE_SEC_HDR_SIZE + 264) + (VMSTATE_SEC_HDR_SIZE + 520);
+	assert_int_equal(out[sys_at], VMSTATE_SEC_SYSREGS);
+	p = out + sys_at + VMSTATE_SEC_HDR_SIZE;
+	memmove(p + elen, p + 1, n - (size_t)(p + 1 - out));
+	memcpy(p, entries, elen);
+	n = n - 1 + elen;
+	out[sys_at + 4] = (uint8_t)elen;
+	out[sys_at + 5] = (uint8_t)(elen >> 8);
+	out[12] = (uint8_t)n;
+	out[13] = (uint8_t)(n >> 8);
+	fix_crc(out, n);
+	return n;
+}
+
+static void refuses_unsorted_duplicate_and_malformed_entries(void **state)
+{
+	/* count 2; SCTLR_EL1 (delta 0x13c080), value len 0; delta 0: duplicate */
+	static const uint8_t dup[] = { 2, 0x80, 0x81, 0x4f, 0x00, 0x00, 0x00 };
+	/* count 2; SCTLR_EL1; then a delta that wraps past 2^64: not increasing */
+	static const uint8_t unsorted[] = { 2, 0x80, 0x81, 0x4f, 0x00,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x00 };
+	/* count 1; reserved flag bits set */
+	static const uint8_t badflags[] = { 1, 0x80, 0x81, 0x4f, 0x20 };
+	/* count 1; value length 9 */
+	static const uint8_t badlen[] = { 1, 0x80, 0x81, 0x4f, 0x09 };
+	/* count 1; value says 8 bytes, 2 follow */
+	static const uint8_t shortval[] = { 1, 0x80, 0x81, 0x4f, 0x08, 1, 2 };
+	/* count far above the limit */
+	static const uint8_t toomany[] = { 0xff, 0xff, 0x03 };
+	/* a firmware id in the system-register section */
+	static const uint8_t fwid[] = { 1, 0x80, 0x80, 0x50, 0x00 };
+	/* an overlong varint (11 bytes) */
+	static const uint8_t overlong[] = { 1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+		0x80, 0x80, 0x00, 0x00 };
+	/* trailing garbage after the entries */
+	static const uint8_t trailing[] = { 0, 0x55 };
+	uint64_t where;
+	size_t n;
+
+	(void)state;
+	n = craft(dup, sizeof(dup), buf);
+	assert_int_equal(vmstate_decode(buf, n, &st2, &where), VMSTATE_E_DUP_ID);
+	assert_int_equal(where, 0x603000000013c080);
+	n = craft(unsorted, sizeof(unsorted), buf);
+	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_UNSORTED);
+	n = craft(badflags, sizeof(badflags), buf);
+	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_BAD_ENTRY);
+	n = craft(badlen, sizeof(badlen), buf);
+	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_BAD_ENTRY);
+	n = craft(shortval, sizeof(shortval), buf);
+	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_BAD_ENTRY);
+	n = craft(toomany, sizeof(toomany), buf);
+	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_TOO_MANY);
+	n = craft(fwid, sizeof(fwid), buf);
+	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_BAD_ENTRY);
+	n = craft(overlong, sizeof(overlong), buf);
+	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_BAD_ENTRY);
+	n = craft(trailing, sizeof(trailing), buf);
+	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_BAD_SECTION);
+	/* The encoder refuses unsorted input too. */
+	fill_state(&st);
+	st.regs[1].id = st.regs[0].id;
+	assert_int_equal(vmstate_encode(&st, buf, sizeof(buf), &(enum vmstate_err){ 0 }), 0);
+}
+
+static void sections_unknown_duplicate_missing_oversized(void **state)
+{
+	size_t n;
+
+	(void)state;
+	fill_state(&st);
+	n = encode(&st, buf);
+	/* The TIMER section is last: rename it to an unknown, required type. */
+	buf[n - 4 - 8 - VMSTATE_SEC_HDR_SIZE] = 9;
+	fix_crc(buf, n);
+	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_UNKNOWN_SECTION);
+	/* The same section marked optional is skipped; TIMER is then missing. */
+	buf[n - 4 - 8 - VMSTATE_SEC_HDR_SIZE + 1] = VMSTATE_SEC_OPTIONAL;
+	fix_crc(buf, n);
+	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_MISSING_SECTION);
+	/* Renamed to CORE: a duplicate. */
+	buf[n - 4 - 8 - VMSTATE_SEC_HDR_SIZE] = VMSTATE_SEC_CORE;
+	fix_crc(buf, n);
+	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_DUP_SECTION);
+	/* A section length past the end. */
+	n = encode(&st, buf);
+	buf[n - 4 - 8 - 4] = 0xff;
+	fix_crc(buf, n);
+	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_BAD_SECTION);
+	/* Bigger than the hard limit: refused before anything is read. */
+	assert_int_equal(vmstate_decode(buf, VMSTATE_MAX_BLOB + 1, &st2, NULL), VMSTATE_E_TOO_LARGE);
+	/* Header length smaller than the blob. */
+	n = encode(&st, buf);
+	buf[n] = 0;
+	assert_int_equal(vmstate_decode(buf, n + 1, &st2, NULL), VMSTATE_E_BAD_LENGTH);
+}
+
+/* --- policy --- */
+
+static struct sysreg_mask mask_of(unsigned int idx)
+{
+	struct sysreg_mask m = { { 0 } };
+
+	sysreg_mask_set(&m, idx);
+	return m;
+}
+
+static void export_leaves_hidden_out_and_refuses_modified(void **state)
+{
+	struct vmstate_report rep = { 0 };
+
+	(void)state;
+	fake_hw_reset();
+	sysreg_vcpu_reset(&vs, 2, 2);
+	vs.hidden = mask_of(SYSREG_VENDOR_HYP_BMAP_2);
+	sysreg_mask_set(&vs.hidden, SYSREG_TCR_EL1);
+	assert_int_equal(vmstate_export_regs(&vs, 0, &st, &rep), 0);
+	assert_int_equal(st.nregs, SYSREG_COUNT - 2);
+	assert_null(vmstate_find(&st, sysreg_table[SYSREG_VENDOR_HYP_BMAP_2].id));
+	assert_null(vmstate_find(&st, sysreg_table[SYSREG_TCR_EL1].id));
+	assert_true(vmstate_find(&st, sysreg_table[SYSREG_SCTLR_EL1].id)->droppable);
+
+	/* The guest wrote a hidden register: refused, naming it and both values. */
+	fake_hw[SYSREG_TCR_EL1] = 0x32b5193519;
+	vs.val[SYSREG_VENDOR_HYP_BMAP_2] = 1;
+	assert_int_equal(vmstate_export_regs(&vs, 0, &st, &rep), 2);
+	assert_int_equal(rep.p[0].err, VMSTATE_E_HIDDEN_MODIFIED);
+	assert_int_equal(rep.p[0].id, sysreg_table[SYSREG_TCR_EL1].id);
+	assert_int_equal(rep.p[0].value, 0x32b5193519);
+	assert_int_equal(rep.p[0].expect, 0);
+	assert_int_equal(rep.p[1].id, sysreg_table[SYSREG_VENDOR_HYP_BMAP_2].id);
+	vmstate_report_print(&rep, "test");
+}
+
+static void export_for_version_1(void **state)
+{
+	struct vmstate_report rep = { 0 };
+
+	(void)state;
+	fake_hw_reset();
+	/* The guest saw pointer authentication: version 1 cannot offer it. */
+	sysreg_vcpu_reset(&vs, 2, 2);
+	assert_int_equal(vmstate_export_regs(&vs, 1, &st, &rep), 2);
+	assert_int_equal(rep.p[0].err, VMSTATE_E_ID_INCOMPATIBLE);
+	assert_int_equal(rep.p[0].id, sysreg_table[SYSREG_ID_AA64ISAR1_EL1].id);
+	assert_int_equal(rep.p[0].field_shift, 8);	/* API */
+	assert_int_equal(rep.p[1].id, sysreg_table[SYSREG_ID_AA64ISAR2_EL1].id);
+	assert_int_equal(rep.p[1].field_shift, 8);	/* GPA3 */
+	vmstate_report_print(&rep, "test");
+	/* With version 1's CPU model and the v2 registers at default it works. */
+	memset(&rep, 0, sizeof(rep));
+	sysreg_vcpu_reset(&vs, 1, 2);
+	assert_int_equal(vmstate_export_regs(&vs, 1, &st, &rep), 0);
+	assert_null(vmstate_find(&st, sysreg_table[SYSREG_VENDOR_HYP_BMAP_2].id));
+	assert_null(vmstate_find(&st, sysreg_table[SYSREG_APIAKEYLO_EL1].id));
+	/* The guest enabled the workaround (a v2-only register): refused. */
+	vs.val[SYSREG_SMCCC_ARCH_WORKAROUND_2] = 0x10;
+	assert_int_equal(vmstate_export_regs(&vs, 1, &st, &rep), 1);
+	assert_int_equal(rep.p[0].err, VMSTATE_E_HIDDEN_MODIFIED);
+}
+
+/* Snapshot of everything an import could touch. */
+static uint64_t snap_hw[SYSREG_COUNT];
+static struct vcpu_sysregs snap_vs;
+
+static void snapshot(void)
+{
+	memcpy(snap_hw, fake_hw, sizeof(snap_hw));
+	snap_vs = vs;
+}
+
+static void assert_untouched(void)
+{
+	assert_memory_equal(snap_hw, fake_hw, sizeof(snap_hw));
+	assert_memory_equal(&snap_vs, &vs, sizeof(vs));
+}
+
+static unsigned int check(struct vmstate_report *rep, struct vmstate_drops *drops)
+{
+	memset(rep, 0, sizeof(*rep));
+	return vmstate_check_regs(&st, &vs, NULL, drops, rep);
+}
+
+static struct vmstate_entry *entry(unsigned int idx)
+{
+	return (struct vmstate_entry *)vmstate_find(&st, sysreg_table[idx].id);
+}
+
+static void import_checks_and_applies(void **state)
+{
+	static struct vmstate_drops drops;
+	struct vmstate_report rep = { 0 };
+
+	(void)state;
+	fake_hw_reset();
+	sysreg_vcpu_reset(&vs, 2, 2);
+	fake_hw[SYSREG_TPIDR_EL0] = 0x1234;
+	vs.val[SYSREG_SMCCC_ARCH_WORKAROUND_2] = 0x10;
+	assert_int_equal(vmstate_export_regs(&vs, 0, &st, &rep), 0);
+
+	/* A fresh destination takes it. */
+	fake_hw_reset();
+	sysreg_vcpu_reset(&vs, 2, 2);
+	assert_int_equal(check(&rep, &drops), 0);
+	assert_int_equal(drops.n, 0);
+	vmstate_apply_regs(&st, &vs);
+	assert_int_equal(fake_hw[SYSREG_TPIDR_EL0], 0x1234);
+	assert_int_equal(vs.val[SYSREG_SMCCC_ARCH_WORKAROUND_2], 0x10);
+
+	/* Value outside the writable mask. */
+	snapshot();
+	entry(SYSREG_SMCCC_ARCH_WORKAROUND_2)->value = 0x11;
+	assert_int_equal(check(&rep, &drops), 1);
+	assert_int_equal(rep.p[0].err, VMSTATE_E_WMASK);
+	entry(SYSREG_SMCCC_ARCH_WORKAROUND_2)->value = 0x10;
+
+	/* An ID register with a feature this destination does not have (SVE). */
+	entry(SYSREG_ID_AA64PFR0_EL1)->value |= UINT64_C(1) << 32;
+	assert_int_equal(check(&rep, &drops), 1);
+	assert_int_equal(rep.p[0].err, VMSTATE_E_ID_INCOMPATIBLE);
+	assert_int_equal(rep.p[0].field_shift, 32);
+	entry(SYSREG_ID_AA64PFR0_EL1)->value &= ~(UINT64_C(1) << 32);
+	/* FP is signed: 0xf (absent) is less than 0, so offering less is fine. */
+	entry(SYSREG_ID_AA64PFR0_EL1)->value |= UINT64_C(0xf) << 16;
+	assert_int_equal(check(&rep, &drops), 0);
+	entry(SYSREG_ID_AA64PFR0_EL1)->value &= ~(UINT64_C(0xf) << 16);
+
+	/* An unknown id: refused unless droppable. */
+	st.regs[st.nregs++] = (struct vmstate_entry){ 0x6030000000140099, 5, false };
+	assert_int_equal(check(&rep, &drops), 1);
+	assert_int_equal(rep.p[0].err, VMSTATE_E_UNKNOWN_ID);
+	st.regs[st.nregs - 1].droppable = true;
+	assert_int_equal(check(&rep, &drops), 0);
+	assert_int_equal(drops.n, 1);
+	assert_int_equal(drops.id[0], 0x6030000000140099);
+	st.nregs--;
+
+	/* A register this destination needs and the blob lacks. */
+	entry(SYSREG_SCTLR_EL1)->droppable = false;
+	entry(SYSREG_SCTLR_EL1)->id = 0x603000000013c07f;	/* not SCTLR any more */
+	assert_int_equal(check(&rep, &drops), 2);	/* unknown id and SCTLR missing */
+	assert_int_equal(rep.p[1].err, VMSTATE_E_MISSING_REG);
+	assert_int_equal(rep.p[1].id, sysreg_table[SYSREG_SCTLR_EL1].id);
+	assert_untouched();
+}
+
+static void import_missing_reset_safe_and_hidden(void **state)
+{
+	static struct vmstate_drops drops;
+	struct vmstate_report rep = { 0 };
+
+	(void)state;
+	fake_hw_reset();
+	sysreg_vcpu_reset(&vs, 1, 1);	/* as a version-1 guest would be */
+	vs.hidden = (struct sysreg_mask){ { 0 } };
+	sysreg_mask_add_newer_than(&vs.hidden, 1);
+	assert_int_equal(vmstate_export_regs(&vs, 1, &st, &rep), 0);
+	/* A version-2 destination: the v2 registers are reset-safe. */
+	sysreg_vcpu_reset(&vs, 2, 2);
+	vs.hidden = (struct sysreg_mask){ { 0 } };
+	assert_int_equal(check(&rep, &drops), 0);
+	/* TCR_EL1 left out: refused unless hidden on this side too. */
+	for (unsigned int i = 0; i < st.nregs; i++)
+		if (st.regs[i].id == sysreg_table[SYSREG_TCR_EL1].id)
+			memmove(&st.regs[i], &st.regs[i + 1], (--st.nregs - i) * sizeof(st.regs[0]));
+	assert_int_equal(check(&rep, &drops), 1);
+	assert_int_equal(rep.p[0].err, VMSTATE_E_MISSING_REG);
+	vs.hidden = mask_of(SYSREG_TCR_EL1);
+	assert_int_equal(check(&rep, &drops), 0);
+}
+
+static void report_lists_at_most_n(void **state)
+{
+	struct vmstate_report rep = { 0 };
+
+	(void)state;
+	for (unsigned int i = 0; i < VMSTATE_REPORT_MAX + 5; i++)
+		vmstate_report_add(&rep, VMSTATE_E_UNKNOWN_ID, 0x6030000000150000 + i, i, 0, -1);
+	assert_int_equal(rep.total, VMSTATE_REPORT_MAX + 5);
+	vmstate_report_print(&rep, "test");
+}
+
+/* --- framing --- */
+
+static char lines[512][FRAME_LINE_MAX + 1];
+static unsigned int nlines;
+
+static void collect(const char *line, void *ctx)
+{
+	(void)ctx;
+	snprintf(lines[nlines++], sizeof(lines[0]), "%s", line);
+}
+
+static enum frame_state feed_all(struct frame_dec *d, unsigned int skip, const char *replace,
+				 unsigned int at)
+{
+	enum frame_state s = FRAME_SEARCHING;
+
+	frame_dec_init(d);
+	frame_feed(d, "some console noise", 18);
+	for (unsigned int i = 0; i < nlines; i++) {
+		const char *l = i == at && replace ? replace : lines[i];
+
+		if (i == skip)
+			continue;
+		s = frame_feed(d, l, strlen(l));
+		if (s == FRAME_DONE || s == FRAME_ERROR)
+			break;
+	}
+	return s;
+}
+
+static void framing_round_trip_and_errors(void **state)
+{
+	static struct frame_dec d;
+	static char text[256];
+	size_t n;
+
+	(void)state;
+	fill_state(&st);
+	n = encode(&st, buf);
+	nlines = 0;
+	frame_encode(buf, n, collect, NULL);
+	assert_string_equal(lines[0], FRAME_BEGIN);
+	assert_string_equal(lines[nlines - 1], FRAME_END);
+	assert_int_equal(feed_all(&d, ~0u, NULL, ~0u), FRAME_DONE);
+	assert_int_equal(d.len, n);
+	assert_memory_equal(d.buf, buf, n);
+
+	/* Every length mod 3 pads right. */
+	for (size_t len = 1; len < 8; len++) {
+		nlines = 0;
+		frame_encode(buf, len, collect, NULL);
+		assert_int_equal(feed_all(&d, ~0u, NULL, ~0u), FRAME_DONE);
+		assert_int_equal(d.len, len);
+		assert_memory_equal(d.buf, buf, len);
+	}
+	nlines = 0;
+	frame_encode(buf, n, collect, NULL);
+	/* A lost data line: the length or the CRC says so. */
+	assert_int_equal(feed_all(&d, 4, NULL, ~0u), FRAME_ERROR);
+	assert_int_equal(d.err, VMSTATE_E_FRAME_LENGTH);
+	/* A changed character. */
+	strcpy(text, lines[4]);
+	text[5] = text[5] == 'A' ? 'B' : 'A';
+	assert_int_equal(feed_all(&d, ~0u, text, 4), FRAME_ERROR);
+	assert_int_equal(d.err, VMSTATE_E_FRAME_CRC);
+	/* Garbage in the body. */
+	assert_int_equal(feed_all(&d, ~0u, "not base64 at all!", 5), FRAME_ERROR);
+	assert_int_equal(d.err, VMSTATE_E_FRAME_SYNTAX);
+	/* A Length above the limit is refused before any data. */
+	assert_int_equal(feed_all(&d, ~0u, "Length: 99999999", 1), FRAME_ERROR);
+	assert_int_equal(d.err, VMSTATE_E_TOO_LARGE);
+	/* No END: still waiting, never DONE. */
+	assert_int_equal(feed_all(&d, nlines - 1, NULL, ~0u), FRAME_BODY);
+	/* A bad header line. */
+	assert_int_equal(feed_all(&d, ~0u, "Lenght: 12", 1), FRAME_ERROR);
+	assert_int_equal(d.err, VMSTATE_E_FRAME_SYNTAX);
+	/* A line longer than the decoder takes. */
+	memset(text, 'A', 200);
+	text[200] = 0;
+	assert_int_equal(feed_all(&d, ~0u, text, 4), FRAME_ERROR);
+	assert_int_equal(d.err, VMSTATE_E_FRAME_SYNTAX);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(crc32c_known_answer),
+		cmocka_unit_test(round_trip_every_section),
+		cmocka_unit_test(refuses_bad_magic_and_newer_major),
+		cmocka_unit_test(refuses_truncation_at_every_offset),
+		cmocka_unit_test(every_flipped_bit_is_caught),
+		cmocka_unit_test(refuses_unsorted_duplicate_and_malformed_entries),
+		cmocka_unit_test(sections_unknown_duplicate_missing_oversized),
+		cmocka_unit_test(export_leaves_hidden_out_and_refuses_modified),
+		cmocka_unit_test(export_for_version_1),
+		cmocka_unit_test(import_checks_and_applies),
+		cmocka_unit_test(import_missing_reset_safe_and_hidden),
+		cmocka_unit_test(report_lists_at_most_n),
+		cmocka_unit_test(framing_round_trip_and_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
