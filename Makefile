@@ -117,9 +117,9 @@ versions:
 run: deps firmware
 	tools/regvisor-qemu --bin $(BUILD)/regvisor.bin $(if $(BOOTARGS),--append "$(BOOTARGS)")
 
-include tools/objects.mk tests/unit/objects.mk
+include tools/objects.mk tests/unit/objects.mk tests/fuzz/objects.mk
 
-test: deps check-portable versions tool unit
+test: deps check-portable versions tool unit fuzz-smoke
 	$(PYTEST) -q tests/qemu
 
 clean:

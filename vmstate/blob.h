@@ -7,6 +7,16 @@
 
 #include "sysreg/rv.h"
 
+/*
+ * Fuzzing builds (the libFuzzer convention) do not stop at CRC mismatches,
+ * so the fuzzer reaches the parsers behind them.
+ */
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+#define VMSTATE_FUZZING		1
+#else
+#define VMSTATE_FUZZING		0
+#endif
+
 #define VMSTATE_MAGIC		"RVST"
 #define VMSTATE_MAJOR		1
 #define VMSTATE_MINOR		0

@@ -124,7 +124,7 @@ static enum frame_state frame_body(struct frame_dec *d, const char *line, size_t
 	if (line_is(line, n, FRAME_END)) {
 		if (d->len != d->expect_len)
 			return frame_fail(d, VMSTATE_E_FRAME_LENGTH);
-		if (crc32c(d->buf, d->len) != d->expect_crc)
+		if (crc32c(d->buf, d->len) != d->expect_crc && !VMSTATE_FUZZING)
 			return frame_fail(d, VMSTATE_E_FRAME_CRC);
 		d->state = FRAME_DONE;
 		return d->state;

@@ -1,0 +1,35 @@
+# libFuzzer targets (clang) for the blob decoder and the UART framing, with
+# ASan and UBSan. `make fuzz` runs each for FUZZ_SECONDS and grows the
+# corpus; `make fuzz-smoke` (part of `make test`) runs the checked-in corpus
+# once plus a few seconds of fuzzing.
+FUZZ_BUILD := build/fuzz
+FUZZ_SECONDS ?= 120
+FUZZ_CC ?= clang
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -I. -DFW_VERSION=$(FW_VERSION_LATEST) \
+	-DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_CORE := $(addprefix sysreg/,$(sysreg-core-objs:.o=.c) $(sysreg-host-objs:.o=.c)) \
+	$(addprefix vmstate/,$(vmstate-core-objs:.o=.c)) tests/unit/host_support.c
+FUZZ_TARGETS := blob frame
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_CORE)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
+
+.PHONY: fuzz fuzz-smoke
+fuzz: $(addprefix $(FUZZ_BUILD)/fuzz_,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+		echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+		mkdir -p tests/fuzz/corpus/$$t $(FUZZ_BUILD)/crashes; \
+		$(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_BUILD)/crashes/ tests/fuzz/corpus/$$t 2>&1 | \
+			grep -E 'stat::number_of_executed_units|stat::new_units_added|ERROR|SUMMARY' || exit 1; \
+	done
+
+fuzz-smoke: $(addprefix $(FUZZ_BUILD)/fuzz_,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_BUILD)/smoke-$$t; \
+		$(FUZZ_BUILD)/fuzz_$$t -runs=0 tests/fuzz/corpus/$$t 2>&1 | tail -1 || exit 1; \
+		$(FUZZ_BUILD)/fuzz_$$t -max_total_time=5 $(FUZZ_BUILD)/smoke-$$t tests/fuzz/corpus/$$t \
+			2>&1 | grep -E 'Done|ERROR' || exit 1; \
+	done
