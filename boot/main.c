@@ -79,6 +79,7 @@ static void configure(void)
 	guest_configure(config.cpu_version, config.world_version);
 	vcpu0.sr.hidden = config.hide;
 	vcpu0.entry_x1 = config.guestarg;
+	vcpu0.checkpoint_save = config.checkpoint_save;
 	/* What the guest's world does not have is never in its state either. */
 	sysreg_mask_add_newer_than(&vcpu0.sr.hidden, config.world_version);
 #if FW_VERSION >= 2
@@ -121,6 +122,8 @@ void boot_main(const void *dtb, unsigned int entry_el)
 	configure();
 	if (config.fault_el2)
 		deliberate_el2_fault();
+	if (config.incoming)
+		guest_start_incoming();
 	guest_start();
 }
 

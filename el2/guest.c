@@ -8,6 +8,7 @@
 
 #include "boot/asm.h"
 #include "boot/main.h"
+#include "el2/monitor.h"
 #include "el2/vcpu.h"
 
 extern char __guest_image_start[], __guest_image_end[], el2_stack_top[];
@@ -88,8 +89,8 @@ static void guest_el2_controls(void)
 	guest_apply_id_view();
 }
 
-/* A fresh frame at the top of the EL2 trap stack, then ERET. */
-static _Noreturn void guest_enter_at(uint64_t pc)
+/* A fresh frame at the top of the EL2 trap stack, ready for the first ERET. */
+static struct el2_frame *guest_first_frame(uint64_t pc)
 {
 	struct el2_frame *f = (struct el2_frame *)((uintptr_t)el2_stack_top - FRAME_SIZE);
 
@@ -102,7 +103,7 @@ static _Noreturn void guest_enter_at(uint64_t pc)
 	fpsimd_restore(&vcpu0.fp);
 	fpsimd_guest_live(&vcpu0.fp);
 	vcpu0.frame = f;
-	el2_enter_guest(f);
+	return f;
 }
 
 void guest_start(void)
@@ -112,7 +113,19 @@ void guest_start(void)
 	printf("regvisor: guest: entering EL1 at 0x%llx, cpu model v%u, world v%u\n",
 	       (unsigned long long)vcpu0.entry, vcpu0.sr.cpu_version,
 	       vcpu0.sr.world_version);
-	guest_enter_at(vcpu0.entry);
+	el2_enter_guest(guest_first_frame(vcpu0.entry));
+}
+
+void guest_start_incoming(void)
+{
+	struct el2_frame *f;
+
+	guest_load_image();
+	guest_el2_controls();
+	f = guest_first_frame(vcpu0.entry);
+	monitor_run(&vcpu0, "waiting for incoming guest state (regvisor.incoming=uart)", true);
+	fpsimd_release();
+	el2_enter_guest(f);
 }
 
 /* PSCI SYSTEM_RESET: the guest starts over from a fresh image and reset registers. */

@@ -1,2 +1,3 @@
 el2-objs := vectors.o crash.o trap.o sysreg_trap.o smccc.o guest.o guest_image.o vmstate_fw.o \
+	monitor.o \
 	stage2_hw.o fpsimd.o fpsimd_hw.o

@@ -10,6 +10,7 @@
 #include "boot/main.h"
 #include "el2/smccc.h"
 #include "el2/vcpu.h"
+#include "el2/monitor.h"
 #include "el2/vmstate_fw.h"
 
 #define SMCCC_VERSION_1_1	0x10001
@@ -132,14 +133,18 @@ static void hc_rv_report_status(struct vcpu *v, struct el2_frame *f)
 }
 
 /*
- * Vendor function 2: checkpoint. The guest's whole state is saved as it
- * will be when the call returns (x0 = SUCCESS, PC after the HVC), printed
- * framed on the console, and the guest goes on.
+ * Vendor function 2: checkpoint. The guest stops with its whole state as it
+ * will be when the call returns (x0 = SUCCESS, PC after the HVC), and the
+ * monitor takes over until `resume`; with regvisor.checkpoint=save the
+ * state is printed framed and the guest goes on at once.
  */
 static void hc_rv_checkpoint(struct vcpu *v, struct el2_frame *f)
 {
 	ret(f, SMCCC_SUCCESS);
-	vmstate_save(v, 0);
+	if (v->checkpoint_save)
+		vmstate_save(v, 0);
+	else
+		monitor_run(v, "guest stopped at its checkpoint call", false);
 }
 
 static void hc_vendor_uid(struct vcpu *v, struct el2_frame *f)

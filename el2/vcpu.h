@@ -12,6 +12,7 @@ struct vcpu {
 	struct vcpu_sysregs sr;
 	uint64_t entry;			/* where the guest starts after reset */
 	uint64_t entry_x1;		/* regvisor.guestarg, for the test guest */
+	bool checkpoint_save;		/* checkpoint: save and go on, no monitor */
 	int reported_status;		/* from RV_REPORT_STATUS, -1 if none */
 	unsigned int traps_undef;	/* UNDEFs injected so far */
 };
@@ -21,6 +22,8 @@ extern struct vcpu vcpu0;
 /* el2/guest.c */
 void guest_configure(unsigned int cpu_version, unsigned int world_version);
 _Noreturn void guest_start(void);
+/* Booted for incoming state: the monitor first, the guest once loaded. */
+_Noreturn void guest_start_incoming(void);
 _Noreturn void guest_reset(void);
 void guest_apply_id_view(void);
 /* el2/sysreg_trap.c: EC 0x18 from the guest. */

@@ -121,6 +121,18 @@ static unsigned int config_item(struct rv_config *c, const char *key, size_t kle
 		c->guestarg = n;
 		return 0;
 	}
+	if (KEY_IS("regvisor.incoming") && vlen == 4 && !memcmp(v, "uart", 4)) {
+		c->incoming = true;
+		return 0;
+	}
+	if (KEY_IS("regvisor.checkpoint") && vlen == 4 && !memcmp(v, "save", 4)) {
+		c->checkpoint_save = true;
+		return 0;
+	}
+	if (KEY_IS("regvisor.checkpoint") && vlen == 7 && !memcmp(v, "monitor", 7)) {
+		c->checkpoint_save = false;
+		return 0;
+	}
 	if (KEY_IS("regvisor.fault") && vlen == 3 && !memcmp(v, "el2", 3)) {
 		c->fault_el2 = true;
 		return 0;

@@ -8,6 +8,9 @@
  *   regvisor.bmap2=N              VENDOR_HYP_BMAP_2 (version 2 on)
  *   regvisor.fault=el2            crash EL2 on purpose (tests the report)
  *   regvisor.guestarg=N           passed to the guest in x1 (test guest modes)
+ *   regvisor.incoming=uart        wait at the monitor for a state to `load`
+ *   regvisor.checkpoint=save      on the guest's checkpoint call, print the
+ *                                 blob and go on (default: stop at the monitor)
  *
  * A bad item gets one error line naming it and is ignored; parsing goes on.
  */
@@ -23,6 +26,8 @@ struct rv_config {
 	uint64_t bmap2;
 	bool fault_el2;
 	uint64_t guestarg;
+	bool incoming;
+	bool checkpoint_save;
 };
 
 void config_defaults(struct rv_config *c);

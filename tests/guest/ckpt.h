@@ -16,6 +16,8 @@ _Static_assert(offsetof(struct ckpt, v) == 256, "checkpoint.S layout");
 _Static_assert(offsetof(struct ckpt, fpsr) == 768, "checkpoint.S layout");
 _Static_assert(offsetof(struct ckpt, fpcr) == 776, "checkpoint.S layout");
 
-void guest_checkpoint(const struct ckpt *in, struct ckpt *out);
+_Noreturn void guest_checkpoint(const struct ckpt *in);
+extern struct ckpt ckpt_out;
+_Noreturn void guest_after_checkpoint(void);
 
 #endif

@@ -161,6 +161,12 @@ unsigned int report_failures(void)
 	return failures;
 }
 
+void report_reset(void)
+{
+	passes = failures = 0;
+	undef_expected = 0;
+}
+
 #define RV_REPORT_STATUS	0x86000001
 #define PSCI_SYSTEM_OFF		0x84000008
 

@@ -20,6 +20,8 @@ void report_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* SUMMARY, status to the firmware, PSCI SYSTEM_OFF by SMC. */
 _Noreturn void report_exit(void);
 unsigned int report_failures(void);
+/* Start counting afresh (after a resume on a fresh image). */
+void report_reset(void);
 
 /* Run fn; true when it took exactly one UNDEF (the faulting instruction is skipped). */
 bool expect_undef(void (*fn)(void));

@@ -39,14 +39,14 @@ HIDE = "regvisor.hide=TCR_EL1,0x6030000000160003"
 
 
 def test_checkpoint_blob_decodes_to_what_the_guest_wrote(tmp_path):
-    res = boot(append=f"regvisor.guestarg=2 {HIDE}")
+    res = boot(append=f"regvisor.checkpoint=save regvisor.guestarg=2 {HIDE}")
     assert res.status == 0 and "FAIL:" not in res.output, res.output
     assert "PASS: checkpoint: x1..x30 came back unchanged" in res.output
     assert re.search(r"regvisor: save: 55 registers \(2 hidden left out\), \d+ bytes, for v2",
                      res.output), res.output
     core, regs = decode_log(res, tmp_path)
     want = guest_ckpt(res)
-    assert len(want) == 30 + 32 + 2 + 21, want
+    assert len(want) == 30 + 32 + 2 + 20, want
     for name, value in want.items():
         got = core.get(name, regs.get(name, (0, None))[1])
         assert got == value, f"{name}: blob 0x{got:x}, guest wrote 0x{value:x}"
@@ -61,10 +61,10 @@ def test_checkpoint_blob_decodes_to_what_the_guest_wrote(tmp_path):
 def test_hidden_register_modified_refuses_export():
     # The guest enables SMCCC_ARCH_WORKAROUND_2 during its tests, then turns
     # it off again: at checkpoint it holds its default, so hiding it is fine.
-    ok = boot(append="regvisor.guestarg=2 regvisor.hide=SMCCC_ARCH_WORKAROUND_2")
+    ok = boot(append="regvisor.checkpoint=save regvisor.guestarg=2 regvisor.hide=SMCCC_ARCH_WORKAROUND_2")
     assert "regvisor: save: 56 registers" in ok.output, ok.output
     # A configured (non-default) hidden bitmap: refused, naming it and both values.
-    res = boot(append="regvisor.guestarg=2 regvisor.bmap2=1 regvisor.hide=VENDOR_HYP_BMAP_2")
+    res = boot(append="regvisor.checkpoint=save regvisor.guestarg=2 regvisor.bmap2=1 regvisor.hide=VENDOR_HYP_BMAP_2")
     assert ("regvisor: save: error: VENDOR_HYP_BMAP_2 (0x6030000000160003): hidden register "
             "does not hold its default value: holds 0x1, default 0x0") in res.output, res.output
     assert "regvisor: save: refused, nothing exported" in res.output
@@ -75,7 +75,7 @@ def test_hidden_register_modified_refuses_export():
 
 
 def test_version_1_blob(tmp_path):
-    res = boot(version=1, append="regvisor.guestarg=2")
+    res = boot(version=1, append="regvisor.checkpoint=save regvisor.guestarg=2")
     assert res.status == 0 and "FAIL:" not in res.output, res.output
     core, regs = decode_log(res, tmp_path)
     assert "APIAKEYLO_EL1" not in regs and "VENDOR_HYP_BMAP_2" not in regs

@@ -1,0 +1,399 @@
+/*
+ * The monitor console. Line commands from el2/monitor.def, input echoed,
+ * backspace works, a line longer than the buffer is refused whole; every
+ * bad command or argument gets one `regvisor: error:` line and the prompt.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "boot/console.h"
+#include "boot/main.h"
+#include "el2/monitor.h"
+#include "el2/vmstate_fw.h"
+#include "sysreg/bootargs.h"
+#include "vmstate/frame.h"
+
+#define PROMPT		"regvisor> "
+#define MAX_ARGS	16
+#define LOAD_IDLE_SECONDS	30
+
+struct monitor {
+	struct vcpu *v;
+	bool loaded_required;
+	bool loaded;
+	bool resume;
+};
+
+typedef void moncmd_fn(struct monitor *m, int argc, char **argv);
+
+#define MONCMD(name, args, help) static moncmd_fn cmd_##name;
+#include "el2/monitor.def"
+#undef MONCMD
+
+static const struct {
+	const char *name, *args, *help;
+	moncmd_fn *fn;
+} moncmds[] = {
+#define MONCMD(name, args, help) { #name, args, help, cmd_##name },
+#include "el2/monitor.def"
+#undef MONCMD
+};
+
+static uint64_t counter_seconds(void)
+{
+	uint64_t cnt, frq;
+
+	__asm__ volatile("isb\n mrs %0, cntpct_el0\n mrs %1, cntfrq_el0" : "=r"(cnt), "=r"(frq));
+	return frq ? cnt / frq : 0;
+}
+
+/*
+ * One line into buf, echoed when `echo`. Returns its length, -1 when it
+ * was longer than the buffer (the rest of it is read and thrown away), -2
+ * after `idle` seconds without input (0: wait forever).
+ */
+static int read_line(char *buf, size_t cap, bool echo, unsigned int idle)
+{
+	size_t n = 0;
+	bool overflow = false;
+	uint64_t last = counter_seconds();
+
+	for (;;) {
+		int c = console_getc();
+
+		if (c < 0) {
+			if (idle && counter_seconds() - last >= idle)
+				return -2;
+			continue;
+		}
+		last = counter_seconds();
+		if (c == '\r' || c == '\n') {
+			if (echo)
+				printf("\n");
+			if (overflow)
+				return -1;
+			buf[n] = '\0';
+			return (int)n;
+		}
+		if (c == 0x7f || c == 0x08) {
+			if (n && !overflow) {
+				n--;
+				if (echo)
+					printf("\b \b");
+			}
+			continue;
+		}
+		if (c < 0x20 || c > 0x7e)
+			continue;	/* other control characters are ignored */
+		if (n + 1 >= cap) {
+			overflow = true;
+			continue;
+		}
+		buf[n++] = (char)c;
+		if (echo)
+			console_putc((char)c);
+	}
+}
+
+static int split(char *line, char **argv)
+{
+	int argc = 0;
+
+	for (char *p = line; *p;) {
+		while (*p == ' ' || *p == '\t')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		if (argc == MAX_ARGS)
+			return -1;
+		argv[argc++] = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+	}
+	return argc;
+}
+
+static bool arg_version(const char *s, unsigned int *v)
+{
+	uint64_t n;
+
+	if (!parse_u64(s, strlen(s), &n) || n < 1 || n > FW_VERSION) {
+		printf("regvisor: error: '%s' is not a firmware version this build knows (1..%d)\n",
+		       s, FW_VERSION);
+		return false;
+	}
+	*v = (unsigned int)n;
+	return true;
+}
+
+static void cmd_help(struct monitor *m, int argc, char **argv)
+{
+	(void)m, (void)argc, (void)argv;
+	for (unsigned int i = 0; i < ARRAY_SIZE(moncmds); i++)
+		printf("  %-9s %-12s %s\n", moncmds[i].name, moncmds[i].args, moncmds[i].help);
+}
+
+static void cmd_version(struct monitor *m, int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	printf("regvisor: version %d (%s), blob format %d.%d, guest cpu model v%u, world v%u\n",
+	       FW_VERSION, RV_BUILD_ID, VMSTATE_MAJOR, VMSTATE_MINOR, m->v->sr.cpu_version,
+	       m->v->sr.world_version);
+}
+
+static void cmd_regs(struct monitor *m, int argc, char **argv)
+{
+	int cls = -1;
+
+	if (argc > 1) {
+		for (unsigned int c = 0; c < SYSREG_NR_CLASSES; c++)
+			if (!strcmp(argv[1], sysreg_class_name(c)))
+				cls = (int)c;
+		if (cls < 0) {
+			printf("regvisor: error: no register class '%s' (context, id, firmware)\n",
+			       argv[1]);
+			return;
+		}
+	}
+	printf("%-26s %-18s  %-18s  %s\n", "name", "id", "value", "state");
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
+		const struct sysreg_desc *d = &sysreg_table[i];
+
+		if ((cls >= 0 && d->cls != cls) || !sysreg_in_world(i, m->v->sr.world_version))
+			continue;
+		printf("%-26s 0x%016llx  0x%016llx  %s\n", d->name, (unsigned long long)d->id,
+		       (unsigned long long)sysreg_get(&m->v->sr, i),
+		       sysreg_mask_test(&m->v->sr.hidden, i) ? "hidden" : "-");
+	}
+}
+
+static void cmd_hidden(struct monitor *m, int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	printf("regvisor: %u hidden:", sysreg_mask_count(&m->v->sr.hidden));
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+		if (sysreg_mask_test(&m->v->sr.hidden, i))
+			printf(" %s", sysreg_table[i].name);
+	printf("\n");
+}
+
+static void hide_or_unhide(struct monitor *m, int argc, char **argv, bool hide)
+{
+	int idx[MAX_ARGS];
+
+	if (argc < 2) {
+		printf("regvisor: error: %s needs a register name or id\n", argv[0]);
+		return;
+	}
+	/* All or nothing: check every argument first. */
+	for (int i = 1; i < argc; i++) {
+		idx[i] = sysreg_lookup_user(argv[i], strlen(argv[i]));
+		if (idx[i] < 0) {
+			printf("regvisor: error: unknown register '%s'; nothing changed\n", argv[i]);
+			return;
+		}
+		if (!hide && sysreg_table[idx[i]].since > m->v->sr.world_version) {
+			printf("regvisor: error: %s is not in the guest's world (v%u); nothing changed\n",
+			       sysreg_table[idx[i]].name, m->v->sr.world_version);
+			return;
+		}
+	}
+	for (int i = 1; i < argc; i++) {
+		if (hide)
+			sysreg_mask_set(&m->v->sr.hidden, (unsigned int)idx[i]);
+		else
+			sysreg_mask_clear(&m->v->sr.hidden, (unsigned int)idx[i]);
+	}
+	cmd_hidden(m, 1, argv);
+}
+
+static void cmd_hide(struct monitor *m, int argc, char **argv)
+{
+	hide_or_unhide(m, argc, argv, true);
+}
+
+static void cmd_unhide(struct monitor *m, int argc, char **argv)
+{
+	hide_or_unhide(m, argc, argv, false);
+}
+
+/* The ID view of CPU model v, from this host's registers. */
+static void set_cpu_model(struct vcpu *v, unsigned int ver)
+{
+	v->sr.cpu_version = ver;
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+		if (sysreg_table[i].cls == ID && !(sysreg_table[i].flags & IDENT))
+			v->sr.val[i] = sysreg_default(&v->sr, i);
+}
+
+static void cmd_cpu(struct monitor *m, int argc, char **argv)
+{
+	unsigned int ver;
+
+	if (argc != 2) {
+		printf("regvisor: error: cpu takes one version\n");
+		return;
+	}
+	if (!arg_version(argv[1], &ver))
+		return;
+	if (ver > m->v->sr.world_version) {
+		printf("regvisor: error: the guest's world is v%u; cpu v%u is newer\n",
+		       m->v->sr.world_version, ver);
+		return;
+	}
+	set_cpu_model(m->v, ver);
+	printf("regvisor: guest cpu model v%u (it sees the change at its next ID register read)\n",
+	       ver);
+}
+
+static void cmd_compat(struct monitor *m, int argc, char **argv)
+{
+	unsigned int ver;
+	bool refused = false;
+
+	if (argc != 2) {
+		printf("regvisor: error: compat takes one version\n");
+		return;
+	}
+	if (!arg_version(argv[1], &ver))
+		return;
+	/* Leaving a register's world loses it: only while it holds its default. */
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
+		uint64_t val, def;
+
+		if (sysreg_table[i].since <= ver || !sysreg_in_world(i, m->v->sr.world_version))
+			continue;
+		val = sysreg_get(&m->v->sr, i);
+		def = sysreg_default(&m->v->sr, i);
+		if (val != def) {
+			printf("regvisor: error: %s (0x%016llx) holds 0x%llx, not its default 0x%llx\n",
+			       sysreg_table[i].name, (unsigned long long)sysreg_table[i].id,
+			       (unsigned long long)val, (unsigned long long)def);
+			refused = true;
+		}
+	}
+	if (refused) {
+		printf("regvisor: error: compat %u refused; nothing changed\n", ver);
+		return;
+	}
+	m->v->sr.world_version = ver;
+	sysreg_mask_add_newer_than(&m->v->sr.hidden, ver);
+	if (m->v->sr.cpu_version > ver)
+		set_cpu_model(m->v, ver);
+	printf("regvisor: guest world v%u, cpu model v%u\n", ver, m->v->sr.cpu_version);
+}
+
+static void cmd_save(struct monitor *m, int argc, char **argv)
+{
+	unsigned int ver = 0;
+
+	if (argc > 2 || (argc == 2 && !arg_version(argv[1], &ver))) {
+		if (argc > 2)
+			printf("regvisor: error: save takes at most a version\n");
+		return;
+	}
+	vmstate_save(m->v, ver);
+}
+
+static void cmd_load(struct monitor *m, int argc, char **argv)
+{
+	static struct frame_dec dec;
+	char line[FRAME_LINE_MAX + 2];
+	int n;
+
+	(void)argc, (void)argv;
+	frame_dec_init(&dec);
+	printf("regvisor: load: send the framed blob (%s ... %s)\n", FRAME_BEGIN, FRAME_END);
+	while (dec.state != FRAME_DONE) {
+		n = read_line(line, sizeof(line), false, LOAD_IDLE_SECONDS);
+		if (n == -2) {
+			printf("regvisor: load: error: %s (no input for %d s); nothing loaded\n",
+			       vmstate_strerror(dec.state == FRAME_SEARCHING ? VMSTATE_E_NO_FRAME :
+						VMSTATE_E_FRAME_UNTERMINATED), LOAD_IDLE_SECONDS);
+			return;
+		}
+		if (dec.state == FRAME_ERROR) {
+			/* Swallow the rest of the broken frame, up to its END. */
+			if (n >= 0 && !strcmp(line, FRAME_END))
+				break;
+			continue;
+		}
+		if (n == -1) {
+			if (dec.state == FRAME_SEARCHING)
+				continue;	/* noise before the frame */
+			dec.state = FRAME_ERROR;
+			dec.err = VMSTATE_E_FRAME_SYNTAX;
+		} else {
+			frame_feed(&dec, line, (size_t)n);
+		}
+		if (dec.state == FRAME_ERROR)
+			printf("regvisor: load: error: %s (frame line %u); nothing loaded\n",
+			       vmstate_strerror(dec.err), dec.line_no);
+	}
+	if (dec.state == FRAME_DONE && vmstate_load(m->v, dec.buf, dec.len))
+		m->loaded = true;
+}
+
+static void cmd_manifest(struct monitor *m, int argc, char **argv)
+{
+	(void)m, (void)argc, (void)argv;
+	printf("%-26s %-18s  %-8s  %s\n", "name", "id", "class", "since");
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+		printf("%-26s 0x%016llx  %-8s  %u\n", sysreg_table[i].name,
+		       (unsigned long long)sysreg_table[i].id,
+		       sysreg_class_name(sysreg_table[i].cls), sysreg_table[i].since);
+}
+
+static void cmd_resume(struct monitor *m, int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	if (m->loaded_required && !m->loaded) {
+		printf("regvisor: error: no guest state yet: `load` one first\n");
+		return;
+	}
+	m->resume = true;
+}
+
+static void cmd_poweroff(struct monitor *m, int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	board_poweroff(m->v->reported_status > 0 ? EXIT_GUEST_FAILED : EXIT_OK);
+}
+
+void monitor_run(struct vcpu *v, const char *why, bool loaded_required)
+{
+	struct monitor m = { .v = v, .loaded_required = loaded_required };
+	char line[MONITOR_LINE_MAX];
+	char *argv[MAX_ARGS];
+
+	fpsimd_claim();
+	printf("regvisor: monitor: %s; `help` lists the commands\n", why);
+	while (!m.resume) {
+		int n, argc;
+		unsigned int i;
+
+		printf(PROMPT);
+		n = read_line(line, sizeof(line), true, 0);
+		if (n == -1) {
+			printf("regvisor: error: line longer than %d characters, refused\n",
+			       MONITOR_LINE_MAX - 1);
+			continue;
+		}
+		argc = split(line, argv);
+		if (argc == 0)
+			continue;
+		if (argc < 0) {
+			printf("regvisor: error: more than %d words, refused\n", MAX_ARGS);
+			continue;
+		}
+		for (i = 0; i < ARRAY_SIZE(moncmds); i++)
+			if (!strcmp(argv[0], moncmds[i].name))
+				break;
+		if (i == ARRAY_SIZE(moncmds))
+			printf("regvisor: error: unknown command '%s'; `help` lists them\n", argv[0]);
+		else
+			moncmds[i].fn(&m, argc, argv);
+	}
+	printf("regvisor: monitor: resuming the guest at 0x%llx\n",
+	       (unsigned long long)v->frame->elr);
+}

@@ -1,0 +1,15 @@
+/* The monitor console: a prompt on the UART while the guest is stopped. */
+#ifndef EL2_MONITOR_H
+#define EL2_MONITOR_H
+
+#include "el2/vcpu.h"
+
+#define MONITOR_LINE_MAX	128
+
+/*
+ * Take commands until `resume`. `why` is printed once. With loaded_required,
+ * resume is refused until a blob was loaded (booted for incoming state).
+ */
+void monitor_run(struct vcpu *v, const char *why, bool loaded_required);
+
+#endif
