@@ -54,6 +54,7 @@ static uint64_t counter_seconds(void)
  */
 static int read_line(char *buf, size_t cap, bool echo, unsigned int idle)
 {
+	static bool after_cr;	/* "\r\n" ends one line, not two */
 	size_t n = 0;
 	bool overflow = false;
 	uint64_t last = counter_seconds();
@@ -67,6 +68,11 @@ static int read_line(char *buf, size_t cap, bool echo, unsigned int idle)
 			continue;
 		}
 		last = counter_seconds();
+		if (c == '\n' && after_cr) {
+			after_cr = false;
+			continue;
+		}
+		after_cr = c == '\r';
 		if (c == '\r' || c == '\n') {
 			if (echo)
 				printf("\n");
@@ -367,6 +373,7 @@ void monitor_run(struct vcpu *v, const char *why, bool loaded_required)
 	char *argv[MAX_ARGS];
 
 	fpsimd_claim();
+	vcpu_time_stop(v);
 	printf("regvisor: monitor: %s; `help` lists the commands\n", why);
 	while (!m.resume) {
 		int n, argc;
@@ -394,6 +401,7 @@ void monitor_run(struct vcpu *v, const char *why, bool loaded_required)
 		else
 			moncmds[i].fn(&m, argc, argv);
 	}
+	vcpu_time_resume(v);
 	printf("regvisor: monitor: resuming the guest at 0x%llx\n",
 	       (unsigned long long)v->frame->elr);
 }

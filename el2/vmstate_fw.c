@@ -29,6 +29,19 @@ static uint64_t read_cntpct(void)
 	return v;
 }
 
+void vcpu_time_stop(struct vcpu *v)
+{
+	v->stopped_vcount = read_cntvct();
+	v->stopped = true;
+}
+
+/* The guest's counter goes on from where it stood: CNTVCT = CNTPCT - CNTVOFF. */
+void vcpu_time_resume(struct vcpu *v)
+{
+	__asm__ volatile("msr cntvoff_el2, %0\n isb" : : "r"(read_cntpct() - v->stopped_vcount));
+	v->stopped = false;
+}
+
 static void emit_console(const char *line, void *ctx)
 {
 	(void)ctx;
@@ -51,7 +64,7 @@ bool vmstate_save(struct vcpu *v, unsigned int target)
 	memcpy(state.fp.v, v->fp.v, sizeof(state.fp.v));
 	state.fp.fpsr = (uint32_t)v->fp.fpsr;
 	state.fp.fpcr = (uint32_t)v->fp.fpcr;
-	state.vcount = read_cntvct();
+	state.vcount = v->stopped ? v->stopped_vcount : read_cntvct();
 
 	if (vmstate_export_regs(&v->sr, target, &state, &rep)) {
 		vmstate_report_print(&rep, "regvisor: save");
@@ -106,7 +119,9 @@ bool vmstate_load(struct vcpu *v, const uint8_t *in, size_t len)
 	v->fp.fpcr = state.fp.fpcr;
 	vmstate_apply_regs(&state, &v->sr);
 	/* The guest's virtual counter carries on from where it stopped. */
-	__asm__ volatile("msr cntvoff_el2, %0\n isb" : : "r"(read_cntpct() - state.vcount));
+	v->stopped_vcount = state.vcount;
+	if (!v->stopped)
+		vcpu_time_resume(v);
 	guest_apply_id_view();
 	printf("regvisor: load: %u registers loaded from a v%u blob, %u dropped\n",
 	       state.nregs - drops.n, state.fw_version, drops.n);

@@ -18,4 +18,8 @@ bool vmstate_save(struct vcpu *v, unsigned int target);
  */
 bool vmstate_load(struct vcpu *v, const uint8_t *blob, size_t len);
 
+/* Stop the guest's virtual counter at its current value, or run it on from there. */
+void vcpu_time_stop(struct vcpu *v);
+void vcpu_time_resume(struct vcpu *v);
+
 #endif

@@ -5,7 +5,7 @@
  *   decode BLOB|LOG            print a blob (raw, or framed in a console log)
  *   diff A B                   compare two blobs register by register
  *   encode TEXT -o BLOB        build a blob from id=value lines
- *   frame BLOB                 print a raw blob framed for a UART
+ *   frame BLOB|LOG             print a checked blob framed for a UART
  *   manifest [--version N]     the register list of this build or of version N
  *   check --from N --to M      can a guest move from version N to version M?
  *
@@ -38,7 +38,7 @@ static int usage(const char *msg)
 		"usage: %s decode BLOB|LOG\n"
 		"       %s diff A B\n"
 		"       %s encode TEXT -o BLOB\n"
-		"       %s frame BLOB\n"
+		"       %s frame BLOB|LOG\n"
 		"       %s manifest [--version N]\n"
 		"       %s check --from N --to M\n",
 		prog, prog, prog, prog, prog, prog);
@@ -67,8 +67,11 @@ static uint8_t *read_file(const char *path, size_t *len)
 	return buf;
 }
 
-/* A raw blob, or the first framed blob in a log; 0 on success. */
-static int load_blob(const char *path, struct vmstate *s)
+/*
+ * A raw blob, or the first framed blob in a log, decoded into s and, when
+ * raw is not NULL, its bytes copied there; 0 on success.
+ */
+static int load_blob(const char *path, struct vmstate *s, uint8_t *raw, size_t *rawlen)
 {
 	static struct frame_dec dec;
 	size_t len, start = 0;
@@ -101,6 +104,10 @@ static int load_blob(const char *path, struct vmstate *s)
 		len = dec.len;
 	}
 	e = vmstate_decode(blob, len, s, &where);
+	if (e == VMSTATE_E_OK && raw) {
+		memcpy(raw, blob, len);
+		*rawlen = len;
+	}
 	free(buf);
 	if (e != VMSTATE_E_OK) {
 		fprintf(stderr, "%s: %s: %s (at 0x%llx)\n", prog, path, vmstate_strerror(e),
@@ -120,7 +127,7 @@ static const char *name_or_unknown(uint64_t id)
 static int cmd_decode(const char *path)
 {
 	static struct vmstate s;
-	int rc = load_blob(path, &s);
+	int rc = load_blob(path, &s, NULL, NULL);
 
 	if (rc)
 		return rc;
@@ -149,7 +156,7 @@ static int cmd_diff(const char *a, const char *b)
 	unsigned int ndiff = 0;
 	int rc;
 
-	if ((rc = load_blob(a, &sa)) || (rc = load_blob(b, &sb)))
+	if ((rc = load_blob(a, &sa, NULL, NULL)) || (rc = load_blob(b, &sb, NULL, NULL)))
 		return rc;
 	for (unsigned int i = 0; i < 31; i++)
 		if (sa.core.x[i] != sb.core.x[i])
@@ -297,23 +304,17 @@ static void emit_stdout(const char *line, void *ctx)
 	puts(line);
 }
 
+/* A checked blob (raw, or out of a log) framed for a UART, on stdout. */
 static int cmd_frame(const char *path)
 {
 	static struct vmstate s;
+	static uint8_t raw[VMSTATE_MAX_BLOB];
 	size_t len;
-	uint8_t *buf = read_file(path, &len);
-	enum vmstate_err e;
+	int rc = load_blob(path, &s, raw, &len);
 
-	if (!buf)
-		return EXIT_INVALID;
-	e = vmstate_decode(buf, len, &s, NULL);
-	if (e != VMSTATE_E_OK) {
-		fprintf(stderr, "%s: %s: %s\n", prog, path, vmstate_strerror(e));
-		free(buf);
-		return EXIT_INVALID;
-	}
-	frame_encode(buf, len, emit_stdout, NULL);
-	free(buf);
+	if (rc)
+		return rc;
+	frame_encode(raw, len, emit_stdout, NULL);
 	return 0;
 }
 

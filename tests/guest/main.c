@@ -19,6 +19,11 @@
 #include "sysreg/sysregs.h"
 #undef SYSREG
 
+/* x1 from the firmware (regvisor.guestarg): test modes. */
+#define GUEST_MODE_DELIBERATE_FAIL	UINT64_C(0x1)	/* report one failure */
+#define GUEST_MODE_CHECKPOINT		UINT64_C(0x2)	/* end with the checkpoint test */
+#define GUEST_MODE_KEEP_WA2		UINT64_C(0x4)	/* leave WORKAROUND_2 enabled */
+
 struct greg {
 	const char *name;
 	unsigned int since;
@@ -162,7 +167,7 @@ static void test_undef(void)
 #define RV_IMPL_VERSION		0x86000040
 #define VENDOR_HYP_CALL_UID	0x8600ff01
 
-static void test_hypercalls(void)
+static void test_hypercalls(uint64_t mode)
 {
 	struct smccc_res r;
 
@@ -192,16 +197,14 @@ static void test_hypercalls(void)
 	if (r.x0 == 0) {
 		r = hvc(SMCCC_ARCH_WORKAROUND_2, 1, 0, 0);
 		report(r.x0 == 0, "hvc: SMCCC_ARCH_WORKAROUND_2 enable");
-		hvc(SMCCC_ARCH_WORKAROUND_2, 0, 0, 0);
+		if (!(mode & GUEST_MODE_KEEP_WA2))
+			hvc(SMCCC_ARCH_WORKAROUND_2, 0, 0, 0);
 	} else {
 		r = hvc(SMCCC_ARCH_WORKAROUND_2, 1, 0, 0);
 		report(r.x0 == SMCCC_NOT_SUPPORTED, "hvc: SMCCC_ARCH_WORKAROUND_2 is NOT_SUPPORTED here");
 	}
 }
 
-/* x1 from the firmware (regvisor.guestarg): test modes. */
-#define GUEST_MODE_DELIBERATE_FAIL	UINT64_C(0x1)
-#define GUEST_MODE_CHECKPOINT		UINT64_C(0x2)
 
 static const struct greg *ctx_find(const char *name)
 {
@@ -355,7 +358,7 @@ void guest_main(uint64_t uart, uint64_t mode)
 		report(false, "deliberate failure (regvisor.guestarg=1)");
 	gprintf("guest: hello from EL%lu\n", (read_sysreg(CurrentEL) >> 2) & 3);
 	report(((read_sysreg(CurrentEL) >> 2) & 3) == 1, "guest runs at EL1");
-	test_hypercalls();
+	test_hypercalls(mode);
 	test_id_registers();
 	test_context_registers();
 	test_undef();

@@ -5,7 +5,9 @@ Shared by the pytest suites (tests/qemu/) and tools/regvisor-qemu.
 import os
 import re
 import select
+import socket
 import subprocess
+import tempfile
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -42,15 +44,25 @@ class Qemu:
     """One QEMU virt machine with the firmware's UART on a pipe."""
 
     def __init__(self, kernel=None, append="", virtualization=True, secure=False,
-                 bios=None, loader=None, echo=False, extra=()):
+                 bios=None, loader=None, echo=False, extra=(), unix_socket=False):
         machine = "virt,gic-version=3"
         if virtualization:
             machine += ",virtualization=on"
         if secure:
             machine += ",secure=on"
+        self.sock = None
+        self.sock_path = None
+        if unix_socket:
+            # The UART on its own socket, as a person would attach a terminal.
+            self.sock_dir = tempfile.mkdtemp(prefix="regvisor-")
+            self.sock_path = os.path.join(self.sock_dir, "uart.sock")
+            serial = ["-chardev", f"socket,id=uart,path={self.sock_path},server=on,wait=on",
+                      "-serial", "chardev:uart"]
+        else:
+            serial = ["-serial", "stdio"]
         self.cmd = [QEMU, "-M", machine, "-cpu", "max,pauth-impdef=on", "-m", "256M",
                     "-nodefaults", "-nic", "none", "-display", "none", "-no-reboot",
-                    "-serial", "stdio", "-monitor", "none"]
+                    "-monitor", "none"] + serial
         if kernel:
             self.cmd += ["-kernel", kernel]
         if append:
@@ -68,13 +80,27 @@ class Qemu:
     def start(self):
         self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, bufsize=0)
+        if self.sock_path:
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    self.sock.connect(self.sock_path)
+                    break
+                except OSError:
+                    self.sock.close()
+                    if time.monotonic() > deadline or self.proc.poll() is not None:
+                        raise RuntimeError("QEMU's UART socket never came up: "
+                                           + self.proc.stdout.read().decode())
+                    time.sleep(0.05)
         return self
 
     def _read_some(self, wait):
-        r, _, _ = select.select([self.proc.stdout], [], [], wait)
+        src = self.sock if self.sock else self.proc.stdout
+        r, _, _ = select.select([src], [], [], wait)
         if not r:
             return False
-        data = os.read(self.proc.stdout.fileno(), 65536)
+        data = self.sock.recv(65536) if self.sock else os.read(src.fileno(), 65536)
         if not data:
             return None
         text = data.decode("utf-8", "replace").replace("\r", "")
@@ -98,8 +124,34 @@ class Qemu:
                 raise EOFError(f"QEMU exited before {pattern!r}; output:\n{self.output}")
 
     def send(self, text):
-        self.proc.stdin.write(text.encode())
-        self.proc.stdin.flush()
+        if self.sock:
+            self.sock.sendall(text.encode())
+        else:
+            self.proc.stdin.write(text.encode())
+            self.proc.stdin.flush()
+
+    PROMPT = "regvisor> "
+
+    def command(self, line, timeout=30.0):
+        """Type a monitor command; return what it printed before the next prompt."""
+        start = len(self.output)
+        self.send(line + "\r")
+        deadline = time.monotonic() + timeout
+        while True:
+            i = self.output.find(self.PROMPT, start + len(self.PROMPT) + len(line))
+            if i >= 0:
+                break
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no prompt after {line!r}:\n{self.output[start:]}")
+            if self._read_some(min(left, 0.5)) is None:
+                break
+        return self.output[start:i if i >= 0 else len(self.output)]
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
 
     def wait(self, timeout, grace=3.0):
         """Read until QEMU exits or timeout; returns a Result.
