@@ -56,7 +56,7 @@ FW_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) \
 	$(addprefix $(BUILD)/vmstate/,$(vmstate-core-objs))
 GUEST_OBJS := $(addprefix $(BUILD)/guest/,$(guest-objs))
 
-.PHONY: all firmware deps run test unit qemu-test clean check-portable versions
+.PHONY: all firmware deps run test unit clean check-portable versions golden
 
 all: firmware tool
 
@@ -121,6 +121,9 @@ include tools/objects.mk tests/unit/objects.mk tests/fuzz/objects.mk
 
 test: deps check-portable versions tool unit fuzz-smoke
 	$(PYTEST) -q tests/qemu
+
+golden: versions tool
+	/usr/bin/python3 tests/compat/make-golden
 
 clean:
 	rm -rf build

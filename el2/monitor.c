@@ -198,6 +198,11 @@ static void hide_or_unhide(struct monitor *m, int argc, char **argv, bool hide)
 			printf("regvisor: error: unknown register '%s'; nothing changed\n", argv[i]);
 			return;
 		}
+		if (hide && sysreg_table[idx[i]].cls == ID) {
+			printf("regvisor: error: %s is an ID register: the guest's CPU always travels "
+			       "(use `cpu`); nothing changed\n", sysreg_table[idx[i]].name);
+			return;
+		}
 		if (!hide && sysreg_table[idx[i]].since > m->v->sr.world_version) {
 			printf("regvisor: error: %s is not in the guest's world (v%u); nothing changed\n",
 			       sysreg_table[idx[i]].name, m->v->sr.world_version);

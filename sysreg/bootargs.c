@@ -75,6 +75,11 @@ static unsigned int config_hide(struct rv_config *c, const char *v, size_t len,
 				printf("regvisor: %s: error: regvisor.hide: unknown register '%.*s', ignored\n",
 				       origin, (int)(i - start), v + start);
 				errors++;
+			} else if (sysreg_table[idx].cls == ID) {
+				printf("regvisor: %s: error: regvisor.hide: %s is an ID register: the "
+				       "guest's CPU always travels (use regvisor.cpu), ignored\n", origin,
+				       sysreg_table[idx].name);
+				errors++;
 			} else {
 				sysreg_mask_set(&c->hide, (unsigned int)idx);
 			}

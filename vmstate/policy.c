@@ -109,7 +109,8 @@ unsigned int vmstate_export_regs(const struct vcpu_sysregs *vs, unsigned int tar
 				vmstate_report_add(rep, VMSTATE_E_ID_INCOMPATIBLE, d->id, val,
 						   can, shift);
 		}
-		if (sysreg_mask_test(&leave_out, i)) {
+		/* ID registers are the guest's CPU: they always travel. */
+		if (sysreg_mask_test(&leave_out, i) && d->cls != ID) {
 			if (val != def)
 				vmstate_report_add(rep, VMSTATE_E_HIDDEN_MODIFIED, d->id, val, def, -1);
 			continue;

@@ -43,10 +43,10 @@ def send_blob(dst, framed):
     """`load` on the destination, then the framed lines; returns what it printed."""
     start = len(dst.output)
     dst.send("load\r")
-    dst.expect(r"regvisor: load: send the framed blob", 10)
+    m = dst.expect(r"regvisor: load: send the framed blob.*\n", 10, start)
     for line in framed.splitlines():
         dst.send(line + "\r\n")
-    dst.expect(r"regvisor: load: .*\n(.|\n)*" + Qemu.PROMPT, 60)
+    dst.expect(r"regvisor: load: (?!send).*\n(.|\n)*?" + Qemu.PROMPT, 60, m.end())
     return dst.output[start:]
 
 

@@ -109,12 +109,13 @@ class Qemu:
             print(text, end="", flush=True)
         return True
 
-    def expect(self, pattern, timeout=30.0):
-        """Wait until pattern (a regex) appears in the output; returns the match."""
+    def expect(self, pattern, timeout=30.0, start=0):
+        """Wait until pattern (a regex) appears in the output after offset
+        start; returns the match."""
         deadline = time.monotonic() + timeout
         rx = re.compile(pattern)
         while True:
-            m = rx.search(self.output)
+            m = rx.search(self.output, start)
             if m:
                 return m
             left = deadline - time.monotonic()

@@ -53,6 +53,9 @@ static void hide_bad_items_named_and_skipped(void **state)
 	/* A name longer than any register's is refused, not overflowed. */
 	assert_int_equal(config_parse(&c, "regvisor.hide=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
 				      "test"), 1);
+	/* ID registers cannot be hidden: the guest's CPU always travels. */
+	assert_int_equal(config_parse(&c, "regvisor.hide=ID_AA64ISAR1_EL1,MIDR_EL1", "test"), 2);
+	assert_false(sysreg_mask_test(&c.hide, SYSREG_ID_AA64ISAR1_EL1));
 	/* An id above 64 bits is refused. */
 	assert_int_equal(config_parse(&c, "regvisor.hide=0x16030000000130000", "test"), 1);
 }

@@ -1,0 +1,48 @@
+"""Golden blobs (tests/compat/vN/): every build imports every blob it can,
+refuses the others with the documented reason. A change that breaks an old
+version's blob fails here."""
+import os
+
+import pytest
+
+from migrate import boot_destination, send_blob
+from rvqemu import ROOT
+
+COMPAT = os.path.join(ROOT, "tests", "compat")
+
+# (destination version, golden blob) -> what must happen
+EXPECT = {
+    (1, "v1/standard"): "45 registers loaded from a v1 blob, 0 dropped",
+    (1, "v2/standard"): "ID_AA64ISAR1_EL1 (0x603000000013c031): guest saw a feature this "
+                        "firmware cannot offer: API[11:8] is 1",
+    (1, "v2/cpu1"): "45 registers loaded from a v2 blob, 12 dropped",
+    (2, "v1/standard"): "45 registers loaded from a v1 blob, 0 dropped",
+    (2, "v2/standard"): "57 registers loaded from a v2 blob, 0 dropped",
+    (2, "v2/cpu1"): "57 registers loaded from a v2 blob, 0 dropped",
+}
+
+
+def golden_blobs():
+    for d in sorted(os.listdir(COMPAT)):
+        if os.path.isdir(os.path.join(COMPAT, d)):
+            for f in sorted(os.listdir(os.path.join(COMPAT, d))):
+                if f.endswith(".txt"):
+                    yield f"{d}/{f[:-4]}"
+
+
+def test_every_golden_blob_has_an_expectation():
+    assert set(golden_blobs()) == {name for _, name in EXPECT}
+
+
+@pytest.mark.parametrize("version,name", sorted(EXPECT))
+def test_golden_blob(version, name):
+    with open(os.path.join(COMPAT, name + ".txt")) as f:
+        framed = "".join(l for l in f if not l.startswith("#"))
+    dst = boot_destination(version)
+    try:
+        out = send_blob(dst, framed)
+    finally:
+        dst.kill()
+    assert EXPECT[(version, name)] in out, out
+    if "loaded" not in EXPECT[(version, name)]:
+        assert "regvisor: load: refused, nothing loaded" in out

@@ -1,0 +1,169 @@
+"""The version matrix: a guest stops on one firmware version and resumes on
+another, over the UARTs of two QEMUs, or both ends say why it cannot."""
+import re
+
+import pytest
+
+from migrate import boot_destination, boot_source, reframe, resume, send_blob
+
+CHECKPOINT, KEEP_WA2 = 0x2, 0x4
+HIDE_V2_FW = "regvisor.hide=VENDOR_HYP_BMAP_2,SMCCC_ARCH_WORKAROUND_2"
+
+
+def save(src, arg=""):
+    out = src.command(f"save {arg}".strip())
+    return out
+
+
+def assert_resumed_and_passed(res, pauth):
+    out = res.output
+    assert not res.timed_out, out
+    tail = out[out.index("guest: resumed after checkpoint"):]
+    assert "FAIL:" not in tail, tail
+    for check in ["x1..x30 came back unchanged", "V0..V31, FPSR, FPCR came back unchanged",
+                  "context system registers came back unchanged",
+                  "the virtual counter did not go backwards", "service bitmaps as before",
+                  f"the ID view is the one the guest booted with (pauth={pauth})"]:
+        assert f"PASS: checkpoint: {check}" in tail, (check, tail)
+    assert "SUMMARY: 7 tests, 0 unexpected failures" in tail
+    assert res.status == 0
+
+
+def move(src_version, dst_version, src_args="", dst_args="", mode=CHECKPOINT):
+    src = boot_source(src_version, src_args, mode)
+    dst = boot_destination(dst_version, dst_args)
+    return src, dst
+
+
+@pytest.mark.parametrize("src_v,dst_v,pauth", [(1, 1, 0), (2, 2, 1), (1, 2, 0)])
+def test_same_or_newer_version(src_v, dst_v, pauth):
+    src, dst = move(src_v, dst_v)
+    try:
+        out = save(src)
+        assert "-----END REGVISOR VMSTATE-----" in out, out
+        loaded = send_blob(dst, reframe(out))
+        assert re.search(rf"regvisor: load: \d+ registers loaded from a v{src_v} blob, 0 dropped",
+                         loaded), loaded
+        assert_resumed_and_passed(resume(dst), pauth)
+    finally:
+        src.kill()
+        dst.kill()
+
+
+def test_v2_compat_1_to_v1():
+    src, dst = move(2, 1, "regvisor.compat=1")
+    try:
+        out = save(src)
+        assert "for v2" in out and "(12 hidden left out)" in out, out
+        loaded = send_blob(dst, reframe(out))
+        assert "45 registers loaded from a v2 blob, 0 dropped" in loaded, loaded
+        assert_resumed_and_passed(resume(dst), 0)
+    finally:
+        src.kill()
+        dst.kill()
+
+
+def test_v2_cpu1_hidden_at_defaults_to_v1():
+    """The seed's case: VENDOR_HYP_BMAP_2 and the guest-writable register are
+    hidden (the guest still reaches both), both at their defaults."""
+    src, dst = move(2, 1, f"regvisor.cpu=1 {HIDE_V2_FW}")
+    try:
+        out = save(src, "1")
+        assert "regvisor: save: 45 registers" in out, out
+        loaded = send_blob(dst, reframe(out))
+        assert "45 registers loaded from a v2 blob, 0 dropped" in loaded, loaded
+        assert_resumed_and_passed(resume(dst), 0)
+    finally:
+        src.kill()
+        dst.kill()
+
+
+def test_hidden_register_written_by_the_guest_refuses_export():
+    src = boot_source(2, f"regvisor.cpu=1 {HIDE_V2_FW}", CHECKPOINT | KEEP_WA2)
+    try:
+        out = save(src, "1")
+        assert ("regvisor: save: error: SMCCC_ARCH_WORKAROUND_2 (0x6030000000140002): hidden "
+                "register does not hold its default value: holds 0x10, default 0x0") in out, out
+        assert "regvisor: save: refused, nothing exported" in out
+        assert "BEGIN REGVISOR VMSTATE" not in out
+    finally:
+        src.kill()
+
+
+def test_configured_hidden_bitmap_refuses_export():
+    src = boot_source(2, f"regvisor.cpu=1 regvisor.bmap2=1 {HIDE_V2_FW}")
+    try:
+        out = save(src, "1")
+        assert ("regvisor: save: error: VENDOR_HYP_BMAP_2 (0x6030000000160003): hidden register "
+                "does not hold its default value: holds 0x1, default 0x0") in out, out
+        assert "BEGIN REGVISOR VMSTATE" not in out
+    finally:
+        src.kill()
+
+
+def test_v2_cpu1_nothing_hidden_droppable_to_v1():
+    src, dst = move(2, 1, "regvisor.cpu=1")
+    try:
+        out = save(src)
+        framed = reframe(out)
+        loaded = send_blob(dst, framed)
+        assert ("regvisor: load: dropped SMCCC_ARCH_WORKAROUND_2 (0x6030000000140002): unknown "
+                "here, at its default") in loaded, loaded
+        assert ("regvisor: load: dropped VENDOR_HYP_BMAP_2 (0x6030000000160003): unknown here, "
+                "at its default") in loaded, loaded
+        assert "regvisor: load: 45 registers loaded from a v2 blob, 12 dropped" in loaded
+        assert_resumed_and_passed(resume(dst), 0)
+    finally:
+        src.kill()
+        dst.kill()
+
+
+def test_guest_wrote_v2_register_v1_refuses_then_accepts_a_good_blob():
+    src, dst = move(2, 1, "regvisor.cpu=1", mode=CHECKPOINT | KEEP_WA2)
+    good_src = boot_source(1)
+    try:
+        first = save(src)
+        loaded = send_blob(dst, reframe(first))
+        assert ("regvisor: load: error: SMCCC_ARCH_WORKAROUND_2 (0x6030000000140002): register "
+                "unknown to this firmware: value 0x10, not marked droppable") in loaded, loaded
+        assert "regvisor: load: refused, nothing loaded" in loaded
+        assert "no guest state yet" in dst.command("resume")
+        # The source is stopped and intact: a second save gives the same blob.
+        assert reframe(save(src)) == reframe(first)
+        # The destination is still at its prompt and takes a correct blob.
+        loaded = send_blob(dst, reframe(save(good_src)))
+        assert "registers loaded from a v1 blob, 0 dropped" in loaded, loaded
+        assert_resumed_and_passed(resume(dst), 0)
+    finally:
+        for q in (src, dst, good_src):
+            q.kill()
+
+
+@pytest.mark.parametrize("hide", ["", HIDE_V2_FW, f"regvisor.cpu=2 {HIDE_V2_FW},TCR_EL1"])
+def test_v2_default_view_to_v1_refused(hide):
+    src, dst = move(2, 1, hide)
+    try:
+        loaded = send_blob(dst, reframe(save(src)))
+        assert ("regvisor: load: error: ID_AA64ISAR1_EL1 (0x603000000013c031): guest saw a "
+                "feature this firmware cannot offer: API[11:8] is 1, this firmware offers 0") \
+            in loaded, loaded
+        assert "regvisor: load: refused, nothing loaded" in loaded
+        # And the source, asked for a version-1 blob, says so before anything leaves.
+        out = save(src, "1")
+        assert "regvisor: save: error: ID_AA64ISAR1_EL1 (0x603000000013c031): guest saw a " \
+            "feature this firmware cannot offer" in out, out
+        assert "BEGIN REGVISOR VMSTATE" not in out
+    finally:
+        src.kill()
+        dst.kill()
+
+
+def test_id_registers_cannot_be_hidden():
+    src = boot_source(2, "regvisor.hide=ID_AA64ISAR1_EL1")
+    try:
+        assert ("regvisor: bootargs: error: regvisor.hide: ID_AA64ISAR1_EL1 is an ID register: "
+                "the guest's CPU always travels (use regvisor.cpu), ignored") in src.output
+        out = src.command("hide MIDR_EL1")
+        assert "regvisor: error: MIDR_EL1 is an ID register" in out, out
+    finally:
+        src.kill()
