@@ -53,7 +53,7 @@ include boot/objects.mk el2/objects.mk sysreg/objects.mk vmstate/objects.mk test
 FW_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) \
 	$(addprefix $(BUILD)/el2/,$(el2-objs)) \
 	$(addprefix $(BUILD)/sysreg/,$(sysreg-core-objs) $(sysreg-fw-objs)) \
-	$(addprefix $(BUILD)/vmstate/,$(vmstate-core-objs))
+	$(addprefix $(BUILD)/vmstate/,$(vmstate-core-objs) $(vmstate-fw-objs))
 GUEST_OBJS := $(addprefix $(BUILD)/guest/,$(guest-objs))
 
 .PHONY: all firmware deps run test unit clean check-portable versions golden

@@ -39,7 +39,12 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
+	uint64_t v = (unsigned char)c * UINT64_C(0x0101010101010101);
 
+	for (; n && ((uintptr_t)d & 7); n--)
+		*d++ = (unsigned char)c;
+	for (; n >= 8; n -= 8, d += 8)
+		*(uint64_t *)(void *)d = v;
 	while (n--)
 		*d++ = (unsigned char)c;
 	return dst;

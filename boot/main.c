@@ -6,6 +6,7 @@
 
 #include "boot/console.h"
 #include "boot/main.h"
+#include "el2/bench.h"
 #include "el2/smccc.h"
 #include "el2/vcpu.h"
 #include "sysreg/bootargs.h"
@@ -122,6 +123,8 @@ void boot_main(const void *dtb, unsigned int entry_el)
 	configure();
 	if (config.fault_el2)
 		deliberate_el2_fault();
+	if (config.bench && !bench_run_el2())
+		board_poweroff(EXIT_BENCH);
 	if (config.incoming)
 		guest_start_incoming();
 	guest_start();

@@ -14,6 +14,7 @@ enum exit_status {
 	EXIT_NO_EL2 = 2,	/* started below EL2 */
 	EXIT_CRASH = 3,		/* unexpected exception at EL2 */
 	EXIT_PANIC = 4,		/* broken invariant */
+	EXIT_BENCH = 5,		/* a benchmark could not measure (counter not counting) */
 };
 
 extern struct board board;

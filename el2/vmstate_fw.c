@@ -11,7 +11,7 @@
 #include "vmstate/policy.h"
 
 static struct vmstate state;		/* one at a time: the firmware is single-threaded */
-static uint8_t blob[VMSTATE_MAX_BLOB];
+static uint8_t blob[VMSTATE_MAX_BLOB] __attribute__((aligned(8)));
 
 static uint64_t read_cntvct(void)
 {
@@ -56,7 +56,7 @@ bool vmstate_save(struct vcpu *v, unsigned int target)
 	size_t len;
 
 	fpsimd_claim();		/* the guest's FP/SIMD registers are in v->fp now */
-	memset(&state, 0, sizeof(state));
+	memset(&state, 0, offsetof(struct vmstate, regs));
 	state.fw_version = FW_VERSION;
 	memcpy(state.core.x, f->x, sizeof(state.core.x));
 	state.core.pc = f->elr;

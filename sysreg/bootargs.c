@@ -138,6 +138,10 @@ static unsigned int config_item(struct rv_config *c, const char *key, size_t kle
 		c->checkpoint_save = false;
 		return 0;
 	}
+	if (KEY_IS("regvisor.bench") && vlen == 1 && v[0] == '1') {
+		c->bench = true;
+		return 0;
+	}
 	if (KEY_IS("regvisor.fault") && vlen == 3 && !memcmp(v, "el2", 3)) {
 		c->fault_el2 = true;
 		return 0;

@@ -7,6 +7,7 @@
  *   regvisor.compat=V             the guest lives in version V's world
  *   regvisor.bmap2=N              VENDOR_HYP_BMAP_2 (version 2 on)
  *   regvisor.fault=el2            crash EL2 on purpose (tests the report)
+ *   regvisor.bench=1              run the instruction-count benchmarks first
  *   regvisor.guestarg=N           passed to the guest in x1 (test guest modes)
  *   regvisor.incoming=uart        wait at the monitor for a state to `load`
  *   regvisor.checkpoint=save      on the guest's checkpoint call, print the
@@ -28,6 +29,7 @@ struct rv_config {
 	uint64_t guestarg;
 	bool incoming;
 	bool checkpoint_save;
+	bool bench;
 };
 
 void config_defaults(struct rv_config *c);

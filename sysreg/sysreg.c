@@ -57,6 +57,22 @@ int sysreg_find_by_id(uint64_t id)
 	return -1;
 }
 
+int sysreg_find_by_id_next(uint64_t id, unsigned int *hint)
+{
+	unsigned int i = *hint;
+
+	while (i < SYSREG_COUNT && sysreg_table[i].id < id)
+		i++;
+	if (i < SYSREG_COUNT && sysreg_table[i].id == id) {
+		*hint = i + 1;
+		return (int)i;
+	}
+	if (i == *hint && i > 0 && sysreg_table[i - 1].id > id)
+		return sysreg_find_by_id(id);	/* out of order: bisect */
+	*hint = i;
+	return -1;
+}
+
 static int ascii_casecmp(const char *a, const char *b)
 {
 	for (;; a++, b++) {
@@ -76,9 +92,36 @@ int sysreg_find_by_name(const char *name)
 	return -1;
 }
 
+/*
+ * The feature-ID space (op0 3, op1 0, CRn 0, CRm 0..7: what HCR_EL2.TID3
+ * traps) indexed directly: a trapped ID register is found in one load.
+ * Entries hold table index + 1, 0 for none; filled on first use.
+ */
+static int8_t id_space[64];
+static bool id_space_ready;
+
+static void id_space_init(void)
+{
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
+		uint64_t enc = sysreg_table[i].id & SYSREG_ENC_MASK;
+
+		if ((sysreg_table[i].id & SYSREG_ID_KIND_MASK) == UINT64_C(0x6030000000130000) &&
+		    (enc >> 6) == 0x300)	/* op0 3, op1 0, CRn 0 */
+			id_space[enc & 63] = (int8_t)(i + 1);
+	}
+	id_space_ready = true;
+}
+
 int sysreg_find_by_encoding(unsigned int op0, unsigned int op1, unsigned int crn,
 			    unsigned int crm, unsigned int op2)
 {
+	_Static_assert(SYSREG_COUNT < 127, "id_space holds int8_t indices");
+	if (op0 == 3 && op1 == 0 && crn == 0 && crm < 8) {
+		if (!id_space_ready)
+			id_space_init();
+		return id_space[(crm << 3) | (op2 & 7)] - 1;
+	}
+
 	uint64_t id = SYSREG_ID_SYS(op0 & 3, op1 & 7, crn & 15, crm & 15, op2 & 7);
 	int idx = sysreg_find_by_id(id);
 
@@ -138,6 +181,21 @@ uint64_t sysreg_get(const struct vcpu_sysregs *vs, unsigned int idx)
 	return vs->val[idx];
 }
 
+void sysreg_get_all(const struct vcpu_sysregs *vs, uint64_t val[SYSREG_COUNT])
+{
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+		val[i] = vs->val[i];
+	sysreg_hw_save_ctx(val);
+}
+
+void sysreg_set_all(struct vcpu_sysregs *vs, const uint64_t val[SYSREG_COUNT])
+{
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+		if (sysreg_table[i].cls != CTX)
+			vs->val[i] = val[i];
+	sysreg_hw_restore_ctx(val);
+}
+
 void sysreg_set(struct vcpu_sysregs *vs, unsigned int idx, uint64_t val)
 {
 	if (sysreg_table[idx].cls == CTX)
@@ -187,11 +245,17 @@ const char *sysreg_id_field_name(unsigned int idx, unsigned int shift)
 
 int sysreg_id_exceeds(unsigned int idx, uint64_t want, uint64_t offer)
 {
+	uint64_t is_signed = 0;
+
+	if (want == offer)
+		return -1;
+	for (unsigned int i = 0; i < ARRAY_SIZE(idfeatures); i++)
+		if (idfeatures[i].reg == idx && idfeatures[i].is_signed)
+			is_signed |= UINT64_C(1) << idfeatures[i].shift;
 	for (unsigned int shift = 0; shift < 64; shift += 4) {
-		const struct idfeat *f = idfeat_find(idx, shift);
 		int w = (int)((want >> shift) & 0xf), o = (int)((offer >> shift) & 0xf);
 
-		if (f && f->is_signed) {
+		if ((is_signed >> shift) & 1) {
 			w = w >= 8 ? w - 16 : w;
 			o = o >= 8 ? o - 16 : o;
 		}

@@ -45,6 +45,11 @@ extern const struct sysreg_desc sysreg_table[SYSREG_COUNT];
 const char *sysreg_class_name(unsigned int cls);
 /* Index of the register with this id, or -1. Bisection over the table. */
 int sysreg_find_by_id(uint64_t id);
+/*
+ * The same for ids that come in increasing order (a blob's entries): *hint
+ * is where the last one was found, so a sorted merge costs O(1) an id.
+ */
+int sysreg_find_by_id_next(uint64_t id, unsigned int *hint);
 /* Index of the register with this name (case-insensitive), or -1. */
 int sysreg_find_by_name(const char *name);
 /* Index of the system register trapped with this encoding, or -1. */
@@ -93,6 +98,14 @@ struct vcpu_sysregs {
 /* The backend: real MRS/MSR in the firmware, an array on the host. */
 uint64_t sysreg_hw_read(unsigned int idx);
 void sysreg_hw_write(unsigned int idx, uint64_t val);
+/* Every context register at once, straight-line, into/from val[index]. */
+void sysreg_hw_save_ctx(uint64_t val[SYSREG_COUNT]);
+void sysreg_hw_restore_ctx(const uint64_t val[SYSREG_COUNT]);
+
+/* All of the guest's registers into val[index] (context ones read live). */
+void sysreg_get_all(const struct vcpu_sysregs *vs, uint64_t val[SYSREG_COUNT]);
+/* All of them from val[index]. */
+void sysreg_set_all(struct vcpu_sysregs *vs, const uint64_t val[SYSREG_COUNT]);
 
 /* Read or write a register of the guest, wherever it lives. */
 uint64_t sysreg_get(const struct vcpu_sysregs *vs, unsigned int idx);

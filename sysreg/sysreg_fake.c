@@ -21,6 +21,20 @@ void fake_hw_reset(void)
 	fake_hw_writes = 0;
 }
 
+void sysreg_hw_save_ctx(uint64_t val[SYSREG_COUNT])
+{
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+		if (sysreg_table[i].cls == CTX)
+			val[i] = fake_hw[i];
+}
+
+void sysreg_hw_restore_ctx(const uint64_t val[SYSREG_COUNT])
+{
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+		if (sysreg_table[i].cls == CTX)
+			sysreg_hw_write(i, val[i]);
+}
+
 uint64_t sysreg_hw_read(unsigned int idx)
 {
 	BUG_ON(idx >= SYSREG_COUNT || sysreg_table[idx].cls == FWR);

@@ -21,6 +21,27 @@
 #define WR_ID(n, acc)
 #define WR_FWR(n, acc)
 
+#define SAVE_CTX(n, acc)	__asm__ volatile("mrs %0, " #acc : "=r"(val[SYSREG_##n]));
+#define SAVE_ID(n, acc)
+#define SAVE_FWR(n, acc)
+#define RESTORE_CTX(n, acc)	__asm__ volatile("msr " #acc ", %x0" : : "rZ"(val[SYSREG_##n]));
+#define RESTORE_ID(n, acc)
+#define RESTORE_FWR(n, acc)
+
+void sysreg_hw_save_ctx(uint64_t val[SYSREG_COUNT])
+{
+#define SYSREG(n, id, acc, cl, fl, rs, wm, si) SAVE_##cl(n, acc)
+#include "sysreg/sysregs.h"
+#undef SYSREG
+}
+
+void sysreg_hw_restore_ctx(const uint64_t val[SYSREG_COUNT])
+{
+#define SYSREG(n, id, acc, cl, fl, rs, wm, si) RESTORE_##cl(n, acc)
+#include "sysreg/sysregs.h"
+#undef SYSREG
+}
+
 uint64_t sysreg_hw_read(unsigned int idx)
 {
 	uint64_t v = 0;

@@ -19,6 +19,18 @@ const char *vmstate_strerror(enum vmstate_err e)
 	return (unsigned int)e < VMSTATE_E_COUNT ? vmstate_errors[e] : "unknown error";
 }
 
+/*
+ * Little-endian hosts may move a value's bytes in one go (the bytes are the
+ * same); unaligned ones only where the build allows unaligned accesses
+ * (not the firmware, which runs -mstrict-align).
+ */
+#define HOST_LE	(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+#if HOST_LE && (defined(__x86_64__) || defined(__ARM_FEATURE_UNALIGNED))
+#define FAST_UNALIGNED	1
+#else
+#define FAST_UNALIGNED	0
+#endif
+
 #define KVM_ID_COPROC_SHIFT	16
 #define KVM_ID_COPROC_MASK	UINT64_C(0xfff)
 #define KVM_COPROC_FW		0x14
@@ -49,10 +61,25 @@ static void put_u8(struct wbuf *w, uint8_t v)
 	w->p[w->n++] = v;
 }
 
+/*
+ * Little-endian hosts store an aligned u64 in one go (the firmware runs
+ * -mstrict-align, and CORE and FPSIMD payloads are 8-byte aligned in the
+ * blob); everything else goes byte by byte. The bytes are the same.
+ */
 static void put_le(struct wbuf *w, uint64_t v, unsigned int bytes)
 {
-	for (unsigned int i = 0; i < bytes; i++)
-		put_u8(w, (uint8_t)(v >> (8 * i)));
+	if (w->cap - w->n < bytes) {
+		w->full = true;
+		w->n = w->cap;
+		return;
+	}
+	if (HOST_LE && bytes == 8 && !((uintptr_t)(w->p + w->n) & 7)) {
+		*(uint64_t *)(void *)(w->p + w->n) = v;
+	} else {
+		for (unsigned int i = 0; i < bytes; i++)
+			w->p[w->n + i] = (uint8_t)(v >> (8 * i));
+	}
+	w->n += bytes;
 }
 
 static void put_varint(struct wbuf *w, uint64_t v)
@@ -73,13 +100,40 @@ static void patch_le32(struct wbuf *w, size_t at, uint32_t v)
 
 static unsigned int value_len(uint64_t v)
 {
-	unsigned int n = 0;
+	return v ? (unsigned int)(71 - __builtin_clzll(v)) / 8 : 0;
+}
 
-	while (v) {
-		n++;
-		v >>= 8;
+/* The longest entry: a 10-byte varint, the flag byte, 8 value bytes. */
+#define ENTRY_MAX	19
+
+/* One entry, with room for it checked once rather than byte by byte. */
+static void put_entry(struct wbuf *w, uint64_t delta, uint64_t value, bool droppable)
+{
+	unsigned int len = value_len(value);
+	uint8_t *p;
+
+	if (w->cap - w->n < ENTRY_MAX) {
+		put_varint(w, delta);
+		put_u8(w, (uint8_t)(len | (droppable ? VMSTATE_ENT_DROPPABLE : 0)));
+		put_le(w, value, len);
+		return;
 	}
-	return n;
+	p = w->p + w->n;
+	while (delta >= 0x80) {
+		*p++ = (uint8_t)(delta | 0x80);
+		delta >>= 7;
+	}
+	*p++ = (uint8_t)delta;
+	*p++ = (uint8_t)(len | (droppable ? VMSTATE_ENT_DROPPABLE : 0));
+	if (FAST_UNALIGNED) {
+		/* All eight bytes in one (unaligned) store; only len of them count. */
+		__builtin_memcpy(p, &value, 8);
+		p += len;
+	} else {
+		for (unsigned int i = 0; i < len; i++, value >>= 8)
+			*p++ = (uint8_t)value;
+	}
+	w->n = (size_t)(p - w->p);
 }
 
 /* Start a section; returns where its length goes. */
@@ -100,25 +154,43 @@ static void sec_end(struct wbuf *w, size_t len_at)
 	patch_le32(w, len_at, (uint32_t)(w->n - len_at - 4));
 }
 
-static bool put_entries(struct wbuf *w, const struct vmstate *s, bool fw)
+/*
+ * Entries are sorted by id, so firmware ids (coprocessors 0x14 and 0x16)
+ * can only sit at or after `split`, the first id of coprocessor 0x14 or
+ * above: the loops look at the few entries there one by one and take the
+ * ones before it wholesale.
+ */
+static unsigned int fw_split(const struct vmstate *s)
+{
+	unsigned int lo = 0, hi = s->nregs;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (s->regs[mid].id < ID_DELTA_BASE + (UINT64_C(0x14) << KVM_ID_COPROC_SHIFT))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static bool put_entries(struct wbuf *w, const struct vmstate *s, bool fw, unsigned int split)
 {
 	uint64_t prev = ID_DELTA_BASE;
-	unsigned int count = 0;
+	unsigned int count = fw ? 0 : split;
 
-	for (unsigned int i = 0; i < s->nregs; i++)
+	for (unsigned int i = split; i < s->nregs; i++)
 		count += vmstate_id_is_fw(s->regs[i].id) == fw;
 	put_varint(w, count);
-	for (unsigned int i = 0; i < s->nregs; i++) {
+	for (unsigned int i = fw ? split : 0; i < s->nregs; i++) {
 		const struct vmstate_entry *e = &s->regs[i];
-		unsigned int len = value_len(e->value);
 
-		if (vmstate_id_is_fw(e->id) != fw)
+		if (i >= split && vmstate_id_is_fw(e->id) != fw)
 			continue;
 		if (e->id <= prev)
 			return false;	/* unsorted, duplicate, or below the id base */
-		put_varint(w, e->id - prev);
-		put_u8(w, (uint8_t)(len | (e->droppable ? VMSTATE_ENT_DROPPABLE : 0)));
-		put_le(w, e->value, len);
+		put_entry(w, e->id - prev, e->value, e->droppable);
 		prev = e->id;
 	}
 	return true;
@@ -129,6 +201,7 @@ size_t vmstate_encode(const struct vmstate *s, uint8_t *buf, size_t cap,
 {
 	struct wbuf w = { .p = buf, .cap = cap > VMSTATE_MAX_BLOB ? VMSTATE_MAX_BLOB : cap };
 	size_t len_at, sec;
+	unsigned int split = fw_split(s);
 
 	/* Header. */
 	for (unsigned int i = 0; i < 4; i++)
@@ -158,12 +231,12 @@ size_t vmstate_encode(const struct vmstate *s, uint8_t *buf, size_t cap,
 	sec_end(&w, sec);
 
 	sec = sec_begin(&w, VMSTATE_SEC_SYSREGS);
-	if (!put_entries(&w, s, false))
+	if (!put_entries(&w, s, false, split))
 		goto unsorted;
 	sec_end(&w, sec);
 
 	sec = sec_begin(&w, VMSTATE_SEC_FWREGS);
-	if (!put_entries(&w, s, true))
+	if (!put_entries(&w, s, true, split))
 		goto unsorted;
 	sec_end(&w, sec);
 
@@ -202,8 +275,12 @@ static uint64_t get_le(struct rbuf *r, unsigned int bytes)
 		r->off = r->n;
 		return 0;
 	}
-	for (unsigned int i = 0; i < bytes; i++)
-		v |= (uint64_t)r->p[r->off + i] << (8 * i);
+	if (HOST_LE && bytes == 8 && !((uintptr_t)(r->p + r->off) & 7)) {
+		v = *(const uint64_t *)(const void *)(r->p + r->off);
+	} else {
+		for (unsigned int i = 0; i < bytes; i++)
+			v |= (uint64_t)r->p[r->off + i] << (8 * i);
+	}
 	r->off += bytes;
 	return v;
 }
@@ -229,6 +306,28 @@ static bool get_varint(struct rbuf *r, uint64_t *out)
 	return false;
 }
 
+/* An entry's value: len bytes, little-endian. */
+static uint64_t get_value(struct rbuf *r, unsigned int len)
+{
+	uint64_t v = 0;
+
+	if (r->n - r->off < len) {
+		r->short_read = true;
+		r->off = r->n;
+		return 0;
+	}
+	if (FAST_UNALIGNED && r->n - r->off >= 8) {
+		/* Eight bytes in one (unaligned) load, the ones past len masked off. */
+		__builtin_memcpy(&v, r->p + r->off, 8);
+		v &= len == 8 ? UINT64_MAX : (UINT64_C(1) << (8 * len)) - 1;
+	} else {
+		for (unsigned int b = 0; b < len; b++)
+			v |= (uint64_t)r->p[r->off + b] << (8 * b);
+	}
+	r->off += len;
+	return v;
+}
+
 static enum vmstate_err get_entries(struct rbuf *r, struct vmstate *out, bool fw,
 				    uint64_t *where)
 {
@@ -243,11 +342,17 @@ static enum vmstate_err get_entries(struct rbuf *r, struct vmstate *out, bool fw
 		uint64_t delta, flags;
 
 		*where = r->off;
-		if (!get_varint(r, &delta))
+		if (r->n - r->off >= 2 && r->p[r->off] < 0x80) {
+			delta = r->p[r->off++];	/* the common case: a 1-byte delta */
+		} else if (!get_varint(r, &delta)) {
 			return VMSTATE_E_BAD_ENTRY;
+		}
 		flags = get_le(r, 1);
 		if (r->short_read || (flags & VMSTATE_ENT_RESERVED) ||
 		    (flags & VMSTATE_ENT_LEN_MASK) > 8)
+			return VMSTATE_E_BAD_ENTRY;
+		e->value = get_value(r, (unsigned int)(flags & VMSTATE_ENT_LEN_MASK));
+		if (r->short_read)
 			return VMSTATE_E_BAD_ENTRY;
 		if (delta == 0) {
 			*where = prev;
@@ -263,9 +368,6 @@ static enum vmstate_err get_entries(struct rbuf *r, struct vmstate *out, bool fw
 			return VMSTATE_E_BAD_ENTRY;
 		}
 		e->droppable = flags & VMSTATE_ENT_DROPPABLE;
-		e->value = get_le(r, (unsigned int)(flags & VMSTATE_ENT_LEN_MASK));
-		if (r->short_read)
-			return VMSTATE_E_BAD_ENTRY;
 		prev = e->id;
 		out->nregs++;
 	}
@@ -316,7 +418,8 @@ enum vmstate_err vmstate_decode(const uint8_t *buf, size_t len, struct vmstate *
 	if (!where)
 		where = &dummy;
 	*where = 0;
-	memset(out, 0, sizeof(*out));
+	/* Entries are written as they are decoded: clear only what precedes them. */
+	memset(out, 0, offsetof(struct vmstate, regs));
 	if (len > VMSTATE_MAX_BLOB)
 		return VMSTATE_E_TOO_LARGE;
 	if (len < 4 || memcmp(buf, VMSTATE_MAGIC, 4) != 0)

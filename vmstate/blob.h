@@ -23,8 +23,12 @@
 #define VMSTATE_HDR_SIZE	16
 #define VMSTATE_SEC_HDR_SIZE	8
 #define VMSTATE_CRC_SIZE	4
+#ifndef VMSTATE_MAX_BLOB
 #define VMSTATE_MAX_BLOB	16384	/* hard limit, checked before anything is read */
+#endif
+#ifndef VMSTATE_MAX_ENTRIES
 #define VMSTATE_MAX_ENTRIES	512
+#endif
 
 enum vmstate_err {
 #define VMSTATE_ERR(code, text) VMSTATE_E_##code,

@@ -4,7 +4,8 @@
  */
 #include "vmstate/crc32c.h"
 
-static uint32_t crc32c_table[256];
+/* Slicing by 8: table k advances a byte through k more zero bytes. */
+static uint32_t crc32c_table[8][256];
 static bool crc32c_ready;
 
 static void crc32c_init(void)
@@ -14,18 +15,35 @@ static void crc32c_init(void)
 
 		for (int k = 0; k < 8; k++)
 			c = (c >> 1) ^ (0x82f63b78u & (0u - (c & 1u)));
-		crc32c_table[i] = c;
+		crc32c_table[0][i] = c;
 	}
+	for (uint32_t i = 0; i < 256; i++)
+		for (int t = 1; t < 8; t++)
+			crc32c_table[t][i] = (crc32c_table[t - 1][i] >> 8) ^
+					     crc32c_table[0][crc32c_table[t - 1][i] & 0xff];
 	crc32c_ready = true;
 }
 
-uint32_t crc32c(const uint8_t *p, size_t n)
+uint32_t crc32c_sw(uint32_t c, const uint8_t *p, size_t n)
 {
-	uint32_t c = 0xffffffffu;
-
 	if (!crc32c_ready)
 		crc32c_init();
+	for (; n >= 8; n -= 8, p += 8) {
+		uint32_t lo = c ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+				   (uint32_t)p[3] << 24);
+
+		c = crc32c_table[7][lo & 0xff] ^ crc32c_table[6][(lo >> 8) & 0xff] ^
+		    crc32c_table[5][(lo >> 16) & 0xff] ^ crc32c_table[4][lo >> 24] ^
+		    crc32c_table[3][p[4]] ^ crc32c_table[2][p[5]] ^
+		    crc32c_table[1][p[6]] ^ crc32c_table[0][p[7]];
+	}
 	while (n--)
-		c = crc32c_table[(c ^ *p++) & 0xff] ^ (c >> 8);
-	return c ^ 0xffffffffu;
+		c = crc32c_table[0][(c ^ *p++) & 0xff] ^ (c >> 8);
+	return c;
+}
+
+/* The firmware links vmstate/crc32c_hw.c, which uses the CRC32C instructions. */
+__attribute__((weak)) uint32_t crc32c(const uint8_t *p, size_t n)
+{
+	return crc32c_sw(0xffffffffu, p, n) ^ 0xffffffffu;
 }

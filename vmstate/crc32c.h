@@ -5,5 +5,7 @@
 
 /* CRC-32C of n bytes; crc32c("123456789") == 0xe3069283. */
 uint32_t crc32c(const uint8_t *p, size_t n);
+/* The table-driven step: c is the running (inverted) value. */
+uint32_t crc32c_sw(uint32_t c, const uint8_t *p, size_t n);
 
 #endif

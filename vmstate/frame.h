@@ -34,7 +34,7 @@ struct frame_dec {
 	size_t len;		/* bytes decoded so far */
 	bool ended;		/* a '=' padded line was seen: only END may follow */
 	unsigned int line_no;
-	uint8_t buf[VMSTATE_MAX_BLOB];
+	uint8_t buf[VMSTATE_MAX_BLOB] __attribute__((aligned(8)));
 };
 
 void frame_dec_init(struct frame_dec *d);

@@ -92,14 +92,16 @@ unsigned int vmstate_export_regs(const struct vcpu_sysregs *vs, unsigned int tar
 				 struct vmstate *s, struct vmstate_report *rep)
 {
 	struct sysreg_mask leave_out = vs->hidden;
+	uint64_t vals[SYSREG_COUNT];
 
 	if (!target)
 		target = FW_VERSION;
 	sysreg_mask_add_newer_than(&leave_out, target);
+	sysreg_get_all(vs, vals);
 	s->nregs = 0;
 	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
 		const struct sysreg_desc *d = &sysreg_table[i];
-		uint64_t val = sysreg_get(vs, i), def = sysreg_default(vs, i);
+		uint64_t val = vals[i], def = sysreg_default(vs, i);
 
 		if (d->cls == ID && !(d->flags & IDENT) && target < FW_VERSION) {
 			uint64_t can = val & sysreg_id_mask(i, target);
@@ -135,11 +137,12 @@ unsigned int vmstate_check_regs(const struct vmstate *s, const struct vcpu_sysre
 				struct vmstate_drops *drops, struct vmstate_report *rep)
 {
 	struct sysreg_mask seen = { { 0 } };
+	unsigned int hint = 0;
 
 	drops->n = 0;
 	for (unsigned int k = 0; k < s->nregs; k++) {
 		const struct vmstate_entry *e = &s->regs[k];
-		int idx = sysreg_find_by_id(e->id);
+		int idx = sysreg_find_by_id_next(e->id, &hint);
 		const struct sysreg_desc *d;
 		int shift;
 
@@ -176,16 +179,20 @@ unsigned int vmstate_check_regs(const struct vmstate *s, const struct vcpu_sysre
 void vmstate_apply_regs(const struct vmstate *s, struct vcpu_sysregs *vs)
 {
 	struct sysreg_mask seen = { { 0 } };
+	uint64_t vals[SYSREG_COUNT];
+	unsigned int hint = 0;
 
+	sysreg_get_all(vs, vals);
 	for (unsigned int k = 0; k < s->nregs; k++) {
-		int idx = sysreg_find_by_id(s->regs[k].id);
+		int idx = sysreg_find_by_id_next(s->regs[k].id, &hint);
 
 		if (idx < 0 || !sysreg_in_world((unsigned int)idx, vs->world_version))
 			continue;	/* dropped, as the check allowed */
-		sysreg_set(vs, (unsigned int)idx, s->regs[k].value);
+		vals[idx] = s->regs[k].value;
 		sysreg_mask_set(&seen, (unsigned int)idx);
 	}
 	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
 		if (!sysreg_mask_test(&seen, i) && sysreg_in_world(i, vs->world_version))
-			sysreg_set(vs, i, sysreg_default(vs, i));
+			vals[i] = sysreg_default(vs, i);
+	sysreg_set_all(vs, vals);
 }

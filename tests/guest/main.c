@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "sysreg/sysreg.h"
+#include "tests/guest/bench.h"
 #include "tests/guest/ckpt.h"
 #include "tests/guest/lib.h"
 
@@ -23,6 +24,7 @@
 #define GUEST_MODE_DELIBERATE_FAIL	UINT64_C(0x1)	/* report one failure */
 #define GUEST_MODE_CHECKPOINT		UINT64_C(0x2)	/* end with the checkpoint test */
 #define GUEST_MODE_KEEP_WA2		UINT64_C(0x4)	/* leave WORKAROUND_2 enabled */
+#define GUEST_MODE_BENCH		UINT64_C(0x8)	/* only the benchmarks */
 
 struct greg {
 	const char *name;
@@ -354,6 +356,10 @@ void guest_main(uint64_t uart, uint64_t mode)
 {
 	write_sysreg(tpidr_el1, uart);	/* the console survives a resume elsewhere */
 	guest_console_init(uart);
+	if (mode & GUEST_MODE_BENCH) {
+		guest_bench();
+		report_exit();
+	}
 	if (mode & GUEST_MODE_DELIBERATE_FAIL)
 		report(false, "deliberate failure (regvisor.guestarg=1)");
 	gprintf("guest: hello from EL%lu\n", (read_sysreg(CurrentEL) >> 2) & 3);

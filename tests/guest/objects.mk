@@ -1,1 +1,1 @@
-guest-objs := start.o lib.o main.o checkpoint.o
+guest-objs := start.o lib.o main.o checkpoint.o bench.o

@@ -31,6 +31,23 @@ static void names_unique_and_found(void **state)
 }
 
 /* Ids from Linux's Documentation/virt/kvm/api.rst and arch/arm64/include/uapi/asm/kvm.h. */
+/* The merge lookup finds every id in order, out of order, and misses. */
+static void find_next_merges(void **state)
+{
+	unsigned int hint = 0;
+
+	(void)state;
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+		assert_int_equal(sysreg_find_by_id_next(sysreg_table[i].id, &hint), i);
+	assert_int_equal(sysreg_find_by_id_next(UINT64_MAX, &hint), -1);
+	hint = 0;
+	assert_int_equal(sysreg_find_by_id_next(sysreg_table[5].id + 0, &hint), 5);
+	assert_int_equal(sysreg_find_by_id_next(sysreg_table[2].id, &hint), 2);	/* backwards */
+	assert_int_equal(sysreg_find_by_id_next(0x6030000000130001, &hint), -1);	/* absent */
+	assert_int_equal(sysreg_find_by_id_next(sysreg_table[SYSREG_COUNT - 1].id, &hint),
+			 SYSREG_COUNT - 1);
+}
+
 static void kvm_ids(void **state)
 {
 	(void)state;
@@ -197,6 +214,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(table_sorted_and_unique),
 		cmocka_unit_test(names_unique_and_found),
+		cmocka_unit_test(find_next_merges),
 		cmocka_unit_test(kvm_ids),
 		cmocka_unit_test(ids_round_trip_to_encoding),
 		cmocka_unit_test(iss_decoding),

@@ -1,0 +1,23 @@
+/* Instruction-count benchmarks inside the firmware (regvisor.bench=1). */
+#ifndef EL2_BENCH_H
+#define EL2_BENCH_H
+
+#include "sysreg/rv.h"
+
+/* el2/pmu_hw.c */
+void pmu_init(void);
+uint64_t pmu_read(void);
+uint64_t pmu_known_loop(void);
+
+/* el2/bench_floor_hw.S: the context registers by hand, straight-line. */
+void bench_floor_save(uint64_t *out);
+void bench_floor_restore(const uint64_t *in);
+extern const unsigned int bench_floor_count;
+
+/*
+ * Run the EL2 benchmarks and print `BENCH: name instructions reps` lines.
+ * Returns false (after an error line) when the counter does not count.
+ */
+bool bench_run_el2(void);
+
+#endif

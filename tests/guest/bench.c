@@ -1,0 +1,38 @@
+/*
+ * The guest's side of `make bench` (regvisor.guestarg=8): round trips that
+ * only the guest can make, counted by PMU event counter 0, which the
+ * firmware set to count retired instructions at EL1 and EL2. Each loop is
+ * N iterations of the operation plus SUBS and B.NE.
+ */
+#include "tests/guest/bench.h"
+#include "tests/guest/lib.h"
+
+#define N	1000
+
+static uint64_t count(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb\n mrs %0, pmevcntr0_el0\n isb" : "=r"(v));
+	return v;
+}
+
+#define BENCH_LOOP(name, body, ...)					\
+	do {								\
+		uint64_t n = N, t0 = count(), t1, scratch;		\
+		__asm__ volatile("1:\n" body "\n subs %0, %0, #1\n b.ne 1b" \
+				 : "+r"(n), "=&r"(scratch) : : "cc", ##__VA_ARGS__); \
+		t1 = count();						\
+		(void)scratch;						\
+		gprintf("BENCH: %s %lu %u\n", name, t1 - t0, N);	\
+	} while (0)
+
+void guest_bench(void)
+{
+	BENCH_LOOP("guest_loop_only", "nop");
+	BENCH_LOOP("guest_mrs_untrapped", "mrs %1, tpidr_el1");
+	BENCH_LOOP("guest_mrs_trapped", "mrs %1, S3_0_C0_C6_1");	/* ID_AA64ISAR1_EL1 */
+	BENCH_LOOP("guest_hvc_version", "mov x0, #0x80000000\n hvc #0", "x0", "x1", "x2", "x3",
+		   "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15",
+		   "x16", "x17", "memory");
+}

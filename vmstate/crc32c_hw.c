@@ -1,0 +1,34 @@
+/*
+ * CRC-32C with the ARMv8 CRC32C instructions (FEAT_CRC32, mandatory from
+ * Armv8.1), eight bytes a step; the table when the CPU lacks them.
+ */
+#include "vmstate/crc32c.h"
+
+static int crc32c_hw_state;	/* 0 unknown, 1 instructions, -1 none */
+
+static bool crc32c_hw_present(void)
+{
+	if (!crc32c_hw_state) {
+		uint64_t isar0;
+
+		__asm__ volatile("mrs %0, id_aa64isar0_el1" : "=r"(isar0));
+		crc32c_hw_state = ((isar0 >> 16) & 0xf) ? 1 : -1;	/* ID_AA64ISAR0_EL1.CRC32 */
+	}
+	return crc32c_hw_state > 0;
+}
+
+uint32_t crc32c(const uint8_t *p, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+
+	if (!crc32c_hw_present())
+		return crc32c_sw(c, p, n) ^ 0xffffffffu;
+	for (; n && ((uintptr_t)p & 7); n--)
+		__asm__(".arch_extension crc\n crc32cb %w0, %w0, %w1" : "+r"(c) : "r"(*p++));
+	for (; n >= 8; n -= 8, p += 8)
+		__asm__(".arch_extension crc\n crc32cx %w0, %w0, %x1"
+			: "+r"(c) : "r"(*(const uint64_t *)(const void *)p));
+	while (n--)
+		__asm__(".arch_extension crc\n crc32cb %w0, %w0, %w1" : "+r"(c) : "r"(*p++));
+	return c ^ 0xffffffffu;
+}
