@@ -117,6 +117,10 @@ versions:
 run: deps firmware
 	tools/regvisor-qemu --bin $(BUILD)/regvisor.bin $(if $(BOOTARGS),--append "$(BOOTARGS)")
 
+# The portable core's sources, for the host builds that compile them directly.
+PORTABLE_SRCS := $(addprefix sysreg/,$(sysreg-core-objs:.o=.c) $(sysreg-host-objs:.o=.c)) \
+	$(addprefix vmstate/,$(vmstate-core-objs:.o=.c)) tests/unit/host_support.c
+
 include tools/objects.mk tests/unit/objects.mk tests/fuzz/objects.mk
 
 test: deps check-portable versions tool unit fuzz-smoke

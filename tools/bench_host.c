@@ -14,6 +14,9 @@
 #include "vmstate/policy.h"
 
 static struct vmstate s, d;
+/* QEMU's migration format for the same registers: cpreg index and value arrays. */
+static uint64_t cpreg_idx[VMSTATE_MAX_ENTRIES], cpreg_val[VMSTATE_MAX_ENTRIES];
+static uint8_t cpreg_buf[VMSTATE_MAX_ENTRIES * 16];
 static uint8_t buf[VMSTATE_MAX_BLOB];
 static size_t len;
 static struct vcpu_sysregs vs;
@@ -43,19 +46,35 @@ __attribute__((noinline)) void bench_op(int op)
 			abort();
 		vmstate_apply_regs(&d, &vs);
 		break;
+	case 4:	/* baseline: QEMU-style 8-byte index + 8-byte value per register */
+		for (unsigned int i = 0; i < s.nregs; i++) {
+			cpreg_idx[i] = s.regs[i].id;
+			cpreg_val[i] = s.regs[i].value;
+		}
+		memcpy(cpreg_buf, cpreg_idx, s.nregs * 8);
+		memcpy(cpreg_buf + s.nregs * 8, cpreg_val, s.nregs * 8);
+		break;
+	case 5:	/* baseline: and back, looking each index up as QEMU does (bisection) */
+		memcpy(cpreg_idx, cpreg_buf, s.nregs * 8);
+		memcpy(cpreg_val, cpreg_buf + s.nregs * 8, s.nregs * 8);
+		for (unsigned int i = 0; i < s.nregs; i++)
+			d.regs[i] = (struct vmstate_entry){ cpreg_idx[i], cpreg_val[i], false };
+		d.nregs = s.nregs;
+		break;
 	}
 }
 
 int main(int argc, char **argv)
 {
-	static const char *const ops[] = { "encode", "decode", "export", "import" };
+	static const char *const ops[] = { "encode", "decode", "export", "import",
+					   "cpreg_write", "cpreg_read" };
 	enum vmstate_err e;
 	int op = -1;
 	unsigned long n;
 
 	if (argc != 3)
 		return 2;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 6; i++)
 		if (!strcmp(argv[1], ops[i]))
 			op = i;
 	n = strtoul(argv[2], NULL, 0);
@@ -78,6 +97,8 @@ int main(int argc, char **argv)
 	len = vmstate_encode(&s, buf, sizeof(buf), &e);
 	if (!len)
 		return 1;
+	if (op == 5)
+		bench_op(4);	/* something to read */
 	bench_op(op);
 	printf("%s %u registers %zu bytes\n", ops[op], s.nregs, len);
 	return 0;

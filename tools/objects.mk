@@ -14,3 +14,13 @@ build/regvisor-state: $(TOOL_OBJS)
 
 .PHONY: tool
 tool: build/regvisor-state
+
+# The host codec benchmark, with limits large enough for 10,000 registers.
+build/bench/bench_host: tools/bench_host.c $(PORTABLE_SRCS)
+	@mkdir -p $(@D)
+	$(HOSTCC) -O2 -g -I. -DFW_VERSION=$(FW_VERSION_LATEST) -DVMSTATE_MAX_ENTRIES=16384 \
+		-DVMSTATE_MAX_BLOB=262144 -o $@ $^
+
+.PHONY: bench
+bench: deps firmware build/bench/bench_host
+	/usr/bin/python3 tools/bench.py

@@ -8,11 +8,9 @@ FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -I. -DFW_VERSION=$(FW_VERSION_LATEST) \
 	-DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_CORE := $(addprefix sysreg/,$(sysreg-core-objs:.o=.c) $(sysreg-host-objs:.o=.c)) \
-	$(addprefix vmstate/,$(vmstate-core-objs:.o=.c)) tests/unit/host_support.c
 FUZZ_TARGETS := blob frame
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_CORE)
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(PORTABLE_SRCS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 

@@ -1,0 +1,135 @@
+#!/usr/bin/python3
+"""make bench: instruction counts, never seconds.
+
+Boots the firmware under QEMU with -icount shift=0,sleep=off (the PMU then
+counts retired instructions exactly), runs the host codec under callgrind,
+reads the image size, and prints one Markdown table, each number beside a
+baseline measured in the same run. Written to build/bench.md as well.
+Fails only when a measurement could not be taken.
+"""
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
+from rvqemu import Qemu  # noqa: E402
+
+BENCH_HOST = os.path.join(ROOT, "build", "bench", "bench_host")
+
+
+def fail(msg):
+    print(f"bench: error: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+def firmware_counts():
+    q = Qemu(kernel=os.path.join(ROOT, "build", "regvisor.bin"),
+             append="regvisor.bench=1 regvisor.guestarg=8",
+             extra=["-icount", "shift=0,sleep=off"])
+    res = q.run(timeout=300)
+    if "BENCH: error" in res.output or res.status != 0:
+        fail("the firmware could not measure:\n" + "\n".join(
+            l for l in res.output.splitlines() if "BENCH" in l or "status" in l))
+    out = {}
+    for m in re.finditer(r"^BENCH: (\w+) (\d+) (\d+)$", res.output, re.M):
+        out[m.group(1)] = (int(m.group(2)), int(m.group(3)))
+    return out
+
+
+def callgrind(op, n):
+    r = subprocess.run(["valgrind", "--tool=callgrind", "--toggle-collect=bench_op",
+                        "--callgrind-out-file=/dev/null", BENCH_HOST, op, str(n)],
+                       capture_output=True, text=True, timeout=600)
+    m = re.search(r"Collected : (\d+)", r.stderr)
+    regs = re.search(r"(\d+) registers (\d+) bytes", r.stdout)
+    if r.returncode or not m or not regs:
+        fail(f"callgrind {op} {n}: {r.stdout}{r.stderr}")
+    return int(m.group(1)), int(regs.group(1)), int(regs.group(2))
+
+
+def image_size():
+    r = subprocess.run(["aarch64-linux-gnu-size", os.path.join(ROOT, "build", "regvisor.elf")],
+                       capture_output=True, text=True, check=True)
+    text, data, bss = (int(x) for x in r.stdout.splitlines()[1].split()[:3])
+    return text, data, bss
+
+
+def main():
+    fw = firmware_counts()
+    known, loop = fw["known_loop"]
+    rows = []
+
+    def row(op, ours, base, base_name, unit):
+        ratio = f"{ours / base:.2f}x" if base else "-"
+        shown = f"{base:,.1f} ({base_name})" if base_name else "-"
+        rows.append(f"| {op} | {ours:,.1f} | {shown} | {ratio} | {unit} |")
+
+    def per(key, extra_ops=1):
+        count, ops = fw[key]
+        return count / ops / extra_ops
+
+    # guest_loop_only is one NOP plus the loop's SUBS and B.NE.
+    overhead = per("guest_loop_only") - 1
+    row("trapped guest MRS ID_AA64ISAR1_EL1, round trip", per("guest_mrs_trapped") - overhead,
+        per("guest_mrs_untrapped") - overhead, "untrapped MRS TPIDR_EL1", "instructions/op")
+    row("guest HVC SMCCC_VERSION, round trip", per("guest_hvc_version") - overhead,
+        per("guest_mrs_untrapped") - overhead, "untrapped MRS", "instructions/op")
+    ctx = fw["ctx_registers"][0]
+    row(f"save+restore all {ctx} context registers (table-expanded)", per("ctx_save_restore"),
+        per("ctx_save_restore_floor"), "hand-written MRS/MSR", "instructions")
+    row("  the same, register by register through the dispatch", per("ctx_dispatch_each"),
+        per("ctx_save_restore_floor"), "hand-written MRS/MSR", "instructions")
+    for key, name in [("fw_export_regs", "export: read and check registers"),
+                      ("fw_encode", "export: encode the blob (with CRC-32C)"),
+                      ("fw_decode", "import: decode and check the blob"),
+                      ("fw_check", "import: check against the table"),
+                      ("fw_apply", "import: write the registers")]:
+        row(f"firmware {name}", per(key), 0, None, "instructions/register")
+    for k in [0, 1, 16, 256]:
+        row(f"hidden check with {k} hidden", per(f"hidden_bitmap_{k}"), per(f"hidden_scan_{k}"),
+            "linear scan of a hidden-id list", "instructions/register")
+
+    for op, base_op in [("encode", "cpreg_write"), ("decode", "cpreg_read")]:
+        for n in [0, 1000, 10000]:
+            count, regs, nbytes = callgrind(op, n)
+            base, _, _ = callgrind(base_op, n)
+            label = "full table" if n == 0 else f"{n} synthetic registers"
+            row(f"host {op}, {label} ({regs})", count / regs, base / regs,
+                f"QEMU-style cpreg arrays, {base_op}", "instructions/register")
+
+    blob, nregs = fw["blob_bytes"][0], fw["blob_registers"][0]
+    fixed = 16 + 5 * 8 + 264 + 520 + 8 + 4
+    reg_bytes = blob - fixed
+    row(f"blob bytes per register, full table ({nregs})", reg_bytes / nregs, 16.0,
+        "QEMU cpreg arrays, Firecracker", "bytes")
+    _, regs10k, bytes10k = callgrind("encode", 10000)
+    row(f"blob bytes per register, {regs10k} synthetic", (bytes10k - fixed) / regs10k, 16.0,
+        "QEMU cpreg arrays, Firecracker", "bytes")
+    framed = blob * 4 / 3 + 120
+    base_framed = (fixed + 16 * nregs) * 4 / 3 + 120
+    for baud in [115200, 3000000]:
+        row(f"whole vCPU state over a {baud} baud UART (framed)", framed * 10 / baud * 1000,
+            base_framed * 10 / baud * 1000, "16 bytes/register", "ms")
+    text, data, bss = image_size()
+    guest = os.path.getsize(os.path.join(ROOT, "build", "guest", "guest.bin"))
+    row("firmware loaded image (text+data), without the embedded test guest",
+        (text + data - guest) / 1024, 64.0, "target", "KiB")
+    rows.append(f"| firmware text / data / bss (text holds the {guest:,}-byte test guest) | "
+                f"{text:,} / {data:,} / {bss:,} | - | - | bytes |")
+
+    table = ["| operation | regvisor | baseline (same run) | ratio | unit |",
+             "|---|---|---|---|---|"] + rows
+    note = (f"\nPMU check: a loop of {loop} known instructions counted {known}. "
+            "Counts from QEMU 7.2 `-cpu max,pauth-impdef=on -icount shift=0,sleep=off` "
+            "(guest and EL2 instructions both counted) and valgrind callgrind on the host.\n")
+    text_out = "\n".join(table) + "\n" + note
+    print(text_out)
+    os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
+    with open(os.path.join(ROOT, "build", "bench.md"), "w") as f:
+        f.write(text_out)
+
+
+if __name__ == "__main__":
+    main()
