@@ -56,7 +56,7 @@ FW_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) \
 	$(addprefix $(BUILD)/vmstate/,$(vmstate-core-objs) $(vmstate-fw-objs))
 GUEST_OBJS := $(addprefix $(BUILD)/guest/,$(guest-objs))
 
-.PHONY: all firmware deps run test unit clean check-portable versions golden
+.PHONY: all firmware deps run test unit clean check-portable versions golden soak
 
 all: firmware tool
 
@@ -125,6 +125,10 @@ include tools/objects.mk tests/unit/objects.mk tests/fuzz/objects.mk
 
 test: deps check-portable versions tool unit fuzz-smoke
 	$(PYTEST) -q tests/qemu
+
+# The full soak: 10,000 checkpoint cycles in one QEMU run (make test runs 2,000).
+soak: deps firmware
+	SOAK_CYCLES=$${SOAK_CYCLES:-10000} $(PYTEST) -q -s tests/qemu/test_reliability.py -k soak
 
 golden: versions tool
 	/usr/bin/python3 tests/compat/make-golden

@@ -8,7 +8,9 @@
 #include "boot/main.h"
 #include "el2/bench.h"
 #include "el2/smccc.h"
+#include "boot/asm.h"
 #include "el2/vcpu.h"
+#include "el2/vmstate_fw.h"
 #include "sysreg/bootargs.h"
 
 #ifndef RV_HIDE_DEFAULT
@@ -20,10 +22,45 @@ static struct rv_config config;
 
 static const char *const el_names[4] = { "EL0", "EL1", "EL2", "EL3" };
 
+/*
+ * The EL2 trap stack is painted before the guest first runs; the deepest
+ * word no longer holding the paint is its high-water mark.
+ */
+#define STACK_PAINT	UINT64_C(0x57ac57ac57ac57ac)
+extern uint64_t el2_stack_top[];
+extern char _start[];
+
+static uint64_t *el2_stack_bottom(void)
+{
+	return (uint64_t *)((uintptr_t)el2_stack_top - EL2_STACK_SIZE);
+}
+
+static void el2_stack_paint(void)
+{
+	for (uint64_t *p = el2_stack_bottom(); p < el2_stack_top; p++)
+		*p = STACK_PAINT;
+}
+
+static size_t el2_stack_used(void)
+{
+	uint64_t *p = el2_stack_bottom();
+
+	while (p < el2_stack_top && *p == STACK_PAINT)
+		p++;
+	return (size_t)((uintptr_t)el2_stack_top - (uintptr_t)p);
+}
+
 void board_poweroff(int status)
 {
 	uint64_t ret;
 
+	if (vcpu0.frame)
+		printf("regvisor: stats: %llu checkpoint cycles, EL2 trap stack high-water %u of %u "
+		       "bytes, state buffers %u bytes (static), image header %s\n",
+		       (unsigned long long)vcpu0.cycles, (unsigned int)el2_stack_used(),
+		       EL2_STACK_SIZE, (unsigned int)vmstate_fw_buffer_bytes(),
+		       *(const volatile uint32_t *)((uintptr_t)_start + 0x38) == 0x644d5241 ?
+		       "intact" : "CHANGED");
 	printf("regvisor: poweroff status=%d\n", status);
 	if (board.psci == PSCI_CONDUIT_NONE) {
 		printf("regvisor: no PSCI firmware to power off; halting here\n");
@@ -81,6 +118,8 @@ static void configure(void)
 	vcpu0.sr.hidden = config.hide;
 	vcpu0.entry_x1 = config.guestarg;
 	vcpu0.checkpoint_save = config.checkpoint_save;
+	vcpu0.checkpoint_cycle = config.checkpoint_cycle;
+	vcpu0.load_timeout = config.load_timeout;
 	/* What the guest's world does not have is never in its state either. */
 	sysreg_mask_add_newer_than(&vcpu0.sr.hidden, config.world_version);
 #if FW_VERSION >= 2
@@ -121,6 +160,7 @@ void boot_main(const void *dtb, unsigned int entry_el)
 		PANIC("hypercall table not sorted by id");
 
 	configure();
+	el2_stack_paint();
 	if (config.fault_el2)
 		deliberate_el2_fault();
 	if (config.bench && !bench_run_el2())

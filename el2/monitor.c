@@ -15,7 +15,6 @@
 
 #define PROMPT		"regvisor> "
 #define MAX_ARGS	16
-#define LOAD_IDLE_SECONDS	30
 
 struct monitor {
 	struct vcpu *v;
@@ -316,11 +315,11 @@ static void cmd_load(struct monitor *m, int argc, char **argv)
 	frame_dec_init(&dec);
 	printf("regvisor: load: send the framed blob (%s ... %s)\n", FRAME_BEGIN, FRAME_END);
 	while (dec.state != FRAME_DONE) {
-		n = read_line(line, sizeof(line), false, LOAD_IDLE_SECONDS);
+		n = read_line(line, sizeof(line), false, m->v->load_timeout);
 		if (n == -2) {
-			printf("regvisor: load: error: %s (no input for %d s); nothing loaded\n",
+			printf("regvisor: load: error: %s (no input for %u s); nothing loaded\n",
 			       vmstate_strerror(dec.state == FRAME_SEARCHING ? VMSTATE_E_NO_FRAME :
-						VMSTATE_E_FRAME_UNTERMINATED), LOAD_IDLE_SECONDS);
+						VMSTATE_E_FRAME_UNTERMINATED), m->v->load_timeout);
 			return;
 		}
 		if (dec.state == FRAME_ERROR) {
@@ -341,7 +340,7 @@ static void cmd_load(struct monitor *m, int argc, char **argv)
 			printf("regvisor: load: error: %s (frame line %u); nothing loaded\n",
 			       vmstate_strerror(dec.err), dec.line_no);
 	}
-	if (dec.state == FRAME_DONE && vmstate_load(m->v, dec.buf, dec.len))
+	if (dec.state == FRAME_DONE && vmstate_load(m->v, dec.buf, dec.len, false))
 		m->loaded = true;
 }
 

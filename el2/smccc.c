@@ -141,7 +141,9 @@ static void hc_rv_report_status(struct vcpu *v, struct el2_frame *f)
 static void hc_rv_checkpoint(struct vcpu *v, struct el2_frame *f)
 {
 	ret(f, SMCCC_SUCCESS);
-	if (v->checkpoint_save)
+	if (v->checkpoint_cycle)
+		vmstate_cycle(v);
+	else if (v->checkpoint_save)
 		vmstate_save(v, 0);
 	else
 		monitor_run(v, "guest stopped at its checkpoint call", false);

@@ -13,6 +13,9 @@ struct vcpu {
 	uint64_t entry;			/* where the guest starts after reset */
 	uint64_t entry_x1;		/* regvisor.guestarg, for the test guest */
 	bool checkpoint_save;		/* checkpoint: save and go on, no monitor */
+	bool checkpoint_cycle;		/* checkpoint: save, load back, go on (soak) */
+	unsigned int load_timeout;	/* seconds `load` waits for input */
+	uint64_t cycles;		/* checkpoint cycles done */
 	bool stopped;			/* at the monitor: its virtual time stands still */
 	uint64_t stopped_vcount;	/* the guest's CNTVCT_EL0 when it stopped */
 	int reported_status;		/* from RV_REPORT_STATUS, -1 if none */

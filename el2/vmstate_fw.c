@@ -29,6 +29,11 @@ static uint64_t read_cntpct(void)
 	return v;
 }
 
+size_t vmstate_fw_buffer_bytes(void)
+{
+	return sizeof(state) + sizeof(blob);
+}
+
 void vcpu_time_stop(struct vcpu *v)
 {
 	v->stopped_vcount = read_cntvct();
@@ -48,12 +53,9 @@ static void emit_console(const char *line, void *ctx)
 	printf("%s\n", line);
 }
 
-bool vmstate_save(struct vcpu *v, unsigned int target)
+static void fill_state(struct vcpu *v)
 {
-	struct vmstate_report rep = { 0 };
 	const struct el2_frame *f = v->frame;
-	enum vmstate_err err;
-	size_t len;
 
 	fpsimd_claim();		/* the guest's FP/SIMD registers are in v->fp now */
 	memset(&state, 0, offsetof(struct vmstate, regs));
@@ -65,6 +67,15 @@ bool vmstate_save(struct vcpu *v, unsigned int target)
 	state.fp.fpsr = (uint32_t)v->fp.fpsr;
 	state.fp.fpcr = (uint32_t)v->fp.fpcr;
 	state.vcount = v->stopped ? v->stopped_vcount : read_cntvct();
+}
+
+bool vmstate_save(struct vcpu *v, unsigned int target)
+{
+	struct vmstate_report rep = { 0 };
+	enum vmstate_err err;
+	size_t len;
+
+	fill_state(v);
 
 	if (vmstate_export_regs(&v->sr, target, &state, &rep)) {
 		vmstate_report_print(&rep, "regvisor: save");
@@ -83,7 +94,27 @@ bool vmstate_save(struct vcpu *v, unsigned int target)
 	return true;
 }
 
-bool vmstate_load(struct vcpu *v, const uint8_t *in, size_t len)
+void vmstate_cycle(struct vcpu *v)
+{
+	struct vmstate_report rep = { 0 };
+	enum vmstate_err err;
+	size_t len;
+
+	vcpu_time_stop(v);
+	fill_state(v);
+	if (vmstate_export_regs(&v->sr, 0, &state, &rep)) {
+		vmstate_report_print(&rep, "regvisor: cycle");
+		PANIC("checkpoint cycle %llu: export refused", (unsigned long long)v->cycles);
+	}
+	len = vmstate_encode(&state, blob, sizeof(blob), &err);
+	if (!len || !vmstate_load(v, blob, len, true))
+		PANIC("checkpoint cycle %llu: %s", (unsigned long long)v->cycles,
+		      vmstate_strerror(err));
+	vcpu_time_resume(v);
+	v->cycles++;
+}
+
+bool vmstate_load(struct vcpu *v, const uint8_t *in, size_t len, bool quiet)
 {
 	static struct vmstate_drops drops;
 	struct vmstate_report rep = { 0 };
@@ -123,7 +154,8 @@ bool vmstate_load(struct vcpu *v, const uint8_t *in, size_t len)
 	if (!v->stopped)
 		vcpu_time_resume(v);
 	guest_apply_id_view();
-	printf("regvisor: load: %u registers loaded from a v%u blob, %u dropped\n",
-	       state.nregs - drops.n, state.fw_version, drops.n);
+	if (!quiet)
+		printf("regvisor: load: %u registers loaded from a v%u blob, %u dropped\n",
+		       state.nregs - drops.n, state.fw_version, drops.n);
 	return true;
 }

@@ -16,7 +16,17 @@ bool vmstate_save(struct vcpu *v, unsigned int target);
  * FP/SIMD, system and firmware registers, the virtual counter. A refused
  * blob changes nothing. Returns true when it was loaded.
  */
-bool vmstate_load(struct vcpu *v, const uint8_t *blob, size_t len);
+bool vmstate_load(struct vcpu *v, const uint8_t *blob, size_t len, bool quiet);
+
+/*
+ * Save the stopped guest into memory and load it straight back, through the
+ * whole codec and every check (the soak test). Panics if that fails: it is
+ * this firmware's own blob.
+ */
+void vmstate_cycle(struct vcpu *v);
+
+/* Bytes of the firmware's state buffers (fixed: nothing is allocated). */
+size_t vmstate_fw_buffer_bytes(void);
 
 /* Stop the guest's virtual counter at its current value, or run it on from there. */
 void vcpu_time_stop(struct vcpu *v);

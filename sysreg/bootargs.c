@@ -11,6 +11,7 @@ void config_defaults(struct rv_config *c)
 	memset(c, 0, sizeof(*c));
 	c->cpu_version = FW_VERSION;
 	c->world_version = FW_VERSION;
+	c->load_timeout = 30;
 }
 
 bool parse_u64(const char *s, size_t len, uint64_t *out)
@@ -136,6 +137,15 @@ static unsigned int config_item(struct rv_config *c, const char *key, size_t kle
 	}
 	if (KEY_IS("regvisor.checkpoint") && vlen == 7 && !memcmp(v, "monitor", 7)) {
 		c->checkpoint_save = false;
+		c->checkpoint_cycle = false;
+		return 0;
+	}
+	if (KEY_IS("regvisor.checkpoint") && vlen == 5 && !memcmp(v, "cycle", 5)) {
+		c->checkpoint_cycle = true;
+		return 0;
+	}
+	if (KEY_IS("regvisor.load_timeout") && parse_u64(v, vlen, &n) && n >= 1 && n <= 3600) {
+		c->load_timeout = (unsigned int)n;
 		return 0;
 	}
 	if (KEY_IS("regvisor.bench") && vlen == 1 && v[0] == '1') {

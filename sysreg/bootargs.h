@@ -12,6 +12,8 @@
  *   regvisor.incoming=uart        wait at the monitor for a state to `load`
  *   regvisor.checkpoint=save      on the guest's checkpoint call, print the
  *                                 blob and go on (default: stop at the monitor)
+ *   regvisor.checkpoint=cycle     save to memory, load it back, go on (soak)
+ *   regvisor.load_timeout=N       seconds `load` waits for input (default 30)
  *
  * A bad item gets one error line naming it and is ignored; parsing goes on.
  */
@@ -29,6 +31,8 @@ struct rv_config {
 	uint64_t guestarg;
 	bool incoming;
 	bool checkpoint_save;
+	bool checkpoint_cycle;
+	unsigned int load_timeout;
 	bool bench;
 };
 

@@ -107,4 +107,8 @@ guest_checkpoint:
 	str	x3, [x1, #CKPT_FPSR]
 	mrs	x3, fpcr
 	str	x3, [x1, #CKPT_FPCR]
+	/* Nothing above SP is valid after a resume elsewhere: start the stack afresh. */
+	adrp	x1, __stack_top
+	add	x1, x1, :lo12:__stack_top
+	mov	sp, x1
 	b	guest_after_checkpoint

@@ -10,8 +10,9 @@
 
 static volatile uint32_t *uart;
 static unsigned int passes, failures;
+static bool quiet_passes;
 volatile uint64_t last_esr;
-static volatile int undef_expected, undef_taken;
+static volatile int exc_expected = -1, exc_taken;
 
 void guest_console_init(uint64_t base)
 {
@@ -134,11 +135,13 @@ void report(bool pass, const char *fmt, ...)
 {
 	va_list ap;
 
-	gputs(pass ? "PASS: " : "FAIL: ");
-	va_start(ap, fmt);
-	gvprintf(fmt, ap);
-	va_end(ap);
-	gputc('\n');
+	if (!pass || !quiet_passes) {
+		gputs(pass ? "PASS: " : "FAIL: ");
+		va_start(ap, fmt);
+		gvprintf(fmt, ap);
+		va_end(ap);
+		gputc('\n');
+	}
 	if (pass)
 		passes++;
 	else
@@ -161,10 +164,15 @@ unsigned int report_failures(void)
 	return failures;
 }
 
+void report_quiet(bool q)
+{
+	quiet_passes = q;
+}
+
 void report_reset(void)
 {
 	passes = failures = 0;
-	undef_expected = 0;
+	exc_expected = -1;
 }
 
 #define RV_REPORT_STATUS	0x86000001
@@ -181,13 +189,18 @@ void report_exit(void)
 		__asm__ volatile("wfi");
 }
 
+bool expect_exception(void (*fn)(void), unsigned int ec)
+{
+	exc_taken = 0;
+	exc_expected = (int)ec;
+	fn();
+	exc_expected = -1;
+	return exc_taken == 1;
+}
+
 bool expect_undef(void (*fn)(void))
 {
-	undef_taken = 0;
-	undef_expected = 1;
-	fn();
-	undef_expected = 0;
-	return undef_taken == 1;
+	return expect_exception(fn, 0);
 }
 
 /* Called by every EL1 vector with the saved x0..x18, x30. */
@@ -199,8 +212,8 @@ void guest_exception(uint64_t *regs)
 
 	(void)regs;
 	last_esr = esr;
-	if (undef_expected && (esr >> 26) == 0) {
-		undef_taken++;
+	if (exc_expected >= 0 && (esr >> 26) == (uint64_t)exc_expected) {
+		exc_taken++;
 		write_sysreg(elr_el1, elr + 4);
 		return;
 	}

@@ -22,9 +22,13 @@ _Noreturn void report_exit(void);
 unsigned int report_failures(void);
 /* Start counting afresh (after a resume on a fresh image). */
 void report_reset(void);
+/* Print only failures (the soak loop). */
+void report_quiet(bool q);
 
 /* Run fn; true when it took exactly one UNDEF (the faulting instruction is skipped). */
 bool expect_undef(void (*fn)(void));
+/* The same for any exception class (ESR_EL1.EC). */
+bool expect_exception(void (*fn)(void), unsigned int ec);
 /* Set by start.S's vectors: the last exception's ESR_EL1. */
 extern volatile uint64_t last_esr;
 

@@ -25,6 +25,8 @@
 #define GUEST_MODE_CHECKPOINT		UINT64_C(0x2)	/* end with the checkpoint test */
 #define GUEST_MODE_KEEP_WA2		UINT64_C(0x4)	/* leave WORKAROUND_2 enabled */
 #define GUEST_MODE_BENCH		UINT64_C(0x8)	/* only the benchmarks */
+#define GUEST_MODE_SOAK			UINT64_C(0x10)	/* checkpoint again and again */
+#define GUEST_SOAK_CYCLES_SHIFT		16		/* cycles: mode >> 16 */
 
 struct greg {
 	const char *name;
@@ -151,6 +153,29 @@ static void write_pfr0(void)
 	write_sysreg(S3_0_C0_C4_0, 0);
 }
 
+/* The firmware's memory is not in the guest's stage-2 map: no access gets through. */
+#define FIRMWARE_IMAGE_MAGIC	0x40200038u	/* the Image header's "ARM\x64" */
+#define DTB_AREA		0x40000000u
+#define ESR_EC_DABT_CUR		0x25u
+
+static void write_firmware(void)
+{
+	*(volatile uint32_t *)(uintptr_t)FIRMWARE_IMAGE_MAGIC = 0xdeadbeef;
+}
+
+static void read_dtb_area(void)
+{
+	(void)*(volatile uint32_t *)(uintptr_t)DTB_AREA;
+}
+
+static void test_isolation(void)
+{
+	report(expect_exception(write_firmware, ESR_EC_DABT_CUR) && (last_esr & 0x3f) == 0x10,
+	       "isolation: a write to the firmware's image is a data abort (esr 0x%lx)", last_esr);
+	report(expect_exception(read_dtb_area, ESR_EC_DABT_CUR),
+	       "isolation: a read below guest RAM is a data abort");
+}
+
 static void test_undef(void)
 {
 	report(expect_undef(read_actlr), "undef: MRS ACTLR_EL1 (not in the table) is UNDEF");
@@ -274,6 +299,10 @@ struct ckpt ckpt_out;
  * call. The guest stops there; when it runs again, here or on another
  * firmware, guest_after_checkpoint() checks that everything came back.
  */
+/* Soak mode: cycles still to go (memory survives: these cycles stay on one machine). */
+static uint64_t soak_left, soak_done;
+static bool quiet;
+
 static _Noreturn void test_checkpoint(void)
 {
 	static struct ckpt in;
@@ -289,15 +318,19 @@ static _Noreturn void test_checkpoint(void)
 		if (!ckpt_sysreg_applies(r2))
 			continue;
 		r2->wr(ckpt_sysregs[i].v);
-		gprintf("INFO: ckpt %s = 0x%016lx\n", r2->name, ckpt_sysregs[i].v);
+		if (!quiet)
+			gprintf("INFO: ckpt %s = 0x%016lx\n", r2->name, ckpt_sysregs[i].v);
 	}
 	in.x[CKPT_X_VCOUNT] = read_sysreg(cntvct_el0);
-	for (unsigned int i = 1; i < 31; i++)
-		gprintf("INFO: ckpt x%u = 0x%016lx\n", i, in.x[i]);
-	for (unsigned int i = 0; i < 32; i++)
-		gprintf("INFO: ckpt v%u = 0x%016lx%016lx\n", i, in.v[i][1], in.v[i][0]);
-	gprintf("INFO: ckpt fpsr = 0x%08lx\nINFO: ckpt fpcr = 0x%08lx\n", in.fpsr, in.fpcr);
-	gprintf("guest: checkpoint\n");
+	if (!quiet) {
+		for (unsigned int i = 1; i < 31; i++)
+			gprintf("INFO: ckpt x%u = 0x%016lx\n", i, in.x[i]);
+		for (unsigned int i = 0; i < 32; i++)
+			gprintf("INFO: ckpt v%u = 0x%016lx%016lx\n", i, in.v[i][1], in.v[i][0]);
+		gprintf("INFO: ckpt fpsr = 0x%08lx\nINFO: ckpt fpcr = 0x%08lx\n", in.fpsr,
+			in.fpcr);
+		gprintf("guest: checkpoint\n");
+	}
 	guest_checkpoint(&in);
 }
 
@@ -312,7 +345,8 @@ void guest_after_checkpoint(void)
 	guest_console_init(read_sysreg(tpidr_el1));
 	report_reset();
 	now = read_sysreg(cntvct_el0);
-	gprintf("guest: resumed after checkpoint\n");
+	if (!quiet)
+		gprintf("guest: resumed after checkpoint\n");
 	ckpt_fill(&want);
 	report(out->x[0] == 0, "checkpoint: the call returned SUCCESS (0x%lx)", out->x[0]);
 	for (unsigned int i = 1; i < 31; i++)
@@ -348,6 +382,21 @@ void guest_after_checkpoint(void)
 	report(pauth_in_view() == (out->x[CKPT_X_VIEW] != 0),
 	       "checkpoint: the ID view is the one the guest booted with (pauth=%u)",
 	       pauth_in_view() ? 1u : 0u);
+	if (soak_left) {
+		soak_left--;
+		soak_done++;
+		if (report_failures()) {
+			gprintf("SOAK: cycle %lu failed\n", soak_done);
+			report_exit();
+		}
+		if (soak_done % 1000 == 0)
+			gprintf("SOAK: %lu cycles\n", soak_done);
+		if (soak_left)
+			test_checkpoint();
+		report_quiet(false);
+		report(true, "soak: %lu checkpoint, export, import, resume cycles, every register "
+		       "checked each time", soak_done);
+	}
 	report_exit();
 }
 
@@ -368,6 +417,13 @@ void guest_main(uint64_t uart, uint64_t mode)
 	test_id_registers();
 	test_context_registers();
 	test_undef();
+	test_isolation();
+	if (mode & GUEST_MODE_SOAK) {
+		soak_left = mode >> GUEST_SOAK_CYCLES_SHIFT;
+		quiet = true;
+		report_quiet(true);
+		test_checkpoint();
+	}
 	if (mode & GUEST_MODE_CHECKPOINT)
 		test_checkpoint();
 	report_exit();

@@ -139,7 +139,9 @@ class Qemu:
         self.send(line + "\r")
         deadline = time.monotonic() + timeout
         while True:
-            i = self.output.find(self.PROMPT, start + len(self.PROMPT) + len(line))
+            # The prompt that follows the end of the echoed line.
+            nl = self.output.find("\n", start)
+            i = self.output.find(self.PROMPT, nl) if nl >= 0 else -1
             if i >= 0:
                 break
             left = deadline - time.monotonic()

@@ -1,0 +1,116 @@
+"""A second, independent reading of vmstate/FORMAT.md in Python, for tests
+that craft broken blobs: parse a blob into sections and entries, change
+them, write them back with correct or deliberately wrong lengths and CRCs,
+and frame them for the UART."""
+import base64
+import struct
+
+_T = []
+for _i in range(256):
+    _c = _i
+    for _ in range(8):
+        _c = (_c >> 1) ^ (0x82F63B78 if _c & 1 else 0)
+    _T.append(_c)
+
+
+def crc32c(data):
+    c = 0xFFFFFFFF
+    for b in data:
+        c = _T[(c ^ b) & 0xFF] ^ (c >> 8)
+    return c ^ 0xFFFFFFFF
+
+
+BASE = 0x6030000000000000
+SYSREGS, FWREGS = 3, 4
+
+
+def varint(v):
+    out = bytearray()
+    while v >= 0x80:
+        out.append((v & 0x7F) | 0x80)
+        v >>= 7
+    out.append(v)
+    return bytes(out)
+
+
+def read_varint(b, off):
+    v = shift = 0
+    while True:
+        x = b[off]
+        off += 1
+        v |= (x & 0x7F) << shift
+        shift += 7
+        if not x & 0x80:
+            return v, off
+
+
+class Blob:
+    def __init__(self, raw):
+        self.header = bytearray(raw[:16])
+        self.sections = []          # [type, flags, payload or entries]
+        off = 16
+        while off < len(raw) - 4:
+            typ, flags, _, length = struct.unpack_from("<BBHI", raw, off)
+            payload = raw[off + 8:off + 8 + length]
+            if typ in (SYSREGS, FWREGS):
+                self.sections.append([typ, flags, self._entries(payload)])
+            else:
+                self.sections.append([typ, flags, bytes(payload)])
+            off += 8 + length
+
+    @staticmethod
+    def _entries(p):
+        count, off = read_varint(p, 0)
+        prev, out = BASE, []
+        for _ in range(count):
+            delta, off = read_varint(p, off)
+            flags = p[off]
+            n = flags & 0xF
+            value = int.from_bytes(p[off + 1:off + 1 + n], "little")
+            off += 1 + n
+            prev += delta
+            out.append([prev, value, flags & 0x10])
+        return out
+
+    def entries(self, typ=SYSREGS):
+        return next(s[2] for s in self.sections if s[0] == typ)
+
+    def encode(self, entries_raw=None, fix_crc=True, length=None):
+        body = bytearray()
+        for typ, flags, data in self.sections:
+            if typ in (SYSREGS, FWREGS):
+                if entries_raw is not None and typ == SYSREGS:
+                    payload = entries_raw
+                else:
+                    payload = bytearray(varint(len(data)))
+                    prev = BASE
+                    for rid, value, drop in data:
+                        n = (value.bit_length() + 7) // 8
+                        payload += varint((rid - prev) % (1 << 64)) + bytes([n | drop])
+                        payload += value.to_bytes(n, "little")
+                        prev = rid
+            else:
+                payload = data
+            body += struct.pack("<BBHI", typ, flags, 0, len(payload)) + payload
+        out = bytearray(self.header) + body
+        struct.pack_into("<I", out, 12, length if length is not None else len(out) + 4)
+        out += struct.pack("<I", crc32c(out) if fix_crc else crc32c(out) ^ 1)
+        return bytes(out)
+
+
+def frame(raw, length=None, crc=None, body_lines=None):
+    """The UART framing of vmstate/frame.h, with optional wrong fields."""
+    b64 = base64.b64encode(raw).decode()
+    lines = body_lines if body_lines is not None else \
+        [b64[i:i + 64] for i in range(0, len(b64), 64)]
+    return "\n".join(["-----BEGIN REGVISOR VMSTATE-----",
+                      f"Length: {len(raw) if length is None else length}",
+                      f"CRC32C: 0x{crc32c(raw) if crc is None else crc:08x}", *lines,
+                      "-----END REGVISOR VMSTATE-----"]) + "\n"
+
+
+def unframe(text):
+    lines = text.replace("\r", "").split("\n")
+    i = lines.index("-----BEGIN REGVISOR VMSTATE-----")
+    j = lines.index("-----END REGVISOR VMSTATE-----", i)
+    return base64.b64decode("".join(lines[i + 3:j]))
