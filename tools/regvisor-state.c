@@ -6,6 +6,8 @@
  *   diff A B                   compare two blobs register by register
  *   encode TEXT -o BLOB        build a blob from id=value lines
  *   frame BLOB|LOG             print a checked blob framed for a UART
+ *   send BLOB|LOG --to PATH    type `load` and the framed blob into a firmware's
+ *                              console: a pty (QEMU -serial pty) or a unix socket
  *   manifest [--version N]     the register list of this build or of version N
  *   check --from N --to M      can a guest move from version N to version M?
  *
@@ -13,9 +15,14 @@
  * error; 3 diff found differences, or check found the move impossible.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "sysreg/bootargs.h"
 #include "sysreg/sysreg.h"
@@ -39,9 +46,10 @@ static int usage(const char *msg)
 		"       %s diff A B\n"
 		"       %s encode TEXT -o BLOB\n"
 		"       %s frame BLOB|LOG\n"
+		"       %s send BLOB|LOG --to PTY|SOCKET\n"
 		"       %s manifest [--version N]\n"
 		"       %s check --from N --to M\n",
-		prog, prog, prog, prog, prog, prog);
+		prog, prog, prog, prog, prog, prog, prog);
 	return EXIT_USAGE;
 }
 
@@ -318,6 +326,71 @@ static int cmd_frame(const char *path)
 	return 0;
 }
 
+static int out_fd = -1;
+
+static void emit_fd(const char *line, void *ctx)
+{
+	size_t n = strlen(line);
+
+	(void)ctx;
+	if (write(out_fd, line, n) != (ssize_t)n || write(out_fd, "\r\n", 2) != 2)
+		*(bool *)ctx = false;
+}
+
+/* The console of a firmware at its monitor prompt: a tty/pty, or a unix socket. */
+static int open_console(const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (stat(path, &st) != 0)
+		return -1;
+	if (S_ISSOCK(st.st_mode)) {
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+		if (strlen(path) >= sizeof(sa.sun_path)) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		strcpy(sa.sun_path, path);
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+			close(fd);
+			fd = -1;
+		}
+		return fd;
+	}
+	return open(path, O_WRONLY | O_NOCTTY);
+}
+
+static int cmd_send(const char *src, const char *to)
+{
+	static struct vmstate s;
+	static uint8_t raw[VMSTATE_MAX_BLOB];
+	size_t len;
+	bool ok = true;
+	int rc = load_blob(src, &s, raw, &len);
+
+	if (rc)
+		return rc;
+	out_fd = open_console(to);
+	if (out_fd < 0) {
+		fprintf(stderr, "%s: %s: %s\n", prog, to, strerror(errno));
+		return EXIT_INVALID;
+	}
+	if (write(out_fd, "load\r", 5) != 5)
+		ok = false;
+	usleep(200000);		/* let the monitor print its `load` prompt first */
+	frame_encode(raw, len, emit_fd, &ok);
+	close(out_fd);
+	if (!ok) {
+		fprintf(stderr, "%s: %s: %s\n", prog, to, strerror(errno));
+		return EXIT_INVALID;
+	}
+	printf("sent %zu bytes (%u registers) to %s\n", len, s.nregs, to);
+	return 0;
+}
+
 static bool parse_version(const char *s, unsigned int *v)
 {
 	uint64_t n;
@@ -397,6 +470,11 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "frame"))
 		return argc == 3 ? cmd_frame(argv[2]) : usage("frame takes one file");
+	if (!strcmp(argv[1], "send")) {
+		if (argc != 5 || strcmp(argv[3], "--to"))
+			return usage("send takes BLOB|LOG --to PATH");
+		return cmd_send(argv[2], argv[4]);
+	}
 	if (!strcmp(argv[1], "manifest")) {
 		unsigned int v = FW_VERSION;
 

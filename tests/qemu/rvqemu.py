@@ -44,7 +44,7 @@ class Qemu:
     """One QEMU virt machine with the firmware's UART on a pipe."""
 
     def __init__(self, kernel=None, append="", virtualization=True, secure=False,
-                 bios=None, loader=None, echo=False, extra=(), unix_socket=False):
+                 bios=None, loader=None, echo=False, extra=(), unix_socket=False, pty=False):
         machine = "virt,gic-version=3"
         if virtualization:
             machine += ",virtualization=on"
@@ -52,7 +52,13 @@ class Qemu:
             machine += ",secure=on"
         self.sock = None
         self.sock_path = None
-        if unix_socket:
+        self.pty_fd = None
+        self.pty_path = None
+        self.use_pty = pty
+        if pty:
+            # The UART on a pseudo-terminal, as `screen /dev/pts/N` would use it.
+            serial = ["-serial", "pty"]
+        elif unix_socket:
             # The UART on its own socket, as a person would attach a terminal.
             self.sock_dir = tempfile.mkdtemp(prefix="regvisor-")
             self.sock_path = os.path.join(self.sock_dir, "uart.sock")
@@ -80,6 +86,14 @@ class Qemu:
     def start(self):
         self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, bufsize=0)
+        if self.use_pty:
+            line = b""
+            while b"char device redirected to" not in line:
+                line = self.proc.stdout.readline()
+                if not line:
+                    raise RuntimeError("QEMU gave no pty")
+            self.pty_path = re.search(rb"(/dev/pts/\d+)", line).group(1).decode()
+            self.pty_fd = os.open(self.pty_path, os.O_RDWR | os.O_NOCTTY)
         if self.sock_path:
             deadline = time.monotonic() + 10
             while True:
@@ -96,11 +110,17 @@ class Qemu:
         return self
 
     def _read_some(self, wait):
-        src = self.sock if self.sock else self.proc.stdout
+        src = self.sock or self.pty_fd or self.proc.stdout
         r, _, _ = select.select([src], [], [], wait)
         if not r:
             return False
-        data = self.sock.recv(65536) if self.sock else os.read(src.fileno(), 65536)
+        if self.sock:
+            data = self.sock.recv(65536)
+        else:
+            try:
+                data = os.read(src if self.pty_fd else src.fileno(), 65536)
+            except OSError:
+                data = b
         if not data:
             return None
         text = data.decode("utf-8", "replace").replace("\r", "")
@@ -127,6 +147,8 @@ class Qemu:
     def send(self, text):
         if self.sock:
             self.sock.sendall(text.encode())
+        elif self.pty_fd:
+            os.write(self.pty_fd, text.encode())
         else:
             self.proc.stdin.write(text.encode())
             self.proc.stdin.flush()

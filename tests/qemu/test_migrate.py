@@ -35,47 +35,36 @@ def move(src_version, dst_version, src_args="", dst_args="", mode=CHECKPOINT):
     return src, dst
 
 
-@pytest.mark.parametrize("src_v,dst_v,pauth", [(1, 1, 0), (2, 2, 1), (1, 2, 0)])
-def test_same_or_newer_version(src_v, dst_v, pauth):
-    src, dst = move(src_v, dst_v)
+def move_and_resume(src_v, dst_v, src_args, save_arg, saved, loaded_re, pauth):
+    """Save on the source, load on the destination, resume there; check each step."""
+    src, dst = move(src_v, dst_v, src_args)
     try:
-        out = save(src)
-        assert "-----END REGVISOR VMSTATE-----" in out, out
+        out = save(src, save_arg)
+        assert re.search(saved, out) and "-----END REGVISOR VMSTATE-----" in out, out
         loaded = send_blob(dst, reframe(out))
-        assert re.search(rf"regvisor: load: \d+ registers loaded from a v{src_v} blob, 0 dropped",
-                         loaded), loaded
+        assert re.search(loaded_re, loaded), loaded
         assert_resumed_and_passed(resume(dst), pauth)
     finally:
         src.kill()
         dst.kill()
 
 
+@pytest.mark.parametrize("src_v,dst_v,pauth", [(1, 1, 0), (2, 2, 1), (1, 2, 0)])
+def test_same_or_newer_version(src_v, dst_v, pauth):
+    move_and_resume(src_v, dst_v, "", "", r"regvisor: save: \d+ registers",
+                    rf"regvisor: load: \d+ registers loaded from a v{src_v} blob, 0 dropped", pauth)
+
+
 def test_v2_compat_1_to_v1():
-    src, dst = move(2, 1, "regvisor.compat=1")
-    try:
-        out = save(src)
-        assert "for v2" in out and "(12 hidden left out)" in out, out
-        loaded = send_blob(dst, reframe(out))
-        assert "45 registers loaded from a v2 blob, 0 dropped" in loaded, loaded
-        assert_resumed_and_passed(resume(dst), 0)
-    finally:
-        src.kill()
-        dst.kill()
+    move_and_resume(2, 1, "regvisor.compat=1", "", r"\(12 hidden left out\), \d+ bytes, for v2",
+                    r"45 registers loaded from a v2 blob, 0 dropped", 0)
 
 
 def test_v2_cpu1_hidden_at_defaults_to_v1():
     """The seed's case: VENDOR_HYP_BMAP_2 and the guest-writable register are
     hidden (the guest still reaches both), both at their defaults."""
-    src, dst = move(2, 1, f"regvisor.cpu=1 {HIDE_V2_FW}")
-    try:
-        out = save(src, "1")
-        assert "regvisor: save: 45 registers" in out, out
-        loaded = send_blob(dst, reframe(out))
-        assert "45 registers loaded from a v2 blob, 0 dropped" in loaded, loaded
-        assert_resumed_and_passed(resume(dst), 0)
-    finally:
-        src.kill()
-        dst.kill()
+    move_and_resume(2, 1, f"regvisor.cpu=1 {HIDE_V2_FW}", "1", r"regvisor: save: 45 registers",
+                    r"45 registers loaded from a v2 blob, 0 dropped", 0)
 
 
 def test_hidden_register_written_by_the_guest_refuses_export():
@@ -167,3 +156,31 @@ def test_id_registers_cannot_be_hidden():
         assert "regvisor: error: MIDR_EL1 is an ID register" in out, out
     finally:
         src.kill()
+
+
+def test_send_by_the_host_tool_to_a_pty(tmp_path):
+    """The by-hand route of the README: the destination's console on a pty,
+    `regvisor-state send` types `load` and the blob into it."""
+    import subprocess
+    from migrate import TOOL
+    from rvqemu import Qemu, build_path
+
+    src = boot_source(1)
+    log = tmp_path / "source.log"
+    try:
+        log.write_text(src.output + save(src))
+    finally:
+        src.kill()
+    dst = Qemu(kernel=build_path(2, "regvisor.bin"), append="regvisor.incoming=uart",
+               pty=True).start()
+    try:
+        dst.expect(r"waiting for incoming guest state", 60)
+        dst.expect(Qemu.PROMPT, 10)
+        r = subprocess.run([TOOL, "send", str(log), "--to", dst.pty_path], capture_output=True,
+                           text=True, timeout=60)
+        assert r.returncode == 0 and "sent" in r.stdout, r.stderr
+        dst.expect(r"45 registers loaded from a v1 blob, 0 dropped", 30)
+        dst.expect(Qemu.PROMPT, 10)
+        assert_resumed_and_passed(resume(dst), 0)
+    finally:
+        dst.kill()
