@@ -43,7 +43,12 @@ uint32_t crc32c_sw(uint32_t c, const uint8_t *p, size_t n)
 }
 
 /* The firmware links vmstate/crc32c_hw.c, which uses the CRC32C instructions. */
-__attribute__((weak)) uint32_t crc32c(const uint8_t *p, size_t n)
+__attribute__((weak)) uint32_t crc32c_update(uint32_t crc, const uint8_t *p, size_t n)
 {
-	return crc32c_sw(0xffffffffu, p, n) ^ 0xffffffffu;
+	return crc32c_sw(crc ^ 0xffffffffu, p, n) ^ 0xffffffffu;
+}
+
+uint32_t crc32c(const uint8_t *p, size_t n)
+{
+	return crc32c_update(0, p, n);
 }

@@ -17,9 +17,9 @@ static bool crc32c_hw_present(void)
 	return crc32c_hw_state > 0;
 }
 
-uint32_t crc32c(const uint8_t *p, size_t n)
+uint32_t crc32c_update(uint32_t crc, const uint8_t *p, size_t n)
 {
-	uint32_t c = 0xffffffffu;
+	uint32_t c = crc ^ 0xffffffffu;
 
 	if (!crc32c_hw_present())
 		return crc32c_sw(c, p, n) ^ 0xffffffffu;

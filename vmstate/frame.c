@@ -27,32 +27,48 @@ static size_t put_dec(char *p, size_t v)
 	return i;
 }
 
+/* Base64 of blob[i..i+3) (fewer at the end, '='-padded) into out[0..4). */
+static void b64_quad(const uint8_t *blob, size_t len, size_t i, char *out)
+{
+	uint32_t v = (uint32_t)blob[i] << 16;
+	size_t left = len - i;
+
+	if (left > 1)
+		v |= (uint32_t)blob[i + 1] << 8;
+	if (left > 2)
+		v |= blob[i + 2];
+	out[0] = b64[(v >> 18) & 63];
+	out[1] = b64[(v >> 12) & 63];
+	out[2] = left > 1 ? b64[(v >> 6) & 63] : '=';
+	out[3] = left > 2 ? b64[v & 63] : '=';
+}
+
+/*
+ * The CRC in the frame covers the base64 text itself (every body character,
+ * no line ends): what actually crossed the wire, checked before decoding.
+ */
 void frame_encode(const uint8_t *blob, size_t len,
 		  void (*emit)(const char *line, void *ctx), void *ctx)
 {
 	char line[FRAME_LINE_CHARS + 1];
+	uint32_t crc = 0;
 	size_t o = 0;
 
+	for (size_t i = 0; i < len; i += 3) {
+		b64_quad(blob, len, i, line);
+		crc = crc32c_update(crc, (const uint8_t *)line, 4);
+	}
 	emit(FRAME_BEGIN, ctx);
 	memcpy(line, "Length: ", 8);
 	line[8 + put_dec(line + 8, len)] = '\0';
 	emit(line, ctx);
 	memcpy(line, "CRC32C: 0x", 10);
-	put_hex32(line + 10, crc32c(blob, len));
+	put_hex32(line + 10, crc);
 	line[18] = '\0';
 	emit(line, ctx);
 	for (size_t i = 0; i < len; i += 3) {
-		uint32_t v = (uint32_t)blob[i] << 16;
-		size_t left = len - i;
-
-		if (left > 1)
-			v |= (uint32_t)blob[i + 1] << 8;
-		if (left > 2)
-			v |= blob[i + 2];
-		line[o++] = b64[(v >> 18) & 63];
-		line[o++] = b64[(v >> 12) & 63];
-		line[o++] = left > 1 ? b64[(v >> 6) & 63] : '=';
-		line[o++] = left > 2 ? b64[v & 63] : '=';
+		b64_quad(blob, len, i, line + o);
+		o += 4;
 		if (o == FRAME_LINE_CHARS || i + 3 >= len) {
 			line[o] = '\0';
 			emit(line, ctx);
@@ -124,13 +140,14 @@ static enum frame_state frame_body(struct frame_dec *d, const char *line, size_t
 	if (line_is(line, n, FRAME_END)) {
 		if (d->len != d->expect_len)
 			return frame_fail(d, VMSTATE_E_FRAME_LENGTH);
-		if (crc32c(d->buf, d->len) != d->expect_crc && !VMSTATE_FUZZING)
+		if (d->text_crc != d->expect_crc && !VMSTATE_FUZZING)
 			return frame_fail(d, VMSTATE_E_FRAME_CRC);
 		d->state = FRAME_DONE;
 		return d->state;
 	}
 	if (d->ended || n == 0 || n % 4 || n > FRAME_LINE_MAX)
 		return frame_fail(d, VMSTATE_E_FRAME_SYNTAX);
+	d->text_crc = crc32c_update(d->text_crc, (const uint8_t *)line, n);
 	for (size_t i = 0; i < n; i += 4) {
 		int v[4];
 		size_t bytes = 3;

@@ -1,7 +1,7 @@
 /*
  * The blob on a UART: base64 lines between BEGIN and END markers, with the
- * blob's length and CRC-32C in header lines, so it survives a terminal and
- * a console log and is checked before it is decoded.
+ * blob's length and the CRC-32C of the base64 text in header lines, so it
+ * survives a terminal and a console log and is checked before it is decoded.
  *
  *   -----BEGIN REGVISOR VMSTATE-----
  *   Length: 612
@@ -30,6 +30,7 @@ struct frame_dec {
 	enum vmstate_err err;
 	size_t expect_len;	/* from the Length: line */
 	uint32_t expect_crc;
+	uint32_t text_crc;	/* CRC-32C of the body text so far */
 	bool have_len, have_crc;
 	size_t len;		/* bytes decoded so far */
 	bool ended;		/* a '=' padded line was seen: only END may follow */

@@ -103,9 +103,10 @@ def frame(raw, length=None, crc=None, body_lines=None):
     b64 = base64.b64encode(raw).decode()
     lines = body_lines if body_lines is not None else \
         [b64[i:i + 64] for i in range(0, len(b64), 64)]
+    text_crc = crc32c(b64.encode())       # the CRC covers the base64 text
     return "\n".join(["-----BEGIN REGVISOR VMSTATE-----",
                       f"Length: {len(raw) if length is None else length}",
-                      f"CRC32C: 0x{crc32c(raw) if crc is None else crc:08x}", *lines,
+                      f"CRC32C: 0x{text_crc if crc is None else crc:08x}", *lines,
                       "-----END REGVISOR VMSTATE-----"]) + "\n"
 
 

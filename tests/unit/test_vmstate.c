@@ -67,6 +67,12 @@ static void crc32c_known_answer(void **state)
 	(void)state;
 	assert_int_equal(crc32c((const uint8_t *)"123456789", 9), 0xe3069283);
 	assert_int_equal(crc32c(NULL, 0), 0);
+	assert_int_equal(crc32c_update(crc32c((const uint8_t *)"1234", 4),
+				       (const uint8_t *)"56789", 5), 0xe3069283);
+	/* Long enough for the 8-byte steps: the same as byte by byte. */
+	assert_int_equal(crc32c_update(crc32c((const uint8_t *)"123456789abcdefghij", 3),
+				       (const uint8_t *)"456789abcdefghij", 16),
+			 crc32c((const uint8_t *)"123456789abcdefghij", 19));
 }
 
 static void round_trip_every_section(void **state)
@@ -488,6 +494,8 @@ static void framing_round_trip_and_errors(void **state)
 	nlines = 0;
 	frame_encode(buf, n, collect, NULL);
 	assert_string_equal(lines[0], FRAME_BEGIN);
+	/* The frame's CRC is of the text, not the constant a CRC of the blob would be. */
+	assert_string_not_equal(lines[2], "CRC32C: 0x48674bc7");
 	assert_string_equal(lines[nlines - 1], FRAME_END);
 	assert_int_equal(feed_all(&d, ~0u, NULL, ~0u), FRAME_DONE);
 	assert_int_equal(d.len, n);
