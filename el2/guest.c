@@ -62,9 +62,13 @@ void guest_configure(unsigned int cpu_version, unsigned int world_version)
 	vcpu0.reported_status = -1;
 }
 
-/* MIDR and MPIDR as the guest's table says, through VPIDR_EL2/VMPIDR_EL2. */
+/*
+ * The guest's ID view after any change to it: MIDR and MPIDR through
+ * VPIDR_EL2/VMPIDR_EL2, the trapped ones through the fast path's table.
+ */
 void guest_apply_id_view(void)
 {
+	el2_id_fast_sync(&vcpu0.sr);
 	__asm__ volatile("msr vpidr_el2, %0\n msr vmpidr_el2, %1\n isb"
 			 : : "r"(vcpu0.sr.val[SYSREG_MIDR_EL1]),
 			     "r"(vcpu0.sr.val[SYSREG_MPIDR_EL1]));

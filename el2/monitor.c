@@ -234,6 +234,7 @@ static void set_cpu_model(struct vcpu *v, unsigned int ver)
 	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
 		if (sysreg_table[i].cls == ID && !(sysreg_table[i].flags & IDENT))
 			v->sr.val[i] = sysreg_default(&v->sr, i);
+	guest_apply_id_view();
 }
 
 static void cmd_cpu(struct monitor *m, int argc, char **argv)

@@ -3,6 +3,7 @@
  * table, so it sees the same CPU on every host; an access the table does
  * not allow is UNDEF, as on a CPU without that register.
  */
+#include <stddef.h>
 #include <stdio.h>
 
 #include "el2/vcpu.h"
@@ -15,6 +16,37 @@ static void sysreg_trap_undef(struct el2_frame *f, const struct sysreg_access *a
 	       a->read ? "MRS" : "MSR", a->op0, a->op1, a->crn, a->crm, a->op2,
 	       (unsigned long long)f->elr, why);
 	el2_inject_undef(f);
+}
+
+/*
+ * The ID space (op0 3, op1 0, CRn 0, CRm 0..7) as el2/vectors.S answers
+ * it without entering C: val[CRm << 3 | op2] for every slot whose bit is
+ * set in valid. Kept in step with the vCPU by el2_id_fast_sync().
+ */
+struct id_fast {
+	uint64_t valid;
+	uint64_t val[64];
+};
+struct id_fast id_fast;
+
+_Static_assert(offsetof(struct id_fast, val) == 8, "vectors.S reads id_fast.val at +8");
+
+void el2_id_fast_sync(const struct vcpu_sysregs *vs)
+{
+	struct id_fast t = { 0 };
+
+	for (unsigned int slot = 0; slot < 64; slot++) {
+		struct sysreg_access a = { .op0 = 3, .crm = slot >> 3, .op2 = slot & 7, .read = true };
+		int idx = sysreg_find_by_encoding(3, 0, 0, a.crm, a.op2);
+
+		if (idx >= 0 && sysreg_in_world((unsigned int)idx, vs->world_version)) {
+			t.val[slot] = sysreg_get(vs, (unsigned int)idx);
+			t.valid |= BIT64(slot);
+		} else if (idx < 0 && sysreg_in_id_space(&a)) {
+			t.valid |= BIT64(slot);		/* RAZ */
+		}
+	}
+	id_fast = t;
 }
 
 void el2_trap_sysreg(struct vcpu *v, struct el2_frame *f)

@@ -33,6 +33,8 @@ _Noreturn void guest_reset(void);
 void guest_apply_id_view(void);
 /* el2/sysreg_trap.c: EC 0x18 from the guest. */
 void el2_trap_sysreg(struct vcpu *v, struct el2_frame *f);
+/* The ID registers' fast path (el2/vectors.S) follows the vCPU's ID view. */
+void el2_id_fast_sync(const struct vcpu_sysregs *vs);
 /* el2/stage2_hw.c */
 void stage2_init(uint64_t guest_base, uint64_t guest_end, uint64_t uart_base);
 uint64_t stage2_vttbr(void);

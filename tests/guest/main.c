@@ -124,6 +124,25 @@ static void test_context_registers(void)
 	}
 }
 
+/* The same ID register read into several destination registers, XZR too. */
+#define MRS_ISAR1_INTO(reg)						\
+	({								\
+		register uint64_t __r __asm__(reg);			\
+		__asm__ volatile("mrs %0, S3_0_C0_C6_1" : "=r"(__r));	\
+		__r;							\
+	})
+
+static void test_id_register_destinations(void)
+{
+	uint64_t want = rd_ID_AA64ISAR1_EL1();
+	bool same = MRS_ISAR1_INTO("x0") == want && MRS_ISAR1_INTO("x1") == want &&
+		    MRS_ISAR1_INTO("x3") == want && MRS_ISAR1_INTO("x4") == want &&
+		    MRS_ISAR1_INTO("x17") == want && MRS_ISAR1_INTO("x28") == want;
+
+	__asm__ volatile("mrs xzr, S3_0_C0_C6_1");
+	report(same, "id: trapped MRS answers into x0, x1, x3, x4, x17, x28 and XZR alike");
+}
+
 static void test_id_registers(void)
 {
 	uint64_t pfr0 = rd_ID_AA64PFR0_EL1(), pfr1 = rd_ID_AA64PFR1_EL1();
@@ -141,6 +160,7 @@ static void test_id_registers(void)
 	gprintf("INFO: view pauth=%u\n", view_pauth ? 1u : 0u);
 	report(read_sysreg(mpidr_el1) == 0x80000000, "id: MPIDR_EL1 is vCPU 0 (0x%lx)",
 	       read_sysreg(mpidr_el1));
+	test_id_register_destinations();
 }
 
 static void read_actlr(void)
