@@ -31,7 +31,8 @@ BUILD_ID := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 WARNINGS := -Wall -Wextra -Werror -Wconversion -Wshadow -Wmissing-prototypes \
 	-Wstrict-prototypes -Wno-sign-conversion
-COMMON_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -I.
+COMMON_CFLAGS := -std=gnu11 -g $(WARNINGS) -I.
+OPT ?= -O2
 
 # The firmware: freestanding, no FP/SIMD in our code (the registers are the
 # guest's), no unaligned accesses (code runs before the MMU is on).
@@ -45,10 +46,16 @@ FW_LDFLAGS := -nostdlib -static -no-pie -T linker.ld -Wl,--gc-sections -Wl,--bui
 	-Wl,--no-warn-rwx-segments \
 	-Wl,--defsym=vfprintf=__i_vfprintf -Wl,-Map,$(BUILD)/regvisor.map
 
-GUEST_CFLAGS := $(COMMON_CFLAGS) -ffreestanding -fno-builtin -fno-pic -fno-pie \
+GUEST_CFLAGS := $(COMMON_CFLAGS) -O2 -ffreestanding -fno-builtin -fno-pic -fno-pie \
 	-mgeneral-regs-only -mstrict-align -DFW_VERSION=$(FW_VERSION_LATEST)
 
 include boot/objects.mk el2/objects.mk sysreg/objects.mk vmstate/objects.mk tests/guest/objects.mk
+
+# Code off the hot paths (boot, console, monitor, crash report, benchmarks,
+# boot arguments) is built for size; traps, the table and the codec for speed.
+COLD_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) \
+	$(addprefix $(BUILD)/el2/,monitor.o crash.o bench.o) $(BUILD)/sysreg/bootargs.o
+$(COLD_OBJS): OPT := -Os
 
 FW_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) \
 	$(addprefix $(BUILD)/el2/,$(el2-objs)) \
@@ -75,7 +82,7 @@ $(BUILD)/fdt-include/libfdt.h:
 
 $(BUILD)/%.o: %.c $(BUILD)/fdt-include/libfdt.h
 	@mkdir -p $(@D)
-	$(CC) $(FW_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(FW_CFLAGS) $(OPT) -MMD -MP -c $< -o $@
 
 $(BUILD)/%.o: %.S
 	@mkdir -p $(@D)
