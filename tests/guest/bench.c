@@ -32,6 +32,7 @@ void guest_bench(void)
 	BENCH_LOOP("guest_loop_only", "nop");
 	BENCH_LOOP("guest_mrs_untrapped", "mrs %1, tpidr_el1");
 	BENCH_LOOP("guest_mrs_trapped", "mrs %1, S3_0_C0_C6_1");	/* ID_AA64ISAR1_EL1 */
+	BENCH_LOOP("guest_mrs_trapped_c", "mrs %1, S3_1_C0_C0_7");	/* AIDR_EL1, through C */
 	BENCH_LOOP("guest_hvc_version", "mov x0, #0x80000000\n hvc #0", "x0", "x1", "x2", "x3",
 		   "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15",
 		   "x16", "x17", "memory");
