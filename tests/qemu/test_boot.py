@@ -99,3 +99,19 @@ def test_run_wrapper_exit_code(tmp_path):
     el1 = subprocess.run([tool, "--bin", build_path(2, "regvisor.bin"), "--no-el2",
                           "--timeout", "60"], capture_output=True, text=True, timeout=90)
     assert el1.returncode == 2, el1.stdout + el1.stderr
+
+
+def test_failing_guest_gives_a_failure_status():
+    """A guest that reports a failure makes the run fail: status 1, and the
+    wrapper (what make run uses) exits 1."""
+    import os
+    import subprocess
+    res = boot(append="regvisor.guestarg=1")
+    assert "FAIL: deliberate failure (regvisor.guestarg=1)" in res.output
+    assert "SUMMARY: 52 tests, 1 unexpected failures" in res.output, res.output
+    assert res.status == 1
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    r = subprocess.run([os.path.join(root, "tools", "regvisor-qemu"), "--bin",
+                        build_path(2, "regvisor.bin"), "--append", "regvisor.guestarg=1"],
+                       capture_output=True, text=True, timeout=90)
+    assert r.returncode == 1, r.stdout[-2000:]
