@@ -266,8 +266,14 @@ struct rbuf {
 	bool short_read;
 };
 
+/*
+ * `bytes` (0..8) little-endian bytes. Where the build allows, eight bytes
+ * are loaded at once and the ones past `bytes` masked off; an aligned u64
+ * is one load on any little-endian host; else byte by byte.
+ */
 static uint64_t get_le(struct rbuf *r, unsigned int bytes)
 {
+	const uint8_t *p = r->p + r->off;
 	uint64_t v = 0;
 
 	if (r->n - r->off < bytes) {
@@ -275,11 +281,15 @@ static uint64_t get_le(struct rbuf *r, unsigned int bytes)
 		r->off = r->n;
 		return 0;
 	}
-	if (HOST_LE && bytes == 8 && !((uintptr_t)(r->p + r->off) & 7)) {
-		v = *(const uint64_t *)(const void *)(r->p + r->off);
+	if (FAST_UNALIGNED && r->n - r->off >= 8) {
+		__builtin_memcpy(&v, p, 8);
+		if (bytes < 8)
+			v &= (UINT64_C(1) << (8 * bytes)) - 1;
+	} else if (HOST_LE && bytes == 8 && !((uintptr_t)p & 7)) {
+		v = *(const uint64_t *)(const void *)p;
 	} else {
 		for (unsigned int i = 0; i < bytes; i++)
-			v |= (uint64_t)r->p[r->off + i] << (8 * i);
+			v |= (uint64_t)p[i] << (8 * i);
 	}
 	r->off += bytes;
 	return v;
@@ -306,28 +316,6 @@ static bool get_varint(struct rbuf *r, uint64_t *out)
 	return false;
 }
 
-/* An entry's value: len bytes, little-endian. */
-static uint64_t get_value(struct rbuf *r, unsigned int len)
-{
-	uint64_t v = 0;
-
-	if (r->n - r->off < len) {
-		r->short_read = true;
-		r->off = r->n;
-		return 0;
-	}
-	if (FAST_UNALIGNED && r->n - r->off >= 8) {
-		/* Eight bytes in one (unaligned) load, the ones past len masked off. */
-		__builtin_memcpy(&v, r->p + r->off, 8);
-		v &= len == 8 ? UINT64_MAX : (UINT64_C(1) << (8 * len)) - 1;
-	} else {
-		for (unsigned int b = 0; b < len; b++)
-			v |= (uint64_t)r->p[r->off + b] << (8 * b);
-	}
-	r->off += len;
-	return v;
-}
-
 static enum vmstate_err get_entries(struct rbuf *r, struct vmstate *out, bool fw,
 				    uint64_t *where)
 {
@@ -351,7 +339,7 @@ static enum vmstate_err get_entries(struct rbuf *r, struct vmstate *out, bool fw
 		if (r->short_read || (flags & VMSTATE_ENT_RESERVED) ||
 		    (flags & VMSTATE_ENT_LEN_MASK) > 8)
 			return VMSTATE_E_BAD_ENTRY;
-		e->value = get_value(r, (unsigned int)(flags & VMSTATE_ENT_LEN_MASK));
+		e->value = get_le(r, (unsigned int)(flags & VMSTATE_ENT_LEN_MASK));
 		if (r->short_read)
 			return VMSTATE_E_BAD_ENTRY;
 		if (delta == 0) {

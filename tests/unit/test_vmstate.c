@@ -186,49 +186,41 @@ static size_t craft(const uint8_t *entries, size_t elen, uint8_t *out)
 
 static void refuses_unsorted_duplicate_and_malformed_entries(void **state)
 {
-	/* count 2; SCTLR_EL1 (delta 0x13c080), value len 0; delta 0: duplicate */
-	static const uint8_t dup[] = { 2, 0x80, 0x81, 0x4f, 0x00, 0x00, 0x00 };
-	/* count 2; SCTLR_EL1; then a delta that wraps past 2^64: not increasing */
-	static const uint8_t unsorted[] = { 2, 0x80, 0x81, 0x4f, 0x00,
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x00 };
-	/* count 1; reserved flag bits set */
-	static const uint8_t badflags[] = { 1, 0x80, 0x81, 0x4f, 0x20 };
-	/* count 1; value length 9 */
-	static const uint8_t badlen[] = { 1, 0x80, 0x81, 0x4f, 0x09 };
-	/* count 1; value says 8 bytes, 2 follow */
-	static const uint8_t shortval[] = { 1, 0x80, 0x81, 0x4f, 0x08, 1, 2 };
-	/* count far above the limit */
-	static const uint8_t toomany[] = { 0xff, 0xff, 0x03 };
-	/* a firmware id in the system-register section */
-	static const uint8_t fwid[] = { 1, 0x80, 0x80, 0x50, 0x00 };
-	/* an overlong varint (11 bytes) */
-	static const uint8_t overlong[] = { 1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
-		0x80, 0x80, 0x00, 0x00 };
-	/* trailing garbage after the entries */
-	static const uint8_t trailing[] = { 0, 0x55 };
+	/* SYSREGS payloads, each with the error it must give. */
+	static const struct {
+		const char *what;
+		uint8_t bytes[16];
+		size_t len;
+		enum vmstate_err err;
+	} cases[] = {
+		{ "count 2; SCTLR_EL1 (delta 0x13c080), no value; delta 0: duplicate",
+		  { 2, 0x80, 0x81, 0x4f, 0x00, 0x00, 0x00 }, 7, VMSTATE_E_DUP_ID },
+		{ "count 2; SCTLR_EL1; a delta that wraps past 2^64: not increasing",
+		  { 2, 0x80, 0x81, 0x4f, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		    0xff, 0x01, 0x00 }, 16, VMSTATE_E_UNSORTED },
+		{ "reserved flag bits set", { 1, 0x80, 0x81, 0x4f, 0x20 }, 5, VMSTATE_E_BAD_ENTRY },
+		{ "value length 9", { 1, 0x80, 0x81, 0x4f, 0x09 }, 5, VMSTATE_E_BAD_ENTRY },
+		{ "8 value bytes said, 2 there", { 1, 0x80, 0x81, 0x4f, 0x08, 1, 2 }, 7,
+		  VMSTATE_E_BAD_ENTRY },
+		{ "count far above the limit", { 0xff, 0xff, 0x03 }, 3, VMSTATE_E_TOO_MANY },
+		{ "a firmware id among system registers", { 1, 0x80, 0x80, 0x50, 0x00 }, 5,
+		  VMSTATE_E_BAD_ENTRY },
+		{ "an 11-byte varint", { 1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+					 0x80, 0x00, 0x00 }, 13, VMSTATE_E_BAD_ENTRY },
+		{ "garbage after the entries", { 0, 0x55 }, 2, VMSTATE_E_BAD_SECTION },
+	};
 	uint64_t where;
-	size_t n;
 
 	(void)state;
-	n = craft(dup, sizeof(dup), buf);
-	assert_int_equal(vmstate_decode(buf, n, &st2, &where), VMSTATE_E_DUP_ID);
-	assert_int_equal(where, 0x603000000013c080);
-	n = craft(unsorted, sizeof(unsorted), buf);
-	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_UNSORTED);
-	n = craft(badflags, sizeof(badflags), buf);
-	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_BAD_ENTRY);
-	n = craft(badlen, sizeof(badlen), buf);
-	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_BAD_ENTRY);
-	n = craft(shortval, sizeof(shortval), buf);
-	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_BAD_ENTRY);
-	n = craft(toomany, sizeof(toomany), buf);
-	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_TOO_MANY);
-	n = craft(fwid, sizeof(fwid), buf);
-	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_BAD_ENTRY);
-	n = craft(overlong, sizeof(overlong), buf);
-	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_BAD_ENTRY);
-	n = craft(trailing, sizeof(trailing), buf);
-	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_BAD_SECTION);
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		size_t n = craft(cases[i].bytes, cases[i].len, buf);
+
+		if (vmstate_decode(buf, n, &st2, &where) != cases[i].err)
+			fail_msg("%s: got %s", cases[i].what,
+				 vmstate_strerror(vmstate_decode(buf, n, &st2, &where)));
+		if (cases[i].err == VMSTATE_E_DUP_ID)
+			assert_int_equal(where, 0x603000000013c080);
+	}
 	/* The encoder refuses unsorted input too. */
 	fill_state(&st);
 	st.regs[1].id = st.regs[0].id;
