@@ -35,6 +35,13 @@ const char *esr_ec_name(unsigned int ec, char buf[8])
 	return buf;
 }
 
+/* el2/vectors.S: a guest frame that would ERET anywhere but EL0/EL1 AArch64. */
+_Noreturn void el2_bad_return(void);
+void el2_bad_return(void)
+{
+	PANIC("refusing to return to the guest with SPSR_EL2 naming no EL0/EL1 AArch64 mode");
+}
+
 void el2_crash(struct el2_frame *f, unsigned int kind)
 {
 	char ecbuf[8];

@@ -200,6 +200,11 @@ el2_enter_guest:
 	mov	sp, x0
 el2_return_to_guest:
 	ldp	x0, x1, [sp, #FRAME_ELR]
+	/* Backstop: only ever return to AArch64 EL0t, EL1t or EL1h (M[4:0] 0, 4, 5). */
+	and	x2, x1, #0x1f
+	mov	x3, #0x31
+	lsr	x3, x3, x2
+	tbz	x3, #0, el2_bad_return
 	msr	elr_el2, x0
 	msr	spsr_el2, x1
 	ldp	x0, x1, [sp, #16 * 0]

@@ -128,6 +128,7 @@ bool vmstate_load(struct vcpu *v, const uint8_t *in, size_t len, bool quiet)
 		       vmstate_strerror(err), (unsigned long long)where);
 		return false;
 	}
+	vmstate_check_core(&state, &rep);
 	if (vmstate_check_regs(&state, &v->sr, NULL, &drops, &rep)) {
 		vmstate_report_print(&rep, "regvisor: load");
 		printf("regvisor: load: refused, nothing loaded\n");

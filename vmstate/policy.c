@@ -53,6 +53,11 @@ void vmstate_report_print(const struct vmstate_report *r, const char *prefix)
 
 		if (p->field_shift >= 0 && idx >= 0)
 			field = sysreg_id_field_name((unsigned int)idx, (unsigned int)p->field_shift);
+		if (p->err == VMSTATE_E_BAD_PSTATE) {
+			printf("%s: error: %s: 0x%llx\n", prefix, vmstate_strerror(p->err),
+			       (unsigned long long)p->value);
+			continue;
+		}
 		printf("%s: error: %s (0x%016llx): %s", prefix, name ? name : "?",
 		       (unsigned long long)p->id, vmstate_strerror(p->err));
 		switch (p->err) {
@@ -121,6 +126,24 @@ unsigned int vmstate_export_regs(const struct vcpu_sysregs *vs, unsigned int tar
 			.id = d->id, .value = val, .droppable = val == def,
 		};
 	}
+	return rep->total;
+}
+
+/*
+ * SPSR_EL2 bits an EL1 guest's PSTATE may have (Arm ARM C5.2.19): NZCV,
+ * TCO, DIT, UAO, PAN, SS, SSBS, BTYPE, DAIF and M[3:0]; not IL (20), not
+ * M[4] (AArch32: this firmware runs AArch64 EL1 only).
+ */
+#define PSTATE_GUEST_BITS	UINT64_C(0xf3e01fcf)
+#define PSTATE_M_MASK		UINT64_C(0xf)
+
+unsigned int vmstate_check_core(const struct vmstate *s, struct vmstate_report *rep)
+{
+	uint64_t m = s->core.pstate & PSTATE_M_MASK;
+
+	if ((s->core.pstate & ~PSTATE_GUEST_BITS) || (m != 0x0 && m != 0x4 && m != 0x5))
+		vmstate_report_add(rep, VMSTATE_E_BAD_PSTATE, 0, s->core.pstate, PSTATE_GUEST_BITS,
+				   -1);
 	return rep->total;
 }
 

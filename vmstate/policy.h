@@ -62,6 +62,14 @@ unsigned int vmstate_check_regs(const struct vmstate *s, const struct vcpu_sysre
 				const struct vmstate_tolerance *tol,
 				struct vmstate_drops *drops, struct vmstate_report *rep);
 
+/*
+ * The blob's general state must be one the guest can be returned to: PSTATE
+ * an AArch64 EL0t, EL1t or EL1h with no illegal-state or reserved bits. A
+ * blob is never allowed to ERET the firmware into EL2 or an illegal state.
+ * Returns the number of problems.
+ */
+unsigned int vmstate_check_core(const struct vmstate *s, struct vmstate_report *rep);
+
 /* Write the checked registers; the ones the blob lacks get their reset value. */
 void vmstate_apply_regs(const struct vmstate *s, struct vcpu_sysregs *vs);
 

@@ -37,6 +37,13 @@ def add_entry(blob, rid, value, drop=0):
     return b.encode()
 
 
+def with_pstate(blob, pstate):
+    b = Blob(blob)
+    core = next(s for s in b.sections if s[0] == 1)
+    core[2] = core[2][:32 * 8] + pstate.to_bytes(8, "little")
+    return b.encode()
+
+
 def raw_sysregs(blob, payload):
     return Blob(blob).encode(entries_raw=payload)
 
@@ -77,6 +84,10 @@ def corrupt_cases(raw):
          "guest saw a feature this firmware cannot offer"),
         ("required register missing", frame(with_entry(raw, SCTLR, remove=True)),
          "register missing from the blob"),
+        ("PSTATE naming EL2", frame(with_pstate(raw, 0x3C9)),
+         "PSTATE is not an AArch64 EL0/EL1 state the guest can return to"),
+        ("PSTATE naming AArch32", frame(with_pstate(raw, 0x3D0)),
+         "PSTATE is not an AArch64 EL0/EL1 state the guest can return to"),
     ]
 
 

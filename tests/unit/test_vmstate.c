@@ -433,6 +433,32 @@ static void import_missing_reset_safe_and_hidden(void **state)
 	assert_int_equal(check(&rep, &drops), 0);
 }
 
+/* A blob must never make the firmware ERET into EL2 or an illegal state. */
+static void pstate_checked(void **state)
+{
+	static const struct { uint64_t pstate; bool ok; } cases[] = {
+		{ 0x3c5, true }, { 0x3c4, true }, { 0x0, true }, { 0x600003c5, true },
+		{ 0x3c9, false },		/* EL2h */
+		{ 0x3cd, false },		/* EL3h */
+		{ 0x3c1, false },		/* M 1: not a mode */
+		{ 0x3d0, false },		/* M[4]: AArch32 */
+		{ 0x1003c5, false },		/* IL */
+		{ 0x100000003c5, false },	/* reserved upper bits */
+	};
+
+	(void)state;
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct vmstate_report rep = { 0 };
+
+		fill_state(&st);
+		st.core.pstate = cases[i].pstate;
+		if ((vmstate_check_core(&st, &rep) == 0) != cases[i].ok)
+			fail_msg("pstate 0x%llx", (unsigned long long)cases[i].pstate);
+		if (!cases[i].ok)
+			assert_int_equal(rep.p[0].err, VMSTATE_E_BAD_PSTATE);
+	}
+}
+
 static void report_lists_at_most_n(void **state)
 {
 	struct vmstate_report rep = { 0 };
@@ -543,6 +569,7 @@ int main(void)
 		cmocka_unit_test(export_for_version_1),
 		cmocka_unit_test(import_checks_and_applies),
 		cmocka_unit_test(import_missing_reset_safe_and_hidden),
+		cmocka_unit_test(pstate_checked),
 		cmocka_unit_test(report_lists_at_most_n),
 		cmocka_unit_test(framing_round_trip_and_errors),
 	};
