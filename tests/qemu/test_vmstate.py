@@ -46,7 +46,7 @@ def test_checkpoint_blob_decodes_to_what_the_guest_wrote(tmp_path):
                      res.output), res.output
     core, regs = decode_log(res, tmp_path)
     want = guest_ckpt(res)
-    assert len(want) == 30 + 32 + 2 + 20, want
+    assert len(want) == 30 + 32 + 2 + 21, want
     for name, value in want.items():
         got = core.get(name, regs.get(name, (0, None))[1])
         assert got == value, f"{name}: blob 0x{got:x}, guest wrote 0x{value:x}"
