@@ -73,5 +73,5 @@ void el2_trap_sysreg(struct vcpu *v, struct el2_frame *f)
 	}
 	if (a.read && a.rt != 31)
 		f->x[a.rt] = val;
-	f->elr += 4;
+	el2_skip_instr(f);
 }

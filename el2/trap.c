@@ -15,6 +15,40 @@
 #define VBAR_OFF_CUR_SP0	0x000
 #define VBAR_OFF_CUR_SPX	0x200
 #define VBAR_OFF_LOWER64	0x400
+#define VBAR_OFF_LOWER32	0x600
+#define SPSR_M4			BIT64(4)	/* AArch32 */
+#define PSTATE_SSBS		BIT64(12)
+#define PSTATE_SS		BIT64(21)
+#define PSTATE_PAN		BIT64(22)
+#define PSTATE_DIT		BIT64(24)
+#define PSTATE_BTYPE_MASK	(UINT64_C(3) << 10)
+#define PSTATE_EL1H_DAIF	UINT64_C(0x3c5)
+#define SCTLR_EL1_SPAN		BIT64(23)
+#define SCTLR_EL1_DSSBS		BIT64(44)
+
+/*
+ * The guest finished the instruction EL2 emulated: step past it, as the
+ * CPU would (Arm ARM D2.12: a completed step clears PSTATE.SS; BTYPE is 0
+ * after any instruction but a branch).
+ */
+void el2_skip_instr(struct el2_frame *f)
+{
+	f->elr += 4;
+	f->spsr &= ~(PSTATE_SS | PSTATE_BTYPE_MASK);
+}
+
+/* PSTATE on taking an exception to EL1 (Arm ARM D1.10.2, "PSTATE on exception entry"). */
+static uint64_t el1_entry_pstate(uint64_t old)
+{
+	uint64_t sctlr = sysreg_hw_read(SYSREG_SCTLR_EL1);
+	uint64_t p = PSTATE_EL1H_DAIF | (old & PSTATE_DIT);
+
+	if (!(sctlr & SCTLR_EL1_SPAN) || (old & PSTATE_PAN))
+		p |= PSTATE_PAN;
+	if (sctlr & SCTLR_EL1_DSSBS)
+		p |= PSTATE_SSBS;
+	return p;
+}
 
 /*
  * Take a synchronous exception to the guest's EL1, as the CPU would
@@ -24,7 +58,8 @@
 static void el2_inject_sync(struct el2_frame *f, uint64_t esr, uint64_t far)
 {
 	uint64_t mode = f->spsr & SPSR_M_MASK;
-	uint64_t off = mode == SPSR_M_EL1H ? VBAR_OFF_CUR_SPX :
+	uint64_t off = (f->spsr & SPSR_M4) ? VBAR_OFF_LOWER32 :
+		       mode == SPSR_M_EL1H ? VBAR_OFF_CUR_SPX :
 		       mode == SPSR_M_EL1T ? VBAR_OFF_CUR_SP0 : VBAR_OFF_LOWER64;
 
 	sysreg_hw_write(SYSREG_ELR_EL1, f->elr);
@@ -32,7 +67,7 @@ static void el2_inject_sync(struct el2_frame *f, uint64_t esr, uint64_t far)
 	sysreg_hw_write(SYSREG_ESR_EL1, esr);
 	sysreg_hw_write(SYSREG_FAR_EL1, far);
 	f->elr = sysreg_hw_read(SYSREG_VBAR_EL1) + off;
-	f->spsr = 0x3c5;
+	f->spsr = el1_entry_pstate(f->spsr);
 }
 
 void el2_inject_undef(struct el2_frame *f)
@@ -81,7 +116,7 @@ void el2_guest_sync(struct el2_frame *f)
 		el2_smccc(f);
 		break;
 	case ESR_EC_SMC64:
-		f->elr += 4;	/* a trapped SMC would return to itself */
+		el2_skip_instr(f);	/* a trapped SMC would return to itself */
 		el2_smccc(f);
 		break;
 	case ESR_EC_SYS64:

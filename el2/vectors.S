@@ -159,9 +159,13 @@ id_read_fast:
 	sub	x2, x2, #4
 	add	x3, x3, x2, lsl #3
 	br	x3
-2:	mrs	x0, elr_el2
+2:	mrs	x0, elr_el2			/* el2_skip_instr(): PC + 4, SS and BTYPE 0 */
 	add	x0, x0, #4
 	msr	elr_el2, x0
+	mrs	x0, spsr_el2
+	bic	x0, x0, #0x200000		/* SS */
+	bic	x0, x0, #0xc00			/* BTYPE */
+	msr	spsr_el2, x0
 	ldp	x2, x3, [sp, #16]
 	ldp	x0, x1, [sp], #32
 	eret

@@ -106,7 +106,9 @@ unsigned int vmstate_export_regs(const struct vcpu_sysregs *vs, unsigned int tar
 	s->nregs = 0;
 	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
 		const struct sysreg_desc *d = &sysreg_table[i];
-		uint64_t val = vals[i], def = sysreg_default(vs, i);
+		/* Bits outside wmask are status (CNTV_CTL_EL0.ISTATUS), not state. */
+		uint64_t val = d->cls == CTX ? vals[i] & d->wmask : vals[i];
+		uint64_t def = sysreg_default(vs, i);
 
 		if (d->cls == ID && !(d->flags & IDENT) && target < FW_VERSION) {
 			uint64_t can = val & sysreg_id_mask(i, target);
