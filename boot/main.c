@@ -113,6 +113,7 @@ static void configure(void)
 		printf("regvisor: bootargs: error: longer than %u bytes, the rest is ignored\n",
 		       BOARD_BOOTARGS_MAX - 1);
 	config_parse(&config, board.bootargs, "bootargs");
+	config_finish(&config);
 
 	guest_configure(config.cpu_version, config.world_version);
 	vcpu0.sr.hidden = config.hide;
@@ -123,8 +124,7 @@ static void configure(void)
 	/* What the guest's world does not have is never in its state either. */
 	sysreg_mask_add_newer_than(&vcpu0.sr.hidden, config.world_version);
 #if FW_VERSION >= 2
-	vcpu0.sr.val[SYSREG_VENDOR_HYP_BMAP_2] =
-		config.bmap2 & sysreg_table[SYSREG_VENDOR_HYP_BMAP_2].wmask;
+	vcpu0.sr.val[SYSREG_VENDOR_HYP_BMAP_2] = config.bmap2;
 #endif
 	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
 		if (sysreg_table[i].cls == ID)

@@ -337,9 +337,12 @@ static void cmd_load(struct monitor *m, int argc, char **argv)
 		} else {
 			frame_feed(&dec, line, (size_t)n);
 		}
-		if (dec.state == FRAME_ERROR)
+		if (dec.state == FRAME_ERROR) {
 			printf("regvisor: load: error: %s (frame line %u); nothing loaded\n",
 			       vmstate_strerror(dec.err), dec.line_no);
+			if (n >= 0 && !strcmp(line, FRAME_END))
+				return;	/* the frame is over: nothing left to swallow */
+		}
 	}
 	if (dec.state == FRAME_DONE && vmstate_load(m->v, dec.buf, dec.len, false))
 		m->loaded = true;

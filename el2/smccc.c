@@ -108,9 +108,12 @@ static void hc_psci_features(struct vcpu *v, struct el2_frame *f)
 	uint32_t fid = (uint32_t)f->x[1];
 
 	(void)v;
-	ret(f, (fid >> 24) == 0x84 || (fid >> 24) == 0xc4 ?
-	       (smccc_offered(fid) ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED) :
-	       PSCI_RET_NOT_SUPPORTED);
+	/*
+	 * PSCI functions, and SMCCC_VERSION: Linux asks PSCI_FEATURES for it
+	 * before it trusts SMCCC 1.1 (DEN0022, PSCI_FEATURES).
+	 */
+	ret(f, ((fid >> 24) == 0x84 || (fid >> 24) == 0xc4 || fid == HCALL_SMCCC_VERSION) &&
+	       smccc_offered(fid) ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED);
 }
 
 /* Vendor function 0: the service bitmaps, as KVM's FEATURES call gives them. */

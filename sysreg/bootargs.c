@@ -162,6 +162,35 @@ static unsigned int config_item(struct rv_config *c, const char *key, size_t kle
 	return 1;
 }
 
+unsigned int config_finish(struct rv_config *c)
+{
+	unsigned int errors = 0;
+
+	if (c->cpu_version > c->world_version) {
+		printf("regvisor: bootargs: error: regvisor.cpu=%u is newer than regvisor.compat=%u; "
+		       "using cpu=%u\n", c->cpu_version, c->world_version, c->world_version);
+		c->cpu_version = c->world_version;
+		errors++;
+	}
+#if FW_VERSION >= 2
+	if (c->bmap2 && c->world_version < sysreg_table[SYSREG_VENDOR_HYP_BMAP_2].since) {
+		printf("regvisor: bootargs: error: regvisor.bmap2 has no meaning in world v%u "
+		       "(regvisor.compat), ignored\n", c->world_version);
+		c->bmap2 = 0;
+		errors++;
+	}
+	if (c->bmap2 & ~sysreg_table[SYSREG_VENDOR_HYP_BMAP_2].wmask) {
+		printf("regvisor: bootargs: error: regvisor.bmap2=0x%llx names services this "
+		       "firmware lacks (it has 0x%llx), those bits ignored\n",
+		       (unsigned long long)c->bmap2,
+		       (unsigned long long)sysreg_table[SYSREG_VENDOR_HYP_BMAP_2].wmask);
+		c->bmap2 &= sysreg_table[SYSREG_VENDOR_HYP_BMAP_2].wmask;
+		errors++;
+	}
+#endif
+	return errors;
+}
+
 unsigned int config_parse(struct rv_config *c, const char *args, const char *origin)
 {
 	unsigned int errors = 0;

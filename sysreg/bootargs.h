@@ -39,6 +39,12 @@ struct rv_config {
 void config_defaults(struct rv_config *c);
 /* Apply one argument string; returns the number of errors reported. */
 unsigned int config_parse(struct rv_config *c, const char *args, const char *origin);
+/*
+ * After all strings are parsed: settings that contradict each other are
+ * named and brought back in line (a CPU model newer than the world, a
+ * VENDOR_HYP_BMAP_2 outside its world or its bits). Returns the errors.
+ */
+unsigned int config_finish(struct rv_config *c);
 /* Parse "0x..." or decimal into *out; false on anything else or overflow. */
 bool parse_u64(const char *s, size_t len, uint64_t *out);
 /* A register by KVM id (hex) or name, as the user wrote it, or -1. */

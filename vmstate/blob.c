@@ -295,7 +295,10 @@ static uint64_t get_le(struct rbuf *r, unsigned int bytes)
 	return v;
 }
 
-/* LEB128, at most 10 bytes, no bits beyond 64. */
+/*
+ * LEB128, at most 10 bytes, no bits beyond 64, and in its shortest form (a
+ * last byte of 0 after others would be padding), so a state has one blob.
+ */
 static bool get_varint(struct rbuf *r, uint64_t *out)
 {
 	uint64_t v = 0;
@@ -310,7 +313,7 @@ static bool get_varint(struct rbuf *r, uint64_t *out)
 		v |= (b & 0x7f) << shift;
 		if (!(b & 0x80)) {
 			*out = v;
-			return true;
+			return shift == 0 || b != 0;
 		}
 	}
 	return false;
@@ -441,13 +444,14 @@ enum vmstate_err vmstate_decode(const uint8_t *buf, size_t len, struct vmstate *
 		size_t start = r.off;
 		unsigned int type = (unsigned int)get_le(&r, 1);
 		unsigned int sflags = (unsigned int)get_le(&r, 1);
+		uint64_t reserved = get_le(&r, 2);
 		uint64_t slen;
 		struct rbuf sub;
 
-		get_le(&r, 2);
 		slen = get_le(&r, 4);
 		*where = start;
-		if (r.short_read || slen > r.n - r.off)
+		if (r.short_read || slen > r.n - r.off || reserved ||
+		    (sflags & ~(unsigned int)VMSTATE_SEC_OPTIONAL))
 			return VMSTATE_E_BAD_SECTION;
 		sub = (struct rbuf){ .p = buf + r.off, .n = (size_t)slen };
 		r.off += (size_t)slen;
@@ -461,7 +465,8 @@ enum vmstate_err vmstate_decode(const uint8_t *buf, size_t len, struct vmstate *
 		seen |= 1u << type;
 		e = get_section((enum vmstate_section)type, &sub, out, where);
 		if (e != VMSTATE_E_OK) {
-			if (e == VMSTATE_E_BAD_ENTRY || e == VMSTATE_E_BAD_SECTION)
+			/* Offsets inside the section become offsets in the blob; ids stay ids. */
+			if (*where < VMSTATE_MAX_BLOB)
 				*where += start + VMSTATE_SEC_HDR_SIZE;
 			return e;
 		}

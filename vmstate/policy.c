@@ -87,10 +87,14 @@ void vmstate_report_print(const struct vmstate_report *r, const char *prefix)
 		printf("%s: error: ... and %u more problems\n", prefix, r->total - shown);
 }
 
-/* What this firmware can offer in an ID register: its newest CPU model. */
-static uint64_t id_offer(unsigned int idx)
+/*
+ * What this destination can offer in an ID register: the newest CPU model
+ * its guest's world allows (a destination booted with compat=1 offers
+ * version 1's, so what it accepts can always move on to version 1).
+ */
+static uint64_t id_offer(unsigned int idx, unsigned int world)
 {
-	return sysreg_hw_read(idx) & sysreg_id_mask(idx, FW_VERSION);
+	return sysreg_hw_read(idx) & sysreg_id_mask(idx, world);
 }
 
 unsigned int vmstate_export_regs(const struct vcpu_sysregs *vs, unsigned int target,
@@ -184,10 +188,12 @@ unsigned int vmstate_check_regs(const struct vmstate *s, const struct vcpu_sysre
 			if (e->value & ~d->wmask)
 				vmstate_report_add(rep, VMSTATE_E_WMASK, e->id, e->value, d->wmask, -1);
 		} else if (!(d->flags & IDENT)) {
-			shift = sysreg_id_exceeds((unsigned int)idx, e->value, id_offer((unsigned int)idx));
+			uint64_t offer = id_offer((unsigned int)idx, vs->world_version);
+
+			shift = sysreg_id_exceeds((unsigned int)idx, e->value, offer);
 			if (shift >= 0)
 				vmstate_report_add(rep, VMSTATE_E_ID_INCOMPATIBLE, e->id, e->value,
-						   id_offer((unsigned int)idx), shift);
+						   offer, shift);
 		}
 	}
 	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {

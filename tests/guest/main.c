@@ -224,6 +224,10 @@ static void test_hypercalls(uint64_t mode)
 	report(r.x0 == 0x10001, "smc: PSCI_VERSION is 1.1 (0x%lx)", r.x0);
 	r = smc(PSCI_FEATURES, PSCI_SYSTEM_OFF, 0, 0);
 	report(r.x0 == 0, "smc: PSCI_FEATURES(SYSTEM_OFF) is supported");
+	r = smc(PSCI_FEATURES, SMCCC_VERSION, 0, 0);
+	report(r.x0 == 0, "smc: PSCI_FEATURES(SMCCC_VERSION) is supported, as Linux asks");
+	r = smc(PSCI_FEATURES, 0x84000077, 0, 0);
+	report(r.x0 == SMCCC_NOT_SUPPORTED, "smc: PSCI_FEATURES of an unknown function");
 	r = hvc(PSCI_CPU_ON64, 1, 0x40400000, 0);
 	report(r.x0 == (uint64_t)-2, "hvc: PSCI CPU_ON of a missing CPU is INVALID_PARAMETERS");
 	r = hvc(0x82001234, 0, 0, 0);

@@ -108,7 +108,7 @@ def test_failing_guest_gives_a_failure_status():
     import subprocess
     res = boot(append="regvisor.guestarg=1")
     assert "FAIL: deliberate failure (regvisor.guestarg=1)" in res.output
-    assert "SUMMARY: 52 tests, 1 unexpected failures" in res.output, res.output
+    assert re.search(r"SUMMARY: \d+ tests, 1 unexpected failures", res.output), res.output
     assert res.status == 1
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     r = subprocess.run([os.path.join(root, "tools", "regvisor-qemu"), "--bin",

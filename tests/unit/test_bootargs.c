@@ -82,6 +82,30 @@ static void cpu_and_compat(void **state)
 	assert_int_equal(c.world_version, FW_VERSION);
 }
 
+static void contradictions_named_and_resolved(void **state)
+{
+	struct rv_config c;
+
+	(void)state;
+	/* compat before cpu: the CPU model may not be newer than the world. */
+	config_defaults(&c);
+	assert_int_equal(config_parse(&c, "regvisor.compat=1 regvisor.cpu=2", "test"), 0);
+	assert_int_equal(config_finish(&c), 1);
+	assert_int_equal(c.cpu_version, 1);
+	/* VENDOR_HYP_BMAP_2 outside version 2's world, or with unknown bits. */
+	config_defaults(&c);
+	assert_int_equal(config_parse(&c, "regvisor.bmap2=1 regvisor.compat=1", "test"), 0);
+	assert_int_equal(config_finish(&c), 1);
+	assert_int_equal(c.bmap2, 0);
+	config_defaults(&c);
+	assert_int_equal(config_parse(&c, "regvisor.bmap2=0x3", "test"), 0);
+	assert_int_equal(config_finish(&c), 1);
+	assert_int_equal(c.bmap2, 1);
+	config_defaults(&c);
+	assert_int_equal(config_parse(&c, "regvisor.bmap2=1 regvisor.cpu=1", "test"), 0);
+	assert_int_equal(config_finish(&c), 0);
+}
+
 static void other_arguments(void **state)
 {
 	struct rv_config c;
@@ -117,6 +141,7 @@ int main(void)
 		cmocka_unit_test(hide_ids_and_names),
 		cmocka_unit_test(hide_bad_items_named_and_skipped),
 		cmocka_unit_test(cpu_and_compat),
+		cmocka_unit_test(contradictions_named_and_resolved),
 		cmocka_unit_test(other_arguments),
 		cmocka_unit_test(numbers),
 	};

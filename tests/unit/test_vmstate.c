@@ -208,6 +208,8 @@ static void refuses_unsorted_duplicate_and_malformed_entries(void **state)
 		{ "an 11-byte varint", { 1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
 					 0x80, 0x00, 0x00 }, 13, VMSTATE_E_BAD_ENTRY },
 		{ "garbage after the entries", { 0, 0x55 }, 2, VMSTATE_E_BAD_SECTION },
+		{ "a padded varint (0x13c080 in 4 bytes)", { 1, 0x80, 0x81, 0xcf, 0x00, 0x00 }, 6,
+		  VMSTATE_E_BAD_ENTRY },
 	};
 	uint64_t where;
 
@@ -246,6 +248,15 @@ static void sections_unknown_duplicate_missing_oversized(void **state)
 	buf[n - 4 - 8 - VMSTATE_SEC_HDR_SIZE] = VMSTATE_SEC_CORE;
 	fix_crc(buf, n);
 	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_DUP_SECTION);
+	/* Reserved section bits and flags other than OPTIONAL. */
+	n = encode(&st, buf);
+	buf[n - 4 - 8 - VMSTATE_SEC_HDR_SIZE + 2] = 1;
+	fix_crc(buf, n);
+	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_BAD_SECTION);
+	n = encode(&st, buf);
+	buf[n - 4 - 8 - VMSTATE_SEC_HDR_SIZE + 1] = 0x02;
+	fix_crc(buf, n);
+	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_BAD_SECTION);
 	/* A section length past the end. */
 	n = encode(&st, buf);
 	buf[n - 4 - 8 - 4] = 0xff;
@@ -388,6 +399,13 @@ static void import_checks_and_applies(void **state)
 	entry(SYSREG_ID_AA64PFR0_EL1)->value |= UINT64_C(0xf) << 16;
 	assert_int_equal(check(&rep, &drops), 0);
 	entry(SYSREG_ID_AA64PFR0_EL1)->value &= ~(UINT64_C(0xf) << 16);
+
+	/* A destination living in version 1's world offers version 1's CPU only. */
+	vs.world_version = 1;
+	assert_int_equal(check(&rep, &drops), 3);	/* ISAR1, ISAR2; WORKAROUND_2 (set, v2 only) */
+	assert_int_equal(rep.p[0].err, VMSTATE_E_ID_INCOMPATIBLE);
+	assert_int_equal(rep.p[0].id, sysreg_table[SYSREG_ID_AA64ISAR1_EL1].id);
+	vs.world_version = 2;
 
 	/* An unknown id: refused unless droppable. */
 	st.regs[st.nregs++] = (struct vmstate_entry){ 0x6030000000140099, 5, false };
