@@ -21,6 +21,7 @@ struct board {
 	uint64_t ram_size;
 	bool ram_from_dtb;
 	enum psci_conduit psci;
+	bool psci_hvc_ignored;
 	char bootargs[BOARD_BOOTARGS_MAX];
 	bool bootargs_truncated;
 };

@@ -116,14 +116,24 @@ park:
 	wfe
 	b	park
 
+/* Each stack sits above an unmapped guard page (boot/mmu_hw.c). */
 	.section .stacks, "aw", %nobits
-	.balign	16
+	.balign	4096
+	.globl	stack_guard_boot
+stack_guard_boot:
+	.space	4096
 	.space	BOOT_STACK_SIZE
 	.globl	boot_stack_top
 boot_stack_top:
+	.globl	stack_guard_crash
+stack_guard_crash:
+	.space	4096
 	.space	CRASH_STACK_SIZE
 	.globl	crash_stack_top
 crash_stack_top:
+	.globl	stack_guard_el2
+stack_guard_el2:
+	.space	4096
 	.space	EL2_STACK_SIZE
 	.globl	el2_stack_top
 el2_stack_top:

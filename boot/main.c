@@ -97,8 +97,10 @@ static void banner(unsigned int entry_el)
 	       board.ram_from_dtb ? "dtb" : "default");
 	printf("regvisor: console pl011 at 0x%llx (%s)\n", (unsigned long long)board.uart_base,
 	       board.uart_from_dtb ? "dtb stdout-path" : "default");
-	printf("regvisor: psci by %s\n", board.psci == PSCI_CONDUIT_HVC ? "hvc" :
-	       board.psci == PSCI_CONDUIT_SMC ? "smc" : "none (power-off halts the CPU)");
+	printf("regvisor: psci by %s\n", board.psci == PSCI_CONDUIT_SMC ? "smc" :
+	       "none (power-off halts the CPU)");
+	if (board.psci_hvc_ignored)
+		printf("regvisor: warning: the DTB's PSCI method is hvc, which EL2 cannot use\n");
 	printf("regvisor: bootargs \"%s\"%s\n", board.bootargs,
 	       board.bootargs_truncated ? " (truncated)" : "");
 	printf("regvisor: register table: %u registers, %u context, %u id, %u firmware\n",
@@ -137,6 +139,17 @@ static void configure(void)
 	       sysreg_mask_count(&vcpu0.sr.hidden));
 }
 
+/* Recurse until the boot stack runs into its guard page (the limit is never reached). */
+static unsigned int deliberate_stack_overflow(unsigned int depth)
+{
+	volatile char frame[256];
+
+	frame[0] = (char)depth;
+	if (depth > 1000000)
+		return frame[0];
+	return deliberate_stack_overflow(depth + 1) + frame[0];
+}
+
 static void deliberate_el2_fault(void)
 {
 	printf("regvisor: regvisor.fault=el2: reading unmapped address 0x100000000\n");
@@ -151,6 +164,11 @@ void boot_main(const void *dtb, unsigned int entry_el)
 	/* Started at EL3 ourselves: there is no PSCI firmware below us to call. */
 	if (entry_el == 3)
 		board.psci = PSCI_CONDUIT_NONE;
+	/* An HVC at EL2 would trap to EL2 itself: a DTB saying "hvc" means nothing here. */
+	if (board.psci == PSCI_CONDUIT_HVC) {
+		board.psci = PSCI_CONDUIT_NONE;
+		board.psci_hvc_ignored = true;
+	}
 	console_init(board.uart_base);
 	banner(entry_el);
 
@@ -163,6 +181,10 @@ void boot_main(const void *dtb, unsigned int entry_el)
 	el2_stack_paint();
 	if (config.fault_el2)
 		deliberate_el2_fault();
+	if (config.fault_stack) {
+		printf("regvisor: regvisor.fault=stack: overflowing the boot stack\n");
+		deliberate_stack_overflow(0);
+	}
 	if (config.bench && !bench_run_el2())
 		board_poweroff(EXIT_BENCH);
 	if (config.incoming)

@@ -10,6 +10,7 @@
 #define PTE_TABLE		UINT64_C(0x3)		/* level 0..2 table */
 #define PTE_PAGE		UINT64_C(0x3)		/* level 3 page */
 #define PTE_ATTRIDX_SHIFT	2
+#define PTE_AP1			BIT64(6)		/* AP[1]: RES1 in the EL2 regime */
 #define PTE_RO			BIT64(7)		/* AP[2] */
 #define PTE_SH_INNER		(UINT64_C(3) << 8)
 #define PTE_AF			BIT64(10)
@@ -17,8 +18,8 @@
 
 /* MAIR_EL2: attr 0 device nGnRnE, attr 1 normal inner/outer WB RA WA. */
 #define MAIR_EL2_VALUE		UINT64_C(0xff00)
-#define PTE_DEVICE		((UINT64_C(0) << PTE_ATTRIDX_SHIFT) | PTE_AF)
-#define PTE_NORMAL		((UINT64_C(1) << PTE_ATTRIDX_SHIFT) | PTE_AF | PTE_SH_INNER)
+#define PTE_DEVICE		((UINT64_C(0) << PTE_ATTRIDX_SHIFT) | PTE_AF | PTE_AP1)
+#define PTE_NORMAL		((UINT64_C(1) << PTE_ATTRIDX_SHIFT) | PTE_AF | PTE_SH_INNER | PTE_AP1)
 
 #define TCR_EL2_RES1		(BIT64(31) | BIT64(23))
 #define TCR_T0SZ_SHIFT		0

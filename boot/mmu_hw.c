@@ -9,12 +9,15 @@
  *     rodata    read-only, execute-never
  *     data/bss/page tables/stacks  read-write, execute-never
  *
- * SCTLR_EL2.WXN also makes any writable page execute-never.
+ * SCTLR_EL2.WXN also makes any writable page execute-never. The page below
+ * each stack is left out, so an overflow is a crash report, not silent
+ * damage to its neighbour.
  */
 #include "boot/main.h"
 #include "boot/mmu.h"
 
-extern char __fw_start[], __text_end[], __rodata_end[];
+extern char __fw_start[], __text_end[], __rodata_end[], __fw_end[];
+extern char stack_guard_boot[], stack_guard_crash[], stack_guard_el2[];
 
 static uint64_t l1[512] __attribute__((section(".pgtables"), aligned(4096)));
 static uint64_t l2_ram[512] __attribute__((section(".pgtables"), aligned(4096)));
@@ -22,6 +25,12 @@ static uint64_t l3_fw[512] __attribute__((section(".pgtables"), aligned(4096)));
 
 #define SZ_2M		UINT64_C(0x200000)
 #define SZ_1G		UINT64_C(0x40000000)
+
+static bool is_guard_page(uintptr_t va)
+{
+	return va == (uintptr_t)stack_guard_boot || va == (uintptr_t)stack_guard_crash ||
+	       va == (uintptr_t)stack_guard_el2;
+}
 
 static uint64_t fw_page_attrs(uintptr_t va)
 {
@@ -42,7 +51,8 @@ void mmu_init(void)
 	for (unsigned int i = 0; i < 512; i++) {
 		l1[i] = 0;
 		l2_ram[i] = (SZ_1G + i * SZ_2M) | PTE_BLOCK | PTE_NORMAL | PTE_XN;
-		l3_fw[i] = (fw + i * PAGE_SIZE) | PTE_PAGE | fw_page_attrs(fw + i * PAGE_SIZE);
+		l3_fw[i] = is_guard_page(fw + i * PAGE_SIZE) ? 0 :
+			   (fw + i * PAGE_SIZE) | PTE_PAGE | fw_page_attrs(fw + i * PAGE_SIZE);
 	}
 	l2_ram[(fw - SZ_1G) / SZ_2M] = (uintptr_t)l3_fw | PTE_TABLE;
 	l1[0] = 0 | PTE_BLOCK | PTE_DEVICE | PTE_XN;
@@ -50,6 +60,13 @@ void mmu_init(void)
 	l1[2] = 2 * SZ_1G | PTE_BLOCK | PTE_NORMAL | PTE_XN;
 	l1[3] = 3 * SZ_1G | PTE_BLOCK | PTE_NORMAL | PTE_XN;
 
+	/*
+	 * Everything so far was written with the caches off, straight to
+	 * memory: drop any stale line of the window (tables, data, stacks)
+	 * before the walker and the CPU start looking through the caches.
+	 */
+	for (uintptr_t a = fw; a < (uintptr_t)__fw_end; a += 64)
+		__asm__ volatile("dc ivac, %0" : : "r"(a) : "memory");
 	__asm__ volatile("mrs %0, id_aa64mmfr0_el1" : "=r"(mmfr0));
 	tcr = TCR_EL2_RES1 | (32u << TCR_T0SZ_SHIFT) | TCR_IRGN0_WBWA |
 	      TCR_ORGN0_WBWA | TCR_SH0_INNER | TCR_TG0_4K |

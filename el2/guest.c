@@ -56,7 +56,9 @@ void guest_configure(unsigned int cpu_version, unsigned int world_version)
 
 	if (ram_end > BOARD_MAPPED_LIMIT)
 		ram_end = BOARD_MAPPED_LIMIT;
-	stage2_init(GUEST_BASE, ram_end, board.uart_base);
+	if (!stage2_init(GUEST_BASE, ram_end, board.uart_base))
+		printf("regvisor: warning: console at 0x%llx is not a page below 1 GiB; the guest "
+		       "gets no console\n", (unsigned long long)board.uart_base);
 	sysreg_vcpu_reset(&vcpu0.sr, cpu_version, world_version);
 	vcpu0.entry = GUEST_BASE;
 	vcpu0.reported_status = -1;

@@ -23,10 +23,11 @@ static uint64_t s2_l3_uart[512] __attribute__((section(".pgtables"), aligned(409
 #define SZ_1G		UINT64_C(0x40000000)
 #define IPA_LIMIT	(4 * SZ_1G)
 
-void stage2_init(uint64_t guest_base, uint64_t guest_end, uint64_t uart_base)
+bool stage2_init(uint64_t guest_base, uint64_t guest_end, uint64_t uart_base)
 {
-	BUG_ON(guest_base & (SZ_2M - 1) || guest_end > IPA_LIMIT ||
-	       uart_base >= SZ_1G || (uart_base & (PAGE_SIZE - 1)));
+	bool uart_ok = uart_base < SZ_1G && !(uart_base & (PAGE_SIZE - 1));
+
+	BUG_ON(guest_base & (SZ_2M - 1) || guest_end > IPA_LIMIT);
 
 	for (unsigned int i = 0; i < 512; i++) {
 		s2_l1[i] = 0;
@@ -40,9 +41,13 @@ void stage2_init(uint64_t guest_base, uint64_t guest_end, uint64_t uart_base)
 	for (uint64_t a = guest_base; a + SZ_2M <= guest_end; a += SZ_2M)
 		s2_l2[a / SZ_1G][(a % SZ_1G) / SZ_2M] = a | PTE_BLOCK | S2_NORMAL;
 
-	s2_l3_uart[(uart_base % SZ_2M) / PAGE_SIZE] = uart_base | PTE_PAGE | S2_DEVICE;
-	s2_l2[0][uart_base / SZ_2M] = (uintptr_t)s2_l3_uart | PTE_TABLE;
+	/* The console the DTB named, when the guest's map can hold it (below 1 GiB, a page). */
+	if (uart_ok) {
+		s2_l3_uart[(uart_base % SZ_2M) / PAGE_SIZE] = uart_base | PTE_PAGE | S2_DEVICE;
+		s2_l2[0][uart_base / SZ_2M] = (uintptr_t)s2_l3_uart | PTE_TABLE;
+	}
 	__asm__ volatile("dsb ishst" ::: "memory");
+	return uart_ok;
 }
 
 uint64_t stage2_vttbr(void)

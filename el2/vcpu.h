@@ -36,7 +36,8 @@ void el2_trap_sysreg(struct vcpu *v, struct el2_frame *f);
 /* The ID registers' fast path (el2/vectors.S) follows the vCPU's ID view. */
 void el2_id_fast_sync(const struct vcpu_sysregs *vs);
 /* el2/stage2_hw.c */
-void stage2_init(uint64_t guest_base, uint64_t guest_end, uint64_t uart_base);
+/* Returns false when the console could not be given to the guest. */
+bool stage2_init(uint64_t guest_base, uint64_t guest_end, uint64_t uart_base);
 uint64_t stage2_vttbr(void);
 uint64_t stage2_vtcr(void);
 

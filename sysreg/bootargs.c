@@ -156,6 +156,10 @@ static unsigned int config_item(struct rv_config *c, const char *key, size_t kle
 		c->fault_el2 = true;
 		return 0;
 	}
+	if (KEY_IS("regvisor.fault") && vlen == 5 && !memcmp(v, "stack", 5)) {
+		c->fault_stack = true;
+		return 0;
+	}
 #undef KEY_IS
 	printf("regvisor: %s: error: bad argument '%.*s=%.*s', ignored\n", origin,
 	       (int)klen, key, (int)vlen, v);

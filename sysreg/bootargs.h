@@ -6,7 +6,8 @@
  *   regvisor.cpu=V                the guest's ID view is version V's
  *   regvisor.compat=V             the guest lives in version V's world
  *   regvisor.bmap2=N              VENDOR_HYP_BMAP_2 (version 2 on)
- *   regvisor.fault=el2            crash EL2 on purpose (tests the report)
+ *   regvisor.fault=el2|stack      crash EL2 on purpose: a bad load, or a stack
+ *                                 overflow into the guard page (tests the report)
  *   regvisor.bench=1              run the instruction-count benchmarks first
  *   regvisor.guestarg=N           passed to the guest in x1 (test guest modes)
  *   regvisor.incoming=uart        wait at the monitor for a state to `load`
@@ -28,6 +29,7 @@ struct rv_config {
 	unsigned int world_version;
 	uint64_t bmap2;
 	bool fault_el2;
+	bool fault_stack;
 	uint64_t guestarg;
 	bool incoming;
 	bool checkpoint_save;

@@ -115,3 +115,16 @@ def test_failing_guest_gives_a_failure_status():
                         build_path(2, "regvisor.bin"), "--append", "regvisor.guestarg=1"],
                        capture_output=True, text=True, timeout=90)
     assert r.returncode == 1, r.stdout[-2000:]
+
+
+def test_stack_overflow_hits_the_guard_page():
+    """The page below each stack is unmapped: an overflow is a crash report."""
+    import subprocess
+    res = boot(append="regvisor.fault=stack")
+    assert "regvisor: CRASH: unexpected exception: EL2 sync, DABT_CUR" in res.output, res.output
+    far = int(re.search(r"crash: far  = (0x[0-9a-f]+)", res.output).group(1), 16)
+    nm = subprocess.run(["aarch64-linux-gnu-nm", build_path(2, "regvisor.elf")],
+                        capture_output=True, text=True, check=True).stdout
+    guard = int(re.search(r"^([0-9a-f]+) B stack_guard_boot$", nm, re.M).group(1), 16)
+    assert guard <= far < guard + 4096, (hex(far), hex(guard))
+    assert res.status == 3
