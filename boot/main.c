@@ -123,6 +123,8 @@ static void configure(void)
 	vcpu0.checkpoint_save = config.checkpoint_save;
 	vcpu0.checkpoint_cycle = config.checkpoint_cycle;
 	vcpu0.load_timeout = config.load_timeout;
+	vcpu0.ntolerate = config.ntolerate;
+	vcpu0.tolerate = config.tolerate;
 	/* What the guest's world does not have is never in its state either. */
 	sysreg_mask_add_newer_than(&vcpu0.sr.hidden, config.world_version);
 #if FW_VERSION >= 2

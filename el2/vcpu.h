@@ -16,6 +16,8 @@ struct vcpu {
 	bool checkpoint_cycle;		/* checkpoint: save, load back, go on (soak) */
 	unsigned int load_timeout;	/* seconds `load` waits for input */
 	uint64_t cycles;		/* checkpoint cycles done */
+	unsigned int ntolerate;		/* ids an import may drop (regvisor.tolerate) */
+	const uint64_t *tolerate;
 	bool stopped;			/* at the monitor: its virtual time stands still */
 	uint64_t stopped_vcount;	/* the guest's CNTVCT_EL0 when it stopped */
 	int reported_status;		/* from RV_REPORT_STATUS, -1 if none */

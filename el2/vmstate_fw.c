@@ -132,8 +132,10 @@ bool vmstate_load(struct vcpu *v, const uint8_t *in, size_t len, bool quiet)
 		       vmstate_strerror(err), (unsigned long long)where);
 		return false;
 	}
+	struct vmstate_tolerance tol = { .n = v->ntolerate, .ids = v->tolerate };
+
 	vmstate_check_core(&state, &rep);
-	if (vmstate_check_regs(&state, &v->sr, NULL, &drops, &rep)) {
+	if (vmstate_check_regs(&state, &v->sr, &tol, &drops, &rep)) {
 		vmstate_report_print(&rep, "regvisor: load");
 		printf("regvisor: load: refused, nothing loaded\n");
 		return false;
@@ -143,8 +145,10 @@ bool vmstate_load(struct vcpu *v, const uint8_t *in, size_t len, bool quiet)
 	for (unsigned int i = 0; i < drops.n; i++) {
 		const char *name = vmstate_id_name(drops.id[i]);
 
-		printf("regvisor: load: dropped %s (0x%016llx): unknown here, at its default\n",
-		       name ? name : "?", (unsigned long long)drops.id[i]);
+		printf("regvisor: load: dropped %s (0x%016llx): unknown here, %s\n",
+		       name ? name : "?", (unsigned long long)drops.id[i],
+		       vmstate_find(&state, drops.id[i])->droppable ? "at its default" :
+		       "tolerated (regvisor.tolerate)");
 	}
 	fpsimd_claim();
 	memcpy(f->x, state.core.x, sizeof(f->x));

@@ -90,6 +90,37 @@ static unsigned int config_hide(struct rv_config *c, const char *v, size_t len,
 	return errors;
 }
 
+/* Ids an import may drop though the blob does not mark them droppable. */
+static unsigned int config_tolerate(struct rv_config *c, const char *v, size_t len,
+				    const char *origin)
+{
+	unsigned int errors = 0;
+	size_t start = 0;
+
+	for (size_t i = 0; i <= len; i++) {
+		uint64_t id;
+
+		if (i < len && v[i] != ',')
+			continue;
+		if (i > start) {
+			if (!parse_u64(v + start, i - start, &id) || !id) {
+				printf("regvisor: %s: error: regvisor.tolerate: '%.*s' is not a KVM id, "
+				       "ignored\n", origin, (int)(i - start), v + start);
+				errors++;
+			} else if (c->ntolerate == CONFIG_TOLERATE_MAX) {
+				printf("regvisor: %s: error: regvisor.tolerate: more than %d ids, "
+				       "'%.*s' ignored\n", origin, CONFIG_TOLERATE_MAX,
+				       (int)(i - start), v + start);
+				errors++;
+			} else {
+				c->tolerate[c->ntolerate++] = id;
+			}
+		}
+		start = i + 1;
+	}
+	return errors;
+}
+
 static bool config_version(const char *v, size_t len, unsigned int *out)
 {
 	uint64_t n;
@@ -109,6 +140,8 @@ static unsigned int config_item(struct rv_config *c, const char *key, size_t kle
 #define KEY_IS(k) (klen == sizeof(k) - 1 && !memcmp(key, k, klen))
 	if (KEY_IS("regvisor.hide"))
 		return config_hide(c, v, vlen, origin);
+	if (KEY_IS("regvisor.tolerate"))
+		return config_tolerate(c, v, vlen, origin);
 	if (KEY_IS("regvisor.cpu") && config_version(v, vlen, &ver)) {
 		c->cpu_version = ver;
 		return 0;

@@ -3,6 +3,7 @@
  * hide list, parsed the same way). Portable, so the host tests feed it.
  *
  *   regvisor.hide=ID|NAME[,...]   leave these registers out of the state
+ *   regvisor.tolerate=ID[,...]    an import may drop these unknown ids
  *   regvisor.cpu=V                the guest's ID view is version V's
  *   regvisor.compat=V             the guest lives in version V's world
  *   regvisor.bmap2=N              VENDOR_HYP_BMAP_2 (version 2 on)
@@ -23,8 +24,12 @@
 
 #include "sysreg/sysreg.h"
 
+#define CONFIG_TOLERATE_MAX	16
+
 struct rv_config {
 	struct sysreg_mask hide;
+	unsigned int ntolerate;
+	uint64_t tolerate[CONFIG_TOLERATE_MAX];	/* KVM ids, known or not */
 	unsigned int cpu_version;
 	unsigned int world_version;
 	uint64_t bmap2;

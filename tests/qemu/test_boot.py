@@ -128,3 +128,12 @@ def test_stack_overflow_hits_the_guard_page():
     guard = int(re.search(r"^([0-9a-f]+) B stack_guard_boot$", nm, re.M).group(1), 16)
     assert guard <= far < guard + 4096, (hex(far), hex(guard))
     assert res.status == 3
+
+
+def test_secondary_cpus_parked():
+    """Started at EL3 with two CPUs (no PSCI to hold the second back), the
+    secondary parks and the boot CPU runs the guest."""
+    q = Qemu(kernel=build_path(2, "regvisor.elf"), secure=True, extra=["-smp", "2"])
+    res = q.run(timeout=60)
+    assert_clean_guest_run(res, entered="EL3")
+    assert res.output.count("regvisor: version 2 (") == 1

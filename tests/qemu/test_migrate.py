@@ -187,3 +187,18 @@ def test_send_by_the_host_tool_to_a_pty(tmp_path):
         assert_resumed_and_passed(dst.wait(1), 0)
     finally:
         dst.kill()
+
+
+def test_tolerance_list_lets_an_operator_drop_an_unknown_register():
+    """regvisor.tolerate names ids this destination may drop though the blob
+    does not mark them droppable: the operator's explicit choice, logged."""
+    src, dst = move(2, 1, "regvisor.cpu=1", "regvisor.tolerate=0x6030000000140002",
+                    mode=CHECKPOINT | KEEP_WA2)
+    try:
+        loaded = send_blob(dst, reframe(save(src)))
+        assert ("regvisor: load: dropped SMCCC_ARCH_WORKAROUND_2 (0x6030000000140002): unknown "
+                "here, tolerated (regvisor.tolerate)") in loaded, loaded
+        assert "45 registers loaded from a v2 blob, 12 dropped" in loaded
+    finally:
+        src.kill()
+        dst.kill()

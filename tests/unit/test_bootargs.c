@@ -106,6 +106,20 @@ static void contradictions_named_and_resolved(void **state)
 	assert_int_equal(config_finish(&c), 0);
 }
 
+static void tolerate_list(void **state)
+{
+	struct rv_config c;
+
+	(void)state;
+	config_defaults(&c);
+	assert_int_equal(config_parse(&c, "regvisor.tolerate=0x6030000000150123,0x6030000000160003",
+				      "test"), 0);
+	assert_int_equal(c.ntolerate, 2);
+	assert_int_equal(c.tolerate[0], 0x6030000000150123);
+	assert_int_equal(config_parse(&c, "regvisor.tolerate=SCTLR_EL1,0", "test"), 2);
+	assert_int_equal(c.ntolerate, 2);
+}
+
 static void other_arguments(void **state)
 {
 	struct rv_config c;
@@ -142,6 +156,7 @@ int main(void)
 		cmocka_unit_test(hide_bad_items_named_and_skipped),
 		cmocka_unit_test(cpu_and_compat),
 		cmocka_unit_test(contradictions_named_and_resolved),
+		cmocka_unit_test(tolerate_list),
 		cmocka_unit_test(other_arguments),
 		cmocka_unit_test(numbers),
 	};

@@ -415,6 +415,13 @@ static void import_checks_and_applies(void **state)
 	assert_int_equal(check(&rep, &drops), 0);
 	assert_int_equal(drops.n, 1);
 	assert_int_equal(drops.id[0], 0x6030000000140099);
+	/* Or when this destination's tolerance list names it. */
+	st.regs[st.nregs - 1].droppable = false;
+	memset(&rep, 0, sizeof(rep));
+	assert_int_equal(vmstate_check_regs(&st, &vs, &(struct vmstate_tolerance){ 1,
+					    (const uint64_t[]){ 0x6030000000140099 } },
+					    &drops, &rep), 0);
+	assert_int_equal(drops.n, 1);
 	st.nregs--;
 
 	/* A register this destination needs and the blob lacks. */
