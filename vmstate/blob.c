@@ -105,6 +105,8 @@ static unsigned int value_len(uint64_t v)
 
 /* The longest entry: a 10-byte varint, the flag byte, 8 value bytes. */
 #define ENTRY_MAX	19
+/* The longest entry with a 1-byte delta: delta, flags, 8 value bytes. */
+#define ENTRY_SHORT_MAX	10
 
 /* One entry, with room for it checked once rather than byte by byte. */
 static void put_entry(struct wbuf *w, uint64_t delta, uint64_t value, bool droppable)
@@ -333,17 +335,31 @@ static enum vmstate_err get_entries(struct rbuf *r, struct vmstate *out, bool fw
 		uint64_t delta, flags;
 
 		*where = r->off;
-		if (r->n - r->off >= 2 && r->p[r->off] < 0x80) {
-			delta = r->p[r->off++];	/* the common case: a 1-byte delta */
-		} else if (!get_varint(r, &delta)) {
-			return VMSTATE_E_BAD_ENTRY;
+		if (FAST_UNALIGNED && r->n - r->off >= ENTRY_SHORT_MAX && r->p[r->off] < 0x80 &&
+		    (r->p[r->off + 1] & VMSTATE_ENT_LEN_MASK) <= 8) {
+			/* The common entry, 1-byte delta, all of it in the buffer: one check. */
+			const uint8_t *p = r->p + r->off;
+			unsigned int len = p[1] & VMSTATE_ENT_LEN_MASK;
+			uint64_t v;
+
+			delta = p[0];
+			flags = p[1];
+			__builtin_memcpy(&v, p + 2, 8);
+			e->value = len == 8 ? v : v & ((UINT64_C(1) << (8 * len)) - 1);
+			r->off += 2 + len;
+		} else {
+			if (r->n - r->off >= 2 && r->p[r->off] < 0x80)
+				delta = r->p[r->off++];
+			else if (!get_varint(r, &delta))
+				return VMSTATE_E_BAD_ENTRY;
+			flags = get_le(r, 1);
+			if (r->short_read || (flags & VMSTATE_ENT_LEN_MASK) > 8)
+				return VMSTATE_E_BAD_ENTRY;
+			e->value = get_le(r, (unsigned int)(flags & VMSTATE_ENT_LEN_MASK));
+			if (r->short_read)
+				return VMSTATE_E_BAD_ENTRY;
 		}
-		flags = get_le(r, 1);
-		if (r->short_read || (flags & VMSTATE_ENT_RESERVED) ||
-		    (flags & VMSTATE_ENT_LEN_MASK) > 8)
-			return VMSTATE_E_BAD_ENTRY;
-		e->value = get_le(r, (unsigned int)(flags & VMSTATE_ENT_LEN_MASK));
-		if (r->short_read)
+		if (flags & VMSTATE_ENT_RESERVED)
 			return VMSTATE_E_BAD_ENTRY;
 		if (delta == 0) {
 			*where = prev;
