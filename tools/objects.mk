@@ -3,7 +3,8 @@ TOOL_BUILD := build/tool
 TOOL_CFLAGS := $(COMMON_CFLAGS) -O2 -DFW_VERSION=$(FW_VERSION_LATEST)
 TOOL_OBJS := $(addprefix $(TOOL_BUILD)/sysreg/,$(sysreg-core-objs) $(sysreg-host-objs)) \
 	$(addprefix $(TOOL_BUILD)/vmstate/,$(vmstate-core-objs)) \
-	$(TOOL_BUILD)/tools/regvisor-state.o $(TOOL_BUILD)/tests/unit/host_support.o
+	$(addprefix $(TOOL_BUILD)/tools/,regvisor-state.o state_encode.o state_versions.o) \
+	$(TOOL_BUILD)/tests/unit/host_support.o
 
 $(TOOL_BUILD)/%.o: %.c
 	@mkdir -p $(@D)

@@ -29,13 +29,11 @@
 #include "vmstate/blob.h"
 #include "vmstate/frame.h"
 #include "vmstate/policy.h"
+#include "tools/state.h"
 
-#define EXIT_INVALID	1
-#define EXIT_USAGE	2
-#define EXIT_DIFFERENT	3
 #define FILE_MAX	(16u << 20)
 
-static const char *prog = "regvisor-state";
+const char *prog = "regvisor-state";
 
 static int usage(const char *msg)
 {
@@ -53,7 +51,7 @@ static int usage(const char *msg)
 	return EXIT_USAGE;
 }
 
-static uint8_t *read_file(const char *path, size_t *len)
+uint8_t *read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	uint8_t *buf;
@@ -193,119 +191,6 @@ static int cmd_diff(const char *a, const char *b)
 	return ndiff ? EXIT_DIFFERENT : 0;
 }
 
-static int entry_cmp(const void *a, const void *b)
-{
-	uint64_t x = ((const struct vmstate_entry *)a)->id, y = ((const struct vmstate_entry *)b)->id;
-
-	return x < y ? -1 : x > y;
-}
-
-/* One "key=value [droppable]" line into s; false with a message on error. */
-static bool encode_line(struct vmstate *s, char *line, unsigned int lno)
-{
-	char *eq = strchr(line, '='), *val, *flag;
-	uint64_t v, id;
-	unsigned int n;
-	int idx;
-
-	if (!eq) {
-		fprintf(stderr, "%s: line %u: expected key=value\n", prog, lno);
-		return false;
-	}
-	*eq = '\0';
-	val = eq + 1;
-	flag = strchr(val, ' ');
-	if (flag)
-		*flag++ = '\0';
-	if (!parse_u64(val, strlen(val), &v)) {
-		fprintf(stderr, "%s: line %u: bad value '%s'\n", prog, lno, val);
-		return false;
-	}
-	if (sscanf(line, "x%u", &n) == 1 && n < 31 && line[1] >= '0')
-		s->core.x[n] = v;
-	else if (!strcmp(line, "pc"))
-		s->core.pc = v;
-	else if (!strcmp(line, "pstate"))
-		s->core.pstate = v;
-	else if (!strcmp(line, "fpsr"))
-		s->fp.fpsr = (uint32_t)v;
-	else if (!strcmp(line, "fpcr"))
-		s->fp.fpcr = (uint32_t)v;
-	else if (!strcmp(line, "vcount"))
-		s->vcount = v;
-	else if (!strcmp(line, "fw_version"))
-		s->fw_version = (uint16_t)v;
-	else if (!strcmp(line, "vcpu"))
-		s->vcpu = (uint16_t)v;
-	else if (sscanf(line, "d%u", &n) == 1 && n < 64 && line[1] >= '0')
-		s->fp.v[n / 2][n % 2] = v;	/* d<2k> low half of v<k>, d<2k+1> high half */
-	else {
-		if (!strncmp(line, "0x", 2)) {
-			if (!parse_u64(line, strlen(line), &id)) {
-				fprintf(stderr, "%s: line %u: bad id '%s'\n", prog, lno, line);
-				return false;
-			}
-		} else if ((idx = sysreg_find_by_name(line)) >= 0) {
-			id = sysreg_table[idx].id;
-		} else {
-			fprintf(stderr, "%s: line %u: unknown key '%s'\n", prog, lno, line);
-			return false;
-		}
-		if (s->nregs >= VMSTATE_MAX_ENTRIES) {
-			fprintf(stderr, "%s: line %u: more than %u registers\n", prog, lno,
-				VMSTATE_MAX_ENTRIES);
-			return false;
-		}
-		s->regs[s->nregs++] = (struct vmstate_entry){
-			.id = id, .value = v, .droppable = flag && !strcmp(flag, "droppable"),
-		};
-	}
-	return true;
-}
-
-static int cmd_encode(const char *in, const char *out)
-{
-	static struct vmstate s;
-	static uint8_t blob[VMSTATE_MAX_BLOB];
-	size_t len;
-	uint8_t *text = read_file(in, &len);
-	unsigned int lno = 0;
-	enum vmstate_err e;
-	char *line, *save = NULL;
-	FILE *f;
-
-	if (!text)
-		return EXIT_INVALID;
-	s.fw_version = FW_VERSION;
-	text[len] = '\0';
-	for (line = strtok_r((char *)text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *end = line + strlen(line);
-
-		lno++;
-		while (end > line && (end[-1] == '\r' || end[-1] == ' '))
-			*--end = '\0';
-		if (!*line || *line == '#')
-			continue;
-		if (!encode_line(&s, line, lno)) {
-			free(text);
-			return EXIT_INVALID;
-		}
-	}
-	free(text);
-	qsort(s.regs, s.nregs, sizeof(s.regs[0]), entry_cmp);
-	len = vmstate_encode(&s, blob, sizeof(blob), &e);
-	if (!len) {
-		fprintf(stderr, "%s: %s: %s\n", prog, in, vmstate_strerror(e));
-		return EXIT_INVALID;
-	}
-	f = fopen(out, "wb");
-	if (!f || fwrite(blob, 1, len, f) != len || fclose(f)) {
-		fprintf(stderr, "%s: %s: %s\n", prog, out, strerror(errno));
-		return EXIT_INVALID;
-	}
-	return 0;
-}
-
 static void emit_stdout(const char *line, void *ctx)
 {
 	(void)ctx;
@@ -388,70 +273,6 @@ static int cmd_send(const char *src, const char *to)
 		return EXIT_INVALID;
 	}
 	printf("sent %zu bytes (%u registers) to %s\n", len, s.nregs, to);
-	return 0;
-}
-
-static bool parse_version(const char *s, unsigned int *v)
-{
-	uint64_t n;
-
-	if (!s || !parse_u64(s, strlen(s), &n) || n < 1 || n > FW_VERSION)
-		return false;
-	*v = (unsigned int)n;
-	return true;
-}
-
-static int cmd_manifest(unsigned int version)
-{
-	printf("%-26s %-18s  %-8s  %s\n", "name", "id", "class", "since");
-	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
-		if (sysreg_table[i].since <= version)
-			printf("%-26s 0x%016llx  %-8s  %u\n", sysreg_table[i].name,
-			       (unsigned long long)sysreg_table[i].id,
-			       sysreg_class_name(sysreg_table[i].cls), sysreg_table[i].since);
-	return 0;
-}
-
-static int cmd_check(unsigned int from, unsigned int to)
-{
-	unsigned int defaults = 0, pinned = 0;
-
-	printf("moving a guest from firmware v%u to v%u:\n", from, to);
-	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
-		const struct sysreg_desc *d = &sysreg_table[i];
-
-		if (d->since <= from && d->since > to) {
-			printf("  %-26s 0x%016llx  unknown to v%u: must be hidden at its default, or "
-			       "exported droppable (at its default)\n", d->name,
-			       (unsigned long long)d->id, to);
-			defaults++;
-		} else if (d->since > from && d->since <= to) {
-			printf("  %-26s 0x%016llx  new in v%u: %s\n", d->name,
-			       (unsigned long long)d->id, to,
-			       d->flags & RESET_SAFE ? "gets its reset value" :
-			       "not reset-safe: the move is impossible");
-			if (!(d->flags & RESET_SAFE))
-				pinned += 1000;
-		} else if (d->cls == ID && sysreg_id_mask(i, from) != sysreg_id_mask(i, to)) {
-			uint64_t extra = sysreg_id_mask(i, from) & ~sysreg_id_mask(i, to);
-
-			for (unsigned int sh = 0; sh < 64; sh += 4)
-				if ((extra >> sh) & 0xf) {
-					const char *f = sysreg_id_field_name(i, sh);
-
-					printf("  %-26s field %s[%u:%u] shown by v%u, not by v%u: boot the "
-					       "source with regvisor.cpu=%u (or compat=%u)\n", d->name,
-					       f ? f : "", sh + 3, sh, from, to, to, to);
-					pinned++;
-				}
-		}
-	}
-	if (pinned >= 1000) {
-		printf("result: impossible\n");
-		return EXIT_DIFFERENT;
-	}
-	printf("result: possible; %u registers must stay at their defaults, %u ID fields need "
-	       "the v%u CPU model\n", defaults, pinned, to);
 	return 0;
 }
 

@@ -5,20 +5,9 @@
  */
 #include <stddef.h>
 
-#include "sysreg/sysreg.h"
 #include "tests/guest/bench.h"
-#include "tests/guest/ckpt.h"
+#include "tests/guest/regs.h"
 #include "tests/guest/lib.h"
-
-/* One reader (and, for context registers, one writer) per table row. */
-#define GEN_RD(n, acc) static uint64_t rd_##n(void) { return read_sysreg(acc); }
-#define GEN_WR(n, acc) static void wr_##n(uint64_t v) { write_sysreg(acc, v); }
-#define GEN_CTX(n, acc) GEN_RD(n, acc) GEN_WR(n, acc)
-#define GEN_ID(n, acc) GEN_RD(n, acc)
-#define GEN_FWR(n, acc)
-#define SYSREG(n, id, acc, cl, fl, rs, wm, si) GEN_##cl(n, acc)
-#include "sysreg/sysregs.h"
-#undef SYSREG
 
 /* x1 from the firmware (regvisor.guestarg): test modes. */
 #define GUEST_MODE_DELIBERATE_FAIL	UINT64_C(0x1)	/* report one failure */
@@ -28,44 +17,6 @@
 #define GUEST_MODE_SOAK			UINT64_C(0x10)	/* checkpoint again and again */
 #define GUEST_SOAK_CYCLES_SHIFT		16		/* cycles: mode >> 16 */
 
-struct greg {
-	const char *name;
-	unsigned int since;
-	uint64_t (*rd)(void);
-	void (*wr)(uint64_t);
-};
-
-#define CTXROW_CTX(n, si) { #n, si, rd_##n, wr_##n },
-#define CTXROW_ID(n, si)
-#define CTXROW_FWR(n, si)
-#define SYSREG(n, id, acc, cl, fl, rs, wm, si) CTXROW_##cl(n, si)
-static const struct greg ctx_regs[] = {
-#include "sysreg/sysregs.h"
-};
-#undef SYSREG
-
-#define IDROW_CTX(n)
-#define IDROW_ID(n) { #n, 1, rd_##n, NULL },
-#define IDROW_FWR(n)
-#define SYSREG(n, id, acc, cl, fl, rs, wm, si) IDROW_##cl(n)
-static const struct greg id_regs[] = {
-#include "sysreg/sysregs.h"
-};
-#undef SYSREG
-
-static bool streq(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return *a == *b;
-}
-
-static uint64_t field(uint64_t v, unsigned int shift)
-{
-	return (v >> shift) & 0xf;
-}
-
-static bool view_pauth;
 
 /* A value the register keeps and that is harmless with the MMU off. */
 static uint64_t test_value(const char *n, unsigned int i, uint64_t old)
@@ -100,13 +51,13 @@ static bool impdef(const char *n)
 
 static void test_context_registers(void)
 {
-	for (unsigned int i = 0; i < sizeof(ctx_regs) / sizeof(ctx_regs[0]); i++) {
+	for (unsigned int i = 0; i < n_ctx_regs; i++) {
 		const struct greg *r = &ctx_regs[i];
 		uint64_t old, want, got;
 
 		if (streq(r->name, "SP_EL1"))
 			continue;	/* it is this code's stack pointer */
-		if (r->since >= 2 && !view_pauth)
+		if (r->since >= 2 && !pauth_in_view())
 			continue;	/* pointer-auth keys: only with pauth in view */
 		old = r->rd();
 		want = test_value(r->name, i, old);
@@ -134,7 +85,7 @@ static void test_context_registers(void)
 
 static void test_id_register_destinations(void)
 {
-	uint64_t want = rd_ID_AA64ISAR1_EL1();
+	uint64_t want = id_read("ID_AA64ISAR1_EL1");
 	bool same = MRS_ISAR1_INTO("x0") == want && MRS_ISAR1_INTO("x1") == want &&
 		    MRS_ISAR1_INTO("x3") == want && MRS_ISAR1_INTO("x4") == want &&
 		    MRS_ISAR1_INTO("x17") == want && MRS_ISAR1_INTO("x28") == want;
@@ -145,19 +96,16 @@ static void test_id_register_destinations(void)
 
 static void test_id_registers(void)
 {
-	uint64_t pfr0 = rd_ID_AA64PFR0_EL1(), pfr1 = rd_ID_AA64PFR1_EL1();
-	uint64_t isar1 = rd_ID_AA64ISAR1_EL1(), isar2 = rd_ID_AA64ISAR2_EL1();
+	uint64_t pfr0 = id_read("ID_AA64PFR0_EL1"), pfr1 = id_read("ID_AA64PFR1_EL1");
 
-	for (unsigned int i = 0; i < sizeof(id_regs) / sizeof(id_regs[0]); i++)
+	for (unsigned int i = 0; i < n_id_regs; i++)
 		gprintf("INFO: id %s = 0x%016lx\n", id_regs[i].name, id_regs[i].rd());
 
 	report(field(pfr0, 8) == 0 && field(pfr0, 12) == 0, "id: no EL2/EL3 in the guest's view");
 	report(field(pfr0, 32) == 0 && field(pfr1, 24) == 0, "id: no SVE/SME in the guest's view");
 	report(field(pfr0, 0) != 0 && field(pfr0, 4) != 0, "id: EL0 and EL1 present");
 	report(read_sysreg(S3_0_C0_C4_2) == 0, "id: unallocated ID_AA64PFR2_EL1 reads as zero");
-	view_pauth = field(isar1, 4) || field(isar1, 8) || field(isar1, 24) ||
-		     field(isar1, 28) || field(isar2, 8) || field(isar2, 12);
-	gprintf("INFO: view pauth=%u\n", view_pauth ? 1u : 0u);
+	gprintf("INFO: view pauth=%u\n", pauth_in_view() ? 1u : 0u);
 	report(read_sysreg(mpidr_el1) == 0x80000000, "id: MPIDR_EL1 is vCPU 0 (0x%lx)",
 	       read_sysreg(mpidr_el1));
 	test_id_register_destinations();
@@ -257,176 +205,6 @@ static void test_hypercalls(uint64_t mode)
 }
 
 
-static const struct greg *ctx_find(const char *name)
-{
-	for (unsigned int i = 0; i < sizeof(ctx_regs) / sizeof(ctx_regs[0]); i++)
-		if (streq(ctx_regs[i].name, name))
-			return &ctx_regs[i];
-	return NULL;
-}
-
-/*
- * Context registers the checkpoint test fills: harmless values with the MMU
- * off. TPIDR_EL1 is not among them: it holds the console's address, the one
- * thing the guest needs after a resume on a fresh image.
- */
-static const struct { const char *name; uint64_t v; } ckpt_sysregs[] = {
-	{ "SP_EL0", 0x5e0005e0005e0000 }, { "ELR_EL1", 0x00000000404e1e10 },
-	{ "SPSR_EL1", 0x00000000600003c5 }, { "MDSCR_EL1", 0x1000 },
-	{ "TTBR0_EL1", 0x0001000040600000 }, { "TTBR1_EL1", 0x0002000040700000 },
-	{ "ESR_EL1", 0x0000000096000045 }, { "FAR_EL1", 0xfa00fa00fa00fa00 },
-	{ "PAR_EL1", 0x0000000044556000 }, { "MAIR_EL1", 0x000000ff440c0400 },
-	{ "CONTEXTIDR_EL1", 0xc1d }, { "CNTKCTL_EL1", 0x3 }, { "CSSELR_EL1", 0x1 },
-	{ "TPIDR_EL0", 0x7e1d00000000e000 }, { "TPIDRRO_EL0", 0x7e1d0000000e0e0e },
-	/* The timer enabled (masked) and already expired: ISTATUS reads 1, status not state. */
-	{ "CNTV_CVAL_EL0", 0x1 }, { "CNTV_CTL_EL0", 0x3 },
-	{ "APIAKEYLO_EL1", 0xa1a1a1a1a1a1a1a1 }, { "APIAKEYHI_EL1", 0xa2a2a2a2a2a2a2a2 },
-	{ "APDBKEYLO_EL1", 0xdbdbdbdb00000001 }, { "APGAKEYHI_EL1", 0x6a6a6a6a6a6a6a6a },
-};
-
-#define RV_FEATURES_FID		0x86000000
-/* x26, x27, x28 carry what the checks after a resume compare against. */
-#define CKPT_X_BMAP2		26
-#define CKPT_X_BMAP		27
-#define CKPT_X_VCOUNT		28
-#define CKPT_X_VIEW		25	/* 1 when pointer auth was in the ID view */
-
-static bool pauth_in_view(void)
-{
-	uint64_t isar1 = rd_ID_AA64ISAR1_EL1(), isar2 = rd_ID_AA64ISAR2_EL1();
-
-	return field(isar1, 4) || field(isar1, 8) || field(isar1, 24) || field(isar1, 28) ||
-	       field(isar2, 8) || field(isar2, 12);
-}
-
-static bool ckpt_sysreg_applies(const struct greg *r)
-{
-	return r && !(r->since >= 2 && !pauth_in_view());
-}
-
-/* The values the test loads, the same on every run and after a resume. */
-static void ckpt_fill(struct ckpt *in)
-{
-	for (unsigned int i = 1; i < 31; i++)
-		in->x[i] = UINT64_C(0xc0de000000000000) | ((uint64_t)i << 32) | (i * 0x01010101u);
-	for (unsigned int i = 0; i < 32; i++) {
-		in->v[i][0] = UINT64_C(0xf1f10000000000a0) | ((uint64_t)i << 16);
-		in->v[i][1] = UINT64_C(0x0e0e0000000000b0) | ((uint64_t)i << 24);
-	}
-	in->fpsr = 0x0800009f;
-	in->fpcr = 0x03000000;
-}
-
-struct ckpt ckpt_out;
-
-/*
- * Fill every register with a distinctive value and make the checkpoint
- * call. The guest stops there; when it runs again, here or on another
- * firmware, guest_after_checkpoint() checks that everything came back.
- */
-/* Soak mode: cycles still to go (memory survives: these cycles stay on one machine). */
-static uint64_t soak_left, soak_done;
-static bool quiet;
-
-static _Noreturn void test_checkpoint(void)
-{
-	static struct ckpt in;
-	struct smccc_res r = hvc(RV_FEATURES_FID, 0, 0, 0);
-
-	ckpt_fill(&in);
-	in.x[CKPT_X_BMAP] = r.x0;
-	in.x[CKPT_X_BMAP2] = r.x1;
-	in.x[CKPT_X_VIEW] = pauth_in_view();
-	for (unsigned int i = 0; i < sizeof(ckpt_sysregs) / sizeof(ckpt_sysregs[0]); i++) {
-		const struct greg *r2 = ctx_find(ckpt_sysregs[i].name);
-
-		if (!ckpt_sysreg_applies(r2))
-			continue;
-		r2->wr(ckpt_sysregs[i].v);
-		if (!quiet)
-			gprintf("INFO: ckpt %s = 0x%016lx\n", r2->name, ckpt_sysregs[i].v);
-	}
-	in.x[CKPT_X_VCOUNT] = read_sysreg(cntvct_el0);
-	if (!quiet) {
-		for (unsigned int i = 1; i < 31; i++)
-			gprintf("INFO: ckpt x%u = 0x%016lx\n", i, in.x[i]);
-		for (unsigned int i = 0; i < 32; i++)
-			gprintf("INFO: ckpt v%u = 0x%016lx%016lx\n", i, in.v[i][1], in.v[i][0]);
-		gprintf("INFO: ckpt fpsr = 0x%08lx\nINFO: ckpt fpcr = 0x%08lx\n", in.fpsr,
-			in.fpcr);
-		gprintf("guest: checkpoint\n");
-	}
-	guest_checkpoint(&in);
-}
-
-void guest_after_checkpoint(void)
-{
-	static struct ckpt want;
-	const struct ckpt *out = &ckpt_out;
-	struct smccc_res r;
-	uint64_t now;
-	unsigned int bad = 0;
-
-	guest_console_init(read_sysreg(tpidr_el1));
-	report_reset();
-	now = read_sysreg(cntvct_el0);
-	if (!quiet)
-		gprintf("guest: resumed after checkpoint\n");
-	ckpt_fill(&want);
-	report(out->x[0] == 0, "checkpoint: the call returned SUCCESS (0x%lx)", out->x[0]);
-	for (unsigned int i = 1; i < 31; i++)
-		if (i != CKPT_X_BMAP && i != CKPT_X_BMAP2 && i != CKPT_X_VCOUNT &&
-		    i != CKPT_X_VIEW && out->x[i] != want.x[i])
-			bad++, gprintf("INFO: x%u 0x%016lx came back 0x%016lx\n", i, want.x[i],
-				       out->x[i]);
-	report(!bad, "checkpoint: x1..x30 came back unchanged");
-	bad = 0;
-	for (unsigned int i = 0; i < 32; i++)
-		if (out->v[i][0] != want.v[i][0] || out->v[i][1] != want.v[i][1])
-			bad++, gprintf("INFO: v%u changed\n", i);
-	report(!bad && out->fpsr == want.fpsr && out->fpcr == want.fpcr,
-	       "checkpoint: V0..V31, FPSR, FPCR came back unchanged");
-	bad = 0;
-	for (unsigned int i = 0; i < sizeof(ckpt_sysregs) / sizeof(ckpt_sysregs[0]); i++) {
-		const struct greg *g = ctx_find(ckpt_sysregs[i].name);
-		uint64_t got;
-
-		if (!ckpt_sysreg_applies(g))
-			continue;
-		got = g->rd();
-		if (streq(g->name, "CNTV_CTL_EL0"))
-			got &= 3;	/* ISTATUS (bit 2) is the CPU's to set */
-		if (got != ckpt_sysregs[i].v)
-			bad++, gprintf("INFO: %s 0x%016lx came back 0x%016lx\n", g->name,
-				       ckpt_sysregs[i].v, got);
-	}
-	report(!bad, "checkpoint: context system registers came back unchanged");
-	report(now >= out->x[CKPT_X_VCOUNT], "checkpoint: the virtual counter did not go "
-	       "backwards (0x%lx, then 0x%lx)", out->x[CKPT_X_VCOUNT], now);
-	r = hvc(RV_FEATURES_FID, 0, 0, 0);
-	report(r.x0 == out->x[CKPT_X_BMAP] && r.x1 == out->x[CKPT_X_BMAP2],
-	       "checkpoint: service bitmaps as before (BMAP=0x%lx BMAP_2=0x%lx)", r.x0, r.x1);
-	report(pauth_in_view() == (out->x[CKPT_X_VIEW] != 0),
-	       "checkpoint: the ID view is the one the guest booted with (pauth=%u)",
-	       pauth_in_view() ? 1u : 0u);
-	if (soak_left) {
-		soak_left--;
-		soak_done++;
-		if (report_failures()) {
-			gprintf("SOAK: cycle %lu failed\n", soak_done);
-			report_exit();
-		}
-		if (soak_done % 1000 == 0)
-			gprintf("SOAK: %lu cycles\n", soak_done);
-		if (soak_left)
-			test_checkpoint();
-		report_quiet(false);
-		report(true, "soak: %lu checkpoint, export, import, resume cycles, every register "
-		       "checked each time", soak_done);
-	}
-	report_exit();
-}
-
 void guest_main(uint64_t uart, uint64_t mode);
 void guest_main(uint64_t uart, uint64_t mode)
 {
@@ -445,12 +223,8 @@ void guest_main(uint64_t uart, uint64_t mode)
 	test_context_registers();
 	test_undef();
 	test_isolation();
-	if (mode & GUEST_MODE_SOAK) {
-		soak_left = mode >> GUEST_SOAK_CYCLES_SHIFT;
-		quiet = true;
-		report_quiet(true);
-		test_checkpoint();
-	}
+	if (mode & GUEST_MODE_SOAK)
+		test_soak(mode >> GUEST_SOAK_CYCLES_SHIFT);
 	if (mode & GUEST_MODE_CHECKPOINT)
 		test_checkpoint();
 	report_exit();

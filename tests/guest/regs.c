@@ -1,0 +1,73 @@
+/*
+ * The test guest's view of the register table: a reader per row and a
+ * writer per context row, expanded from sysreg/sysregs.def.
+ */
+#include "tests/guest/regs.h"
+
+/* One reader (and, for context registers, one writer) per table row. */
+#define GEN_RD(n, acc) static uint64_t rd_##n(void) { return read_sysreg(acc); }
+#define GEN_WR(n, acc) static void wr_##n(uint64_t v) { write_sysreg(acc, v); }
+#define GEN_CTX(n, acc) GEN_RD(n, acc) GEN_WR(n, acc)
+#define GEN_ID(n, acc) GEN_RD(n, acc)
+#define GEN_FWR(n, acc)
+#define SYSREG(n, id, acc, cl, fl, rs, wm, si) GEN_##cl(n, acc)
+#include "sysreg/sysregs.h"
+#undef SYSREG
+
+#define CTXROW_CTX(n, si) { #n, si, rd_##n, wr_##n },
+#define CTXROW_ID(n, si)
+#define CTXROW_FWR(n, si)
+#define SYSREG(n, id, acc, cl, fl, rs, wm, si) CTXROW_##cl(n, si)
+const struct greg ctx_regs[] = {
+#include "sysreg/sysregs.h"
+};
+#undef SYSREG
+
+#define IDROW_CTX(n)
+#define IDROW_ID(n) { #n, 1, rd_##n, NULL },
+#define IDROW_FWR(n)
+#define SYSREG(n, id, acc, cl, fl, rs, wm, si) IDROW_##cl(n)
+const struct greg id_regs[] = {
+#include "sysreg/sysregs.h"
+};
+#undef SYSREG
+
+bool streq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+uint64_t field(uint64_t v, unsigned int shift)
+{
+	return (v >> shift) & 0xf;
+}
+
+
+const unsigned int n_ctx_regs = sizeof(ctx_regs) / sizeof(ctx_regs[0]);
+const unsigned int n_id_regs = sizeof(id_regs) / sizeof(id_regs[0]);
+
+const struct greg *ctx_find(const char *name)
+{
+	for (unsigned int i = 0; i < n_ctx_regs; i++)
+		if (streq(ctx_regs[i].name, name))
+			return &ctx_regs[i];
+	return NULL;
+}
+
+uint64_t id_read(const char *name)
+{
+	for (unsigned int i = 0; i < n_id_regs; i++)
+		if (streq(id_regs[i].name, name))
+			return id_regs[i].rd();
+	return 0;
+}
+
+bool pauth_in_view(void)
+{
+	uint64_t isar1 = id_read("ID_AA64ISAR1_EL1"), isar2 = id_read("ID_AA64ISAR2_EL1");
+
+	return field(isar1, 4) || field(isar1, 8) || field(isar1, 24) || field(isar1, 28) ||
+	       field(isar2, 8) || field(isar2, 12);
+}

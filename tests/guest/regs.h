@@ -1,0 +1,43 @@
+/* The register table as the test guest reads and writes it (regs.c). */
+#ifndef GUEST_REGS_H
+#define GUEST_REGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sysreg/sysreg.h"
+#include "tests/guest/lib.h"
+
+struct greg {
+	const char *name;
+	unsigned int since;
+	uint64_t (*rd)(void);
+	void (*wr)(uint64_t);
+};
+
+extern const struct greg ctx_regs[], id_regs[];
+extern const unsigned int n_ctx_regs, n_id_regs;
+
+bool streq(const char *a, const char *b);
+/* The 4-bit ID field at shift. */
+uint64_t field(uint64_t v, unsigned int shift);
+const struct greg *ctx_find(const char *name);
+uint64_t id_read(const char *name);
+/* Pointer authentication in the guest's ID view (ISAR1 APA/API/GPA/GPI, ISAR2 APA3/GPA3). */
+bool pauth_in_view(void);
+
+/* x1 from the firmware (regvisor.guestarg): test modes. */
+#define GUEST_MODE_DELIBERATE_FAIL	UINT64_C(0x1)	/* report one failure */
+#define GUEST_MODE_CHECKPOINT		UINT64_C(0x2)	/* end with the checkpoint test */
+#define GUEST_MODE_KEEP_WA2		UINT64_C(0x4)	/* leave WORKAROUND_2 enabled */
+#define GUEST_MODE_BENCH		UINT64_C(0x8)	/* only the benchmarks */
+#define GUEST_MODE_SOAK			UINT64_C(0x10)	/* checkpoint again and again */
+#define GUEST_SOAK_CYCLES_SHIFT		16		/* cycles: mode >> 16 */
+
+
+/* ckpt.c: fill every register, checkpoint; the rest runs after the resume. */
+_Noreturn void test_checkpoint(void);
+/* ckpt.c: checkpoint again and again, `cycles` times, quietly. */
+_Noreturn void test_soak(uint64_t cycles);
+
+#endif

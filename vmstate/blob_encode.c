@@ -1,0 +1,218 @@
+/*
+ * The blob's encoder: little-endian, explicit widths, every write checked
+ * against the buffer.
+ */
+#include <string.h>
+
+#include "vmstate/blob_internal.h"
+#include "vmstate/crc32c.h"
+
+struct wbuf {
+	uint8_t *p;
+	size_t n, cap;
+	bool full;
+};
+
+static void put_u8(struct wbuf *w, uint8_t v)
+{
+	if (w->n >= w->cap) {
+		w->full = true;
+		return;
+	}
+	w->p[w->n++] = v;
+}
+
+/*
+ * Little-endian hosts store an aligned u64 in one go (the firmware runs
+ * -mstrict-align, and CORE and FPSIMD payloads are 8-byte aligned in the
+ * blob); everything else goes byte by byte. The bytes are the same.
+ */
+static void put_le(struct wbuf *w, uint64_t v, unsigned int bytes)
+{
+	if (w->cap - w->n < bytes) {
+		w->full = true;
+		w->n = w->cap;
+		return;
+	}
+	if (HOST_LE && bytes == 8 && !((uintptr_t)(w->p + w->n) & 7)) {
+		*(uint64_t *)(void *)(w->p + w->n) = v;
+	} else {
+		for (unsigned int i = 0; i < bytes; i++)
+			w->p[w->n + i] = (uint8_t)(v >> (8 * i));
+	}
+	w->n += bytes;
+}
+
+static void put_varint(struct wbuf *w, uint64_t v)
+{
+	while (v >= 0x80) {
+		put_u8(w, (uint8_t)(v | 0x80));
+		v >>= 7;
+	}
+	put_u8(w, (uint8_t)v);
+}
+
+static void patch_le32(struct wbuf *w, size_t at, uint32_t v)
+{
+	if (at + 4 <= w->n)
+		for (unsigned int i = 0; i < 4; i++)
+			w->p[at + i] = (uint8_t)(v >> (8 * i));
+}
+
+static unsigned int value_len(uint64_t v)
+{
+	return v ? (unsigned int)(71 - __builtin_clzll(v)) / 8 : 0;
+}
+
+
+/* One entry, with room for it checked once rather than byte by byte. */
+static void put_entry(struct wbuf *w, uint64_t delta, uint64_t value, bool droppable)
+{
+	unsigned int len = value_len(value);
+	uint8_t *p;
+
+	if (w->cap - w->n < ENTRY_MAX) {
+		put_varint(w, delta);
+		put_u8(w, (uint8_t)(len | (droppable ? VMSTATE_ENT_DROPPABLE : 0)));
+		put_le(w, value, len);
+		return;
+	}
+	p = w->p + w->n;
+	while (delta >= 0x80) {
+		*p++ = (uint8_t)(delta | 0x80);
+		delta >>= 7;
+	}
+	*p++ = (uint8_t)delta;
+	*p++ = (uint8_t)(len | (droppable ? VMSTATE_ENT_DROPPABLE : 0));
+	if (FAST_UNALIGNED) {
+		/* All eight bytes in one (unaligned) store; only len of them count. */
+		__builtin_memcpy(p, &value, 8);
+		p += len;
+	} else {
+		for (unsigned int i = 0; i < len; i++, value >>= 8)
+			*p++ = (uint8_t)value;
+	}
+	w->n = (size_t)(p - w->p);
+}
+
+/* Start a section; returns where its length goes. */
+static size_t sec_begin(struct wbuf *w, enum vmstate_section type)
+{
+	size_t at;
+
+	put_u8(w, (uint8_t)type);
+	put_u8(w, 0);
+	put_le(w, 0, 2);
+	at = w->n;
+	put_le(w, 0, 4);
+	return at;
+}
+
+static void sec_end(struct wbuf *w, size_t len_at)
+{
+	patch_le32(w, len_at, (uint32_t)(w->n - len_at - 4));
+}
+
+/*
+ * Entries are sorted by id, so firmware ids (coprocessors 0x14 and 0x16)
+ * can only sit at or after `split`, the first id of coprocessor 0x14 or
+ * above: the loops look at the few entries there one by one and take the
+ * ones before it wholesale.
+ */
+static unsigned int fw_split(const struct vmstate *s)
+{
+	unsigned int lo = 0, hi = s->nregs;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (s->regs[mid].id < ID_DELTA_BASE + (UINT64_C(0x14) << KVM_ID_COPROC_SHIFT))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static bool put_entries(struct wbuf *w, const struct vmstate *s, bool fw, unsigned int split)
+{
+	uint64_t prev = ID_DELTA_BASE;
+	unsigned int count = fw ? 0 : split;
+
+	for (unsigned int i = split; i < s->nregs; i++)
+		count += vmstate_id_is_fw(s->regs[i].id) == fw;
+	put_varint(w, count);
+	for (unsigned int i = fw ? split : 0; i < s->nregs; i++) {
+		const struct vmstate_entry *e = &s->regs[i];
+
+		if (i >= split && vmstate_id_is_fw(e->id) != fw)
+			continue;
+		if (e->id <= prev)
+			return false;	/* unsorted, duplicate, or below the id base */
+		put_entry(w, e->id - prev, e->value, e->droppable);
+		prev = e->id;
+	}
+	return true;
+}
+
+size_t vmstate_encode(const struct vmstate *s, uint8_t *buf, size_t cap,
+		      enum vmstate_err *err)
+{
+	struct wbuf w = { .p = buf, .cap = cap > VMSTATE_MAX_BLOB ? VMSTATE_MAX_BLOB : cap };
+	size_t len_at, sec;
+	unsigned int split = fw_split(s);
+
+	/* Header. */
+	for (unsigned int i = 0; i < 4; i++)
+		put_u8(&w, (uint8_t)VMSTATE_MAGIC[i]);
+	put_u8(&w, VMSTATE_MAJOR);
+	put_u8(&w, VMSTATE_MINOR);
+	put_le(&w, s->flags, 2);
+	put_le(&w, s->fw_version, 2);
+	put_le(&w, s->vcpu, 2);
+	len_at = w.n;
+	put_le(&w, 0, 4);
+
+	sec = sec_begin(&w, VMSTATE_SEC_CORE);
+	for (unsigned int i = 0; i < 31; i++)
+		put_le(&w, s->core.x[i], 8);
+	put_le(&w, s->core.pc, 8);
+	put_le(&w, s->core.pstate, 8);
+	sec_end(&w, sec);
+
+	sec = sec_begin(&w, VMSTATE_SEC_FPSIMD);
+	for (unsigned int i = 0; i < 32; i++) {
+		put_le(&w, s->fp.v[i][0], 8);
+		put_le(&w, s->fp.v[i][1], 8);
+	}
+	put_le(&w, s->fp.fpsr, 4);
+	put_le(&w, s->fp.fpcr, 4);
+	sec_end(&w, sec);
+
+	sec = sec_begin(&w, VMSTATE_SEC_SYSREGS);
+	if (!put_entries(&w, s, false, split))
+		goto unsorted;
+	sec_end(&w, sec);
+
+	sec = sec_begin(&w, VMSTATE_SEC_FWREGS);
+	if (!put_entries(&w, s, true, split))
+		goto unsorted;
+	sec_end(&w, sec);
+
+	sec = sec_begin(&w, VMSTATE_SEC_TIMER);
+	put_le(&w, s->vcount, 8);
+	sec_end(&w, sec);
+
+	patch_le32(&w, len_at, (uint32_t)(w.n + VMSTATE_CRC_SIZE));
+	if (w.full || w.n + VMSTATE_CRC_SIZE > w.cap) {
+		*err = VMSTATE_E_NO_ROOM;
+		return 0;
+	}
+	put_le(&w, crc32c(buf, w.n), 4);
+	*err = VMSTATE_E_OK;
+	return w.n;
+
+unsorted:
+	*err = VMSTATE_E_UNSORTED;
+	return 0;
+}

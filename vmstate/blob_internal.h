@@ -1,0 +1,30 @@
+/* What the blob's writer (blob_encode.c) and reader (blob_decode.c) share. */
+#ifndef VMSTATE_BLOB_INTERNAL_H
+#define VMSTATE_BLOB_INTERNAL_H
+
+#include "vmstate/blob.h"
+
+/*
+ * Little-endian hosts may move a value's bytes in one go (the bytes are the
+ * same); unaligned ones only where the build allows unaligned accesses
+ * (not the firmware, which runs -mstrict-align).
+ */
+#define HOST_LE	(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+#if HOST_LE && (defined(__x86_64__) || defined(__ARM_FEATURE_UNALIGNED))
+#define FAST_UNALIGNED	1
+#else
+#define FAST_UNALIGNED	0
+#endif
+
+#define KVM_ID_COPROC_SHIFT	16
+#define KVM_ID_COPROC_MASK	UINT64_C(0xfff)
+#define KVM_COPROC_FW		0x14
+#define KVM_COPROC_FW_FEAT	0x16
+#define ID_DELTA_BASE		UINT64_C(0x6030000000000000)
+
+/* The longest entry: a 10-byte varint, the flag byte, 8 value bytes. */
+#define ENTRY_MAX	19
+/* The longest entry with a 1-byte delta: delta, flags, 8 value bytes. */
+#define ENTRY_SHORT_MAX	10
+
+#endif
