@@ -37,8 +37,7 @@ OPT ?= -O2
 # The firmware: freestanding, no FP/SIMD in our code (the registers are the
 # guest's), no unaligned accesses (code runs before the MMU is on).
 FW_CFLAGS := $(COMMON_CFLAGS) -DFW_VERSION=$(FW_VERSION) -ffreestanding -fno-builtin -fno-pic -fno-pie \
-	-mgeneral-regs-only -mstrict-align -fno-tree-loop-distribute-patterns \
-	-fstack-protector-strong -ffunction-sections -fdata-sections \
+	-mgeneral-regs-only -fno-tree-loop-distribute-patterns -fstack-protector-strong -ffunction-sections -fdata-sections \
 	-isystem $(PICOLIBC)/include -isystem $(BUILD)/fdt-include \
 	-DRV_BUILD_ID='"$(BUILD_ID)"' -DRV_HIDE_DEFAULT='"$(HIDE_DEFAULT)"'
 FW_ASFLAGS := -I. -DFW_VERSION=$(FW_VERSION) -DGUEST_BIN='"$(BUILD)/guest/guest.bin"'
@@ -56,6 +55,11 @@ include boot/objects.mk el2/objects.mk sysreg/objects.mk vmstate/objects.mk test
 COLD_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) \
 	$(addprefix $(BUILD)/el2/,monitor.o crash.o bench.o) $(BUILD)/sysreg/bootargs.o
 $(COLD_OBJS): OPT := -Os
+# Code that may run before the MMU is on (boot, console, DTB, libc) must not
+# make unaligned accesses; the state codec runs only with the MMU on (normal
+# memory, SCTLR_EL2.A clear), where unaligned loads are allowed and cheap.
+STRICT := -mstrict-align -DRV_STRICT_ALIGN
+$(BUILD)/vmstate/%.o: STRICT :=
 
 FW_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) \
 	$(addprefix $(BUILD)/el2/,$(el2-objs)) \
@@ -82,7 +86,7 @@ $(BUILD)/fdt-include/libfdt.h:
 
 $(BUILD)/%.o: %.c $(BUILD)/fdt-include/libfdt.h
 	@mkdir -p $(@D)
-	$(CC) $(FW_CFLAGS) $(OPT) -MMD -MP -c $< -o $@
+	$(CC) $(FW_CFLAGS) $(OPT) $(STRICT) -MMD -MP -c $< -o $@
 
 $(BUILD)/%.o: %.S
 	@mkdir -p $(@D)

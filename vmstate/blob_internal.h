@@ -7,10 +7,11 @@
 /*
  * Little-endian hosts may move a value's bytes in one go (the bytes are the
  * same); unaligned ones only where the build allows unaligned accesses
- * (not the firmware, which runs -mstrict-align).
+ * (not the firmware, which runs -mstrict-align and says so with
+ * RV_STRICT_ALIGN: GCC keeps __ARM_FEATURE_UNALIGNED defined there).
  */
 #define HOST_LE	(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
-#if HOST_LE && (defined(__x86_64__) || defined(__ARM_FEATURE_UNALIGNED))
+#if HOST_LE && !defined(RV_STRICT_ALIGN) && (defined(__x86_64__) || defined(__aarch64__))
 #define FAST_UNALIGNED	1
 #else
 #define FAST_UNALIGNED	0
