@@ -60,8 +60,12 @@ int sysreg_lookup_user(const char *s, size_t len)
 	return sysreg_find_by_name(name);
 }
 
-static unsigned int config_hide(struct rv_config *c, const char *v, size_t len,
-				const char *origin)
+/* One item of a comma-separated value, v[0..len); returns the errors it reported. */
+typedef unsigned int config_item_fn(struct rv_config *c, const char *v, size_t len,
+				    const char *origin);
+
+static unsigned int config_list(struct rv_config *c, const char *v, size_t len,
+				const char *origin, config_item_fn *item)
 {
 	unsigned int errors = 0;
 	size_t start = 0;
@@ -69,56 +73,49 @@ static unsigned int config_hide(struct rv_config *c, const char *v, size_t len,
 	for (size_t i = 0; i <= len; i++) {
 		if (i < len && v[i] != ',')
 			continue;
-		if (i > start) {
-			int idx = sysreg_lookup_user(v + start, i - start);
-
-			if (idx < 0) {
-				printf("regvisor: %s: error: regvisor.hide: unknown register '%.*s', ignored\n",
-				       origin, (int)(i - start), v + start);
-				errors++;
-			} else if (sysreg_table[idx].cls == ID) {
-				printf("regvisor: %s: error: regvisor.hide: %s is an ID register: the "
-				       "guest's CPU always travels (use regvisor.cpu), ignored\n", origin,
-				       sysreg_table[idx].name);
-				errors++;
-			} else {
-				sysreg_mask_set(&c->hide, (unsigned int)idx);
-			}
-		}
+		if (i > start)
+			errors += item(c, v + start, i - start, origin);
 		start = i + 1;
 	}
 	return errors;
 }
 
-/* Ids an import may drop though the blob does not mark them droppable. */
-static unsigned int config_tolerate(struct rv_config *c, const char *v, size_t len,
-				    const char *origin)
+static unsigned int hide_item(struct rv_config *c, const char *v, size_t len, const char *origin)
 {
-	unsigned int errors = 0;
-	size_t start = 0;
+	int idx = sysreg_lookup_user(v, len);
 
-	for (size_t i = 0; i <= len; i++) {
-		uint64_t id;
-
-		if (i < len && v[i] != ',')
-			continue;
-		if (i > start) {
-			if (!parse_u64(v + start, i - start, &id) || !id) {
-				printf("regvisor: %s: error: regvisor.tolerate: '%.*s' is not a KVM id, "
-				       "ignored\n", origin, (int)(i - start), v + start);
-				errors++;
-			} else if (c->ntolerate == CONFIG_TOLERATE_MAX) {
-				printf("regvisor: %s: error: regvisor.tolerate: more than %d ids, "
-				       "'%.*s' ignored\n", origin, CONFIG_TOLERATE_MAX,
-				       (int)(i - start), v + start);
-				errors++;
-			} else {
-				c->tolerate[c->ntolerate++] = id;
-			}
-		}
-		start = i + 1;
+	if (idx < 0) {
+		printf("regvisor: %s: error: regvisor.hide: unknown register '%.*s', ignored\n",
+		       origin, (int)len, v);
+		return 1;
 	}
-	return errors;
+	if (sysreg_table[idx].cls == ID) {
+		printf("regvisor: %s: error: regvisor.hide: %s is an ID register: the guest's CPU "
+		       "always travels (use regvisor.cpu), ignored\n", origin, sysreg_table[idx].name);
+		return 1;
+	}
+	sysreg_mask_set(&c->hide, (unsigned int)idx);
+	return 0;
+}
+
+/* Ids an import may drop though the blob does not mark them droppable. */
+static unsigned int tolerate_item(struct rv_config *c, const char *v, size_t len,
+				  const char *origin)
+{
+	uint64_t id;
+
+	if (!parse_u64(v, len, &id) || !id) {
+		printf("regvisor: %s: error: regvisor.tolerate: '%.*s' is not a KVM id, ignored\n",
+		       origin, (int)len, v);
+		return 1;
+	}
+	if (c->ntolerate == CONFIG_TOLERATE_MAX) {
+		printf("regvisor: %s: error: regvisor.tolerate: more than %d ids, '%.*s' ignored\n",
+		       origin, CONFIG_TOLERATE_MAX, (int)len, v);
+		return 1;
+	}
+	c->tolerate[c->ntolerate++] = id;
+	return 0;
 }
 
 static bool config_version(const char *v, size_t len, unsigned int *out)
@@ -138,10 +135,11 @@ static unsigned int config_item(struct rv_config *c, const char *key, size_t kle
 	uint64_t n;
 
 #define KEY_IS(k) (klen == sizeof(k) - 1 && !memcmp(key, k, klen))
+#define VAL_IS(k) (vlen == sizeof(k) - 1 && !memcmp(v, k, vlen))
 	if (KEY_IS("regvisor.hide"))
-		return config_hide(c, v, vlen, origin);
+		return config_list(c, v, vlen, origin, hide_item);
 	if (KEY_IS("regvisor.tolerate"))
-		return config_tolerate(c, v, vlen, origin);
+		return config_list(c, v, vlen, origin, tolerate_item);
 	if (KEY_IS("regvisor.cpu") && config_version(v, vlen, &ver)) {
 		c->cpu_version = ver;
 		return 0;
@@ -160,20 +158,20 @@ static unsigned int config_item(struct rv_config *c, const char *key, size_t kle
 		c->guestarg = n;
 		return 0;
 	}
-	if (KEY_IS("regvisor.incoming") && vlen == 4 && !memcmp(v, "uart", 4)) {
+	if (KEY_IS("regvisor.incoming") && VAL_IS("uart")) {
 		c->incoming = true;
 		return 0;
 	}
-	if (KEY_IS("regvisor.checkpoint") && vlen == 4 && !memcmp(v, "save", 4)) {
+	if (KEY_IS("regvisor.checkpoint") && VAL_IS("save")) {
 		c->checkpoint_save = true;
 		return 0;
 	}
-	if (KEY_IS("regvisor.checkpoint") && vlen == 7 && !memcmp(v, "monitor", 7)) {
+	if (KEY_IS("regvisor.checkpoint") && VAL_IS("monitor")) {
 		c->checkpoint_save = false;
 		c->checkpoint_cycle = false;
 		return 0;
 	}
-	if (KEY_IS("regvisor.checkpoint") && vlen == 5 && !memcmp(v, "cycle", 5)) {
+	if (KEY_IS("regvisor.checkpoint") && VAL_IS("cycle")) {
 		c->checkpoint_cycle = true;
 		return 0;
 	}
@@ -181,19 +179,20 @@ static unsigned int config_item(struct rv_config *c, const char *key, size_t kle
 		c->load_timeout = (unsigned int)n;
 		return 0;
 	}
-	if (KEY_IS("regvisor.bench") && vlen == 1 && v[0] == '1') {
+	if (KEY_IS("regvisor.bench") && VAL_IS("1")) {
 		c->bench = true;
 		return 0;
 	}
-	if (KEY_IS("regvisor.fault") && vlen == 3 && !memcmp(v, "el2", 3)) {
+	if (KEY_IS("regvisor.fault") && VAL_IS("el2")) {
 		c->fault_el2 = true;
 		return 0;
 	}
-	if (KEY_IS("regvisor.fault") && vlen == 5 && !memcmp(v, "stack", 5)) {
+	if (KEY_IS("regvisor.fault") && VAL_IS("stack")) {
 		c->fault_stack = true;
 		return 0;
 	}
 #undef KEY_IS
+#undef VAL_IS
 	printf("regvisor: %s: error: bad argument '%.*s=%.*s', ignored\n", origin,
 	       (int)klen, key, (int)vlen, v);
 	return 1;

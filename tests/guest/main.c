@@ -9,13 +9,6 @@
 #include "tests/guest/regs.h"
 #include "tests/guest/lib.h"
 
-/* x1 from the firmware (regvisor.guestarg): test modes. */
-#define GUEST_MODE_DELIBERATE_FAIL	UINT64_C(0x1)	/* report one failure */
-#define GUEST_MODE_CHECKPOINT		UINT64_C(0x2)	/* end with the checkpoint test */
-#define GUEST_MODE_KEEP_WA2		UINT64_C(0x4)	/* leave WORKAROUND_2 enabled */
-#define GUEST_MODE_BENCH		UINT64_C(0x8)	/* only the benchmarks */
-#define GUEST_MODE_SOAK			UINT64_C(0x10)	/* checkpoint again and again */
-#define GUEST_SOAK_CYCLES_SHIFT		16		/* cycles: mode >> 16 */
 
 
 /* A value the register keeps and that is harmless with the MMU off. */
