@@ -53,7 +53,8 @@ include boot/objects.mk el2/objects.mk sysreg/objects.mk vmstate/objects.mk test
 # Code off the hot paths (boot, console, monitor, crash report, benchmarks,
 # boot arguments) is built for size; traps, the table and the codec for speed.
 COLD_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) \
-	$(addprefix $(BUILD)/el2/,monitor.o crash.o bench.o) $(BUILD)/sysreg/bootargs.o
+	$(addprefix $(BUILD)/el2/,monitor.o crash.o bench.o guest.o vmstate_fw.o stage2_hw.o) \
+	$(BUILD)/sysreg/bootargs.o $(BUILD)/vmstate/frame.o
 $(COLD_OBJS): OPT := -Os
 # Code that may run before the MMU is on (boot, console, DTB, libc) must not
 # make unaligned accesses; the state codec runs only with the MMU on (normal

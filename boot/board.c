@@ -25,6 +25,23 @@ static uint64_t fdt_read_cells(const fdt32_t *p, int cells)
 	return v;
 }
 
+/*
+ * "#address-cells" or "#size-cells" of a node, with the devicetree spec's
+ * defaults (2 and 1). Read here rather than with fdt_address_cells(), which
+ * would pull libfdt's writing half into the image.
+ */
+static int fdt_cells(const void *fdt, int node, const char *name, int dflt)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+
+	if (!p)
+		return dflt;
+	if (len != (int)sizeof(*p))
+		return -1;
+	return (int)fdt32_to_cpu(*p);
+}
+
 /* First (address, size) pair of node's "reg", in its parent's cell sizes. */
 static bool fdt_first_reg(const void *fdt, int node, uint64_t *addr, uint64_t *size)
 {
@@ -34,8 +51,8 @@ static bool fdt_first_reg(const void *fdt, int node, uint64_t *addr, uint64_t *s
 
 	if (parent < 0)
 		return false;
-	ac = fdt_address_cells(fdt, parent);
-	sc = fdt_size_cells(fdt, parent);
+	ac = fdt_cells(fdt, parent, "#address-cells", 2);
+	sc = fdt_cells(fdt, parent, "#size-cells", 1);
 	reg = fdt_getprop(fdt, node, "reg", &len);
 	if (!reg || ac < 1 || ac > 2 || sc < 0 || sc > 2 ||
 	    len < (int)sizeof(fdt32_t) * (ac + sc))

@@ -14,12 +14,22 @@ void vmstate_report_add(struct vmstate_report *r, enum vmstate_err err, uint64_t
 	r->total++;
 }
 
-/* Names of every row of the list, whatever this build's version. */
+/*
+ * Names of the list's rows newer than this build: a blob from a newer
+ * version names them in this firmware's log too (this build's own rows are
+ * in sysreg_table). Terminated by a NULL name.
+ */
+#define NEWER_1(...)
+#if FW_VERSION < 2
+#define NEWER_2(...) __VA_ARGS__
+#else
+#define NEWER_2(...)
+#endif
 static const struct {
 	uint64_t id;
 	const char *name;
-} all_names[] = {
-#define SYSREG(n, id_, acc, cl, fl, rs, wm, si) { id_, #n },
+} newer_names[] = {
+#define SYSREG(n, id_, acc, cl, fl, rs, wm, si) NEWER_##si({ id_, #n },)
 #pragma push_macro("FW_VERSION")
 #undef FW_VERSION
 #define FW_VERSION 999
@@ -27,7 +37,10 @@ static const struct {
 #undef FW_VERSION
 #pragma pop_macro("FW_VERSION")
 #undef SYSREG
+	{ 0, NULL },
 };
+#undef NEWER_1
+#undef NEWER_2
 
 const char *vmstate_id_name(uint64_t id)
 {
@@ -35,9 +48,9 @@ const char *vmstate_id_name(uint64_t id)
 
 	if (idx >= 0)
 		return sysreg_table[idx].name;
-	for (unsigned int i = 0; i < ARRAY_SIZE(all_names); i++)
-		if (all_names[i].id == id)
-			return all_names[i].name;
+	for (unsigned int i = 0; newer_names[i].name; i++)
+		if (newer_names[i].id == id)
+			return newer_names[i].name;
 	return NULL;
 }
 
