@@ -30,15 +30,6 @@ int console_getc(void)
 	return pl011_getc(console_base);
 }
 
-int console_getc_wait(void)
-{
-	int c;
-
-	while ((c = pl011_getc(console_base)) < 0)
-		;
-	return c;
-}
-
 static int console_stdio_putc(char c, FILE *f)
 {
 	(void)f;

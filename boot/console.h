@@ -11,6 +11,5 @@ int pl011_getc(uint64_t base);		/* -1 when nothing is waiting */
 void console_init(uint64_t base);
 void console_putc(char c);
 int console_getc(void);			/* -1 when nothing is waiting */
-int console_getc_wait(void);
 
 #endif
