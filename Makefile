@@ -149,3 +149,6 @@ clean:
 	rm -rf build
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# Keep intermediate objects (the host tests are built by chained pattern rules).
+.SECONDARY:
