@@ -122,6 +122,7 @@ static void configure(void)
 	vcpu0.entry_x1 = config.guestarg;
 	vcpu0.checkpoint_save = config.checkpoint_save;
 	vcpu0.checkpoint_cycle = config.checkpoint_cycle;
+	vcpu0.fault_monitor = config.fault_monitor;
 	vcpu0.load_timeout = config.load_timeout;
 	vcpu0.ntolerate = config.ntolerate;
 	vcpu0.tolerate = config.tolerate;

@@ -374,7 +374,7 @@ static void cmd_poweroff(struct monitor *m, int argc, char **argv)
 	board_poweroff(m->v->reported_status > 0 ? EXIT_GUEST_FAILED : EXIT_OK);
 }
 
-void monitor_run(struct vcpu *v, const char *why, bool loaded_required)
+bool monitor_run(struct vcpu *v, const char *why, bool loaded_required)
 {
 	struct monitor m = { .v = v, .loaded_required = loaded_required };
 	char line[MONITOR_LINE_MAX];
@@ -412,4 +412,5 @@ void monitor_run(struct vcpu *v, const char *why, bool loaded_required)
 	vcpu_time_resume(v);
 	printf("regvisor: monitor: resuming the guest at 0x%llx\n",
 	       (unsigned long long)v->frame->elr);
+	return m.loaded;
 }

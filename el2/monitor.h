@@ -9,7 +9,8 @@
 /*
  * Take commands until `resume`. `why` is printed once. With loaded_required,
  * resume is refused until a blob was loaded (booted for incoming state).
+ * Returns true when a blob was loaded: the guest is another one now.
  */
-void monitor_run(struct vcpu *v, const char *why, bool loaded_required);
+bool monitor_run(struct vcpu *v, const char *why, bool loaded_required);
 
 #endif

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 
+#include "el2/monitor.h"
 #include "el2/smccc.h"
 #include "el2/vcpu.h"
 #include "sysreg/sysreg.h"
@@ -93,6 +94,10 @@ static void el2_guest_abort(struct el2_frame *f, unsigned int ec)
 	printf("regvisor: guest: %s abort at ipa 0x%llx (pc 0x%llx, %s): outside guest memory, "
 	       "injected external abort\n", ec == ESR_EC_DABT_LOW ? "data" : "instruction",
 	       (unsigned long long)ipa, (unsigned long long)f->elr, wnr ? "write" : "read");
+	/* regvisor.onfault=monitor: the operator looks first; the guest gets its abort on resume. */
+	if (vcpu0.fault_monitor &&
+	    monitor_run(&vcpu0, "guest faulted (the abort is delivered on resume)", false))
+		return;	/* a loaded state replaced the one that faulted */
 	el2_inject_sync(f, ((uint64_t)ec1 << ESR_EC_SHIFT) | ESR_IL | wnr | 0x10, f->far);
 }
 

@@ -14,6 +14,7 @@ struct vcpu {
 	uint64_t entry_x1;		/* regvisor.guestarg, for the test guest */
 	bool checkpoint_save;		/* checkpoint: save and go on, no monitor */
 	bool checkpoint_cycle;		/* checkpoint: save, load back, go on (soak) */
+	bool fault_monitor;		/* a guest fault stops at the monitor first */
 	unsigned int load_timeout;	/* seconds `load` waits for input */
 	uint64_t cycles;		/* checkpoint cycles done */
 	unsigned int ntolerate;		/* ids an import may drop (regvisor.tolerate) */

@@ -175,6 +175,10 @@ static unsigned int config_item(struct rv_config *c, const char *key, size_t kle
 		c->checkpoint_cycle = true;
 		return 0;
 	}
+	if (KEY_IS("regvisor.onfault") && VAL_IS("monitor")) {
+		c->fault_monitor = true;
+		return 0;
+	}
 	if (KEY_IS("regvisor.load_timeout") && parse_u64(v, vlen, &n) && n >= 1 && n <= 3600) {
 		c->load_timeout = (unsigned int)n;
 		return 0;

@@ -16,6 +16,7 @@
  *                                 blob and go on (default: stop at the monitor)
  *   regvisor.checkpoint=cycle     save to memory, load it back, go on (soak)
  *   regvisor.load_timeout=N       seconds `load` waits for input (default 30)
+ *   regvisor.onfault=monitor      stop at the monitor when the guest faults
  *
  * A bad item gets one error line naming it and is ignored; parsing goes on.
  */
@@ -39,6 +40,7 @@ struct rv_config {
 	bool incoming;
 	bool checkpoint_save;
 	bool checkpoint_cycle;
+	bool fault_monitor;
 	unsigned int load_timeout;
 	bool bench;
 };

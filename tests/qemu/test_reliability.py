@@ -185,3 +185,24 @@ def test_soak_checkpoint_cycles():
     assert int(m.group(2)) < int(m.group(3)) // 2
     print(f"\nsoak: {m.group(0)}")
     assert res.status == 0
+
+
+def test_fault_stops_at_the_monitor():
+    """regvisor.onfault=monitor: a guest access outside its memory stops at the
+    monitor; its state can be read and saved; on resume the guest gets its abort."""
+    from rvqemu import Qemu, build_path
+    q = Qemu(kernel=build_path(2, "regvisor.bin"), unix_socket=True,
+             append="regvisor.onfault=monitor").start()
+    try:
+        q.expect(r"regvisor: monitor: guest faulted \(the abort is delivered on resume\)", 60)
+        q.expect(Qemu.PROMPT, 10)
+        assert "BEGIN REGVISOR VMSTATE" in q.command("save")
+        q.send("resume\r")
+        q.expect(r"monitor: guest faulted", 30, q.output.rindex("resume"))   # the second access
+        q.expect(Qemu.PROMPT, 10, q.output.rindex("guest faulted"))
+        q.send("resume\r")
+        res = q.wait(60)
+        assert "PASS: isolation: a write to the firmware's image is a data abort" in res.output
+        assert res.status == 0, res.output[-2000:]
+    finally:
+        q.kill()
