@@ -291,6 +291,7 @@ static void cmd_compat(struct monitor *m, int argc, char **argv)
 	sysreg_mask_add_newer_than(&m->v->sr.hidden, ver);
 	if (m->v->sr.cpu_version > ver)
 		set_cpu_model(m->v, ver);
+	guest_apply_id_view();	/* the trap fast path answers by world too */
 	printf("regvisor: guest world v%u, cpu model v%u\n", ver, m->v->sr.cpu_version);
 }
 
@@ -304,6 +305,16 @@ static void cmd_save(struct monitor *m, int argc, char **argv)
 		return;
 	}
 	vmstate_save(m->v, ver);
+}
+
+/* The END line, trailing blanks allowed as frame_feed() allows them. */
+static bool is_frame_end(const char *line)
+{
+	size_t n = strlen(line);
+
+	while (n && line[n - 1] == ' ')
+		n--;
+	return n == strlen(FRAME_END) && !memcmp(line, FRAME_END, n);
 }
 
 static void cmd_load(struct monitor *m, int argc, char **argv)
@@ -325,7 +336,7 @@ static void cmd_load(struct monitor *m, int argc, char **argv)
 		}
 		if (dec.state == FRAME_ERROR) {
 			/* Swallow the rest of the broken frame, up to its END. */
-			if (n >= 0 && !strcmp(line, FRAME_END))
+			if (n >= 0 && is_frame_end(line))
 				break;
 			continue;
 		}
@@ -340,7 +351,7 @@ static void cmd_load(struct monitor *m, int argc, char **argv)
 		if (dec.state == FRAME_ERROR) {
 			printf("regvisor: load: error: %s (frame line %u); nothing loaded\n",
 			       vmstate_strerror(dec.err), dec.line_no);
-			if (n >= 0 && !strcmp(line, FRAME_END))
+			if (n >= 0 && is_frame_end(line))
 				return;	/* the frame is over: nothing left to swallow */
 		}
 	}

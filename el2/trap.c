@@ -24,6 +24,7 @@
 #define PSTATE_DIT		BIT64(24)
 #define PSTATE_BTYPE_MASK	(UINT64_C(3) << 10)
 #define PSTATE_EL1H_DAIF	UINT64_C(0x3c5)
+#define PSTATE_NZCV		(UINT64_C(0xf) << 28)
 #define SCTLR_EL1_SPAN		BIT64(23)
 #define SCTLR_EL1_DSSBS		BIT64(44)
 
@@ -42,7 +43,7 @@ void el2_skip_instr(struct el2_frame *f)
 static uint64_t el1_entry_pstate(uint64_t old)
 {
 	uint64_t sctlr = sysreg_hw_read(SYSREG_SCTLR_EL1);
-	uint64_t p = PSTATE_EL1H_DAIF | (old & PSTATE_DIT);
+	uint64_t p = PSTATE_EL1H_DAIF | (old & (PSTATE_DIT | PSTATE_NZCV));
 
 	if (!(sctlr & SCTLR_EL1_SPAN) || (old & PSTATE_PAN))
 		p |= PSTATE_PAN;

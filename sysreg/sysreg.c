@@ -168,6 +168,20 @@ uint64_t sysreg_id_mask(unsigned int idx, unsigned int version)
 	return mask;
 }
 
+unsigned int sysreg_cpu_model_of(const struct vcpu_sysregs *vs)
+{
+	for (unsigned int v = 1; v < vs->world_version; v++) {
+		bool fits = true;
+
+		for (unsigned int i = 0; i < SYSREG_COUNT && fits; i++)
+			if (sysreg_table[i].cls == ID && !(sysreg_table[i].flags & IDENT))
+				fits = !(vs->val[i] & ~sysreg_id_mask(i, v));
+		if (fits)
+			return v;
+	}
+	return vs->world_version;
+}
+
 uint64_t sysreg_fw_default(unsigned int idx, unsigned int version)
 {
 	(void)version;	/* no firmware default has changed between versions yet */

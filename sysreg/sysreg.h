@@ -119,6 +119,11 @@ void sysreg_set(struct vcpu_sysregs *vs, unsigned int idx, uint64_t val);
 void sysreg_vcpu_reset(struct vcpu_sysregs *vs, unsigned int cpu_version,
 		       unsigned int world_version);
 
+/*
+ * The oldest CPU model whose view holds the guest's ID registers as they
+ * are (after a load, the blob's): what `cpu`, `compat` and a reset go by.
+ */
+unsigned int sysreg_cpu_model_of(const struct vcpu_sysregs *vs);
 /* The ID-register field mask that CPU model `version` shows. */
 uint64_t sysreg_id_mask(unsigned int idx, unsigned int version);
 /* The value a register holds when nothing changed it: what hiding requires. */

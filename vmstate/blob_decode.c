@@ -105,7 +105,9 @@ static enum vmstate_err get_entries(struct rbuf *r, struct vmstate *out, bool fw
 			if (r->short_read)
 				return VMSTATE_E_BAD_ENTRY;
 		}
-		if (flags & VMSTATE_ENT_RESERVED)
+		/* Reserved bits clear, and the value in its fewest bytes: one state, one blob. */
+		if ((flags & VMSTATE_ENT_RESERVED) ||
+		    (flags & VMSTATE_ENT_LEN_MASK) != value_len(e->value))
 			return VMSTATE_E_BAD_ENTRY;
 		if (delta == 0) {
 			*where = prev;
@@ -225,6 +227,7 @@ enum vmstate_err vmstate_decode(const uint8_t *buf, size_t len, struct vmstate *
 		if (seen & (1u << type))
 			return VMSTATE_E_DUP_SECTION;
 		seen |= 1u << type;
+		*where = 0;
 		e = get_section((enum vmstate_section)type, &sub, out, where);
 		if (e != VMSTATE_E_OK) {
 			/* Offsets inside the section become offsets in the blob; ids stay ids. */

@@ -59,10 +59,6 @@ static void patch_le32(struct wbuf *w, size_t at, uint32_t v)
 			w->p[at + i] = (uint8_t)(v >> (8 * i));
 }
 
-static unsigned int value_len(uint64_t v)
-{
-	return v ? (unsigned int)(71 - __builtin_clzll(v)) / 8 : 0;
-}
 
 
 /* One entry, with room for it checked once rather than byte by byte. */

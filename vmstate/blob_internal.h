@@ -28,4 +28,10 @@
 /* The longest entry with a 1-byte delta: delta, flags, 8 value bytes. */
 #define ENTRY_SHORT_MAX	10
 
+/* Bytes an entry's value takes: the fewest that hold it (0 for 0). */
+static inline unsigned int value_len(uint64_t v)
+{
+	return v ? (unsigned int)(71 - __builtin_clzll(v)) / 8 : 0;
+}
+
 #endif

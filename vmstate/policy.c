@@ -239,4 +239,6 @@ void vmstate_apply_regs(const struct vmstate *s, struct vcpu_sysregs *vs)
 		if (!sysreg_mask_test(&seen, i) && sysreg_in_world(i, vs->world_version))
 			vals[i] = sysreg_default(vs, i);
 	sysreg_set_all(vs, vals);
+	/* The guest's CPU model is now the blob's, whatever this side booted with. */
+	vs->cpu_version = sysreg_cpu_model_of(vs);
 }

@@ -210,6 +210,9 @@ static void refuses_unsorted_duplicate_and_malformed_entries(void **state)
 		{ "garbage after the entries", { 0, 0x55 }, 2, VMSTATE_E_BAD_SECTION },
 		{ "a padded varint (0x13c080 in 4 bytes)", { 1, 0x80, 0x81, 0xcf, 0x00, 0x00 }, 6,
 		  VMSTATE_E_BAD_ENTRY },
+		{ "a value with a leading zero byte", { 1, 0x80, 0x81, 0x4f, 0x02, 0x01, 0x00 }, 7,
+		  VMSTATE_E_BAD_ENTRY },
+		{ "zero in one byte", { 1, 0x80, 0x81, 0x4f, 0x01, 0x00 }, 6, VMSTATE_E_BAD_ENTRY },
 	};
 	uint64_t where;
 
@@ -380,6 +383,7 @@ static void import_checks_and_applies(void **state)
 	assert_int_equal(drops.n, 0);
 	vmstate_apply_regs(&st, &vs);
 	assert_int_equal(fake_hw[SYSREG_TPIDR_EL0], 0x1234);
+	assert_int_equal(vs.cpu_version, 2);	/* the blob's guest saw pointer auth */
 	assert_int_equal(vs.val[SYSREG_SMCCC_ARCH_WORKAROUND_2], 0x10);
 
 	/* Value outside the writable mask. */
@@ -448,6 +452,9 @@ static void import_missing_reset_safe_and_hidden(void **state)
 	sysreg_vcpu_reset(&vs, 2, 2);
 	vs.hidden = (struct sysreg_mask){ { 0 } };
 	assert_int_equal(check(&rep, &drops), 0);
+	/* Loaded there, the guest keeps version 1's CPU model. */
+	vmstate_apply_regs(&st, &vs);
+	assert_int_equal(vs.cpu_version, 1);
 	/* TCR_EL1 left out: refused unless hidden on this side too. */
 	for (unsigned int i = 0; i < st.nregs; i++)
 		if (st.regs[i].id == sysreg_table[SYSREG_TCR_EL1].id)
