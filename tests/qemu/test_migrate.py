@@ -202,3 +202,18 @@ def test_tolerance_list_lets_an_operator_drop_an_unknown_register():
     finally:
         src.kill()
         dst.kill()
+
+
+def test_loaded_guest_keeps_its_cpu_model():
+    """A destination booted with regvisor.cpu=1 that loads a guest which saw
+    pointer authentication now runs that guest's model (v2), so `compat 1`
+    and `save 1` refuse instead of moving a guest that would lose features."""
+    src, dst = move(2, 2, "", "regvisor.cpu=1")
+    try:
+        assert "guest cpu model v1" in dst.command("version")
+        send_blob(dst, reframe(save(src)))
+        assert "guest cpu model v2" in dst.command("version")
+        assert "guest saw a feature this firmware cannot offer" in save(dst, "1")
+    finally:
+        src.kill()
+        dst.kill()
