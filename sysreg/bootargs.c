@@ -128,6 +128,29 @@ static bool config_version(const char *v, size_t len, unsigned int *out)
 	return true;
 }
 
+/* Arguments that turn one setting on or off: key=value, once each. */
+struct config_switch {
+	const char *key, *val;
+	size_t field;		/* the bool in struct rv_config */
+	bool on;
+	bool also;		/* and clear also_field */
+	size_t also_field;
+};
+
+#define SWITCH(k, v, f, on_) { k, v, offsetof(struct rv_config, f), on_, false, 0 }
+static const struct config_switch switches[] = {
+	SWITCH("regvisor.incoming", "uart", incoming, true),
+	SWITCH("regvisor.checkpoint", "save", checkpoint_save, true),
+	SWITCH("regvisor.checkpoint", "cycle", checkpoint_cycle, true),
+	{ "regvisor.checkpoint", "monitor", offsetof(struct rv_config, checkpoint_save), false,
+	  true, offsetof(struct rv_config, checkpoint_cycle) },
+	SWITCH("regvisor.onfault", "monitor", fault_monitor, true),
+	SWITCH("regvisor.bench", "1", bench, true),
+	SWITCH("regvisor.fault", "el2", fault_el2, true),
+	SWITCH("regvisor.fault", "stack", fault_stack, true),
+};
+#undef SWITCH
+
 static unsigned int config_item(struct rv_config *c, const char *key, size_t klen,
 				const char *v, size_t vlen, const char *origin)
 {
@@ -135,7 +158,6 @@ static unsigned int config_item(struct rv_config *c, const char *key, size_t kle
 	uint64_t n;
 
 #define KEY_IS(k) (klen == sizeof(k) - 1 && !memcmp(key, k, klen))
-#define VAL_IS(k) (vlen == sizeof(k) - 1 && !memcmp(v, k, vlen))
 	if (KEY_IS("regvisor.hide"))
 		return config_list(c, v, vlen, origin, hide_item);
 	if (KEY_IS("regvisor.tolerate"))
@@ -158,45 +180,22 @@ static unsigned int config_item(struct rv_config *c, const char *key, size_t kle
 		c->guestarg = n;
 		return 0;
 	}
-	if (KEY_IS("regvisor.incoming") && VAL_IS("uart")) {
-		c->incoming = true;
-		return 0;
-	}
-	if (KEY_IS("regvisor.checkpoint") && VAL_IS("save")) {
-		c->checkpoint_save = true;
-		return 0;
-	}
-	if (KEY_IS("regvisor.checkpoint") && VAL_IS("monitor")) {
-		c->checkpoint_save = false;
-		c->checkpoint_cycle = false;
-		return 0;
-	}
-	if (KEY_IS("regvisor.checkpoint") && VAL_IS("cycle")) {
-		c->checkpoint_cycle = true;
-		return 0;
-	}
-	if (KEY_IS("regvisor.onfault") && VAL_IS("monitor")) {
-		c->fault_monitor = true;
-		return 0;
+	for (unsigned int i = 0; i < ARRAY_SIZE(switches); i++) {
+		const struct config_switch *sw = &switches[i];
+
+		if (klen == strlen(sw->key) && !memcmp(key, sw->key, klen) &&
+		    vlen == strlen(sw->val) && !memcmp(v, sw->val, vlen)) {
+			*(bool *)((char *)c + sw->field) = sw->on;
+			if (sw->also)
+				*(bool *)((char *)c + sw->also_field) = false;
+			return 0;
+		}
 	}
 	if (KEY_IS("regvisor.load_timeout") && parse_u64(v, vlen, &n) && n >= 1 && n <= 3600) {
 		c->load_timeout = (unsigned int)n;
 		return 0;
 	}
-	if (KEY_IS("regvisor.bench") && VAL_IS("1")) {
-		c->bench = true;
-		return 0;
-	}
-	if (KEY_IS("regvisor.fault") && VAL_IS("el2")) {
-		c->fault_el2 = true;
-		return 0;
-	}
-	if (KEY_IS("regvisor.fault") && VAL_IS("stack")) {
-		c->fault_stack = true;
-		return 0;
-	}
 #undef KEY_IS
-#undef VAL_IS
 	printf("regvisor: %s: error: bad argument '%.*s=%.*s', ignored\n", origin,
 	       (int)klen, key, (int)vlen, v);
 	return 1;

@@ -131,6 +131,16 @@ static void other_arguments(void **state)
 	assert_true(c.fault_el2);
 	assert_int_equal(config_parse(&c, "regvisor.nonsense=1 regvisor.hide regvisor.fault=x",
 				      "test"), 3);
+	/* Switches, and the one that turns two others off. */
+	config_defaults(&c);
+	assert_int_equal(config_parse(&c, "regvisor.incoming=uart regvisor.onfault=monitor "
+				      "regvisor.checkpoint=cycle regvisor.checkpoint=save "
+				      "regvisor.fault=stack regvisor.bench=1", "test"), 0);
+	assert_true(c.incoming && c.fault_monitor && c.checkpoint_cycle && c.checkpoint_save &&
+		    c.fault_stack && c.bench && !c.fault_el2);
+	assert_int_equal(config_parse(&c, "regvisor.checkpoint=monitor", "test"), 0);
+	assert_false(c.checkpoint_cycle || c.checkpoint_save);
+	assert_int_equal(config_parse(&c, "regvisor.incoming=tcp regvisor.bench=2", "test"), 2);
 }
 
 static void numbers(void **state)
