@@ -99,7 +99,7 @@ $(BUILD)/guest/%.o: tests/guest/%.c
 
 $(BUILD)/guest/%.o: tests/guest/%.S
 	@mkdir -p $(@D)
-	$(CC) -MMD -MP -c $< -o $@
+	$(CC) -I. -MMD -MP -c $< -o $@
 
 $(BUILD)/guest/guest.elf: $(GUEST_OBJS) tests/guest/guest.ld
 	$(CC) -nostdlib -static -no-pie -T tests/guest/guest.ld -Wl,--no-warn-rwx-segments -Wl,--build-id=none -o $@ $(GUEST_OBJS) -lgcc

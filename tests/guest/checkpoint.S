@@ -8,6 +8,8 @@
  * resumes here with its registers restored but this image fresh.
  * struct ckpt is tests/guest/ckpt.h.
  */
+#include "boot/regs_asm.h"
+
 #define CKPT_X		0	/* x[31] */
 #define CKPT_V		256	/* v[32][2] */
 #define CKPT_FPSR	768
@@ -18,22 +20,7 @@
 	.globl	guest_checkpoint
 guest_checkpoint:
 	add	x2, x0, #CKPT_V
-	ldp	q0, q1, [x2, #32 * 0]
-	ldp	q2, q3, [x2, #32 * 1]
-	ldp	q4, q5, [x2, #32 * 2]
-	ldp	q6, q7, [x2, #32 * 3]
-	ldp	q8, q9, [x2, #32 * 4]
-	ldp	q10, q11, [x2, #32 * 5]
-	ldp	q12, q13, [x2, #32 * 6]
-	ldp	q14, q15, [x2, #32 * 7]
-	ldp	q16, q17, [x2, #32 * 8]
-	ldp	q18, q19, [x2, #32 * 9]
-	ldp	q20, q21, [x2, #32 * 10]
-	ldp	q22, q23, [x2, #32 * 11]
-	ldp	q24, q25, [x2, #32 * 12]
-	ldp	q26, q27, [x2, #32 * 13]
-	ldp	q28, q29, [x2, #32 * 14]
-	ldp	q30, q31, [x2, #32 * 15]
+	qregs	ldp, x2
 	ldr	x1, [x0, #CKPT_FPSR]
 	msr	fpsr, x1
 	ldr	x1, [x0, #CKPT_FPCR]
@@ -61,21 +48,7 @@ guest_checkpoint:
 
 	/* Everything as it came back, on the stack first: no spare register. */
 	sub	sp, sp, #256
-	stp	x0, x1, [sp, #8 * 0]
-	stp	x2, x3, [sp, #8 * 2]
-	stp	x4, x5, [sp, #8 * 4]
-	stp	x6, x7, [sp, #8 * 6]
-	stp	x8, x9, [sp, #8 * 8]
-	stp	x10, x11, [sp, #8 * 10]
-	stp	x12, x13, [sp, #8 * 12]
-	stp	x14, x15, [sp, #8 * 14]
-	stp	x16, x17, [sp, #8 * 16]
-	stp	x18, x19, [sp, #8 * 18]
-	stp	x20, x21, [sp, #8 * 20]
-	stp	x22, x23, [sp, #8 * 22]
-	stp	x24, x25, [sp, #8 * 24]
-	stp	x26, x27, [sp, #8 * 26]
-	stp	x28, x29, [sp, #8 * 28]
+	xregs	stp, sp
 	str	x30, [sp, #8 * 30]
 	adrp	x1, ckpt_out
 	add	x1, x1, :lo12:ckpt_out
@@ -87,22 +60,7 @@ guest_checkpoint:
 	b.ne	1b
 	add	sp, sp, #256
 	add	x2, x1, #CKPT_V
-	stp	q0, q1, [x2, #32 * 0]
-	stp	q2, q3, [x2, #32 * 1]
-	stp	q4, q5, [x2, #32 * 2]
-	stp	q6, q7, [x2, #32 * 3]
-	stp	q8, q9, [x2, #32 * 4]
-	stp	q10, q11, [x2, #32 * 5]
-	stp	q12, q13, [x2, #32 * 6]
-	stp	q14, q15, [x2, #32 * 7]
-	stp	q16, q17, [x2, #32 * 8]
-	stp	q18, q19, [x2, #32 * 9]
-	stp	q20, q21, [x2, #32 * 10]
-	stp	q22, q23, [x2, #32 * 11]
-	stp	q24, q25, [x2, #32 * 12]
-	stp	q26, q27, [x2, #32 * 13]
-	stp	q28, q29, [x2, #32 * 14]
-	stp	q30, q31, [x2, #32 * 15]
+	qregs	stp, x2
 	mrs	x3, fpsr
 	str	x3, [x1, #CKPT_FPSR]
 	mrs	x3, fpcr
