@@ -40,7 +40,7 @@ FW_CFLAGS := $(COMMON_CFLAGS) -DFW_VERSION=$(FW_VERSION) -ffreestanding -fno-bui
 	-mgeneral-regs-only -fno-tree-loop-distribute-patterns -fstack-protector-strong -ffunction-sections -fdata-sections \
 	-isystem $(PICOLIBC)/include -isystem $(BUILD)/fdt-include \
 	-DRV_BUILD_ID='"$(BUILD_ID)"' -DRV_HIDE_DEFAULT='"$(HIDE_DEFAULT)"'
-FW_ASFLAGS := -I. -DFW_VERSION=$(FW_VERSION) -DGUEST_BIN='"$(BUILD)/guest/guest.bin"'
+FW_ASFLAGS := -I. -DFW_VERSION=$(FW_VERSION)
 FW_LDFLAGS := -nostdlib -static -no-pie -T linker.ld -Wl,--gc-sections -Wl,--build-id=none \
 	-Wl,--no-warn-rwx-segments \
 	-Wl,--defsym=vfprintf=__i_vfprintf -Wl,-Map,$(BUILD)/regvisor.map
@@ -53,7 +53,7 @@ include boot/objects.mk el2/objects.mk sysreg/objects.mk vmstate/objects.mk test
 # Code off the hot paths (boot, console, monitor, crash report, benchmarks,
 # boot arguments) is built for size; traps, the table and the codec for speed.
 COLD_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) \
-	$(addprefix $(BUILD)/el2/,monitor.o crash.o bench.o guest.o vmstate_fw.o stage2_hw.o) \
+	$(addprefix $(BUILD)/el2/,monitor.o crash.o bench.o guest.o guest_dtb.o vmstate_fw.o stage2_hw.o) \
 	$(BUILD)/sysreg/bootargs.o $(BUILD)/vmstate/frame.o
 $(COLD_OBJS): OPT := -Os
 # Code that may run before the MMU is on (boot, console, DTB, libc) must not
@@ -72,7 +72,7 @@ GUEST_OBJS := $(addprefix $(BUILD)/guest/,$(guest-objs))
 
 all: firmware tool
 
-firmware: $(BUILD)/regvisor.bin $(BUILD)/regvisor.elf
+firmware: $(BUILD)/regvisor.bin $(BUILD)/regvisor.elf $(BUILD)/guest/guest.bin
 	@$(SIZE) $(BUILD)/regvisor.elf | awk 'NR==2 { printf "regvisor v$(FW_VERSION): text %d, data %d, bss %d bytes; loaded image (text+data) %d bytes\n", $$1, $$2, $$3, $$1 + $$2 }'
 	@$(CC) -E -P -DFW_VERSION=$(FW_VERSION) -I. -x c sysreg/count.h | \
 		awk '/^CLASS/ { n[$$2]++; t++ } END { printf "regvisor v$(FW_VERSION): %d registers: %d context, %d id, %d firmware\n", t, n["CTX"], n["ID"], n["FWR"] }'
@@ -106,8 +106,6 @@ $(BUILD)/guest/guest.elf: $(GUEST_OBJS) tests/guest/guest.ld
 
 $(BUILD)/guest/guest.bin: $(BUILD)/guest/guest.elf
 	$(OBJCOPY) -O binary $< $@
-
-$(BUILD)/el2/guest_image.o: $(BUILD)/guest/guest.bin
 
 $(BUILD)/regvisor.elf: $(FW_OBJS) linker.ld
 	$(CC) $(FW_LDFLAGS) -o $@ $(FW_OBJS) $(LIBFDT) $(PICOLIBC)/lib/libc.a -lgcc

@@ -43,7 +43,7 @@ static int fdt_cells(const void *fdt, int node, const char *name, int dflt)
 }
 
 /* First (address, size) pair of node's "reg", in its parent's cell sizes. */
-static bool fdt_first_reg(const void *fdt, int node, uint64_t *addr, uint64_t *size)
+bool board_fdt_first_reg(const void *fdt, int node, uint64_t *addr, uint64_t *size)
 {
 	int parent = fdt_parent_offset(fdt, node);
 	int ac, sc, len;
@@ -82,7 +82,7 @@ static void board_console(struct board *b, const void *fdt)
 	node = fdt_path_offset_namelen(fdt, path, len);
 	if (node < 0 || fdt_node_check_compatible(fdt, node, "arm,pl011") != 0)
 		return;
-	if (fdt_first_reg(fdt, node, &base, &size)) {
+	if (board_fdt_first_reg(fdt, node, &base, &size)) {
 		b->uart_base = base;
 		b->uart_from_dtb = true;
 	}
@@ -98,7 +98,7 @@ static void board_memory(struct board *b, const void *fdt)
 
 		if (!type || strcmp(type, "memory") != 0)
 			continue;
-		if (fdt_first_reg(fdt, node, &base, &size) && size) {
+		if (board_fdt_first_reg(fdt, node, &base, &size) && size) {
 			b->ram_base = base;
 			b->ram_size = size;
 			b->ram_from_dtb = true;
@@ -139,6 +139,37 @@ static void board_bootargs(struct board *b, const void *fdt)
 	}
 	memcpy(b->bootargs, args, n);
 	b->bootargs[n] = '\0';
+	/* "firmware args -- guest args": the guest's command line follows " -- ". */
+	for (char *p = b->bootargs; *p; p++) {
+		if (p[0] == '-' && p[1] == '-' && (p == b->bootargs || p[-1] == ' ') &&
+		    (p[2] == ' ' || p[2] == '\0')) {
+			b->guest_args = p[2] ? p + 3 : p + 2;
+			*p = '\0';
+			break;
+		}
+	}
+}
+
+/* An initrd a bootloader placed (QEMU's -initrd, U-Boot's booti): 32- or 64-bit cells. */
+static uint64_t fdt_chosen_u64(const void *fdt, const char *name, bool *ok)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), name, &len);
+
+	*ok = p && (len == 4 || len == 8);
+	return *ok ? fdt_read_cells(p, len / 4) : 0;
+}
+
+static void board_initrd(struct board *b, const void *fdt)
+{
+	bool ok_start, ok_end;
+	uint64_t start = fdt_chosen_u64(fdt, "linux,initrd-start", &ok_start);
+	uint64_t end = fdt_chosen_u64(fdt, "linux,initrd-end", &ok_end);
+
+	if (ok_start && ok_end && end > start) {
+		b->initrd_start = start;
+		b->initrd_end = end;
+	}
 }
 
 void board_from_fdt(struct board *b, const void *dtb)
@@ -163,4 +194,47 @@ void board_from_fdt(struct board *b, const void *dtb)
 	board_memory(b, fdt);
 	board_psci(b, fdt);
 	board_bootargs(b, fdt);
+	board_initrd(b, fdt);
+}
+
+/*
+ * The boot DTB may lie in what becomes guest RAM: keep a packed copy in
+ * the firmware's own memory, the source of every guest DTB built later.
+ */
+static char dtb_copy[BOARD_DTB_COPY_MAX] __attribute__((aligned(8)));
+
+bool board_keep_dtb(struct board *b)
+{
+	int err;
+
+	if (!b->dtb)
+		return true;
+	/*
+	 * QEMU's DTB says it is 1 MiB, nearly all free space, and libfdt will
+	 * not open a tree into less than its totalsize: copy the blocks alone
+	 * (header, reservations, structure, strings), then open that in place.
+	 */
+	err = fdt_check_header(b->dtb);
+	if (err == 0) {
+		size_t end = fdt_off_dt_strings(b->dtb) + (size_t)fdt_size_dt_strings(b->dtb);
+		size_t st = fdt_off_dt_struct(b->dtb) + (size_t)fdt_size_dt_struct(b->dtb);
+
+		if (st > end)
+			end = st;
+		if (end > sizeof(dtb_copy) || fdt_off_mem_rsvmap(b->dtb) >= end) {
+			err = -FDT_ERR_NOSPACE;
+		} else {
+			memcpy(dtb_copy, b->dtb, end);
+			fdt_set_totalsize(dtb_copy, (uint32_t)end);
+			err = fdt_open_into(dtb_copy, dtb_copy, sizeof(dtb_copy));
+		}
+	}
+	if (err == 0)
+		err = fdt_pack(dtb_copy);
+	if (err != 0) {
+		b->dtb_error = err;
+		return false;
+	}
+	b->dtb = dtb_copy;
+	return true;
 }

@@ -24,6 +24,8 @@ struct board {
 	bool psci_hvc_ignored;
 	char bootargs[BOARD_BOOTARGS_MAX];
 	bool bootargs_truncated;
+	const char *guest_args;		/* after " -- " in bootargs, or NULL */
+	uint64_t initrd_start, initrd_end;	/* /chosen's, end 0 if none */
 };
 
 /* QEMU virt (hw/arm/virt.c memory map). */
@@ -34,8 +36,15 @@ struct board {
 /* The EL2 stage-1 map covers the low 4 GiB (boot/mmu_hw.c). */
 #define BOARD_MAPPED_LIMIT	UINT64_C(0x100000000)
 
+/* The firmware's copy of the boot DTB (its struct and strings; QEMU pads to 1 MiB). */
+#define BOARD_DTB_COPY_MAX	0x10000
+
 void board_defaults(struct board *b);
+/* Move the boot DTB into the firmware's memory; false (dtb_error set) if it does not fit. */
+bool board_keep_dtb(struct board *b);
 /* Fill b from the DTB at dtb (or, when that is not one, the start of RAM). */
 void board_from_fdt(struct board *b, const void *dtb);
+/* First (address, size) pair of node's "reg", in its parent's cell sizes. */
+bool board_fdt_first_reg(const void *fdt, int node, uint64_t *addr, uint64_t *size);
 
 #endif

@@ -24,3 +24,11 @@ uint64_t cpu_mpidr(void)
 	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(v));
 	return v;
 }
+
+/* Write [addr, addr + size) back to memory, for a reader with its caches or MMU off. */
+void cpu_clean_to_poc(uint64_t addr, uint64_t size)
+{
+	for (uint64_t a = addr & ~UINT64_C(63); a < addr + size; a += 64)
+		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
+	__asm__ volatile("dsb ish\n ic iallu\n dsb ish\n isb" ::: "memory");
+}

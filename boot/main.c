@@ -117,7 +117,7 @@ static void configure(void)
 	config_parse(&config, board.bootargs, "bootargs");
 	config_finish(&config);
 
-	guest_configure(config.cpu_version, config.world_version);
+	guest_configure(&config);
 	vcpu0.sr.hidden = config.hide;
 	vcpu0.entry_x1 = config.guestarg;
 	vcpu0.checkpoint_save = config.checkpoint_save;
@@ -174,6 +174,11 @@ void boot_main(const void *dtb, unsigned int entry_el)
 	}
 	console_init(board.uart_base);
 	banner(entry_el);
+	if (!board_keep_dtb(&board)) {
+		printf("regvisor: error: cannot keep a copy of the boot DTB (%s, %u bytes at most)\n",
+		       fdt_strerror(board.dtb_error), BOARD_DTB_COPY_MAX);
+		board_poweroff(EXIT_GUEST_IMAGE);
+	}
 
 	if (!sysreg_table_sorted())
 		PANIC("register table not sorted by id");

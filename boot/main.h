@@ -15,6 +15,7 @@ enum exit_status {
 	EXIT_CRASH = 3,		/* unexpected exception at EL2 */
 	EXIT_PANIC = 4,		/* broken invariant */
 	EXIT_BENCH = 5,		/* a benchmark could not measure (counter not counting) */
+	EXIT_GUEST_IMAGE = 6,	/* no usable guest image, initrd or guest DTB */
 };
 
 extern struct board board;
@@ -32,5 +33,6 @@ void mmu_init(void);
 unsigned int cpu_current_el(void);
 uint64_t cpu_midr(void);
 uint64_t cpu_mpidr(void);
+void cpu_clean_to_poc(uint64_t addr, uint64_t size);
 
 #endif

@@ -8,10 +8,12 @@
 
 #include "boot/asm.h"
 #include "boot/main.h"
+#include "el2/guest_dtb.h"
 #include "el2/monitor.h"
 #include "el2/vcpu.h"
+#include "sysreg/bootargs.h"
 
-extern char __guest_image_start[], __guest_image_end[], el2_stack_top[];
+extern char el2_stack_top[], __fw_start[], __fw_end[];
 
 struct vcpu vcpu0;
 
@@ -39,29 +41,201 @@ struct vcpu vcpu0;
 /* The guest's RAM starts right after the firmware's 2 MiB window. */
 #define GUEST_BASE	UINT64_C(0x40400000)
 
-static void guest_load_image(void)
-{
-	size_t n = (size_t)(__guest_image_end - __guest_image_start);
+/* The image the bootloader left in guest RAM, checked once at boot. */
+static struct guest_image {
+	uint64_t addr, end;		/* where it lies: [addr, end) */
+	uint64_t entry;
+	bool is_image;			/* an arm64 Image (else a raw binary) */
+	uint64_t initrd_start, initrd_end;
+	uint64_t dtb;			/* the guest DTB's address in guest RAM */
+	const char *args;
+} gi;
 
-	memcpy((void *)GUEST_BASE, __guest_image_start, n);
-	/* The guest starts with its MMU and caches off: make the copy visible. */
-	for (uintptr_t a = GUEST_BASE & ~UINT64_C(63); a < GUEST_BASE + n; a += 64)
-		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
-	__asm__ volatile("dsb ish\n ic iallu\n dsb ish\n isb" ::: "memory");
+static uint64_t guest_ram_end;
+
+/* Guest DTB: built at the top of guest RAM, at most this big. */
+#define GUEST_DTB_MAX	UINT64_C(0x10000)
+#define SZ_2M		UINT64_C(0x200000)
+
+/* arm64 Image header (Documentation/arch/arm64/booting.rst), little-endian. */
+#define IMAGE_MAGIC		0x644d5241u	/* "ARM\x64" at offset 0x38 */
+#define IMAGE_FLAG_BE		BIT64(0)
+#define IMAGE_DEFAULT_OFFSET	UINT64_C(0x80000)	/* image_size 0: a pre-3.17 kernel */
+
+static uint64_t rd64(uint64_t addr)
+{
+	const volatile uint8_t *p = (const volatile uint8_t *)(uintptr_t)addr;
+	uint64_t v = 0;
+
+	for (unsigned int i = 0; i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
 }
 
-void guest_configure(unsigned int cpu_version, unsigned int world_version)
+static bool ranges_overlap(uint64_t a, uint64_t a_end, uint64_t b, uint64_t b_end)
+{
+	return a < b_end && b < a_end;
+}
+
+/* "[a, e) outside guest RAM": the one check every placed object passes. */
+static bool in_guest_ram(uint64_t a, uint64_t e)
+{
+	return a >= GUEST_BASE && e <= guest_ram_end && a < e;
+}
+
+static _Noreturn void guest_image_refuse(const char *what, uint64_t a, uint64_t e,
+					 const char *why)
+{
+	printf("regvisor: guest: error: %s at 0x%llx..0x%llx: %s\n", what,
+	       (unsigned long long)a, (unsigned long long)e, why);
+	board_poweroff(EXIT_GUEST_IMAGE);
+}
+
+/* Where the firmware (and anything else below guest RAM) lies, for the messages. */
+static const char *outside_why(uint64_t a, uint64_t e)
+{
+	if (ranges_overlap(a, e, (uintptr_t)__fw_start, (uintptr_t)__fw_end))
+		return "overlaps the firmware";
+	if (e > guest_ram_end || e < a)
+		return "runs past the end of guest RAM";
+	return "starts below guest RAM";
+}
+
+/*
+ * Check the guest image at addr: an arm64 Image must lie text_offset above
+ * a 2 MiB boundary with image_size bytes of guest RAM; a raw binary is
+ * entered at its first byte. Anything wrong: one line, a non-zero status.
+ */
+bool guest_entry_valid(uint64_t pc)
+{
+	return !(pc & 3) && in_guest_ram(pc, pc + 4);
+}
+
+static void guest_image_check(const struct rv_config *c)
+{
+	uint64_t a = c->guest_addr, off, size, flags;
+	bool all_zero = true;
+
+	if (!a) {
+		printf("regvisor: guest: error: no guest image: give regvisor.guest=ADDR (and load "
+		       "the image there, e.g. QEMU -device loader,file=IMAGE,addr=ADDR,force-raw=on)\n");
+		board_poweroff(EXIT_GUEST_IMAGE);
+	}
+	if (!in_guest_ram(a, a + 64))
+		guest_image_refuse("guest image", a, a + 64, outside_why(a, a + 64));
+	if (a & 3)
+		guest_image_refuse("guest image", a, a + 64, "entry not 4-byte aligned");
+	for (unsigned int i = 0; i < 64; i += 8)
+		all_zero &= rd64(a + i) == 0;
+	if (all_zero)
+		guest_image_refuse("guest image", a, a + 64, "nothing there (memory reads zero)");
+	gi.addr = gi.entry = a;
+	gi.end = a + 4;
+	if ((uint32_t)rd64(a + 0x38) != IMAGE_MAGIC)
+		return;		/* a raw binary: its size is not known */
+
+	gi.is_image = true;
+	off = rd64(a + 8);
+	size = rd64(a + 16);
+	flags = rd64(a + 24);
+	if (!size) {
+		off = IMAGE_DEFAULT_OFFSET;
+		size = 0;
+	}
+	if (flags & IMAGE_FLAG_BE)
+		guest_image_refuse("arm64 Image", a, a + size, "big-endian kernel");
+	if (off >= SZ_2M && size)
+		guest_image_refuse("arm64 Image", a, a + size, "text_offset of 2 MiB or more");
+	if ((a - off) & (SZ_2M - 1)) {
+		printf("regvisor: guest: error: arm64 Image at 0x%llx: must lie text_offset 0x%llx "
+		       "above a 2 MiB boundary (e.g. at 0x%llx)\n", (unsigned long long)a,
+		       (unsigned long long)off,
+		       (unsigned long long)(((a + SZ_2M - 1) & ~(SZ_2M - 1)) + off));
+		board_poweroff(EXIT_GUEST_IMAGE);
+	}
+	gi.end = a + (size ? size : SZ_2M);
+	if (!in_guest_ram(a, gi.end))
+		guest_image_refuse("arm64 Image", a, gi.end, outside_why(a, gi.end));
+}
+
+static void guest_initrd_check(const struct rv_config *c)
+{
+	uint64_t s = c->initrd_size ? c->initrd_addr : board.initrd_start;
+	uint64_t e = c->initrd_size ? c->initrd_addr + c->initrd_size : board.initrd_end;
+
+	if (!e)
+		return;
+	if (!in_guest_ram(s, e))
+		guest_image_refuse("initrd", s, e, outside_why(s, e));
+	if (ranges_overlap(s, e, gi.addr, gi.end))
+		guest_image_refuse("initrd", s, e, "overlaps the guest image");
+	if (ranges_overlap(s, e, gi.dtb, gi.dtb + GUEST_DTB_MAX))
+		guest_image_refuse("initrd", s, e, "overlaps the guest DTB at the top of guest RAM");
+	gi.initrd_start = s;
+	gi.initrd_end = e;
+}
+
+/*
+ * The guest's device tree, from the boot DTB's copy: its RAM, its command
+ * line and initrd, its vCPUs, PSCI by HVC. Rebuilt on every guest reset.
+ */
+static bool guest_dtb_make(void)
+{
+	static uint64_t mpidr[RV_MAX_CPUS];
+	struct guest_dtb_cfg cfg = {
+		.ram_base = GUEST_BASE,
+		.ram_size = guest_ram_end - GUEST_BASE,
+		.initrd_start = gi.initrd_start,
+		.initrd_end = gi.initrd_end,
+		.bootargs = gi.args ? gi.args : "",
+		.ncpus = 1,
+		.mpidr = mpidr,
+		.uart_base = board.uart_base,
+	};
+	const char *why = "no boot DTB";
+	int err = -1;
+
+	mpidr[0] = vcpu0.sr.val[SYSREG_MPIDR_EL1] & UINT64_C(0xff00ffffff);
+	if (board.dtb)
+		err = guest_dtb_build((void *)(uintptr_t)gi.dtb, GUEST_DTB_MAX, board.dtb, &cfg, &why);
+	if (err) {
+		printf("regvisor: guest: error: cannot build the guest DTB: %s\n", why);
+		return false;
+	}
+	cpu_clean_to_poc(gi.dtb, GUEST_DTB_MAX);
+	return true;
+}
+
+void guest_configure(const struct rv_config *c)
 {
 	uint64_t ram_end = board.ram_base + board.ram_size;
 
 	if (ram_end > BOARD_MAPPED_LIMIT)
 		ram_end = BOARD_MAPPED_LIMIT;
+	guest_ram_end = ram_end & ~(SZ_2M - 1);
 	if (!stage2_init(GUEST_BASE, ram_end, board.uart_base))
 		printf("regvisor: warning: console at 0x%llx is not a page below 1 GiB; the guest "
 		       "gets no console\n", (unsigned long long)board.uart_base);
-	sysreg_vcpu_reset(&vcpu0.sr, cpu_version, world_version);
-	vcpu0.entry = GUEST_BASE;
+	sysreg_vcpu_reset(&vcpu0.sr, c->cpu_version, c->world_version);
 	vcpu0.reported_status = -1;
+
+	guest_image_check(c);
+	gi.dtb = guest_ram_end - GUEST_DTB_MAX;
+	if (ranges_overlap(gi.addr, gi.end, gi.dtb, guest_ram_end))
+		guest_image_refuse(gi.is_image ? "arm64 Image" : "guest image", gi.addr, gi.end,
+				   "overlaps the guest DTB at the top of guest RAM");
+	guest_initrd_check(c);
+	gi.args = board.guest_args;
+	vcpu0.entry = gi.entry;
+	printf("regvisor: guest: %s at 0x%llx", gi.is_image ? "arm64 Image" : "raw binary",
+	       (unsigned long long)gi.addr);
+	if (gi.is_image)
+		printf(" (0x%llx bytes)", (unsigned long long)(gi.end - gi.addr));
+	if (gi.initrd_end)
+		printf(", initrd 0x%llx..0x%llx", (unsigned long long)gi.initrd_start,
+		       (unsigned long long)gi.initrd_end);
+	printf(", dtb at 0x%llx, command line \"%s\"\n", (unsigned long long)gi.dtb,
+	       gi.args ? gi.args : "");
 }
 
 /*
@@ -102,8 +276,8 @@ static struct el2_frame *guest_first_frame(uint64_t pc)
 
 	memset(f, 0, sizeof(*f));
 	f->elr = pc;
-	f->x[0] = board.uart_base;	/* the test guest's console */
-	f->x[1] = vcpu0.entry_x1;
+	f->x[0] = gi.dtb;		/* arm64 boot protocol: x0 = DTB, x1..x3 = 0 */
+	f->x[1] = vcpu0.entry_x1;	/* 0 unless regvisor.guestarg (test guests) */
 	f->spsr = SPSR_EL1H_MASKED;
 	memset(&vcpu0.fp, 0, sizeof(vcpu0.fp));
 	fpsimd_restore(&vcpu0.fp);
@@ -112,9 +286,16 @@ static struct el2_frame *guest_first_frame(uint64_t pc)
 	return f;
 }
 
+/* Before the first entry and on every reset: the guest's DTB, fresh. */
+static void guest_prepare(void)
+{
+	if (!guest_dtb_make())
+		board_poweroff(EXIT_GUEST_IMAGE);
+}
+
 void guest_start(void)
 {
-	guest_load_image();
+	guest_prepare();
 	guest_el2_controls();
 	printf("regvisor: guest: entering EL1 at 0x%llx, cpu model v%u, world v%u\n",
 	       (unsigned long long)vcpu0.entry, vcpu0.sr.cpu_version,
@@ -126,7 +307,7 @@ void guest_start_incoming(void)
 {
 	struct el2_frame *f;
 
-	guest_load_image();
+	guest_prepare();
 	guest_el2_controls();
 	f = guest_first_frame(vcpu0.entry);
 	monitor_run(&vcpu0, "waiting for incoming guest state (regvisor.incoming=uart)", true);
@@ -134,7 +315,11 @@ void guest_start_incoming(void)
 	el2_enter_guest(f);
 }
 
-/* PSCI SYSTEM_RESET: the guest starts over from a fresh image and reset registers. */
+/*
+ * PSCI SYSTEM_RESET: reset registers, a fresh guest DTB, and the guest
+ * entered again where its image lies (a warm reset: guest memory is not
+ * reloaded, as no bootloader runs again).
+ */
 void guest_reset(void)
 {
 	struct vcpu_sysregs keep = vcpu0.sr;

@@ -7,6 +7,8 @@
  */
 #include <stdio.h>
 
+#include "boot/asm.h"
+
 #include "boot/main.h"
 #include "el2/smccc.h"
 #include "el2/vcpu.h"
@@ -81,12 +83,57 @@ static void hc_psci_cpu_off(struct vcpu *v, struct el2_frame *f)
 	board_poweroff(v->reported_status > 0 ? EXIT_GUEST_FAILED : EXIT_OK);
 }
 
+#define PSCI_MPIDR_AFF		UINT64_C(0xff00ffffff)
 static void hc_psci_cpu_on(struct vcpu *v, struct el2_frame *f)
 {
-	uint64_t target = f->x[1] & UINT64_C(0xff00ffffff);
+	uint64_t target = f->x[1] & PSCI_MPIDR_AFF;
 
 	(void)v;
 	ret(f, target == 0 ? PSCI_RET_ALREADY_ON : PSCI_RET_INVALID_PARAMS);
+}
+
+/* AFFINITY_INFO(target, lowest level): 0 ON, 1 OFF, 2 ON_PENDING (DEN0022 5.1.8). */
+#define PSCI_AFF_ON		0
+static void hc_psci_affinity_info(struct vcpu *v, struct el2_frame *f)
+{
+	uint64_t target = f->x[1] & PSCI_MPIDR_AFF;
+
+	if (f->x[2] != 0 || target != (v->sr.val[SYSREG_MPIDR_EL1] & PSCI_MPIDR_AFF)) {
+		ret(f, PSCI_RET_INVALID_PARAMS);
+		return;
+	}
+	ret(f, PSCI_AFF_ON);
+}
+
+/*
+ * CPU_SUSPEND(power_state, entry, context): no idle states are offered, so
+ * every request is met by waking at once (DEN0022 allows a spurious
+ * wake-up): a standby returns SUCCESS; a power-down resumes at entry with
+ * x0 = context, EL1h, interrupts masked, as after a real power-down.
+ */
+#define PSCI_STATE_TYPE_POWERDOWN	BIT64(16)
+static void hc_psci_cpu_suspend(struct vcpu *v, struct el2_frame *f)
+{
+	if (!(f->x[1] & PSCI_STATE_TYPE_POWERDOWN)) {
+		ret(f, PSCI_RET_SUCCESS);
+		return;
+	}
+	if (!guest_entry_valid(f->x[2])) {
+		ret(f, PSCI_RET_INVALID_ADDRESS);
+		return;
+	}
+	(void)v;
+	f->elr = f->x[2];
+	f->x[0] = f->x[3];
+	f->spsr = SPSR_EL1H_MASKED;
+	sysreg_hw_write(SYSREG_SCTLR_EL1, sysreg_table[SYSREG_SCTLR_EL1].reset);
+}
+
+/* MIGRATE_INFO_TYPE: 2, no Trusted OS that would need migrating. */
+static void hc_psci_migrate_info_type(struct vcpu *v, struct el2_frame *f)
+{
+	(void)v;
+	ret(f, 2);
 }
 
 static void hc_psci_system_off(struct vcpu *v, struct el2_frame *f)
@@ -241,6 +288,9 @@ void el2_smccc(struct el2_frame *f)
 	uint32_t fid = (uint32_t)(f->x[0] & SMCCC_FID_MASK);
 	const struct hcall *h = hcall_offered(&vcpu0, fid);
 
+	/* HVC/SMC #imm with imm != 0 is no SMCCC call (DEN0028 2.10): no service, as KVM. */
+	if (f->esr & UINT64_C(0xffff))
+		h = NULL;
 	if (!h) {
 		ret(f, SMCCC_NOT_SUPPORTED);
 		return;

@@ -14,6 +14,7 @@
 #define PSCI_RET_INVALID_PARAMS		(-2)
 #define PSCI_RET_DENIED			(-3)
 #define PSCI_RET_ALREADY_ON		(-4)
+#define PSCI_RET_INVALID_ADDRESS	(-9)
 
 /* Function ids: one list, el2/hypercalls.def. */
 enum hcall_id {

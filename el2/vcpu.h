@@ -6,6 +6,8 @@
 #include "el2/trap.h"
 #include "sysreg/sysreg.h"
 
+#define RV_MAX_CPUS	8
+
 struct vcpu {
 	struct el2_frame *frame;	/* x0..x30, PC (elr), PSTATE (spsr) */
 	struct fpsimd_state fp;
@@ -28,11 +30,15 @@ struct vcpu {
 extern struct vcpu vcpu0;
 
 /* el2/guest.c */
-void guest_configure(unsigned int cpu_version, unsigned int world_version);
+struct rv_config;
+/* Check the guest image, initrd and memory the bootloader left; power off if unusable. */
+void guest_configure(const struct rv_config *c);
 _Noreturn void guest_start(void);
 /* Booted for incoming state: the monitor first, the guest once loaded. */
 _Noreturn void guest_start_incoming(void);
 _Noreturn void guest_reset(void);
+/* An entry point the guest may name (CPU_ON, CPU_SUSPEND): inside its RAM, 4-byte aligned. */
+bool guest_entry_valid(uint64_t pc);
 void guest_apply_id_view(void);
 /* el2/sysreg_trap.c: EC 0x18 from the guest. */
 void el2_trap_sysreg(struct vcpu *v, struct el2_frame *f);

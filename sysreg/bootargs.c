@@ -151,6 +151,25 @@ static const struct config_switch switches[] = {
 };
 #undef SWITCH
 
+/* regvisor.initrd=ADDR,SIZE */
+static unsigned int config_initrd(struct rv_config *c, const char *v, size_t len,
+				  const char *origin)
+{
+	const char *comma = memchr(v, ',', len);
+	uint64_t addr, size;
+
+	if (!comma || !parse_u64(v, (size_t)(comma - v), &addr) ||
+	    !parse_u64(comma + 1, len - (size_t)(comma - v) - 1, &size) || !size ||
+	    addr + size < addr) {
+		printf("regvisor: %s: error: regvisor.initrd=%.*s: want ADDR,SIZE (size not 0), "
+		       "ignored\n", origin, (int)len, v);
+		return 1;
+	}
+	c->initrd_addr = addr;
+	c->initrd_size = size;
+	return 0;
+}
+
 static unsigned int config_item(struct rv_config *c, const char *key, size_t klen,
 				const char *v, size_t vlen, const char *origin)
 {
@@ -191,6 +210,12 @@ static unsigned int config_item(struct rv_config *c, const char *key, size_t kle
 			return 0;
 		}
 	}
+	if (KEY_IS("regvisor.guest") && parse_u64(v, vlen, &n) && n) {
+		c->guest_addr = n;
+		return 0;
+	}
+	if (KEY_IS("regvisor.initrd"))
+		return config_initrd(c, v, vlen, origin);
 	if (KEY_IS("regvisor.load_timeout") && parse_u64(v, vlen, &n) && n >= 1 && n <= 3600) {
 		c->load_timeout = (unsigned int)n;
 		return 0;

@@ -17,6 +17,11 @@
  *   regvisor.checkpoint=cycle     save to memory, load it back, go on (soak)
  *   regvisor.load_timeout=N       seconds `load` waits for input (default 30)
  *   regvisor.onfault=monitor      stop at the monitor when the guest faults
+ *   regvisor.guest=ADDR           the guest image a bootloader put in RAM
+ *                                 (arm64 Image, or a raw binary entered at ADDR)
+ *   regvisor.initrd=ADDR,SIZE     the guest's initrd (default: /chosen's
+ *                                 linux,initrd-start/end)
+ *   ... -- ARGS                   everything after " -- " is the guest's command line
  *
  * A bad item gets one error line naming it and is ignored; parsing goes on.
  */
@@ -43,6 +48,8 @@ struct rv_config {
 	bool fault_monitor;
 	unsigned int load_timeout;
 	bool bench;
+	uint64_t guest_addr;		/* 0: none given */
+	uint64_t initrd_addr, initrd_size;	/* size 0: none given */
 };
 
 void config_defaults(struct rv_config *c);

@@ -198,11 +198,22 @@ static void test_hypercalls(uint64_t mode)
 }
 
 
-void guest_main(uint64_t uart, uint64_t mode);
-void guest_main(uint64_t uart, uint64_t mode)
+/* QEMU virt's PL011, the console regvisor gives the guest there. */
+#define GUEST_UART	UINT64_C(0x09000000)
+#define FDT_MAGIC	0xd00dfeedu
+
+static uint32_t be32_at(uint64_t addr)
 {
-	write_sysreg(tpidr_el1, uart);	/* the console survives a resume elsewhere */
-	guest_console_init(uart);
+	const volatile uint8_t *p = (const volatile uint8_t *)(uintptr_t)addr;
+
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+void guest_main(uint64_t dtb, uint64_t mode);
+void guest_main(uint64_t dtb, uint64_t mode)
+{
+	write_sysreg(tpidr_el1, GUEST_UART);	/* the console survives a resume elsewhere */
+	guest_console_init(GUEST_UART);
 	if (mode & GUEST_MODE_BENCH) {
 		guest_bench();
 		report_exit();
@@ -211,6 +222,8 @@ void guest_main(uint64_t uart, uint64_t mode)
 		report(false, "deliberate failure (regvisor.guestarg=1)");
 	gprintf("guest: hello from EL%lu\n", (read_sysreg(CurrentEL) >> 2) & 3);
 	report(((read_sysreg(CurrentEL) >> 2) & 3) == 1, "guest runs at EL1");
+	report(dtb && !(dtb & 7) && be32_at(dtb) == FDT_MAGIC, "x0 holds the guest DTB (0x%lx)", dtb);
+	report_info("dtb 0x%lx", dtb);
 	test_hypercalls(mode);
 	test_id_registers();
 	test_context_registers();

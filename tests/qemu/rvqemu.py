@@ -14,6 +14,15 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 QEMU = os.environ.get("QEMU", "qemu-system-aarch64")
 UBOOT = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
 STATUS_RE = re.compile(r"regvisor: poweroff status=(-?\d+)")
+# Where the tests put the guest image (the start of guest RAM on QEMU virt).
+GUEST_ADDR = 0x40400000
+TEST_GUEST = "test"
+
+
+def guest_image_for(kernel):
+    """The test guest built beside a firmware image (build/[vN/]guest/guest.bin)."""
+    base = os.path.dirname(kernel) if kernel else os.path.join(ROOT, "build")
+    return os.path.join(base, "guest", "guest.bin")
 
 
 def build_path(version, name):
@@ -44,7 +53,11 @@ class Qemu:
     """One QEMU virt machine with the firmware's UART on a pipe."""
 
     def __init__(self, kernel=None, append="", virtualization=True, secure=False,
-                 bios=None, loader=None, echo=False, extra=(), unix_socket=False, pty=False):
+                 bios=None, loader=None, echo=False, extra=(), unix_socket=False, pty=False,
+                 guest=TEST_GUEST, guest_addr=GUEST_ADDR, initrd=None, guest_append=None,
+                 smp=1):
+        """guest: an image file loaded at guest_addr and named by regvisor.guest=
+        (TEST_GUEST: the test guest built beside kernel; None: no guest)."""
         machine = "virt,gic-version=3"
         if virtualization:
             machine += ",virtualization=on"
@@ -71,7 +84,19 @@ class Qemu:
                     "-monitor", "none"] + serial
         if kernel:
             self.cmd += ["-kernel", kernel]
-        if append:
+        if guest == TEST_GUEST:
+            guest = guest_image_for(kernel)
+        if guest:
+            self.cmd += ["-device", f"loader,file={guest},addr={guest_addr:#x},force-raw=on"]
+            append = f"{append} regvisor.guest={guest_addr:#x}".strip()
+        if initrd:
+            self.cmd += ["-initrd", initrd]
+        if guest_append is not None:
+            append = f"{append} -- {guest_append}"
+        if smp != 1:
+            self.cmd += ["-smp", str(smp)]
+        self.append = append
+        if append and kernel:   # with -bios, the bootloader sets the bootargs
             self.cmd += ["-append", append]
         if bios:
             self.cmd += ["-bios", bios]
@@ -120,7 +145,7 @@ class Qemu:
             try:
                 data = os.read(src if self.pty_fd else src.fileno(), 65536)
             except OSError:
-                data = b
+                data = b""
         if not data:
             return None
         text = data.decode("utf-8", "replace").replace("\r", "")

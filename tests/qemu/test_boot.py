@@ -54,6 +54,8 @@ def test_boot_through_uboot():
         q.expect(r"Hit any key to stop autoboot|=> ", 60)
         q.send("\r")
         q.expect(r"=> ", 30)
+        q.send(f"setenv bootargs '{q.append}'\r")
+        q.expect(r"=> ", 30)
         q.send("booti 0x44000000 - ${fdtcontroladdr}\r")
         res = q.wait(90)
     finally:
