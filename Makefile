@@ -37,7 +37,7 @@ OPT ?= -O2
 # The firmware: freestanding, no FP/SIMD in our code (the registers are the
 # guest's), no unaligned accesses (code runs before the MMU is on).
 FW_CFLAGS := $(COMMON_CFLAGS) -DFW_VERSION=$(FW_VERSION) -ffreestanding -fno-builtin -fno-pic -fno-pie \
-	-mgeneral-regs-only -fno-tree-loop-distribute-patterns -fstack-protector-strong -ffunction-sections -fdata-sections \
+	-mgeneral-regs-only -mno-outline-atomics -fno-tree-loop-distribute-patterns -fstack-protector-strong -ffunction-sections -fdata-sections \
 	-isystem $(PICOLIBC)/include -isystem $(BUILD)/fdt-include \
 	-DRV_BUILD_ID='"$(BUILD_ID)"' -DRV_HIDE_DEFAULT='"$(HIDE_DEFAULT)"'
 FW_ASFLAGS := -I. -DFW_VERSION=$(FW_VERSION)
@@ -46,7 +46,7 @@ FW_LDFLAGS := -nostdlib -static -no-pie -T linker.ld -Wl,--gc-sections -Wl,--bui
 	-Wl,--defsym=vfprintf=__i_vfprintf -Wl,-Map,$(BUILD)/regvisor.map
 
 GUEST_CFLAGS := $(COMMON_CFLAGS) -O2 -ffreestanding -fno-builtin -fno-pic -fno-pie \
-	-mgeneral-regs-only -mstrict-align -DFW_VERSION=$(FW_VERSION_LATEST)
+	-mgeneral-regs-only -mno-outline-atomics -mstrict-align -DFW_VERSION=$(FW_VERSION_LATEST)
 
 include boot/objects.mk el2/objects.mk sysreg/objects.mk vmstate/objects.mk tests/guest/objects.mk
 

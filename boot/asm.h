@@ -8,6 +8,22 @@
 
 #define MPIDR_AFF_MASK		0xffffff
 
+/*
+ * Each CPU's stacks, RV_MAX_CPUS of these after the boot stack, each stack
+ * above an unmapped guard page: guard, crash stack, guard, EL2 trap stack.
+ */
+#define RV_MAX_CPUS_ASM		8
+#define PCPU_CRASH_GUARD	0
+#define PCPU_CRASH_TOP		(0x1000 + CRASH_STACK_SIZE)
+#define PCPU_EL2_GUARD		PCPU_CRASH_TOP
+#define PCPU_EL2_TOP		(PCPU_EL2_GUARD + 0x1000 + EL2_STACK_SIZE)
+#define PCPU_STACKS_SIZE	PCPU_EL2_TOP
+
+/* struct vcpu (el2/vcpu.h): what the vectors read through TPIDR_EL2. */
+#define VCPU_ID_FAST		0
+#define VCPU_EL2_STACK_TOP	(65 * 8)
+#define VCPU_CRASH_STACK_TOP	(66 * 8)
+
 /* Image header flags: little-endian (bit 0 = 0), 4 KiB pages (bits 2:1 = 1). */
 #define IMAGE_FLAGS		0x2
 

@@ -172,6 +172,28 @@ static void board_initrd(struct board *b, const void *fdt)
 	}
 }
 
+/* /cpus/cpu@N: each reg is an MPIDR affinity (one or two cells). */
+static void board_cpus(struct board *b, const void *fdt)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus"), node, len;
+	int ac = fdt_cells(fdt, cpus, "#address-cells", 1);
+
+	if (cpus < 0 || ac < 1 || ac > 2)
+		return;
+	fdt_for_each_subnode(node, fdt, cpus) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+
+		if (!type || strcmp(type, "cpu") != 0 || !reg || len < ac * (int)sizeof(*reg))
+			continue;
+		if (b->ncpus == BOARD_CPUS_MAX) {
+			b->cpus_truncated = true;
+			break;
+		}
+		b->cpu_mpidr[b->ncpus++] = fdt_read_cells(reg, ac);
+	}
+}
+
 void board_from_fdt(struct board *b, const void *dtb)
 {
 	const void *fdt = dtb;
@@ -195,6 +217,7 @@ void board_from_fdt(struct board *b, const void *dtb)
 	board_psci(b, fdt);
 	board_bootargs(b, fdt);
 	board_initrd(b, fdt);
+	board_cpus(b, fdt);
 }
 
 /*

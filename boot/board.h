@@ -11,6 +11,7 @@
 enum psci_conduit { PSCI_CONDUIT_NONE, PSCI_CONDUIT_SMC, PSCI_CONDUIT_HVC };
 
 #define BOARD_BOOTARGS_MAX	512
+#define BOARD_CPUS_MAX		8	/* = RV_MAX_CPUS: one vCPU per CPU */
 
 struct board {
 	const void *dtb;		/* NULL when no valid DTB was found */
@@ -26,6 +27,9 @@ struct board {
 	bool bootargs_truncated;
 	const char *guest_args;		/* after " -- " in bootargs, or NULL */
 	uint64_t initrd_start, initrd_end;	/* /chosen's, end 0 if none */
+	unsigned int ncpus;		/* /cpus' cpu nodes, at most BOARD_CPUS_MAX */
+	bool cpus_truncated;		/* the DTB lists more than that */
+	uint64_t cpu_mpidr[BOARD_CPUS_MAX];	/* each one's reg: MPIDR affinity */
 };
 
 /* QEMU virt (hw/arm/virt.c memory map). */

@@ -8,6 +8,7 @@
 
 #include "boot/board.h"
 #include "boot/console.h"
+#include "boot/main.h"
 #include "el2/fpsimd.h"
 
 static uint64_t console_base = VIRT_UART_BASE;
@@ -18,11 +19,52 @@ void console_init(uint64_t base)
 	pl011_init(base);
 }
 
+/*
+ * With several CPUs printing, a line is the unit: the first character
+ * takes the console for this CPU, the newline gives it back, so lines
+ * never interleave. A holder that never finishes its line (it crashed)
+ * loses the console after CONSOLE_STEAL_SPINS tries. Off until a second
+ * CPU can run: exclusives need the MMU on, and EL1 boots never get there.
+ */
+#define MPIDR_AFF_ALL		UINT64_C(0xff00ffffff)
+#define CONSOLE_FREE		UINT64_MAX
+#define CONSOLE_STEAL_SPINS	50000000ul
+static bool console_smp;
+static uint64_t console_holder = CONSOLE_FREE;
+
+void console_lock_enable(void)
+{
+	console_smp = true;
+}
+
+static void console_take(void)
+{
+	uint64_t me = cpu_mpidr() & MPIDR_AFF_ALL;
+
+	if (__atomic_load_n(&console_holder, __ATOMIC_RELAXED) == me)
+		return;
+	for (unsigned long spins = 0; ; spins++) {
+		uint64_t free = CONSOLE_FREE;
+
+		if (__atomic_compare_exchange_n(&console_holder, &free, me, false,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return;
+		if (spins == CONSOLE_STEAL_SPINS) {
+			__atomic_store_n(&console_holder, me, __ATOMIC_RELAXED);
+			return;
+		}
+	}
+}
+
 void console_putc(char c)
 {
+	if (console_smp)
+		console_take();
 	if (c == '\n')
 		pl011_putc(console_base, '\r');
 	pl011_putc(console_base, c);
+	if (console_smp && c == '\n')
+		__atomic_store_n(&console_holder, CONSOLE_FREE, __ATOMIC_RELEASE);
 }
 
 int console_getc(void)

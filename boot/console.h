@@ -11,5 +11,7 @@ int pl011_getc(uint64_t base);		/* -1 when nothing is waiting */
 void console_init(uint64_t base);
 void console_putc(char c);
 int console_getc(void);			/* -1 when nothing is waiting */
+/* Several CPUs may print from now on: whole lines, never interleaved. */
+void console_lock_enable(void);
 
 #endif

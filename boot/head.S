@@ -71,10 +71,47 @@ at_el2:
 	isb
 	msr	daifset, #0xf
 	bl	setup_stack_and_bss
+	/* TPIDR_EL2: this CPU's vCPU, vm.vcpu[0]; its stacks are the first set. */
+	adrp	x0, vm
+	add	x0, x0, :lo12:vm
+	msr	tpidr_el2, x0
+	adrp	x1, pcpu_stacks
+	add	x1, x1, :lo12:pcpu_stacks
+	add	x2, x1, #PCPU_CRASH_TOP
+	str	x2, [x0, #VCPU_CRASH_STACK_TOP]
+	add	x2, x1, #PCPU_EL2_TOP
+	str	x2, [x0, #VCPU_EL2_STACK_TOP]
 	bl	stack_guard_seed
 	mov	x0, x19
 	mov	x1, x20
 	bl	boot_main
+	b	park
+
+/*
+ * A CPU started by regvisor's own PSCI CPU_ON (el2/guest.c) for a guest
+ * vCPU: x0 = the vCPU's index. It arrives at EL2 with the MMU off; the
+ * page tables and everything it reads were cleaned to memory before.
+ */
+	.globl	secondary_entry
+secondary_entry:
+	mov	x19, x0
+	adr	x1, el2_vectors
+	msr	vbar_el2, x1
+	ldr	x1, =SCTLR_EL2_BOOT
+	msr	sctlr_el2, x1
+	isb
+	msr	daifset, #0xf
+	cmp	x19, #RV_MAX_CPUS_ASM
+	b.hs	park
+	adrp	x1, pcpu_stacks
+	add	x1, x1, :lo12:pcpu_stacks
+	mov	x2, #PCPU_STACKS_SIZE
+	madd	x1, x19, x2, x1
+	add	x1, x1, #PCPU_EL2_TOP
+	mov	sp, x1
+	bl	mmu_enable
+	mov	x0, x19
+	bl	guest_start_secondary
 	b	park
 
 /* SP to the top of the boot stack, BSS zeroed (the stack lies outside it). */
@@ -125,15 +162,7 @@ stack_guard_boot:
 	.space	BOOT_STACK_SIZE
 	.globl	boot_stack_top
 boot_stack_top:
-	.globl	stack_guard_crash
-stack_guard_crash:
-	.space	4096
-	.space	CRASH_STACK_SIZE
-	.globl	crash_stack_top
-crash_stack_top:
-	.globl	stack_guard_el2
-stack_guard_el2:
-	.space	4096
-	.space	EL2_STACK_SIZE
-	.globl	el2_stack_top
-el2_stack_top:
+	.balign	4096
+	.globl	pcpu_stacks
+pcpu_stacks:
+	.space	PCPU_STACKS_SIZE * RV_MAX_CPUS_ASM

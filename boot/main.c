@@ -27,17 +27,22 @@ static const char *const el_names[4] = { "EL0", "EL1", "EL2", "EL3" };
  * word no longer holding the paint is its high-water mark.
  */
 #define STACK_PAINT	UINT64_C(0x57ac57ac57ac57ac)
-extern uint64_t el2_stack_top[];
 extern char _start[];
+
+/* The boot vCPU's trap stack, the one every test's traps run on. */
+static uint64_t *el2_stack_top(void)
+{
+	return (uint64_t *)(uintptr_t)vm.vcpu[0].el2_stack_top;
+}
 
 static uint64_t *el2_stack_bottom(void)
 {
-	return (uint64_t *)((uintptr_t)el2_stack_top - EL2_STACK_SIZE);
+	return (uint64_t *)((uintptr_t)el2_stack_top() - EL2_STACK_SIZE);
 }
 
 static void el2_stack_paint(void)
 {
-	for (uint64_t *p = el2_stack_bottom(); p < el2_stack_top; p++)
+	for (uint64_t *p = el2_stack_bottom(); p < el2_stack_top(); p++)
 		*p = STACK_PAINT;
 }
 
@@ -45,19 +50,19 @@ static size_t el2_stack_used(void)
 {
 	uint64_t *p = el2_stack_bottom();
 
-	while (p < el2_stack_top && *p == STACK_PAINT)
+	while (p < el2_stack_top() && *p == STACK_PAINT)
 		p++;
-	return (size_t)((uintptr_t)el2_stack_top - (uintptr_t)p);
+	return (size_t)((uintptr_t)el2_stack_top() - (uintptr_t)p);
 }
 
 void board_poweroff(int status)
 {
 	uint64_t ret;
 
-	if (vcpu0.frame)
+	if (vm.vcpu[0].frame)
 		printf("regvisor: stats: %llu checkpoint cycles, EL2 trap stack high-water %u of %u "
 		       "bytes, state buffers %u bytes (static), image header %s\n",
-		       (unsigned long long)vcpu0.cycles, (unsigned int)el2_stack_used(),
+		       (unsigned long long)vm.cycles, (unsigned int)el2_stack_used(),
 		       EL2_STACK_SIZE, (unsigned int)vmstate_fw_buffer_bytes(),
 		       *(const volatile uint32_t *)((uintptr_t)_start + 0x38) == 0x644d5241 ?
 		       "intact" : "CHANGED");
@@ -118,28 +123,28 @@ static void configure(void)
 	config_finish(&config);
 
 	guest_configure(&config);
-	vcpu0.sr.hidden = config.hide;
-	vcpu0.entry_x1 = config.guestarg;
-	vcpu0.checkpoint_save = config.checkpoint_save;
-	vcpu0.checkpoint_cycle = config.checkpoint_cycle;
-	vcpu0.fault_monitor = config.fault_monitor;
-	vcpu0.load_timeout = config.load_timeout;
-	vcpu0.ntolerate = config.ntolerate;
-	vcpu0.tolerate = config.tolerate;
+	vm.vcpu[0].sr.hidden = config.hide;
+	vm.entry_x1 = config.guestarg;
+	vm.checkpoint_save = config.checkpoint_save;
+	vm.checkpoint_cycle = config.checkpoint_cycle;
+	vm.fault_monitor = config.fault_monitor;
+	vm.load_timeout = config.load_timeout;
+	vm.ntolerate = config.ntolerate;
+	vm.tolerate = config.tolerate;
 	/* What the guest's world does not have is never in its state either. */
-	sysreg_mask_add_newer_than(&vcpu0.sr.hidden, config.world_version);
+	sysreg_mask_add_newer_than(&vm.vcpu[0].sr.hidden, config.world_version);
 #if FW_VERSION >= 2
-	vcpu0.sr.val[SYSREG_VENDOR_HYP_BMAP_2] = config.bmap2;
+	vm.vcpu[0].sr.val[SYSREG_VENDOR_HYP_BMAP_2] = config.bmap2;
 #endif
 	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
 		if (sysreg_table[i].cls == ID)
 			printf("regvisor: id %-17s = 0x%016llx (hardware 0x%016llx)\n",
-			       sysreg_table[i].name, (unsigned long long)vcpu0.sr.val[i],
+			       sysreg_table[i].name, (unsigned long long)vm.vcpu[0].sr.val[i],
 			       (unsigned long long)(i == SYSREG_MPIDR_EL1 ? cpu_mpidr() :
 						    sysreg_hw_read(i)));
 	printf("regvisor: guest view: cpu model v%u, world v%u, %u registers hidden\n",
 	       config.cpu_version, config.world_version,
-	       sysreg_mask_count(&vcpu0.sr.hidden));
+	       sysreg_mask_count(&vm.vcpu[0].sr.hidden));
 }
 
 /* Recurse until the boot stack runs into its guard page (the limit is never reached). */

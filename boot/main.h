@@ -29,6 +29,8 @@ uint64_t psci_call(enum psci_conduit conduit, uint64_t fn, uint64_t a1,
 		   uint64_t a2, uint64_t a3);
 /* boot/mmu_hw.c */
 void mmu_init(void);
+/* A secondary CPU: its MMU on with the tables the boot CPU built. */
+void mmu_enable(void);
 /* boot/cpu_hw.c */
 unsigned int cpu_current_el(void);
 uint64_t cpu_midr(void);

@@ -13,11 +13,12 @@
  * each stack is left out, so an overflow is a crash report, not silent
  * damage to its neighbour.
  */
+#include "boot/asm.h"
 #include "boot/main.h"
 #include "boot/mmu.h"
 
 extern char __fw_start[], __text_end[], __rodata_end[], __fw_end[];
-extern char stack_guard_boot[], stack_guard_crash[], stack_guard_el2[];
+extern char stack_guard_boot[], pcpu_stacks[];
 
 static uint64_t l1[512] __attribute__((section(".pgtables"), aligned(4096)));
 static uint64_t l2_ram[512] __attribute__((section(".pgtables"), aligned(4096)));
@@ -28,8 +29,14 @@ static uint64_t l3_fw[512] __attribute__((section(".pgtables"), aligned(4096)));
 
 static bool is_guard_page(uintptr_t va)
 {
-	return va == (uintptr_t)stack_guard_boot || va == (uintptr_t)stack_guard_crash ||
-	       va == (uintptr_t)stack_guard_el2;
+	uintptr_t off = va - (uintptr_t)pcpu_stacks;
+
+	if (va == (uintptr_t)stack_guard_boot)
+		return true;
+	if (va < (uintptr_t)pcpu_stacks || off >= (uintptr_t)PCPU_STACKS_SIZE * RV_MAX_CPUS_ASM)
+		return false;
+	off %= PCPU_STACKS_SIZE;
+	return off == PCPU_CRASH_GUARD || off == PCPU_EL2_GUARD;
 }
 
 static uint64_t fw_page_attrs(uintptr_t va)
@@ -44,7 +51,6 @@ static uint64_t fw_page_attrs(uintptr_t va)
 void mmu_init(void)
 {
 	uintptr_t fw = (uintptr_t)__fw_start;
-	uint64_t mmfr0, tcr, sctlr;
 
 	BUG_ON(fw & (SZ_2M - 1) || fw < SZ_1G || fw >= 2 * SZ_1G);
 
@@ -67,6 +73,14 @@ void mmu_init(void)
 	 */
 	for (uintptr_t a = fw; a < (uintptr_t)__fw_end; a += 64)
 		__asm__ volatile("dc ivac, %0" : : "r"(a) : "memory");
+	mmu_enable();
+}
+
+/* This CPU's EL2 MMU on, with the tables mmu_init() built (every CPU). */
+void mmu_enable(void)
+{
+	uint64_t mmfr0, tcr, sctlr;
+
 	__asm__ volatile("mrs %0, id_aa64mmfr0_el1" : "=r"(mmfr0));
 	tcr = TCR_EL2_RES1 | (32u << TCR_T0SZ_SHIFT) | TCR_IRGN0_WBWA |
 	      TCR_ORGN0_WBWA | TCR_SH0_INNER | TCR_TG0_4K |

@@ -156,7 +156,7 @@ bool bench_run_el2(void)
 		return false;
 	}
 	bench_context();
-	bench_export_import(&vcpu0);
+	bench_export_import(&vm.vcpu[0]);
 	bench_hidden();
 	return true;
 }

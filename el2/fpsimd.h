@@ -8,6 +8,7 @@
 #ifndef EL2_FPSIMD_H
 #define EL2_FPSIMD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct fpsimd_state {
@@ -20,8 +21,8 @@ struct fpsimd_state {
 void fpsimd_save(struct fpsimd_state *st);
 void fpsimd_restore(const struct fpsimd_state *st);
 
-/* Mark that a guest owns the FP/SIMD registers from now on (or not). */
-void fpsimd_guest_live(struct fpsimd_state *st);
+/* Mark that this CPU's vCPU owns the FP/SIMD registers from now on (or not). */
+void fpsimd_guest_live(bool live);
 void fpsimd_claim(void);
 void fpsimd_release(void);
 

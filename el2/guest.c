@@ -7,15 +7,27 @@
 #include <string.h>
 
 #include "boot/asm.h"
+#include "boot/console.h"
 #include "boot/main.h"
 #include "el2/guest_dtb.h"
 #include "el2/monitor.h"
+#include "el2/smccc.h"
 #include "el2/vcpu.h"
 #include "sysreg/bootargs.h"
 
-extern char el2_stack_top[], __fw_start[], __fw_end[];
+extern char __fw_start[], __fw_end[], pcpu_stacks[];
+/* boot/head.S: where a CPU started by our PSCI CPU_ON begins (x0 = vCPU index). */
+extern char secondary_entry[];
 
-struct vcpu vcpu0;
+struct vm vm;
+
+/* PSCI 0.2+ function ids the firmware calls below it (DEN0022). */
+#define PSCI_FN_CPU_OFF		UINT64_C(0x84000002)
+#define PSCI_FN_CPU_ON64	UINT64_C(0xc4000003)
+#define MPIDR_AFF		UINT64_C(0xff00ffffff)
+#define MPIDR_RES1		BIT64(31)
+/* Tries of our own CPU_ON while a CPU we turned off is still on its way down. */
+#define CPU_ON_RETRIES		100000
 
 /* HCR_EL2 (Arm ARM D19.2.48). */
 #define HCR_VM		BIT64(0)	/* stage 2 on */
@@ -188,14 +200,15 @@ static bool guest_dtb_make(void)
 		.initrd_start = gi.initrd_start,
 		.initrd_end = gi.initrd_end,
 		.bootargs = gi.args ? gi.args : "",
-		.ncpus = 1,
+		.ncpus = vm.nvcpus,
 		.mpidr = mpidr,
 		.uart_base = board.uart_base,
 	};
 	const char *why = "no boot DTB";
 	int err = -1;
 
-	mpidr[0] = vcpu0.sr.val[SYSREG_MPIDR_EL1] & UINT64_C(0xff00ffffff);
+	for (unsigned int i = 0; i < vm.nvcpus; i++)
+		mpidr[i] = vm.vcpu[i].vmpidr & MPIDR_AFF;
 	if (board.dtb)
 		err = guest_dtb_build((void *)(uintptr_t)gi.dtb, GUEST_DTB_MAX, board.dtb, &cfg, &why);
 	if (err) {
@@ -204,6 +217,49 @@ static bool guest_dtb_make(void)
 	}
 	cpu_clean_to_poc(gi.dtb, GUEST_DTB_MAX);
 	return true;
+}
+
+/*
+ * One vCPU per physical CPU the DTB lists, the boot CPU first; the guest
+ * sees them as MPIDR Aff0 = 0, 1, 2... With no PSCI below us to start the
+ * others, or a boot CPU the DTB does not list, the guest gets one.
+ */
+static void vm_init_vcpus(void)
+{
+	uint64_t boot = cpu_mpidr() & MPIDR_AFF;
+	unsigned int n = 1;
+	bool listed = false;
+
+	for (unsigned int i = 0; i < board.ncpus; i++)
+		listed |= (board.cpu_mpidr[i] & MPIDR_AFF) == boot;
+	vm.vcpu[0].hw_mpidr = boot;
+	if (board.psci != PSCI_CONDUIT_NONE && listed)
+		for (unsigned int i = 0; i < board.ncpus && n < RV_MAX_CPUS; i++)
+			if ((board.cpu_mpidr[i] & MPIDR_AFF) != boot)
+				vm.vcpu[n++].hw_mpidr = board.cpu_mpidr[i] & MPIDR_AFF;
+	vm.nvcpus = n;
+	if (n > 1)
+		console_lock_enable();
+	for (unsigned int i = 0; i < RV_MAX_CPUS; i++) {
+		struct vcpu *v = &vm.vcpu[i];
+		uintptr_t stacks = (uintptr_t)pcpu_stacks + i * (uintptr_t)PCPU_STACKS_SIZE;
+
+		v->index = i;
+		v->vmpidr = MPIDR_RES1 | i;
+		v->power = i ? VCPU_OFF : VCPU_ON;
+		v->crash_stack_top = stacks + PCPU_CRASH_TOP;
+		v->el2_stack_top = stacks + PCPU_EL2_TOP;
+	}
+	printf("regvisor: guest: %u vCPU%s on CPUs", n, n == 1 ? "" : "s");
+	for (unsigned int i = 0; i < n; i++)
+		printf(" 0x%llx", (unsigned long long)vm.vcpu[i].hw_mpidr);
+	if (board.psci == PSCI_CONDUIT_NONE && board.ncpus > 1)
+		printf(" (no PSCI below to start the other %u)", board.ncpus - 1);
+	else if (!listed && board.ncpus)
+		printf(" (the DTB does not list the boot CPU)");
+	else if (board.cpus_truncated)
+		printf(" (the DTB lists more; %u at most)", RV_MAX_CPUS);
+	printf("\n");
 }
 
 void guest_configure(const struct rv_config *c)
@@ -216,8 +272,10 @@ void guest_configure(const struct rv_config *c)
 	if (!stage2_init(GUEST_BASE, ram_end, board.uart_base))
 		printf("regvisor: warning: console at 0x%llx is not a page below 1 GiB; the guest "
 		       "gets no console\n", (unsigned long long)board.uart_base);
-	sysreg_vcpu_reset(&vcpu0.sr, c->cpu_version, c->world_version);
-	vcpu0.reported_status = -1;
+	vm_init_vcpus();
+	sysreg_vcpu_reset(&vm.vcpu[0].sr, c->cpu_version, c->world_version);
+	vm.vcpu[0].sr.val[SYSREG_MPIDR_EL1] = vm.vcpu[0].vmpidr;
+	vm.reported_status = -1;
 
 	guest_image_check(c);
 	gi.dtb = guest_ram_end - GUEST_DTB_MAX;
@@ -226,7 +284,7 @@ void guest_configure(const struct rv_config *c)
 				   "overlaps the guest DTB at the top of guest RAM");
 	guest_initrd_check(c);
 	gi.args = board.guest_args;
-	vcpu0.entry = gi.entry;
+	vm.entry = gi.entry;
 	printf("regvisor: guest: %s at 0x%llx", gi.is_image ? "arm64 Image" : "raw binary",
 	       (unsigned long long)gi.addr);
 	if (gi.is_image)
@@ -242,47 +300,64 @@ void guest_configure(const struct rv_config *c)
  * The guest's ID view after any change to it: MIDR and MPIDR through
  * VPIDR_EL2/VMPIDR_EL2, the trapped ones through the fast path's table.
  */
-void guest_apply_id_view(void)
+void guest_apply_id_view(struct vcpu *v)
 {
-	el2_id_fast_sync(&vcpu0.sr);
+	el2_id_fast_sync(v);
 	__asm__ volatile("msr vpidr_el2, %0\n msr vmpidr_el2, %1\n isb"
-			 : : "r"(vcpu0.sr.val[SYSREG_MIDR_EL1]),
-			     "r"(vcpu0.sr.val[SYSREG_MPIDR_EL1]));
+			 : : "r"(v->sr.val[SYSREG_MIDR_EL1]),
+			     "r"(v->sr.val[SYSREG_MPIDR_EL1]));
 }
 
-static void guest_el2_controls(void)
+static void guest_el2_controls(struct vcpu *v)
 {
 	__asm__ volatile(
 		"msr	vttbr_el2, %0\n"
 		"msr	vtcr_el2, %1\n"
 		"msr	cptr_el2, %2\n"
 		"msr	cnthctl_el2, %3\n"
-		"msr	cntvoff_el2, xzr\n"
-		"msr	hcr_el2, %4\n"
+		"msr	cntvoff_el2, %4\n"
+		"msr	hcr_el2, %5\n"
 		"isb\n"
 		"tlbi	vmalls12e1\n"
 		"dsb	ish\n"
 		"isb\n"
 		: : "r"(stage2_vttbr()), "r"(stage2_vtcr()),
-		    "r"(CPTR_EL2_GUEST), "r"(CNTHCTL_EL2_GUEST), "r"(HCR_GUEST)
+		    "r"(CPTR_EL2_GUEST), "r"(CNTHCTL_EL2_GUEST), "r"(vm.cntvoff), "r"(HCR_GUEST)
 		: "memory");
-	guest_apply_id_view();
+	guest_apply_id_view(v);
 }
 
-/* A fresh frame at the top of the EL2 trap stack, ready for the first ERET. */
-static struct el2_frame *guest_first_frame(uint64_t pc)
+/*
+ * A vCPU out of reset (Arm's CPU_ON and SYSTEM_RESET both promise one):
+ * its registers at their reset values, in the CPU model, world and hidden
+ * set of model; what the firmware configured (service bitmaps) kept.
+ */
+static void vcpu_reset_regs(struct vcpu *v, const struct vcpu_sysregs *model)
 {
-	struct el2_frame *f = (struct el2_frame *)((uintptr_t)el2_stack_top - FRAME_SIZE);
+	struct vcpu_sysregs keep = *model;
+
+	sysreg_vcpu_reset(&v->sr, keep.cpu_version, keep.world_version);
+	v->sr.hidden = keep.hidden;
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+		if (sysreg_table[i].cls == FWR && !(sysreg_table[i].flags & GUEST_SET))
+			v->sr.val[i] = keep.val[i];
+	v->sr.val[SYSREG_MPIDR_EL1] = v->vmpidr;
+}
+
+/* A fresh frame at the top of this vCPU's EL2 trap stack, ready for the first ERET. */
+static struct el2_frame *guest_first_frame(struct vcpu *v, uint64_t pc, uint64_t x0, uint64_t x1)
+{
+	struct el2_frame *f = (struct el2_frame *)(uintptr_t)(v->el2_stack_top - FRAME_SIZE);
 
 	memset(f, 0, sizeof(*f));
 	f->elr = pc;
-	f->x[0] = gi.dtb;		/* arm64 boot protocol: x0 = DTB, x1..x3 = 0 */
-	f->x[1] = vcpu0.entry_x1;	/* 0 unless regvisor.guestarg (test guests) */
+	f->x[0] = x0;		/* arm64 boot protocol: x0 = DTB, x1..x3 = 0; CPU_ON: context */
+	f->x[1] = x1;		/* 0 unless regvisor.guestarg (test guests) */
 	f->spsr = SPSR_EL1H_MASKED;
-	memset(&vcpu0.fp, 0, sizeof(vcpu0.fp));
-	fpsimd_restore(&vcpu0.fp);
-	fpsimd_guest_live(&vcpu0.fp);
-	vcpu0.frame = f;
+	memset(&v->fp, 0, sizeof(v->fp));
+	fpsimd_restore(&v->fp);
+	fpsimd_guest_live(true);
+	v->frame = f;
 	return f;
 }
 
@@ -295,41 +370,195 @@ static void guest_prepare(void)
 
 void guest_start(void)
 {
+	struct vcpu *v = &vm.vcpu[0];
+
 	guest_prepare();
-	guest_el2_controls();
+	guest_el2_controls(v);
 	printf("regvisor: guest: entering EL1 at 0x%llx, cpu model v%u, world v%u\n",
-	       (unsigned long long)vcpu0.entry, vcpu0.sr.cpu_version,
-	       vcpu0.sr.world_version);
-	el2_enter_guest(guest_first_frame(vcpu0.entry));
+	       (unsigned long long)vm.entry, v->sr.cpu_version, v->sr.world_version);
+	el2_enter_guest(guest_first_frame(v, vm.entry, gi.dtb, vm.entry_x1));
 }
 
 void guest_start_incoming(void)
 {
+	struct vcpu *v = &vm.vcpu[0];
 	struct el2_frame *f;
 
 	guest_prepare();
-	guest_el2_controls();
-	f = guest_first_frame(vcpu0.entry);
-	monitor_run(&vcpu0, "waiting for incoming guest state (regvisor.incoming=uart)", true);
+	guest_el2_controls(v);
+	f = guest_first_frame(v, vm.entry, gi.dtb, vm.entry_x1);
+	spin_lock(&vm.monitor_lock);
+	monitor_run(v, "waiting for incoming guest state (regvisor.incoming=uart)", true);
+	spin_unlock(&vm.monitor_lock);
 	fpsimd_release();
 	el2_enter_guest(f);
 }
 
-/*
- * PSCI SYSTEM_RESET: reset registers, a fresh guest DTB, and the guest
- * entered again where its image lies (a warm reset: guest memory is not
- * reloaded, as no bootloader runs again).
- */
-void guest_reset(void)
+struct vcpu *vcpu_by_mpidr(uint64_t mpidr)
 {
-	struct vcpu_sysregs keep = vcpu0.sr;
+	for (unsigned int i = 0; i < vm.nvcpus; i++)
+		if (((vm.vcpu[i].vmpidr ^ mpidr) & MPIDR_AFF) == 0)
+			return &vm.vcpu[i];
+	return NULL;
+}
 
-	sysreg_vcpu_reset(&vcpu0.sr, keep.cpu_version, keep.world_version);
-	vcpu0.sr.hidden = keep.hidden;
-	/* What the firmware configured (service bitmaps) survives a reset. */
-	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
-		if (sysreg_table[i].cls == FWR && !(sysreg_table[i].flags & GUEST_SET))
-			vcpu0.sr.val[i] = keep.val[i];
-	printf("regvisor: guest: system reset\n");
-	guest_start();
+/* A CPU that regvisor's CPU_ON started: the vCPU out of reset, at its entry. */
+void guest_start_secondary(unsigned int index)
+{
+	struct vcpu *v = &vm.vcpu[index];
+	struct vcpu_sysregs model = vm.vcpu[0].sr;
+
+	vcpu_set_current(v);
+	if (__atomic_load_n(&vm.stop_request, __ATOMIC_ACQUIRE))
+		vcpu_stop(v);	/* a reset came while it was on its way up */
+	vcpu_reset_regs(v, &model);
+	guest_el2_controls(v);
+	spin_lock(&vm.lock);
+	v->power = VCPU_ON;
+	spin_unlock(&vm.lock);
+	printf("regvisor: guest: vCPU %u on (CPU 0x%llx), entering EL1 at 0x%llx\n", index,
+	       (unsigned long long)v->hw_mpidr, (unsigned long long)v->on_entry);
+	el2_enter_guest(guest_first_frame(v, v->on_entry, v->on_x0, v->on_x1));
+}
+
+/*
+ * Start t's physical CPU through the PSCI firmware below us. A CPU that
+ * turned itself off a moment ago may still be on its way down: retry.
+ */
+static int64_t vcpu_power_up(struct vcpu *t)
+{
+	int64_t r = PSCI_RET_NOT_SUPPORTED;
+
+	/* It starts with its MMU off: what it reads first must be in memory. */
+	cpu_clean_to_poc(t->el2_stack_top - PCPU_EL2_TOP, PCPU_STACKS_SIZE);
+	for (unsigned int i = 0; i < CPU_ON_RETRIES; i++) {
+		r = (int64_t)psci_call(board.psci, PSCI_FN_CPU_ON64, t->hw_mpidr,
+				       (uint64_t)(uintptr_t)secondary_entry, t->index);
+		if (r != PSCI_RET_ALREADY_ON && r != PSCI_RET_ON_PENDING)
+			break;
+	}
+	return r;
+}
+
+int64_t vcpu_psci_cpu_on(struct vcpu *v, uint64_t target, uint64_t entry, uint64_t context)
+{
+	struct vcpu *t = vcpu_by_mpidr(target);
+	int64_t r;
+
+	(void)v;
+	if (!t)
+		return PSCI_RET_INVALID_PARAMS;
+	if (!guest_entry_valid(entry))
+		return PSCI_RET_INVALID_ADDRESS;
+	spin_lock(&vm.lock);
+	if (t->power != VCPU_OFF) {
+		r = t->power == VCPU_ON ? PSCI_RET_ALREADY_ON : PSCI_RET_ON_PENDING;
+		spin_unlock(&vm.lock);
+		return r;
+	}
+	t->on_entry = entry;
+	t->on_x0 = context;
+	t->on_x1 = 0;
+	t->power = VCPU_ON_PENDING;
+	spin_unlock(&vm.lock);
+	r = vcpu_power_up(t);
+	if (r != PSCI_RET_SUCCESS) {
+		printf("regvisor: guest: error: PSCI CPU_ON of CPU 0x%llx for vCPU %u returned %lld\n",
+		       (unsigned long long)t->hw_mpidr, t->index, (long long)r);
+		spin_lock(&vm.lock);
+		t->power = VCPU_OFF;
+		spin_unlock(&vm.lock);
+		return PSCI_RET_INTERNAL_FAILURE;
+	}
+	return PSCI_RET_SUCCESS;
+}
+
+/* This CPU off through the PSCI firmware below; the vCPU already OFF. */
+static _Noreturn void vcpu_cpu_down(struct vcpu *v)
+{
+	int64_t r;
+
+	r = (int64_t)psci_call(board.psci, PSCI_FN_CPU_OFF, 0, 0, 0);
+	printf("regvisor: error: PSCI CPU_OFF on CPU 0x%llx returned %lld; parking it\n",
+	       (unsigned long long)v->hw_mpidr, (long long)r);
+	for (;;)
+		__asm__ volatile("wfe");
+}
+
+void vcpu_psci_cpu_off(struct vcpu *v)
+{
+	bool last = true;
+
+	spin_lock(&vm.lock);
+	for (unsigned int i = 0; i < vm.nvcpus; i++)
+		if (&vm.vcpu[i] != v && vm.vcpu[i].power != VCPU_OFF)
+			last = false;
+	if (last) {
+		spin_unlock(&vm.lock);
+		/* The only vCPU going off leaves nothing running: the system is off. */
+		printf("regvisor: guest: PSCI CPU_OFF of the last vCPU\n");
+		board_poweroff(vm.reported_status > 0 ? EXIT_GUEST_FAILED : EXIT_OK);
+	}
+	/* Said before it shows OFF, so a guest that waits for that prints after. */
+	printf("regvisor: guest: vCPU %u off (PSCI CPU_OFF)\n", v->index);
+	v->power = VCPU_OFF;
+	v->fp_live = false;
+	spin_unlock(&vm.lock);
+	vcpu_cpu_down(v);
+}
+
+void vcpu_stop(struct vcpu *v)
+{
+	spin_lock(&vm.lock);
+	v->power = VCPU_OFF;
+	v->fp_live = false;
+	spin_unlock(&vm.lock);
+	vcpu_cpu_down(v);
+}
+
+/*
+ * PSCI SYSTEM_RESET: every other vCPU stops (at its next trap: until the
+ * GIC's IPIs, one that never traps is waited for), then the guest starts
+ * again on the boot vCPU from its image with a fresh DTB and registers: a
+ * warm reset (guest memory is not reloaded, as no bootloader runs again).
+ * Asked from another vCPU, that one hands the restart to the boot CPU.
+ */
+void guest_reset(struct vcpu *v)
+{
+	struct vcpu *boot = &vm.vcpu[0];
+	bool waiting = true, said = false;
+
+	printf("regvisor: guest: system reset (from vCPU %u)\n", v->index);
+	__atomic_store_n(&vm.stop_request, 1, __ATOMIC_RELEASE);
+	for (unsigned long spins = 0; waiting; spins++) {
+		waiting = false;
+		for (unsigned int i = 0; i < vm.nvcpus; i++)
+			if (&vm.vcpu[i] != v &&
+			    __atomic_load_n(&vm.vcpu[i].power, __ATOMIC_ACQUIRE) != VCPU_OFF)
+				waiting = true;
+		if (waiting && !said && spins > 100000000) {
+			printf("regvisor: guest: system reset: waiting for the other vCPUs to stop "
+			       "(each stops at its next trap)\n");
+			said = true;
+		}
+	}
+	__atomic_store_n(&vm.stop_request, 0, __ATOMIC_RELEASE);
+	if (v == boot) {
+		vcpu_reset_regs(boot, &boot->sr);
+		guest_start();
+	}
+	guest_prepare();	/* the boot CPU resets its own registers as it arrives */
+	spin_lock(&vm.lock);
+	boot->on_entry = vm.entry;
+	boot->on_x0 = gi.dtb;
+	boot->on_x1 = vm.entry_x1;
+	boot->power = VCPU_ON_PENDING;
+	v->power = VCPU_OFF;
+	v->fp_live = false;
+	spin_unlock(&vm.lock);
+	if (vcpu_power_up(boot) != PSCI_RET_SUCCESS) {
+		printf("regvisor: guest: error: cannot start the boot CPU again\n");
+		board_poweroff(EXIT_CRASH);
+	}
+	vcpu_cpu_down(v);
 }

@@ -234,7 +234,7 @@ static void set_cpu_model(struct vcpu *v, unsigned int ver)
 	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
 		if (sysreg_table[i].cls == ID && !(sysreg_table[i].flags & IDENT))
 			v->sr.val[i] = sysreg_default(&v->sr, i);
-	guest_apply_id_view();
+	guest_apply_id_view(v);
 }
 
 static void cmd_cpu(struct monitor *m, int argc, char **argv)
@@ -291,7 +291,7 @@ static void cmd_compat(struct monitor *m, int argc, char **argv)
 	sysreg_mask_add_newer_than(&m->v->sr.hidden, ver);
 	if (m->v->sr.cpu_version > ver)
 		set_cpu_model(m->v, ver);
-	guest_apply_id_view();	/* the trap fast path answers by world too */
+	guest_apply_id_view(m->v);	/* the trap fast path answers by world too */
 	printf("regvisor: guest world v%u, cpu model v%u\n", ver, m->v->sr.cpu_version);
 }
 
@@ -327,11 +327,11 @@ static void cmd_load(struct monitor *m, int argc, char **argv)
 	frame_dec_init(&dec);
 	printf("regvisor: load: send the framed blob (%s ... %s)\n", FRAME_BEGIN, FRAME_END);
 	while (dec.state != FRAME_DONE) {
-		n = read_line(line, sizeof(line), false, m->v->load_timeout);
+		n = read_line(line, sizeof(line), false, vm.load_timeout);
 		if (n == -2) {
 			printf("regvisor: load: error: %s (no input for %u s); nothing loaded\n",
 			       vmstate_strerror(dec.state == FRAME_SEARCHING ? VMSTATE_E_NO_FRAME :
-						VMSTATE_E_FRAME_UNTERMINATED), m->v->load_timeout);
+						VMSTATE_E_FRAME_UNTERMINATED), vm.load_timeout);
 			return;
 		}
 		if (dec.state == FRAME_ERROR) {
@@ -381,8 +381,8 @@ static void cmd_resume(struct monitor *m, int argc, char **argv)
 
 static void cmd_poweroff(struct monitor *m, int argc, char **argv)
 {
-	(void)argc, (void)argv;
-	board_poweroff(m->v->reported_status > 0 ? EXIT_GUEST_FAILED : EXIT_OK);
+	(void)m, (void)argc, (void)argv;
+	board_poweroff(vm.reported_status > 0 ? EXIT_GUEST_FAILED : EXIT_OK);
 }
 
 bool monitor_run(struct vcpu *v, const char *why, bool loaded_required)

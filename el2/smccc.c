@@ -42,8 +42,7 @@ static void hc_smccc_version(struct vcpu *v, struct el2_frame *f)
 
 static void hc_smccc_arch_features(struct vcpu *v, struct el2_frame *f)
 {
-	(void)v;
-	ret(f, smccc_offered((uint32_t)f->x[1]) ? SMCCC_SUCCESS : SMCCC_NOT_SUPPORTED);
+	ret(f, smccc_offered(v, (uint32_t)f->x[1]) ? SMCCC_SUCCESS : SMCCC_NOT_SUPPORTED);
 }
 
 #if FW_VERSION >= 2
@@ -76,33 +75,27 @@ static void hc_psci_version(struct vcpu *v, struct el2_frame *f)
 
 static void hc_psci_cpu_off(struct vcpu *v, struct el2_frame *f)
 {
-	(void)v;
 	(void)f;
-	/* The only vCPU going off leaves nothing running: the system is off. */
-	printf("regvisor: guest: PSCI CPU_OFF of the last vCPU\n");
-	board_poweroff(v->reported_status > 0 ? EXIT_GUEST_FAILED : EXIT_OK);
+	vcpu_psci_cpu_off(v);
 }
 
 #define PSCI_MPIDR_AFF		UINT64_C(0xff00ffffff)
 static void hc_psci_cpu_on(struct vcpu *v, struct el2_frame *f)
 {
-	uint64_t target = f->x[1] & PSCI_MPIDR_AFF;
-
-	(void)v;
-	ret(f, target == 0 ? PSCI_RET_ALREADY_ON : PSCI_RET_INVALID_PARAMS);
+	ret(f, vcpu_psci_cpu_on(v, f->x[1], f->x[2], f->x[3]));
 }
 
-/* AFFINITY_INFO(target, lowest level): 0 ON, 1 OFF, 2 ON_PENDING (DEN0022 5.1.8). */
-#define PSCI_AFF_ON		0
+/* AFFINITY_INFO(target, lowest level 0): ON 0, OFF 1, ON_PENDING 2 (DEN0022 5.1.8). */
 static void hc_psci_affinity_info(struct vcpu *v, struct el2_frame *f)
 {
-	uint64_t target = f->x[1] & PSCI_MPIDR_AFF;
+	struct vcpu *t = vcpu_by_mpidr(f->x[1]);
 
-	if (f->x[2] != 0 || target != (v->sr.val[SYSREG_MPIDR_EL1] & PSCI_MPIDR_AFF)) {
+	(void)v;
+	if (f->x[2] != 0 || !t) {
 		ret(f, PSCI_RET_INVALID_PARAMS);
 		return;
 	}
-	ret(f, PSCI_AFF_ON);
+	ret(f, __atomic_load_n(&t->power, __ATOMIC_ACQUIRE));
 }
 
 /*
@@ -139,15 +132,14 @@ static void hc_psci_migrate_info_type(struct vcpu *v, struct el2_frame *f)
 static void hc_psci_system_off(struct vcpu *v, struct el2_frame *f)
 {
 	(void)f;
-	printf("regvisor: guest: PSCI SYSTEM_OFF\n");
-	board_poweroff(v->reported_status > 0 ? EXIT_GUEST_FAILED : EXIT_OK);
+	printf("regvisor: guest: PSCI SYSTEM_OFF (vCPU %u)\n", v->index);
+	board_poweroff(vm.reported_status > 0 ? EXIT_GUEST_FAILED : EXIT_OK);
 }
 
 static void hc_psci_system_reset(struct vcpu *v, struct el2_frame *f)
 {
-	(void)v;
 	(void)f;
-	guest_reset();
+	guest_reset(v);
 }
 
 static void hc_psci_features(struct vcpu *v, struct el2_frame *f)
@@ -160,7 +152,7 @@ static void hc_psci_features(struct vcpu *v, struct el2_frame *f)
 	 * before it trusts SMCCC 1.1 (DEN0022, PSCI_FEATURES).
 	 */
 	ret(f, ((fid >> 24) == 0x84 || (fid >> 24) == 0xc4 || fid == HCALL_SMCCC_VERSION) &&
-	       smccc_offered(fid) ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED);
+	       smccc_offered(v, fid) ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED);
 }
 
 /* Vendor function 0: the service bitmaps, as KVM's FEATURES call gives them. */
@@ -177,7 +169,8 @@ static void hc_rv_features(struct vcpu *v, struct el2_frame *f)
 /* Vendor function 1: the guest's verdict, x1 = 0 for success. */
 static void hc_rv_report_status(struct vcpu *v, struct el2_frame *f)
 {
-	v->reported_status = f->x[1] ? 1 : 0;
+	(void)v;
+	vm.reported_status = f->x[1] ? 1 : 0;
 	printf("regvisor: guest: reported status %llu\n", (unsigned long long)f->x[1]);
 	ret(f, SMCCC_SUCCESS);
 }
@@ -191,12 +184,14 @@ static void hc_rv_report_status(struct vcpu *v, struct el2_frame *f)
 static void hc_rv_checkpoint(struct vcpu *v, struct el2_frame *f)
 {
 	ret(f, SMCCC_SUCCESS);
-	if (v->checkpoint_cycle)
+	spin_lock(&vm.monitor_lock);
+	if (vm.checkpoint_cycle)
 		vmstate_cycle(v);
-	else if (v->checkpoint_save)
+	else if (vm.checkpoint_save)
 		vmstate_save(v, 0);
 	else
 		monitor_run(v, "guest stopped at its checkpoint call", false);
+	spin_unlock(&vm.monitor_lock);
 }
 
 static void hc_vendor_uid(struct vcpu *v, struct el2_frame *f)
@@ -270,9 +265,9 @@ static const struct hcall *hcall_offered(const struct vcpu *v, uint32_t fid)
 	return h;
 }
 
-bool smccc_offered(uint32_t fid)
+bool smccc_offered(const struct vcpu *v, uint32_t fid)
 {
-	return hcall_offered(&vcpu0, fid) != NULL;
+	return hcall_offered(v, fid) != NULL;
 }
 
 bool smccc_table_sorted(void)
@@ -283,10 +278,10 @@ bool smccc_table_sorted(void)
 	return true;
 }
 
-void el2_smccc(struct el2_frame *f)
+void el2_smccc(struct vcpu *v, struct el2_frame *f)
 {
 	uint32_t fid = (uint32_t)(f->x[0] & SMCCC_FID_MASK);
-	const struct hcall *h = hcall_offered(&vcpu0, fid);
+	const struct hcall *h = hcall_offered(v, fid);
 
 	/* HVC/SMC #imm with imm != 0 is no SMCCC call (DEN0028 2.10): no service, as KVM. */
 	if (f->esr & UINT64_C(0xffff))
@@ -295,5 +290,5 @@ void el2_smccc(struct el2_frame *f)
 		ret(f, SMCCC_NOT_SUPPORTED);
 		return;
 	}
-	h->fn(&vcpu0, f);
+	h->fn(v, f);
 }

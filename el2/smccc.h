@@ -14,6 +14,8 @@
 #define PSCI_RET_INVALID_PARAMS		(-2)
 #define PSCI_RET_DENIED			(-3)
 #define PSCI_RET_ALREADY_ON		(-4)
+#define PSCI_RET_ON_PENDING		(-5)
+#define PSCI_RET_INTERNAL_FAILURE	(-6)
 #define PSCI_RET_INVALID_ADDRESS	(-9)
 
 /* Function ids: one list, el2/hypercalls.def. */
@@ -24,10 +26,11 @@ enum hcall_id {
 };
 
 /* x0..x3 in, x0..x3 out, as the guest sees them. */
-void el2_smccc(struct el2_frame *f);
+struct vcpu;
+void el2_smccc(struct vcpu *v, struct el2_frame *f);
 
 /* True when fid is a call this build offers to the guest in its world. */
-bool smccc_offered(uint32_t fid);
+bool smccc_offered(const struct vcpu *v, uint32_t fid);
 /* The hypercall list is sorted by function id (checked at boot). */
 bool smccc_table_sorted(void);
 

@@ -6,33 +6,27 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "boot/asm.h"
 #include "el2/vcpu.h"
 #include "sysreg/iss.h"
 
-static void sysreg_trap_undef(struct el2_frame *f, const struct sysreg_access *a,
+static void sysreg_trap_undef(struct vcpu *v, struct el2_frame *f, const struct sysreg_access *a,
 			      const char *why)
 {
 	printf("regvisor: guest: %s S%u_%u_C%u_C%u_%u at pc 0x%llx: %s, injected UNDEF\n",
 	       a->read ? "MRS" : "MSR", a->op0, a->op1, a->crn, a->crm, a->op2,
 	       (unsigned long long)f->elr, why);
-	el2_inject_undef(f);
+	el2_inject_undef(v, f);
 }
 
-/*
- * The ID space (op0 3, op1 0, CRn 0, CRm 0..7) as el2/vectors.S answers
- * it without entering C: val[CRm << 3 | op2] for every slot whose bit is
- * set in valid. Kept in step with the vCPU by el2_id_fast_sync().
- */
-struct id_fast {
-	uint64_t valid;
-	uint64_t val[64];
-};
-struct id_fast id_fast;
-
+_Static_assert(offsetof(struct vcpu, id_fast) == VCPU_ID_FAST, "vectors.S reads id_fast");
 _Static_assert(offsetof(struct id_fast, val) == 8, "vectors.S reads id_fast.val at +8");
+_Static_assert(offsetof(struct vcpu, el2_stack_top) == VCPU_EL2_STACK_TOP, "boot/asm.h");
+_Static_assert(offsetof(struct vcpu, crash_stack_top) == VCPU_CRASH_STACK_TOP, "boot/asm.h");
 
-void el2_id_fast_sync(const struct vcpu_sysregs *vs)
+void el2_id_fast_sync(struct vcpu *v)
 {
+	const struct vcpu_sysregs *vs = &v->sr;
 	struct id_fast t = { 0 };
 
 	for (unsigned int slot = 0; slot < 64; slot++) {
@@ -46,7 +40,7 @@ void el2_id_fast_sync(const struct vcpu_sysregs *vs)
 			t.valid |= BIT64(slot);		/* RAZ */
 		}
 	}
-	id_fast = t;
+	v->id_fast = t;
 }
 
 void el2_trap_sysreg(struct vcpu *v, struct el2_frame *f)
@@ -58,13 +52,13 @@ void el2_trap_sysreg(struct vcpu *v, struct el2_frame *f)
 	if (idx < 0 || !sysreg_in_world((unsigned int)idx, v->sr.world_version)) {
 		/* Unallocated feature-ID registers are RAZ (Arm ARM D19.2). */
 		if (!(a.read && sysreg_in_id_space(&a))) {
-			sysreg_trap_undef(f, &a, "not in the register table");
+			sysreg_trap_undef(v, f, &a, "not in the register table");
 			return;
 		}
 	} else if (a.read) {
 		val = sysreg_get(&v->sr, (unsigned int)idx);
 	} else if (sysreg_table[idx].cls != CTX) {
-		sysreg_trap_undef(f, &a, "read-only register");
+		sysreg_trap_undef(v, f, &a, "read-only register");
 		return;
 	} else {
 		uint64_t in = a.rt == 31 ? 0 : f->x[a.rt];

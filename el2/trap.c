@@ -72,9 +72,9 @@ static void el2_inject_sync(struct el2_frame *f, uint64_t esr, uint64_t far)
 	f->spsr = el1_entry_pstate(f->spsr);
 }
 
-void el2_inject_undef(struct el2_frame *f)
+void el2_inject_undef(struct vcpu *v, struct el2_frame *f)
 {
-	vcpu0.traps_undef++;
+	v->traps_undef++;
 	el2_inject_sync(f, ESR_IL, 0);	/* EC 0: unknown reason */
 }
 
@@ -83,7 +83,7 @@ void el2_inject_undef(struct el2_frame *f)
  * memory at all. Never applied; the guest gets a synchronous external
  * abort (DFSC/IFSC 0x10) at the faulting address.
  */
-static void el2_guest_abort(struct el2_frame *f, unsigned int ec)
+static void el2_guest_abort(struct vcpu *v, struct el2_frame *f, unsigned int ec)
 {
 	uint64_t hpfar, ipa;
 	uint64_t from_el0 = (f->spsr & SPSR_M_MASK) == 0;
@@ -96,45 +96,54 @@ static void el2_guest_abort(struct el2_frame *f, unsigned int ec)
 	       "injected external abort\n", ec == ESR_EC_DABT_LOW ? "data" : "instruction",
 	       (unsigned long long)ipa, (unsigned long long)f->elr, wnr ? "write" : "read");
 	/* regvisor.onfault=monitor: the operator looks first; the guest gets its abort on resume. */
-	if (vcpu0.fault_monitor &&
-	    monitor_run(&vcpu0, "guest faulted (the abort is delivered on resume)", false))
-		return;	/* a loaded state replaced the one that faulted */
+	if (vm.fault_monitor) {
+		bool loaded;
+
+		spin_lock(&vm.monitor_lock);
+		loaded = monitor_run(v, "guest faulted (the abort is delivered on resume)", false);
+		spin_unlock(&vm.monitor_lock);
+		if (loaded)
+			return;	/* a loaded state replaced the one that faulted */
+	}
 	el2_inject_sync(f, ((uint64_t)ec1 << ESR_EC_SHIFT) | ESR_IL | wnr | 0x10, f->far);
 }
 
 /* Anything else the guest can trap with: UNDEF, one log line. Kept out of the hot path. */
-static __attribute__((noinline, cold)) void el2_guest_other(struct el2_frame *f, unsigned int ec)
+static __attribute__((noinline, cold)) void el2_guest_other(struct vcpu *v, struct el2_frame *f,
+							    unsigned int ec)
 {
 	char ecbuf[8];
 
 	printf("regvisor: guest: %s (esr 0x%llx) at pc 0x%llx: injected UNDEF\n",
 	       esr_ec_name(ec, ecbuf), (unsigned long long)f->esr, (unsigned long long)f->elr);
-	el2_inject_undef(f);
+	el2_inject_undef(v, f);
 }
 
-void el2_guest_sync(struct el2_frame *f)
+void el2_guest_sync(struct el2_frame *f, struct vcpu *v)
 {
 	unsigned int ec = esr_ec(f->esr);
 
-	vcpu0.frame = f;
+	v->frame = f;
 	switch (ec) {
 	case ESR_EC_HVC64:
-		el2_smccc(f);
+		el2_smccc(v, f);
 		break;
 	case ESR_EC_SMC64:
 		el2_skip_instr(f);	/* a trapped SMC would return to itself */
-		el2_smccc(f);
+		el2_smccc(v, f);
 		break;
 	case ESR_EC_SYS64:
-		el2_trap_sysreg(&vcpu0, f);
+		el2_trap_sysreg(v, f);
 		break;
 	case ESR_EC_DABT_LOW:
 	case ESR_EC_IABT_LOW:
-		el2_guest_abort(f, ec);
+		el2_guest_abort(v, f, ec);
 		break;
 	default:
-		el2_guest_other(f, ec);
+		el2_guest_other(v, f, ec);
 		break;
 	}
+	if (__atomic_load_n(&vm.stop_request, __ATOMIC_RELAXED))
+		vcpu_stop(v);
 	fpsimd_release();
 }

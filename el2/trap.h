@@ -33,13 +33,14 @@ enum esr_ec {
 const char *esr_ec_name(unsigned int ec, char buf[8]);
 
 /* Called by el2/vectors.S. */
-void el2_guest_sync(struct el2_frame *f);
+struct vcpu;
+void el2_guest_sync(struct el2_frame *f, struct vcpu *v);
 _Noreturn void el2_crash(struct el2_frame *f, unsigned int kind);
 _Noreturn void el2_enter_guest(struct el2_frame *f);
 
 /* Step the guest past the instruction EL2 just emulated. */
 void el2_skip_instr(struct el2_frame *f);
 /* Make the guest take an Undefined Instruction exception at its EL1. */
-void el2_inject_undef(struct el2_frame *f);
+void el2_inject_undef(struct vcpu *v, struct el2_frame *f);
 
 #endif

@@ -6,12 +6,51 @@
 #include "el2/trap.h"
 #include "sysreg/sysreg.h"
 
-#define RV_MAX_CPUS	8
+#define RV_MAX_CPUS	8	/* vCPUs (and physical CPUs) at most; boot/asm.h agrees */
 
+/*
+ * The ID space (op0 3, op1 0, CRn 0, CRm 0..7) as el2/vectors.S answers
+ * it without entering C: val[CRm << 3 | op2] for every slot whose bit is
+ * set in valid. Kept in step with the vCPU by el2_id_fast_sync().
+ */
+struct id_fast {
+	uint64_t valid;
+	uint64_t val[64];
+};
+
+/* PSCI AFFINITY_INFO's answers double as the vCPU's power state. */
+enum vcpu_power { VCPU_ON = 0, VCPU_OFF = 1, VCPU_ON_PENDING = 2 };
+
+/*
+ * One guest vCPU, run by one physical CPU whose TPIDR_EL2 points here
+ * while it is at EL2. The first three members are read by el2/vectors.S
+ * (offsets in boot/asm.h).
+ */
 struct vcpu {
+	struct id_fast id_fast;		/* the trapped ID reads' answers */
+	uint64_t el2_stack_top;		/* where each guest trap's frame goes */
+	uint64_t crash_stack_top;	/* for a report when EL2 itself faults */
 	struct el2_frame *frame;	/* x0..x30, PC (elr), PSTATE (spsr) */
 	struct fpsimd_state fp;
+	bool fp_live;			/* the guest's FP/SIMD registers are its own */
+	bool fp_saved;			/* ... and are in fp now, not in the CPU */
 	struct vcpu_sysregs sr;
+	unsigned int index;		/* 0 for the boot vCPU */
+	uint64_t hw_mpidr;		/* the physical CPU that runs it */
+	uint64_t vmpidr;		/* the guest's MPIDR_EL1 for it: Aff0 = index */
+	int power;			/* enum vcpu_power, changed under vm.lock */
+	uint64_t on_entry;		/* where CPU_ON (or a reset) starts it ... */
+	uint64_t on_x0, on_x1;		/* ... with these arguments */
+	unsigned int traps_undef;	/* UNDEFs injected so far */
+};
+
+/* What the vCPUs share: one guest. */
+struct vm {
+	struct vcpu vcpu[RV_MAX_CPUS];
+	unsigned int nvcpus;		/* vCPUs offered to the guest */
+	int lock;			/* PSCI power state changes */
+	int monitor_lock;		/* one vCPU at a time in the monitor and the codec */
+	int stop_request;		/* SYSTEM_RESET: other vCPUs power off at their next trap */
 	uint64_t entry;			/* where the guest starts after reset */
 	uint64_t entry_x1;		/* regvisor.guestarg, for the test guest */
 	bool checkpoint_save;		/* checkpoint: save and go on, no monitor */
@@ -23,11 +62,19 @@ struct vcpu {
 	const uint64_t *tolerate;
 	bool stopped;			/* at the monitor: its virtual time stands still */
 	uint64_t stopped_vcount;	/* the guest's CNTVCT_EL0 when it stopped */
+	uint64_t cntvoff;		/* CNTVOFF_EL2, the same on every CPU */
 	int reported_status;		/* from RV_REPORT_STATUS, -1 if none */
-	unsigned int traps_undef;	/* UNDEFs injected so far */
 };
 
-extern struct vcpu vcpu0;
+extern struct vm vm;
+
+/* The vCPU of the CPU running this (TPIDR_EL2; el2/percpu_hw.c). */
+struct vcpu *vcpu_current(void);
+void vcpu_set_current(struct vcpu *v);
+
+/* A spinlock for what the CPUs share (el2/percpu_hw.c). */
+void spin_lock(int *l);
+void spin_unlock(int *l);
 
 /* el2/guest.c */
 struct rv_config;
@@ -36,14 +83,23 @@ void guest_configure(const struct rv_config *c);
 _Noreturn void guest_start(void);
 /* Booted for incoming state: the monitor first, the guest once loaded. */
 _Noreturn void guest_start_incoming(void);
-_Noreturn void guest_reset(void);
+_Noreturn void guest_reset(struct vcpu *v);
+/* A physical CPU started for vCPU index (boot/head.S secondary_entry). */
+_Noreturn void guest_start_secondary(unsigned int index);
+/* PSCI for the guest: start vCPU target at entry with x0 = context; CPU_OFF. */
+int64_t vcpu_psci_cpu_on(struct vcpu *v, uint64_t target, uint64_t entry, uint64_t context);
+_Noreturn void vcpu_psci_cpu_off(struct vcpu *v);
+/* The vCPU whose MPIDR affinity is mpidr, or NULL. */
+struct vcpu *vcpu_by_mpidr(uint64_t mpidr);
+/* A vCPU asked to stop (vm.stop_request) powers its CPU off here. */
+_Noreturn void vcpu_stop(struct vcpu *v);
 /* An entry point the guest may name (CPU_ON, CPU_SUSPEND): inside its RAM, 4-byte aligned. */
 bool guest_entry_valid(uint64_t pc);
-void guest_apply_id_view(void);
+void guest_apply_id_view(struct vcpu *v);
 /* el2/sysreg_trap.c: EC 0x18 from the guest. */
 void el2_trap_sysreg(struct vcpu *v, struct el2_frame *f);
 /* The ID registers' fast path (el2/vectors.S) follows the vCPU's ID view. */
-void el2_id_fast_sync(const struct vcpu_sysregs *vs);
+void el2_id_fast_sync(struct vcpu *v);
 /* el2/stage2_hw.c */
 /* Returns false when the console could not be given to the guest. */
 bool stage2_init(uint64_t guest_base, uint64_t guest_end, uint64_t uart_base);

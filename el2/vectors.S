@@ -37,15 +37,15 @@
  */
 .macro crash_entry kind
 crash_\kind:
-	msr	tpidr_el2, x0
-	adrp	x0, crash_stack_top
-	add	x0, x0, :lo12:crash_stack_top
+	msr	sp_el0, x0			/* scratch: only a crash loses the guest's SP_EL0 */
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #VCPU_CRASH_STACK_TOP]	/* this CPU's crash stack */
 	add	sp, sp, x0			/* swap sp and x0 without a spare register */
 	sub	x0, sp, x0
 	sub	sp, sp, x0
 	sub	sp, sp, #FRAME_SIZE
 	str	x0, [sp, #FRAME_SP]		/* the SP at the time of the exception */
-	mrs	x0, tpidr_el2
+	mrs	x0, sp_el0
 	save_frame
 	mov	x0, sp
 	mov	x1, #\kind
@@ -80,7 +80,7 @@ vector	cur_spx_serror
 vector	lower64_sync
 	/*
 	 * The hot trap first: a guest reading an ID register is answered from
-	 * id_fast (el2/sysreg_trap.c) with four registers saved, not 31.
+	 * the vCPU's id_fast (el2/sysreg_trap.c) with four registers saved, not 31.
 	 */
 	stp	x0, x1, [sp, #-32]!
 	stp	x2, x3, [sp, #16]		/* [sp]: x0 x1 x2 x3 */
@@ -117,20 +117,20 @@ guest_sync_full:
 	sub	sp, sp, #FRAME_SIZE
 	save_frame
 	mov	x0, sp
+	mrs	x1, tpidr_el2
 	bl	el2_guest_sync
 	b	el2_return_to_guest
 
 /*
  * MRS of the ID space with x0 = ESR_EL2, x0..x3 saved at [sp]. Slot =
- * CRm << 3 | op2 indexes id_fast.val; a clear bit in id_fast.valid sends
+ * CRm << 3 | op2 indexes the vCPU's id_fast.val; a clear bit in id_fast.valid sends
  * the access down the full path (which answers UNDEF and logs it).
  */
 id_read_fast:
 	ubfx	x2, x0, #1, #3			/* CRm */
 	ubfx	x3, x0, #17, #3			/* op2 */
 	orr	x2, x3, x2, lsl #3
-	adrp	x3, id_fast
-	add	x3, x3, :lo12:id_fast
+	mrs	x3, tpidr_el2			/* this CPU's vCPU: id_fast first */
 	ldr	x1, [x3], #8			/* valid bits; x3 -> val[] */
 	lsr	x1, x1, x2
 	tbz	x1, #0, 3f

@@ -36,15 +36,18 @@ size_t vmstate_fw_buffer_bytes(void)
 
 void vcpu_time_stop(struct vcpu *v)
 {
-	v->stopped_vcount = read_cntvct();
-	v->stopped = true;
+	(void)v;
+	vm.stopped_vcount = read_cntvct();
+	vm.stopped = true;
 }
 
 /* The guest's counter goes on from where it stood: CNTVCT = CNTPCT - CNTVOFF. */
 void vcpu_time_resume(struct vcpu *v)
 {
-	__asm__ volatile("msr cntvoff_el2, %0\n isb" : : "r"(read_cntpct() - v->stopped_vcount));
-	v->stopped = false;
+	(void)v;
+	vm.cntvoff = read_cntpct() - vm.stopped_vcount;
+	__asm__ volatile("msr cntvoff_el2, %0\n isb" : : "r"(vm.cntvoff));
+	vm.stopped = false;
 }
 
 static void emit_console(const char *line, void *ctx)
@@ -66,7 +69,7 @@ static void fill_state(struct vcpu *v)
 	memcpy(state.fp.v, v->fp.v, sizeof(state.fp.v));
 	state.fp.fpsr = (uint32_t)v->fp.fpsr;
 	state.fp.fpcr = (uint32_t)v->fp.fpcr;
-	state.vcount = v->stopped ? v->stopped_vcount : read_cntvct();
+	state.vcount = vm.stopped ? vm.stopped_vcount : read_cntvct();
 }
 
 bool vmstate_save(struct vcpu *v, unsigned int target)
@@ -111,10 +114,10 @@ void vmstate_cycle(struct vcpu *v)
 	}
 	/* A refusal leaves the guest as it was: it goes on, uncycled, and the log says why. */
 	if (len && vmstate_load(v, blob, len, true))
-		v->cycles++;
+		vm.cycles++;
 	else
 		printf("regvisor: cycle %llu: not completed; the guest goes on as it was\n",
-		       (unsigned long long)v->cycles);
+		       (unsigned long long)vm.cycles);
 	vcpu_time_resume(v);
 }
 
@@ -132,7 +135,7 @@ bool vmstate_load(struct vcpu *v, const uint8_t *in, size_t len, bool quiet)
 		       vmstate_strerror(err), (unsigned long long)where);
 		return false;
 	}
-	struct vmstate_tolerance tol = { .n = v->ntolerate, .ids = v->tolerate };
+	struct vmstate_tolerance tol = { .n = vm.ntolerate, .ids = vm.tolerate };
 
 	vmstate_check_core(&state, &rep);
 	if (vmstate_check_regs(&state, &v->sr, &tol, &drops, &rep)) {
@@ -159,10 +162,10 @@ bool vmstate_load(struct vcpu *v, const uint8_t *in, size_t len, bool quiet)
 	v->fp.fpcr = state.fp.fpcr;
 	vmstate_apply_regs(&state, &v->sr);
 	/* The guest's virtual counter carries on from where it stopped. */
-	v->stopped_vcount = state.vcount;
-	if (!v->stopped)
+	vm.stopped_vcount = state.vcount;
+	if (!vm.stopped)
 		vcpu_time_resume(v);
-	guest_apply_id_view();
+	guest_apply_id_view(v);
 	if (!quiet)
 		printf("regvisor: load: %u registers loaded from a v%u blob, %u dropped\n",
 		       state.nregs - drops.n, state.fw_version, drops.n);

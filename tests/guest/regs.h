@@ -32,8 +32,14 @@ bool pauth_in_view(void);
 #define GUEST_MODE_KEEP_WA2		UINT64_C(0x4)	/* leave WORKAROUND_2 enabled */
 #define GUEST_MODE_BENCH		UINT64_C(0x8)	/* only the benchmarks */
 #define GUEST_MODE_SOAK			UINT64_C(0x10)	/* checkpoint again and again */
+#define GUEST_MODE_RESET		UINT64_C(0x20)	/* PSCI SYSTEM_RESET, then the tests */
 #define GUEST_SOAK_CYCLES_SHIFT		16		/* cycles: mode >> 16 */
 
+
+/* smp.c: start every other vCPU by PSCI CPU_ON, check each, stop them. */
+void test_smp(void);
+/* smp.c: a SYSTEM_RESET with a secondary running; true on the boot after it. */
+bool test_reset(void);
 
 /* ckpt.c: fill every register, checkpoint; the rest runs after the resume. */
 _Noreturn void test_checkpoint(void);

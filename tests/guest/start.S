@@ -1,7 +1,9 @@
 /*
- * Test guest entry at EL1 (MMU off). The firmware passes the console
- * UART's address in x0. The EL1 vectors hand every exception to
- * guest_exception(), which lets a test expect an UNDEF.
+ * Test guest entry at EL1 (MMU off). The firmware passes the guest DTB's
+ * address in x0 and the test mode (regvisor.guestarg) in x1. The EL1
+ * vectors hand every exception to guest_exception(), which lets a test
+ * expect an UNDEF. Secondary vCPUs start at secondary_start (PSCI CPU_ON,
+ * x0 = their index) on a stack of their own.
  */
 	.section .text.start, "ax"
 	.globl	_start
@@ -30,6 +32,29 @@ _start:
 	bl	guest_main
 3:	wfi
 	b	3b
+
+	.globl	secondary_start
+secondary_start:
+	and	x19, x0, #7
+	adrp	x1, secondary_stacks
+	add	x1, x1, :lo12:secondary_stacks
+	add	x2, x19, #1
+	add	x1, x1, x2, lsl #12		/* 4 KiB each, top of this one's */
+	mov	sp, x1
+	adr	x1, guest_vectors
+	msr	vbar_el1, x1
+	mov	x1, #(3 << 20)
+	msr	cpacr_el1, x1
+	isb
+	mov	x0, x19
+	bl	guest_secondary_main
+4:	wfi
+	b	4b
+
+	.bss
+	.balign	16
+secondary_stacks:
+	.space	8 * 4096
 
 .macro ventry
 	.balign	0x80

@@ -8,11 +8,12 @@ from rvqemu import Qemu, build_path  # noqa: E402
 
 
 @functools.lru_cache(maxsize=None)
-def boot(version=2, image="bin", append="", virtualization=True, secure=False, timeout=60):
+def boot(version=2, image="bin", append="", virtualization=True, secure=False, timeout=60,
+         smp=1):
     """Boot one firmware build to the end and return its Result (cached per config)."""
     path = build_path(version, "regvisor." + image)
     assert os.path.exists(path), f"{path} missing: run make versions"
-    q = Qemu(kernel=path, append=append, virtualization=virtualization, secure=secure)
+    q = Qemu(kernel=path, append=append, virtualization=virtualization, secure=secure, smp=smp)
     return q.run(timeout=timeout)
 
 

@@ -1,0 +1,209 @@
+/*
+ * Several vCPUs: the boot vCPU starts each other one by PSCI CPU_ON; each
+ * checks its own view (MPIDR, EL, a trapped ID register, a register of its
+ * own) and reports through memory, as only the boot vCPU prints; then it
+ * turns itself off with CPU_OFF. Also: CPU_ON's errors, AFFINITY_INFO in
+ * every state, a vCPU started again after CPU_OFF, SYSTEM_RESET.
+ */
+#include "tests/guest/lib.h"
+#include "tests/guest/regs.h"
+
+#define PSCI_CPU_OFF		0x84000002
+#define PSCI_CPU_ON64		0xc4000003
+#define PSCI_AFFINITY_INFO64	0xc4000004
+#define PSCI_SYSTEM_RESET	0x84000009
+#define PSCI_VERSION		0x84000000
+#define PSCI_SUCCESS		0
+#define PSCI_INVALID_PARAMS	((uint64_t)-2)
+#define PSCI_ALREADY_ON		((uint64_t)-4)
+#define PSCI_ON_PENDING		((uint64_t)-5)
+#define PSCI_INVALID_ADDRESS	((uint64_t)-9)
+#define AFF_ON			0
+#define AFF_OFF			1
+#define MAX_VCPUS		8
+#define MPIDR_RES1		(UINT64_C(1) << 31)
+#define TPIDR_MAGIC		UINT64_C(0x5eedc0de00000000)
+
+extern char secondary_start[];
+
+/* What each secondary saw, written by it, read by the boot vCPU. */
+struct seen {
+	uint64_t runs;		/* times it started */
+	uint64_t mpidr;
+	uint64_t el;
+	uint64_t pfr0;
+	uint64_t tpidr;
+	uint64_t context;
+};
+static volatile struct seen seen[MAX_VCPUS];
+static volatile uint64_t spin_hvcs;	/* reset test: the secondary's calls so far */
+static volatile uint64_t secondary_mode;	/* 0 check and stop, 1 spin on HVCs */
+static volatile uint64_t go_off[MAX_VCPUS];	/* the boot vCPU lets it turn off */
+
+void guest_secondary_main(uint64_t index);
+void guest_secondary_main(uint64_t index)
+{
+	volatile struct seen *s = &seen[index];
+	uint64_t tp = TPIDR_MAGIC | index;
+
+	if (secondary_mode == 1) {
+		for (;;) {		/* traps, so a SYSTEM_RESET can stop it */
+			hvc(PSCI_VERSION, 0, 0, 0);
+			spin_hvcs++;
+		}
+	}
+	write_sysreg(tpidr_el1, tp);
+	s->mpidr = read_sysreg(mpidr_el1);
+	s->el = (read_sysreg(CurrentEL) >> 2) & 3;
+	s->pfr0 = read_sysreg(id_aa64pfr0_el1);
+	s->tpidr = read_sysreg(tpidr_el1);
+	s->context = index;
+	__asm__ volatile("dmb sy" ::: "memory");
+	s->runs = s->runs + 1;
+	__asm__ volatile("dmb sy" ::: "memory");
+	while (!go_off[index])
+		__asm__ volatile("wfe");	/* a yield to QEMU's other CPUs */
+	go_off[index] = 0;
+	hvc(PSCI_CPU_OFF, 0, 0, 0);
+	s->runs = 1000;		/* CPU_OFF returned: seen as a failure */
+}
+
+static uint64_t affinity(uint64_t mpidr)
+{
+	return hvc(PSCI_AFFINITY_INFO64, mpidr, 0, 0).x0;
+}
+
+/* Wait until cond(i) holds; a hang bound (30 s), not a speed check. */
+static bool wait_until(bool (*cond)(unsigned int), unsigned int i)
+{
+	uint64_t end = read_sysreg(cntvct_el0) + 30 * read_sysreg(cntfrq_el0);
+
+	while (!cond(i))
+		if (read_sysreg(cntvct_el0) > end)
+			return false;
+	return true;
+}
+
+static unsigned int want_runs;
+static bool ran(unsigned int i)
+{
+	return seen[i].runs >= want_runs;
+}
+
+static bool is_off(unsigned int i)
+{
+	return affinity(i) == AFF_OFF;
+}
+
+static unsigned int count_vcpus(void)
+{
+	unsigned int n = 1;
+
+	while (n < MAX_VCPUS && affinity(n) == AFF_OFF)
+		n++;
+	return n;
+}
+
+/* Start vCPU i, wait for its report and for it to be off again. */
+static bool run_secondary(unsigned int i, uint64_t pfr0)
+{
+	uint64_t r, again;
+	bool ok;
+
+	want_runs = (unsigned int)seen[i].runs + 1;	/* before it can run */
+	r = hvc(PSCI_CPU_ON64, i, (uint64_t)(uintptr_t)secondary_start, i).x0;
+
+	if (r != PSCI_SUCCESS) {
+		report(false, "smp: CPU_ON of vCPU %u (0x%lx)", i, r);
+		return false;
+	}
+	ok = wait_until(ran, i);
+	bool reported = ok;
+	/* It waits for go_off now: certainly on. */
+	again = hvc(PSCI_CPU_ON64, i, (uint64_t)(uintptr_t)secondary_start, i).x0;
+	report(again == PSCI_ALREADY_ON, "smp: CPU_ON of vCPU %u while it runs is ALREADY_ON (0x%lx)",
+	       i, again);
+	report(affinity(i) == AFF_ON, "smp: AFFINITY_INFO of running vCPU %u is ON", i);
+	go_off[i] = 1;
+	__asm__ volatile("dsb sy\n sev" ::: "memory");
+	ok = false;
+	if (!reported)
+		report_info("smp: vCPU %u never reported", i);
+	else if (!wait_until(is_off, i))
+		report_info("smp: vCPU %u never went OFF (AFFINITY_INFO 0x%lx)", i, affinity(i));
+	else
+		ok = true;
+	report(ok && seen[i].runs == want_runs, "smp: vCPU %u ran (run %lu) and is OFF again", i,
+	       seen[i].runs);
+	report(seen[i].mpidr == (MPIDR_RES1 | i), "smp: vCPU %u sees MPIDR_EL1 0x%lx", i,
+	       seen[i].mpidr);
+	report(seen[i].el == 1 && seen[i].context == i,
+	       "smp: vCPU %u runs at EL1 with its context id in x0", i);
+	report(seen[i].pfr0 == pfr0, "smp: vCPU %u sees the same ID_AA64PFR0_EL1 (0x%lx)", i,
+	       seen[i].pfr0);
+	report(seen[i].tpidr == (TPIDR_MAGIC | i), "smp: vCPU %u keeps its own TPIDR_EL1", i);
+	return ok;
+}
+
+void test_smp(void)
+{
+	uint64_t pfr0 = read_sysreg(id_aa64pfr0_el1);
+	uint64_t entry = (uint64_t)(uintptr_t)secondary_start;
+	unsigned int n = count_vcpus();
+	uint64_t r;
+
+	report_info("smp: %u vCPU%s", n, n == 1 ? "" : "s");
+	report(affinity(0) == AFF_ON, "smp: AFFINITY_INFO of the boot vCPU is ON");
+	r = hvc(PSCI_CPU_ON64, 0, entry, 0).x0;
+	report(r == PSCI_ALREADY_ON, "smp: CPU_ON of the running boot vCPU is ALREADY_ON (0x%lx)", r);
+	r = hvc(PSCI_CPU_ON64, n, entry, 0).x0;
+	report(r == PSCI_INVALID_PARAMS, "smp: CPU_ON of a missing MPIDR 0x%x is INVALID_PARAMETERS",
+	       n);
+	r = affinity(n);
+	report(r == PSCI_INVALID_PARAMS, "smp: AFFINITY_INFO of a missing MPIDR is INVALID_PARAMETERS");
+	if (n == 1)
+		return;
+	r = hvc(PSCI_CPU_ON64, 1, 0x1000, 1).x0;
+	report(r == PSCI_INVALID_ADDRESS, "smp: CPU_ON with an entry outside guest RAM is "
+	       "INVALID_ADDRESS (0x%lx)", r);
+	r = hvc(PSCI_CPU_ON64, 1, entry + 2, 1).x0;
+	report(r == PSCI_INVALID_ADDRESS, "smp: CPU_ON with a misaligned entry is INVALID_ADDRESS");
+	report(affinity(1) == AFF_OFF, "smp: a refused CPU_ON leaves vCPU 1 OFF");
+	for (unsigned int i = 1; i < n; i++)
+		run_secondary(i, pfr0);
+	/* Started again after its CPU_OFF: a fresh vCPU, at the entry it is given. */
+	run_secondary(1, pfr0);
+}
+
+/* Survives the warm reset: set before SYSTEM_RESET, checked after. */
+#define RESET_MAGIC	UINT64_C(0x7265736574746573)
+static volatile uint64_t reset_marker __attribute__((section(".noinit")));
+static volatile uint64_t reset_hvcs __attribute__((section(".noinit")));
+
+bool test_reset(void)
+{
+	uint64_t entry = (uint64_t)(uintptr_t)secondary_start;
+
+	if (reset_marker == RESET_MAGIC) {
+		reset_marker = 0;
+		report(true, "reset: the guest started again after PSCI SYSTEM_RESET");
+		if (count_vcpus() > 1)
+			report(reset_hvcs > 0 && affinity(1) == AFF_OFF,
+			       "reset: the secondary that was spinning (%lu HVCs) is OFF",
+			       reset_hvcs);
+		return true;
+	}
+	reset_marker = RESET_MAGIC;
+	reset_hvcs = 0;
+	if (count_vcpus() > 1) {
+		secondary_mode = 1;
+		hvc(PSCI_CPU_ON64, 1, entry, 1);
+		while (spin_hvcs < 100)
+			__asm__ volatile("yield");
+		reset_hvcs = spin_hvcs;
+	}
+	__asm__ volatile("dmb sy" ::: "memory");
+	hvc(PSCI_SYSTEM_RESET, 0, 0, 0);
+	report(false, "reset: PSCI SYSTEM_RESET returned");
+	return false;
+}
