@@ -52,6 +52,7 @@ static struct guest_image {
 } gi;
 
 static uint64_t guest_ram_end;
+static bool guest_dtb_dump;		/* regvisor.dumpdtb=1 */
 
 /* Guest DTB: built at the top of guest RAM, at most this big. */
 #define GUEST_DTB_MAX	UINT64_C(0x10000)
@@ -96,6 +97,8 @@ static const char *outside_why(uint64_t a, uint64_t e)
 {
 	if (ranges_overlap(a, e, (uintptr_t)__fw_start, (uintptr_t)__fw_end))
 		return "overlaps the firmware";
+	if (a >= guest_ram_end)
+		return "lies beyond the end of guest RAM";
 	if (e > guest_ram_end || e < a)
 		return "runs past the end of guest RAM";
 	return "starts below guest RAM";
@@ -116,6 +119,8 @@ static void guest_image_check(const struct rv_config *c)
 	uint64_t a = c->guest_addr, off, size, flags;
 	bool all_zero = true;
 
+	if (c->guest_args_bad)		/* its bootargs error line said why */
+		board_poweroff(EXIT_GUEST_IMAGE);
 	if (!a) {
 		printf("regvisor: guest: error: no guest image: give regvisor.guest=ADDR (and load "
 		       "the image there, e.g. QEMU -device loader,file=IMAGE,addr=ADDR,force-raw=on)\n");
@@ -203,6 +208,8 @@ static bool guest_dtb_make(void)
 		return false;
 	}
 	cpu_clean_to_poc(gi.dtb, GUEST_DTB_MAX);
+	if (guest_dtb_dump)
+		guest_dtb_print((const void *)(uintptr_t)gi.dtb);
 	return true;
 }
 
@@ -218,6 +225,7 @@ void guest_configure(const struct rv_config *c)
 		       "gets no console\n", (unsigned long long)board.uart_base);
 	sysreg_vcpu_reset(&vcpu0.sr, c->cpu_version, c->world_version);
 	vcpu0.reported_status = -1;
+	guest_dtb_dump = c->dump_dtb;
 
 	guest_image_check(c);
 	gi.dtb = guest_ram_end - GUEST_DTB_MAX;
