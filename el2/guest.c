@@ -62,6 +62,7 @@ static bool guest_dtb_dump;		/* regvisor.dumpdtb=1 */
 #define IMAGE_MAGIC		0x644d5241u	/* "ARM\x64" at offset 0x38 */
 #define IMAGE_FLAG_BE		BIT64(0)
 #define IMAGE_DEFAULT_OFFSET	UINT64_C(0x80000)	/* image_size 0: a pre-3.17 kernel */
+#define FDT_MAGIC_LE		0xedfe0dd0u	/* 0xd00dfeed, big-endian, read little */
 
 static uint64_t rd64(uint64_t addr)
 {
@@ -134,6 +135,9 @@ static void guest_image_check(const struct rv_config *c)
 		all_zero &= rd64(a + i) == 0;
 	if (all_zero)
 		guest_image_refuse("guest image", a, a + 64, "nothing there (memory reads zero)");
+	if ((uint32_t)rd64(a) == FDT_MAGIC_LE)	/* e.g. QEMU's DTB, with a small -m */
+		guest_image_refuse("guest image", a, a + 64,
+				   "holds a device tree, not a guest image");
 	gi.addr = gi.entry = a;
 	gi.end = a + 4;
 	if ((uint32_t)rd64(a + 0x38) != IMAGE_MAGIC)

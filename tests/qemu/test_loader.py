@@ -98,6 +98,17 @@ def test_all_zero_file_loaded(tmp_path):
     assert_refused(res, r"guest image at 0x40400000\.\.0x40400040: nothing there")
 
 
+def test_device_tree_is_no_guest(tmp_path):
+    """A device tree where the image should be (QEMU puts its own there with
+    -m 8M) is not taken for a raw binary."""
+    res = run(guest=write(tmp_path, struct.pack(">II", 0xD00DFEED, 0x1000) + bytes(120)))
+    assert_refused(res, r"guest image at 0x40400000\.\.0x40400040: holds a device tree")
+    res = Qemu(kernel=FIRMWARE, guest=None, append="regvisor.guest=0x40400000",
+               extra=["-m", "8M"]).run(timeout=60)
+    assert "regvisor: dtb at 0x40400000" in res.output, res.output
+    assert_refused(res, r"guest image at 0x40400000\.\.0x40400040: holds a device tree")
+
+
 def test_image_beyond_ram():
     res = run(append="regvisor.guest=0x60000000")
     assert_refused(res, r"guest image at 0x60000000\.\.0x60000040: lies beyond the end of "
