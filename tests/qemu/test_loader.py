@@ -9,12 +9,13 @@ entered, the run ends at once with status 0, and the test fails."""
 import re
 import shutil
 import struct
+import os
 import subprocess
 
 import pytest
 
 from fdtpy import Fdt, dumped_dtb
-from rvqemu import GUEST_ADDR, Qemu, build_path, guest_image_for
+from rvqemu import GUEST_ADDR, ROOT, Qemu, build_path, guest_image_for
 
 FIRMWARE = build_path(2, "regvisor.bin")
 TEST_GUEST = guest_image_for(FIRMWARE)
@@ -346,3 +347,25 @@ def test_no_dtb_dump_unless_asked():
     res = run(guest=TEST_GUEST)
     assert_guest_passed(res)
     assert "REGVISOR DTB" not in res.output
+
+
+def test_regvisor_qemu_guest_options(tmp_path):
+    """tools/regvisor-qemu --guest/--initrd/--guest-append/--append reach the
+    firmware and the guest DTB, and its exit status is the firmware's (6 for
+    a refused image)."""
+    tool = os.path.join(ROOT, "tools", "regvisor-qemu")
+    rd = write(tmp_path, b"initrd" * 100, "initrd.img")
+    ok = subprocess.run([tool, "--bin", FIRMWARE, "--guest", TEST_GUEST, "--initrd", rd,
+                         "--guest-append", "console=ttyAMA0 x=1", "--append",
+                         "regvisor.dumpdtb=1", "--timeout", "60"],
+                        capture_output=True, text=True, timeout=90)
+    assert ok.returncode == 0, ok.stdout[-3000:] + ok.stderr
+    fdt = Fdt(dumped_dtb(ok.stdout))
+    assert fdt.str("/chosen", "bootargs") == "console=ttyAMA0 x=1"
+    start = struct.unpack(">Q", fdt.nodes["/chosen"]["linux,initrd-start"])[0]
+    assert struct.unpack(">Q", fdt.nodes["/chosen"]["linux,initrd-end"])[0] == start + 600
+    bad = subprocess.run([tool, "--bin", FIRMWARE, "--guest",
+                          write(tmp_path, image(flags=1)), "--timeout", "60"],
+                         capture_output=True, text=True, timeout=90)
+    assert bad.returncode == EXIT_GUEST_IMAGE, bad.stdout[-3000:] + bad.stderr
+    assert "arm64 Image at 0x40400000..0x40410000: big-endian kernel" in bad.stdout
