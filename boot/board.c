@@ -145,6 +145,8 @@ static void board_bootargs(struct board *b, const void *fdt)
 		    (p[2] == ' ' || p[2] == '\0')) {
 			b->guest_args = p[2] ? p + 3 : p + 2;
 			*p = '\0';
+			while (p > b->bootargs && p[-1] == ' ')
+				*--p = '\0';	/* the firmware's part ends at its last word */
 			break;
 		}
 	}

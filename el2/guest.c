@@ -64,6 +64,7 @@ static struct guest_image {
 } gi;
 
 static uint64_t guest_ram_end;
+static bool guest_dtb_dump;		/* regvisor.dumpdtb=1 */
 
 /* Guest DTB: built at the top of guest RAM, at most this big. */
 #define GUEST_DTB_MAX	UINT64_C(0x10000)
@@ -73,6 +74,7 @@ static uint64_t guest_ram_end;
 #define IMAGE_MAGIC		0x644d5241u	/* "ARM\x64" at offset 0x38 */
 #define IMAGE_FLAG_BE		BIT64(0)
 #define IMAGE_DEFAULT_OFFSET	UINT64_C(0x80000)	/* image_size 0: a pre-3.17 kernel */
+#define FDT_MAGIC_LE		0xedfe0dd0u	/* 0xd00dfeed, big-endian, read little */
 
 static uint64_t rd64(uint64_t addr)
 {
@@ -108,6 +110,8 @@ static const char *outside_why(uint64_t a, uint64_t e)
 {
 	if (ranges_overlap(a, e, (uintptr_t)__fw_start, (uintptr_t)__fw_end))
 		return "overlaps the firmware";
+	if (a >= guest_ram_end)
+		return "lies beyond the end of guest RAM";
 	if (e > guest_ram_end || e < a)
 		return "runs past the end of guest RAM";
 	return "starts below guest RAM";
@@ -128,6 +132,8 @@ static void guest_image_check(const struct rv_config *c)
 	uint64_t a = c->guest_addr, off, size, flags;
 	bool all_zero = true;
 
+	if (c->guest_args_bad)		/* its bootargs error line said why */
+		board_poweroff(EXIT_GUEST_IMAGE);
 	if (!a) {
 		printf("regvisor: guest: error: no guest image: give regvisor.guest=ADDR (and load "
 		       "the image there, e.g. QEMU -device loader,file=IMAGE,addr=ADDR,force-raw=on)\n");
@@ -141,6 +147,9 @@ static void guest_image_check(const struct rv_config *c)
 		all_zero &= rd64(a + i) == 0;
 	if (all_zero)
 		guest_image_refuse("guest image", a, a + 64, "nothing there (memory reads zero)");
+	if ((uint32_t)rd64(a) == FDT_MAGIC_LE)	/* e.g. QEMU's DTB, with a small -m */
+		guest_image_refuse("guest image", a, a + 64,
+				   "holds a device tree, not a guest image");
 	gi.addr = gi.entry = a;
 	gi.end = a + 4;
 	if ((uint32_t)rd64(a + 0x38) != IMAGE_MAGIC)
@@ -216,6 +225,8 @@ static bool guest_dtb_make(void)
 		return false;
 	}
 	cpu_clean_to_poc(gi.dtb, GUEST_DTB_MAX);
+	if (guest_dtb_dump)
+		guest_dtb_print((const void *)(uintptr_t)gi.dtb);
 	return true;
 }
 
@@ -276,6 +287,7 @@ void guest_configure(const struct rv_config *c)
 	sysreg_vcpu_reset(&vm.vcpu[0].sr, c->cpu_version, c->world_version);
 	vm.vcpu[0].sr.val[SYSREG_MPIDR_EL1] = vm.vcpu[0].vmpidr;
 	vm.reported_status = -1;
+	guest_dtb_dump = c->dump_dtb;
 
 	guest_image_check(c);
 	gi.dtb = guest_ram_end - GUEST_DTB_MAX;

@@ -17,12 +17,14 @@
  * - The boot DTB's memory reservation block goes: it describes the host.
  */
 #include <libfdt.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "boot/board.h"
 #include "el2/fpsimd.h"
 #include "el2/guest_dtb.h"
 #include "el2/smccc.h"
+#include "vmstate/frame.h"
 
 /* MPIDR_EL1's affinity fields (Arm ARM D19.2): Aff3 [39:32], Aff2..0 [23:0]. */
 #define MPIDR_AFF_MASK		UINT64_C(0xff00ffffff)
@@ -569,4 +571,16 @@ int guest_dtb_build(void *out, size_t out_size, const void *boot_dtb,
 	if (why)
 		*why = err ? g.why : NULL;
 	return err;
+}
+
+static void guest_dtb_emit(const char *line, void *ctx)
+{
+	(void)ctx;
+	printf("%s\n", line);
+}
+
+void guest_dtb_print(const void *dtb)
+{
+	frame_encode_marked(dtb, fdt_totalsize(dtb), GUEST_DTB_FRAME_BEGIN, GUEST_DTB_FRAME_END,
+			    guest_dtb_emit, NULL);
 }

@@ -41,12 +41,13 @@ struct guest_dtb_cfg {
 int guest_dtb_build(void *out, size_t out_size, const void *boot_dtb,
 		    const struct guest_dtb_cfg *c, const char **why);
 
-struct board;
 /*
- * regvisor.dumpdtb=1: build from the board's DTB with a fixed sample
- * configuration and print it framed (BEGIN/END REGVISOR DTB, base64).
- * regvisor.dumpdtb=bad: feed it broken inputs and print one error line each.
+ * regvisor.dumpdtb=1: print a built guest DTB on the console, framed as the
+ * state blob is (vmstate/frame.h) between these markers, for a host to
+ * decode (tests/qemu/test_loader.py, dtc -I dtb).
  */
-void guest_dtb_dump(const struct board *b, bool bad);
+#define GUEST_DTB_FRAME_BEGIN	"-----BEGIN REGVISOR DTB-----"
+#define GUEST_DTB_FRAME_END	"-----END REGVISOR DTB-----"
+void guest_dtb_print(const void *dtb);
 
 #endif

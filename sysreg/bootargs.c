@@ -148,23 +148,50 @@ static const struct config_switch switches[] = {
 	SWITCH("regvisor.bench", "1", bench, true),
 	SWITCH("regvisor.fault", "el2", fault_el2, true),
 	SWITCH("regvisor.fault", "stack", fault_stack, true),
+	SWITCH("regvisor.dumpdtb", "1", dump_dtb, true),
 };
 #undef SWITCH
 
+/*
+ * A bad guest location is not ignored: booting without the image or initrd
+ * the user named would start the wrong guest. One line says so, and the
+ * loader refuses to start any (guest_args_bad).
+ */
+static unsigned int config_guest_bad(struct rv_config *c, const char *key, size_t klen,
+				     const char *v, size_t vlen, const char *origin,
+				     const char *want)
+{
+	printf("regvisor: %s: error: %.*s=%.*s: want %s; the guest is not started\n", origin,
+	       (int)klen, key, (int)vlen, v, want);
+	c->guest_args_bad = true;
+	return 1;
+}
+
+/* regvisor.guest=ADDR */
+static unsigned int config_guest(struct rv_config *c, const char *key, size_t klen,
+				 const char *v, size_t len, const char *origin)
+{
+	uint64_t addr;
+
+	if (!parse_u64(v, len, &addr) || !addr)
+		return config_guest_bad(c, key, klen, v, len, origin,
+					"ADDR (0x... or decimal, not 0)");
+	c->guest_addr = addr;
+	return 0;
+}
+
 /* regvisor.initrd=ADDR,SIZE */
-static unsigned int config_initrd(struct rv_config *c, const char *v, size_t len,
-				  const char *origin)
+static unsigned int config_initrd(struct rv_config *c, const char *key, size_t klen,
+				  const char *v, size_t len, const char *origin)
 {
 	const char *comma = memchr(v, ',', len);
 	uint64_t addr, size;
 
 	if (!comma || !parse_u64(v, (size_t)(comma - v), &addr) ||
 	    !parse_u64(comma + 1, len - (size_t)(comma - v) - 1, &size) || !size ||
-	    addr + size < addr) {
-		printf("regvisor: %s: error: regvisor.initrd=%.*s: want ADDR,SIZE (size not 0), "
-		       "ignored\n", origin, (int)len, v);
-		return 1;
-	}
+	    addr + size < addr)
+		return config_guest_bad(c, key, klen, v, len, origin,
+					"ADDR,SIZE (size not 0, no wrap)");
 	c->initrd_addr = addr;
 	c->initrd_size = size;
 	return 0;
@@ -210,12 +237,10 @@ static unsigned int config_item(struct rv_config *c, const char *key, size_t kle
 			return 0;
 		}
 	}
-	if (KEY_IS("regvisor.guest") && parse_u64(v, vlen, &n) && n) {
-		c->guest_addr = n;
-		return 0;
-	}
+	if (KEY_IS("regvisor.guest"))
+		return config_guest(c, key, klen, v, vlen, origin);
 	if (KEY_IS("regvisor.initrd"))
-		return config_initrd(c, v, vlen, origin);
+		return config_initrd(c, key, klen, v, vlen, origin);
 	if (KEY_IS("regvisor.load_timeout") && parse_u64(v, vlen, &n) && n >= 1 && n <= 3600) {
 		c->load_timeout = (unsigned int)n;
 		return 0;
@@ -255,6 +280,8 @@ unsigned int config_finish(struct rv_config *c)
 	return errors;
 }
 
+#define CONFIG_TOKEN_IS(t, n, k) ((n) == sizeof(k) - 1 && !memcmp(t, k, n))
+
 unsigned int config_parse(struct rv_config *c, const char *args, const char *origin)
 {
 	unsigned int errors = 0;
@@ -273,6 +300,11 @@ unsigned int config_parse(struct rv_config *c, const char *args, const char *ori
 		if (len < 9 || memcmp(tok, "regvisor.", 9) != 0)
 			continue;	/* someone else's argument */
 		eq = memchr(tok, '=', len);
+		if (!eq && (CONFIG_TOKEN_IS(tok, len, "regvisor.guest") ||
+			    CONFIG_TOKEN_IS(tok, len, "regvisor.initrd"))) {
+			errors += config_item(c, tok, len, tok + len, 0, origin);
+			continue;
+		}
 		if (!eq) {
 			printf("regvisor: %s: error: '%.*s' needs a value, ignored\n", origin,
 			       (int)len, tok);

@@ -21,9 +21,12 @@
  *                                 (arm64 Image, or a raw binary entered at ADDR)
  *   regvisor.initrd=ADDR,SIZE     the guest's initrd (default: /chosen's
  *                                 linux,initrd-start/end)
+ *   regvisor.dumpdtb=1            print the guest DTB (base64, BEGIN/END REGVISOR DTB)
  *   ... -- ARGS                   everything after " -- " is the guest's command line
  *
  * A bad item gets one error line naming it and is ignored; parsing goes on.
+ * A bad regvisor.guest or regvisor.initrd also sets guest_args_bad: the
+ * loader then starts no guest (it would not be the one the user named).
  */
 #ifndef SYSREG_BOOTARGS_H
 #define SYSREG_BOOTARGS_H
@@ -50,6 +53,8 @@ struct rv_config {
 	bool bench;
 	uint64_t guest_addr;		/* 0: none given */
 	uint64_t initrd_addr, initrd_size;	/* size 0: none given */
+	bool guest_args_bad;		/* a bad regvisor.guest/initrd: start no guest */
+	bool dump_dtb;			/* print the guest DTB, framed */
 };
 
 void config_defaults(struct rv_config *c);

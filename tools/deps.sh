@@ -5,7 +5,7 @@ set -eu
 
 PKGS="gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu picolibc-aarch64-linux-gnu
 libfdt-dev:arm64 qemu-system-arm u-boot-qemu libcmocka-dev python3-pytest
-pkg-config make gcc libc6-dev clang libclang-rt-14-dev valgrind"
+pkg-config make gcc libc6-dev clang libclang-rt-14-dev valgrind device-tree-compiler"
 
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 

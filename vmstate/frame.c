@@ -47,8 +47,8 @@ static void b64_quad(const uint8_t *blob, size_t len, size_t i, char *out)
  * The CRC in the frame covers the base64 text itself (every body character,
  * no line ends): what actually crossed the wire, checked before decoding.
  */
-void frame_encode(const uint8_t *blob, size_t len,
-		  void (*emit)(const char *line, void *ctx), void *ctx)
+void frame_encode_marked(const uint8_t *blob, size_t len, const char *begin, const char *end,
+			 void (*emit)(const char *line, void *ctx), void *ctx)
 {
 	char line[FRAME_LINE_CHARS + 1];
 	uint32_t crc = 0;
@@ -58,7 +58,7 @@ void frame_encode(const uint8_t *blob, size_t len,
 		b64_quad(blob, len, i, line);
 		crc = crc32c_update(crc, (const uint8_t *)line, 4);
 	}
-	emit(FRAME_BEGIN, ctx);
+	emit(begin, ctx);
 	memcpy(line, "Length: ", 8);
 	line[8 + put_dec(line + 8, len)] = '\0';
 	emit(line, ctx);
@@ -75,7 +75,13 @@ void frame_encode(const uint8_t *blob, size_t len,
 			o = 0;
 		}
 	}
-	emit(FRAME_END, ctx);
+	emit(end, ctx);
+}
+
+void frame_encode(const uint8_t *blob, size_t len,
+		  void (*emit)(const char *line, void *ctx), void *ctx)
+{
+	frame_encode_marked(blob, len, FRAME_BEGIN, FRAME_END, emit, ctx);
 }
 
 void frame_dec_init(struct frame_dec *d)

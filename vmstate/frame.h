@@ -22,6 +22,9 @@
 /* Write the framed blob, one line (without newline) per call of emit. */
 void frame_encode(const uint8_t *blob, size_t len,
 		  void (*emit)(const char *line, void *ctx), void *ctx);
+/* The same framing between other markers (the guest DTB's, for one). */
+void frame_encode_marked(const uint8_t *blob, size_t len, const char *begin, const char *end,
+			 void (*emit)(const char *line, void *ctx), void *ctx);
 
 enum frame_state { FRAME_SEARCHING, FRAME_HEADER, FRAME_BODY, FRAME_DONE, FRAME_ERROR };
 

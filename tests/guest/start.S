@@ -1,13 +1,27 @@
 /*
- * Test guest entry at EL1 (MMU off). The firmware passes the guest DTB's
- * address in x0 and the test mode (regvisor.guestarg) in x1. The EL1
- * vectors hand every exception to guest_exception(), which lets a test
+ * Test guest entry at EL1 (MMU off), per the arm64 boot protocol: x0 holds
+ * the guest DTB, x1 the test mode (regvisor.guestarg). The image starts
+ * with an arm64 Image header (Documentation/arch/arm64/booting.rst), so the
+ * firmware takes it by its Image path; with the magic cleared it is a raw
+ * binary whose first instruction branches past the header. Linked at the
+ * start of guest RAM (0x40400000, a 2 MiB boundary): text_offset 0. The
+ * EL1 vectors hand every exception to guest_exception(), which lets a test
  * expect an UNDEF. Secondary vCPUs start at secondary_start (PSCI CPU_ON,
  * x0 = their index) on a stack of their own.
  */
 	.section .text.start, "ax"
 	.globl	_start
 _start:
+	b	entry				/* code0 */
+	.long	0				/* code1 */
+	.quad	0				/* text_offset: at a 2 MiB boundary */
+	.quad	__guest_image_size		/* image_size: BSS and stack included */
+	.quad	0xa				/* flags: LE, 4 KiB pages, anywhere in RAM */
+	.quad	0, 0, 0				/* res2..res4 */
+	.long	0x644d5241			/* magic "ARM\x64" */
+	.long	0				/* res5: no PE header */
+
+entry:
 	mov	x19, x0
 	mov	x20, x1
 	adrp	x1, __stack_top

@@ -46,10 +46,19 @@ def test_boot_from_el3():
     assert "regvisor: no PSCI firmware to power off; halting here" in res.output
 
 
-def test_boot_through_uboot():
-    """Debian's U-Boot for QEMU loads nothing itself: the image is preloaded
-    into RAM and started with booti, as on a board."""
-    q = Qemu(bios=UBOOT, loader=(build_path(2, "regvisor.bin"), 0x44000000)).start()
+def test_boot_through_uboot(tmp_path):
+    """Debian's U-Boot for QEMU loads nothing itself: the firmware and the
+    guest image are preloaded into RAM (as U-Boot's `load` would on a board),
+    the bootargs name the guest and its command line, and booti starts the
+    firmware with U-Boot's DTB. The guest is entered as an arm64 Image, gets
+    the command line after ' -- ' in its DTB, and passes."""
+    from test_loader import check_guest_dtb
+    q = Qemu(bios=UBOOT, loader=(build_path(2, "regvisor.bin"), 0x44000000),
+             append="regvisor.dumpdtb=1", guest_append="console=ttyAMA0 from=u-boot")
+    assert "regvisor.guest=0x40400000 -- console=ttyAMA0 from=u-boot" in q.append
+    assert any(a.startswith("loader,file=") and "guest.bin,addr=0x40400000" in a
+               for a in q.cmd), q.cmd
+    q.start()
     try:
         q.expect(r"Hit any key to stop autoboot|=> ", 60)
         q.send("\r")
@@ -63,6 +72,11 @@ def test_boot_through_uboot():
             q.proc.kill()
     assert "U-Boot" in res.output
     assert_clean_guest_run(res)
+    assert 'regvisor: bootargs "regvisor.dumpdtb=1 regvisor.guest=0x40400000' in res.output
+    assert re.search(r"regvisor: guest: arm64 Image at 0x40400000 \(0x[0-9a-f]+ bytes\), "
+                     r'dtb at 0x4fff0000, command line "console=ttyAMA0 from=u-boot"',
+                     res.output), res.output
+    check_guest_dtb(res, tmp_path, "console=ttyAMA0 from=u-boot", None)
 
 
 def test_started_at_el1_says_so_and_fails():
