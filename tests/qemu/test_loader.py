@@ -254,7 +254,7 @@ def reg64(cells):
             for i in range(0, len(cells), 4)]
 
 
-def check_guest_dtb(res, tmp_path, bootargs, initrd):
+def check_guest_dtb(res, tmp_path, bootargs, initrd, ncpus=1):
     out = res.output
     assert_guest_passed(res)
     blob = dumped_dtb(out)
@@ -287,14 +287,17 @@ def check_guest_dtb(res, tmp_path, bootargs, initrd):
     # PSCI 1.0 by HVC.
     assert fdt.strs("/psci", "compatible")[0] == "arm,psci-1.0"
     assert fdt.str("/psci", "method") == "hvc"
-    # /cpus: exactly the vCPU offered, reg = its MPIDR's affinity.
+    # /cpus: exactly the vCPUs offered, in order, reg = each one's MPIDR affinity
+    # (the boot vCPU's as the firmware prints it, then Aff0 = 1, 2, ...).
     mpidr = int(re.search(r"regvisor: id MPIDR_EL1\s+= (0x[0-9a-f]+)", out).group(1), 16)
+    assert mpidr & 0xFFFFFF == 0
     cpus = [p for p in fdt.children("/cpus")
             if fdt.nodes[p].get("device_type", b"").rstrip(b"\0") == b"cpu"]
-    assert len(cpus) == 1 and len(fdt.children("/cpus")) == 1, fdt.children("/cpus")
-    assert fdt.cells(cpus[0], "reg") == [mpidr & 0xFFFFFF]
-    assert cpus[0] == f"/cpus/cpu@{mpidr & 0xFFFFFF:x}"
-    assert fdt.str(cpus[0], "enable-method") == "psci"
+    assert len(cpus) == ncpus and len(fdt.children("/cpus")) == ncpus, fdt.children("/cpus")
+    for i, cpu in enumerate(cpus):
+        assert fdt.cells(cpu, "reg") == [i]
+        assert cpu == f"/cpus/cpu@{i:x}"
+        assert fdt.str(cpu, "enable-method") == "psci"
     # No device the guest does not get.
     for p, props in fdt.nodes.items():
         name = p.rsplit("/", 1)[-1]
@@ -341,6 +344,13 @@ def test_guest_dtb_with_regvisor_initrd(tmp_path):
 def test_guest_dtb_without_initrd(tmp_path):
     res = run(guest=TEST_GUEST, append="regvisor.dumpdtb=1", guest_append="quiet")
     check_guest_dtb(res, tmp_path, "quiet", None)
+
+
+def test_guest_dtb_lists_every_vcpu(tmp_path):
+    """-smp 4: four cpu nodes, the guest finds and starts all four."""
+    res = run(guest=TEST_GUEST, append="regvisor.dumpdtb=1", guest_append="quiet", smp=4)
+    check_guest_dtb(res, tmp_path, "quiet", None, ncpus=4)
+    assert "INFO: smp: 4 vCPUs\n" in res.output
 
 
 def test_no_dtb_dump_unless_asked():
