@@ -14,6 +14,10 @@ void board_defaults(struct board *b)
 	b->ram_base = VIRT_RAM_BASE;
 	b->ram_size = VIRT_RAM_SIZE;
 	b->psci = PSCI_CONDUIT_SMC;
+	b->gicd_base = VIRT_GICD_BASE;
+	b->gicr_base = VIRT_GICR_BASE;
+	b->gicr_size = VIRT_GICR_SIZE;
+	b->uart_intid = VIRT_UART_INTID;
 }
 
 static uint64_t fdt_read_cells(const fdt32_t *p, int cells)
@@ -82,6 +86,8 @@ static void board_console(struct board *b, const void *fdt)
 	node = fdt_path_offset_namelen(fdt, path, len);
 	if (node < 0 || fdt_node_check_compatible(fdt, node, "arm,pl011") != 0)
 		return;
+	if (fdt_get_path(fdt, node, b->uart_path, sizeof(b->uart_path)) != 0)
+		b->uart_path[0] = '\0';
 	if (board_fdt_first_reg(fdt, node, &base, &size)) {
 		b->uart_base = base;
 		b->uart_from_dtb = true;
@@ -174,6 +180,28 @@ static void board_initrd(struct board *b, const void *fdt)
 	}
 }
 
+/* The GICv3: distributor and (one region of) redistributors; the console's SPI. */
+static void board_gic(struct board *b, const void *fdt)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3"), len;
+	int parent = node < 0 ? -1 : fdt_parent_offset(fdt, node);
+	int ac = fdt_cells(fdt, parent, "#address-cells", 2), sc = fdt_cells(fdt, parent, "#size-cells", 1);
+	const fdt32_t *reg = node < 0 ? NULL : fdt_getprop(fdt, node, "reg", &len);
+	int uart;
+	const fdt32_t *irq;
+
+	if (!reg || ac < 1 || ac > 2 || sc < 1 || sc > 2 || len < 2 * (ac + sc) * (int)sizeof(*reg))
+		return;
+	b->gicd_base = fdt_read_cells(reg, ac);
+	b->gicr_base = fdt_read_cells(reg + ac + sc, ac);
+	b->gicr_size = fdt_read_cells(reg + 2 * ac + sc, sc);
+	/* The console's interrupts = <0 SPI level>: INTID SPI + 32. */
+	uart = fdt_path_offset(fdt, b->uart_path);
+	irq = uart < 0 ? NULL : fdt_getprop(fdt, uart, "interrupts", &len);
+	if (irq && len >= 3 * (int)sizeof(*irq) && fdt32_to_cpu(irq[0]) == 0)
+		b->uart_intid = fdt32_to_cpu(irq[1]) + 32;
+}
+
 /* /cpus/cpu@N: each reg is an MPIDR affinity (one or two cells). */
 static void board_cpus(struct board *b, const void *fdt)
 {
@@ -220,6 +248,7 @@ void board_from_fdt(struct board *b, const void *dtb)
 	board_bootargs(b, fdt);
 	board_initrd(b, fdt);
 	board_cpus(b, fdt);
+	board_gic(b, fdt);
 }
 
 /*

@@ -17,6 +17,7 @@ struct board {
 	const void *dtb;		/* NULL when no valid DTB was found */
 	int dtb_error;			/* libfdt's error when the DTB was rejected */
 	uint64_t uart_base;
+	char uart_path[64];		/* its node, for its interrupt */
 	bool uart_from_dtb;
 	uint64_t ram_base;
 	uint64_t ram_size;
@@ -27,6 +28,8 @@ struct board {
 	bool bootargs_truncated;
 	const char *guest_args;		/* after " -- " in bootargs, or NULL */
 	uint64_t initrd_start, initrd_end;	/* /chosen's, end 0 if none */
+	uint64_t gicd_base, gicr_base, gicr_size;	/* the GICv3; gicd_base 0: none found */
+	uint32_t uart_intid;		/* the console's SPI as a GIC INTID, 0 if unknown */
 	unsigned int ncpus;		/* /cpus' cpu nodes, at most BOARD_CPUS_MAX */
 	bool cpus_truncated;		/* the DTB lists more than that */
 	uint64_t cpu_mpidr[BOARD_CPUS_MAX];	/* each one's reg: MPIDR affinity */
@@ -34,6 +37,10 @@ struct board {
 
 /* QEMU virt (hw/arm/virt.c memory map). */
 #define VIRT_UART_BASE		UINT64_C(0x09000000)
+#define VIRT_UART_INTID		33
+#define VIRT_GICD_BASE		UINT64_C(0x08000000)
+#define VIRT_GICR_BASE		UINT64_C(0x080a0000)
+#define VIRT_GICR_SIZE		UINT64_C(0x00f60000)
 #define VIRT_RAM_BASE		UINT64_C(0x40000000)
 #define VIRT_RAM_SIZE		UINT64_C(0x08000000)
 

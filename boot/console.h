@@ -7,6 +7,7 @@
 void pl011_init(uint64_t base);
 void pl011_putc(uint64_t base, char c);
 int pl011_getc(uint64_t base);		/* -1 when nothing is waiting */
+void pl011_rx_irq_enable(uint64_t base);	/* interrupt on received data */
 
 void console_init(uint64_t base);
 void console_putc(char c);

@@ -7,6 +7,9 @@
 #define UARTDR		0x000
 #define UARTFR		0x018
 #define UARTCR		0x030
+#define UARTIMSC	0x038
+#define UARTINT_RX	(1u << 4)
+#define UARTINT_RT	(1u << 6)
 #define UARTFR_TXFF	(1u << 5)
 #define UARTFR_RXFE	(1u << 4)
 #define UARTCR_UARTEN	(1u << 0)
@@ -28,6 +31,11 @@ void pl011_putc(uint64_t base, char c)
 	while (*pl011_reg(base, UARTFR) & UARTFR_TXFF)
 		;
 	*pl011_reg(base, UARTDR) = (uint8_t)c;
+}
+
+void pl011_rx_irq_enable(uint64_t base)
+{
+	*pl011_reg(base, UARTIMSC) = UARTINT_RX | UARTINT_RT;
 }
 
 int pl011_getc(uint64_t base)

@@ -12,6 +12,8 @@
 #include "el2/guest_dtb.h"
 #include "el2/monitor.h"
 #include "el2/smccc.h"
+#include "el2/vgic.h"
+#include "el2/vuart.h"
 #include "el2/vcpu.h"
 #include "sysreg/bootargs.h"
 
@@ -32,6 +34,8 @@ struct vm vm;
 /* HCR_EL2 (Arm ARM D19.2.48). */
 #define HCR_VM		BIT64(0)	/* stage 2 on */
 #define HCR_SWIO	BIT64(1)
+#define HCR_FMO		BIT64(3)	/* physical FIQs to EL2, virtual ones to the guest */
+#define HCR_IMO		BIT64(4)	/* physical IRQs to EL2, virtual ones to the guest */
 #define HCR_TID1	BIT64(16)	/* trap REVIDR_EL1, AIDR_EL1 */
 #define HCR_TID3	BIT64(18)	/* trap the ID register group 3 */
 #define HCR_TSC		BIT64(19)	/* trap SMC: guest SMCCC calls by SMC */
@@ -280,10 +284,20 @@ void guest_configure(const struct rv_config *c)
 	if (ram_end > BOARD_MAPPED_LIMIT)
 		ram_end = BOARD_MAPPED_LIMIT;
 	guest_ram_end = ram_end & ~(SZ_2M - 1);
-	if (!stage2_init(GUEST_BASE, ram_end, board.uart_base))
+	vm_init_vcpus();
+	if (vgic_init()) {
+		printf("regvisor: gic: GICv3 distributor 0x%llx, redistributors 0x%llx; the guest's "
+		       "interrupts through the virtual CPU interface, its console emulated\n",
+		       (unsigned long long)board.gicd_base, (unsigned long long)board.gicr_base);
+		vgic_claim_spi(board.uart_intid);
+		vuart_init(board.uart_base, board.uart_intid, c->breakin);
+	} else {
+		printf("regvisor: gic: no GICv3 found: the guest gets no interrupts, its console "
+		       "passed through\n");
+	}
+	if (!stage2_init(GUEST_BASE, ram_end, vgic_present() ? 0 : board.uart_base))
 		printf("regvisor: warning: console at 0x%llx is not a page below 1 GiB; the guest "
 		       "gets no console\n", (unsigned long long)board.uart_base);
-	vm_init_vcpus();
 	sysreg_vcpu_reset(&vm.vcpu[0].sr, c->cpu_version, c->world_version);
 	vm.vcpu[0].sr.val[SYSREG_MPIDR_EL1] = vm.vcpu[0].vmpidr;
 	vm.reported_status = -1;
@@ -334,8 +348,10 @@ static void guest_el2_controls(struct vcpu *v)
 		"dsb	ish\n"
 		"isb\n"
 		: : "r"(stage2_vttbr()), "r"(stage2_vtcr()),
-		    "r"(CPTR_EL2_GUEST), "r"(CNTHCTL_EL2_GUEST), "r"(vm.cntvoff), "r"(HCR_GUEST)
+		    "r"(CPTR_EL2_GUEST), "r"(CNTHCTL_EL2_GUEST), "r"(vm.cntvoff),
+		    "r"(HCR_GUEST | (vgic_present() ? HCR_IMO | HCR_FMO : 0))
 		: "memory");
+	vgic_cpu_init(v);
 	guest_apply_id_view(v);
 }
 
@@ -529,8 +545,65 @@ void vcpu_stop(struct vcpu *v)
 }
 
 /*
- * PSCI SYSTEM_RESET: every other vCPU stops (at its next trap: until the
- * GIC's IPIs, one that never traps is waited for), then the guest starts
+ * Another CPU's monitor wants this vCPU still: its registers saved where
+ * the monitor can read them, it waits at EL2 until released, and goes on
+ * with the virtual counter where the monitor left it.
+ */
+static void vcpu_park(struct vcpu *v)
+{
+	sysreg_hw_save_ctx(v->sr.val);
+	__atomic_store_n(&v->parked, 1, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&vm.pause, __ATOMIC_ACQUIRE))
+		cpu_wait_event();
+	vcpu_write_cntvoff(vm.cntvoff);
+	__atomic_store_n(&v->parked, 0, __ATOMIC_RELEASE);
+}
+
+void vcpu_irq_kicked(struct vcpu *v)
+{
+	/* A stop is looked at on the way back to the guest; the console's line here. */
+	if (__atomic_load_n(&vm.pause, __ATOMIC_ACQUIRE))
+		vcpu_park(v);
+	if (v == &vm.vcpu[0])
+		vuart_level_check(v);
+}
+
+void vcpu_breakin(struct vcpu *v)
+{
+	bool waiting = true;
+
+	spin_lock(&vm.monitor_lock);
+	__atomic_store_n(&vm.pause, 1, __ATOMIC_RELEASE);
+	for (unsigned int i = 0; i < vm.nvcpus; i++)
+		if (&vm.vcpu[i] != v && __atomic_load_n(&vm.vcpu[i].power, __ATOMIC_ACQUIRE) == VCPU_ON)
+			vgic_kick(&vm.vcpu[i]);
+	/* Every vCPU that is on comes: the firmware's SGI reaches EL2 whatever the guest does. */
+	for (unsigned long spins = 0; waiting && spins < 100000000ul; spins++) {
+		waiting = false;
+		for (unsigned int i = 0; i < vm.nvcpus; i++)
+			if (&vm.vcpu[i] != v &&
+			    __atomic_load_n(&vm.vcpu[i].power, __ATOMIC_ACQUIRE) == VCPU_ON &&
+			    !__atomic_load_n(&vm.vcpu[i].parked, __ATOMIC_ACQUIRE))
+				waiting = true;
+	}
+	if (waiting)
+		printf("regvisor: warning: not every vCPU stopped for the monitor\n");
+	monitor_run(v, "break-in: every vCPU stopped", false);
+	__atomic_store_n(&vm.pause, 0, __ATOMIC_RELEASE);
+	cpu_send_event();
+	spin_unlock(&vm.monitor_lock);
+}
+
+void vcpu_irq_console(struct vcpu *v)
+{
+	vuart_poll(v);
+	if (vuart_take_breakin())
+		vcpu_breakin(v);
+}
+
+/*
+ * PSCI SYSTEM_RESET: every other vCPU stops (the firmware's SGI brings it
+ * to EL2 whatever it does; without a GIC, at its next trap), then the guest starts
  * again on the boot vCPU from its image with a fresh DTB and registers: a
  * warm reset (guest memory is not reloaded, as no bootloader runs again).
  * Asked from another vCPU, that one hands the restart to the boot CPU.
@@ -542,6 +615,10 @@ void guest_reset(struct vcpu *v)
 
 	printf("regvisor: guest: system reset (from vCPU %u)\n", v->index);
 	__atomic_store_n(&vm.stop_request, 1, __ATOMIC_RELEASE);
+	for (unsigned int i = 0; i < vm.nvcpus; i++)
+		if (&vm.vcpu[i] != v && vgic_present() &&
+		    __atomic_load_n(&vm.vcpu[i].power, __ATOMIC_ACQUIRE) == VCPU_ON)
+			vgic_kick(&vm.vcpu[i]);
 	for (unsigned long spins = 0; waiting; spins++) {
 		waiting = false;
 		for (unsigned int i = 0; i < vm.nvcpus; i++)

@@ -17,7 +17,8 @@
 #define MAX_ARGS	16
 
 struct monitor {
-	struct vcpu *v;
+	struct vcpu *v;			/* this CPU's vCPU: what save, load, hide... act on */
+	struct vcpu *sel;		/* what regs shows (`vcpu N`) */
 	bool loaded_required;
 	bool loaded;
 	bool resume;
@@ -146,9 +147,49 @@ static void cmd_version(struct monitor *m, int argc, char **argv)
 	       m->v->sr.world_version);
 }
 
+static const char *const power_names[] = { "on", "off", "on-pending" };
+
+static void cmd_cpus(struct monitor *m, int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	for (unsigned int i = 0; i < vm.nvcpus; i++) {
+		const struct vcpu *t = &vm.vcpu[i];
+		int p = __atomic_load_n(&t->power, __ATOMIC_ACQUIRE);
+
+		printf("regvisor: vcpu %u%s: %s", i, t == m->sel ? " (selected)" : "",
+		       power_names[p & 3]);
+		if (p == VCPU_ON && t->frame)
+			printf(", pc 0x%llx, EL%llu%s", (unsigned long long)t->frame->elr,
+			       (unsigned long long)((t->frame->spsr >> 2) & 3),
+			       t == m->v ? ", at the monitor" : ", stopped");
+		printf(", cpu 0x%llx\n", (unsigned long long)t->hw_mpidr);
+	}
+}
+
+static void cmd_vcpu(struct monitor *m, int argc, char **argv)
+{
+	uint64_t n;
+
+	if (argc != 2 || !parse_u64(argv[1], strlen(argv[1]), &n) || n >= vm.nvcpus) {
+		printf("regvisor: error: usage: vcpu N, N from 0 to %u\n", vm.nvcpus - 1);
+		return;
+	}
+	m->sel = &vm.vcpu[n];
+	printf("regvisor: vcpu %u selected\n", (unsigned int)n);
+}
+
+/* A register of the selected vCPU: live in this CPU, or as its own CPU saved it when it stopped. */
+static uint64_t sel_reg(const struct monitor *m, unsigned int i)
+{
+	if (m->sel == m->v || sysreg_table[i].cls != CTX)
+		return sysreg_get(&m->sel->sr, i);
+	return m->sel->sr.val[i];
+}
+
 static void cmd_regs(struct monitor *m, int argc, char **argv)
 {
 	int cls = -1;
+	const struct el2_frame *f = m->sel->frame;
 
 	if (argc > 1) {
 		for (unsigned int c = 0; c < SYSREG_NR_CLASSES; c++)
@@ -160,15 +201,28 @@ static void cmd_regs(struct monitor *m, int argc, char **argv)
 			return;
 		}
 	}
+	if (__atomic_load_n(&m->sel->power, __ATOMIC_ACQUIRE) != VCPU_ON || !f) {
+		printf("regvisor: vcpu %u is not running: no registers\n", m->sel->index);
+		return;
+	}
+	printf("regvisor: vcpu %u\n", m->sel->index);
+	for (unsigned int r = 0; r < 31; r += 2) {
+		printf("x%-2u = 0x%016llx", r, (unsigned long long)f->x[r]);
+		if (r + 1 < 31)
+			printf("  x%-2u = 0x%016llx", r + 1, (unsigned long long)f->x[r + 1]);
+		printf("\n");
+	}
+	printf("pc  = 0x%016llx  pstate = 0x%016llx\n", (unsigned long long)f->elr,
+	       (unsigned long long)f->spsr);
 	printf("%-26s %-18s  %-18s  %s\n", "name", "id", "value", "state");
 	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
 		const struct sysreg_desc *d = &sysreg_table[i];
 
-		if ((cls >= 0 && d->cls != cls) || !sysreg_in_world(i, m->v->sr.world_version))
+		if ((cls >= 0 && d->cls != cls) || !sysreg_in_world(i, m->sel->sr.world_version))
 			continue;
 		printf("%-26s 0x%016llx  0x%016llx  %s\n", d->name, (unsigned long long)d->id,
-		       (unsigned long long)sysreg_get(&m->v->sr, i),
-		       sysreg_mask_test(&m->v->sr.hidden, i) ? "hidden" : "-");
+		       (unsigned long long)sel_reg(m, i),
+		       sysreg_mask_test(&m->sel->sr.hidden, i) ? "hidden" : "-");
 	}
 }
 
@@ -387,7 +441,7 @@ static void cmd_poweroff(struct monitor *m, int argc, char **argv)
 
 bool monitor_run(struct vcpu *v, const char *why, bool loaded_required)
 {
-	struct monitor m = { .v = v, .loaded_required = loaded_required };
+	struct monitor m = { .v = v, .sel = v, .loaded_required = loaded_required };
 	char line[MONITOR_LINE_MAX];
 	char *argv[MAX_ARGS];
 

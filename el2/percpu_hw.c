@@ -17,6 +17,21 @@ void vcpu_set_current(struct vcpu *v)
 	__asm__ volatile("msr tpidr_el2, %0" : : "r"(v) : "memory");
 }
 
+void vcpu_write_cntvoff(uint64_t off)
+{
+	__asm__ volatile("msr cntvoff_el2, %0\n isb" : : "r"(off) : "memory");
+}
+
+void cpu_wait_event(void)
+{
+	__asm__ volatile("wfe" ::: "memory");
+}
+
+void cpu_send_event(void)
+{
+	__asm__ volatile("dsb ish\n sev" ::: "memory");
+}
+
 /* Test-and-test-and-set: spin on a plain load, retry the swap once free. */
 void spin_lock(int *l)
 {

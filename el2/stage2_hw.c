@@ -25,7 +25,7 @@ static uint64_t s2_l3_uart[512] __attribute__((section(".pgtables"), aligned(409
 
 bool stage2_init(uint64_t guest_base, uint64_t guest_end, uint64_t uart_base)
 {
-	bool uart_ok = uart_base < SZ_1G && !(uart_base & (PAGE_SIZE - 1));
+	bool uart_ok = !uart_base || (uart_base < SZ_1G && !(uart_base & (PAGE_SIZE - 1)));
 
 	BUG_ON(guest_base & (SZ_2M - 1) || guest_end > IPA_LIMIT);
 
@@ -42,7 +42,7 @@ bool stage2_init(uint64_t guest_base, uint64_t guest_end, uint64_t uart_base)
 		s2_l2[a / SZ_1G][(a % SZ_1G) / SZ_2M] = a | PTE_BLOCK | S2_NORMAL;
 
 	/* The console the DTB named, when the guest's map can hold it (below 1 GiB, a page). */
-	if (uart_ok) {
+	if (uart_base && uart_ok) {
 		s2_l3_uart[(uart_base % SZ_2M) / PAGE_SIZE] = uart_base | PTE_PAGE | S2_DEVICE;
 		s2_l2[0][uart_base / SZ_2M] = (uintptr_t)s2_l3_uart | PTE_TABLE;
 	}

@@ -46,8 +46,21 @@ void el2_id_fast_sync(struct vcpu *v)
 void el2_trap_sysreg(struct vcpu *v, struct el2_frame *f)
 {
 	struct sysreg_access a = sysreg_decode_iss((uint32_t)(f->esr & ESR_ISS_MASK));
-	int idx = sysreg_find_by_encoding(a.op0, a.op1, a.crn, a.crm, a.op2);
+	int idx;
 	uint64_t val = 0;
+
+	/* ICC_SGI1R/ASGI1R/SGI0R_EL1 (3, 0, 12, 11, 5..7): trapped by HCR_EL2.IMO/FMO. */
+	if (a.op0 == 3 && a.op1 == 0 && a.crn == 12 && a.crm == 11 && a.op2 >= 5 && vgic_present()) {
+		if (a.read) {
+			sysreg_trap_undef(v, f, &a, "write-only register");
+			return;
+		}
+		if (a.op2 == 5)
+			vgic_sgi1r(v, a.rt == 31 ? 0 : f->x[a.rt]);
+		el2_skip_instr(f);	/* group 0 SGIs and ASGI1R: the guest has none; ignored */
+		return;
+	}
+	idx = sysreg_find_by_encoding(a.op0, a.op1, a.crn, a.crm, a.op2);
 
 	if (idx < 0 || !sysreg_in_world((unsigned int)idx, v->sr.world_version)) {
 		/* Unallocated feature-ID registers are RAZ (Arm ARM D19.2). */

@@ -8,6 +8,7 @@
 #include "el2/monitor.h"
 #include "el2/smccc.h"
 #include "el2/vcpu.h"
+#include "el2/vuart.h"
 #include "sysreg/sysreg.h"
 
 #define SPSR_M_MASK		UINT64_C(0xf)
@@ -79,6 +80,42 @@ void el2_inject_undef(struct vcpu *v, struct el2_frame *f)
 }
 
 /*
+ * A load or store the CPU described (ESR_EL2.ISV: one register, its size,
+ * sign extension) to a device EL2 emulates. Others (pair, writeback) are
+ * not emulated: the guest gets its abort as for any hole.
+ */
+#define ISS_ISV		BIT64(24)
+#define ISS_SAS_SHIFT	22
+#define ISS_SSE		BIT64(21)
+#define ISS_SRT_SHIFT	16
+#define ISS_SF		BIT64(15)
+#define ISS_WNR		BIT64(6)
+
+static bool el2_mmio(struct vcpu *v, struct el2_frame *f, uint64_t ipa)
+{
+	uint64_t esr = f->esr, val = 0;
+	unsigned int size = 1u << ((esr >> ISS_SAS_SHIFT) & 3);
+	unsigned int rt = (esr >> ISS_SRT_SHIFT) & 31;
+	bool write = esr & ISS_WNR;
+
+	if (!(esr & ISS_ISV) || (ipa & (size - 1)))
+		return false;
+	if (write)
+		val = rt == 31 ? 0 : f->x[rt];
+	if (!vgic_mmio(v, ipa, size, write, &val) && !vuart_mmio(v, ipa, size, write, &val))
+		return false;
+	if (!write && rt != 31) {
+		if ((esr & ISS_SSE) && size < 8 && (val >> (size * 8 - 1)) & 1)
+			val |= ~UINT64_C(0) << (size * 8);
+		if (!(esr & ISS_SF))
+			val &= UINT32_MAX;
+		f->x[rt] = val;
+	}
+	el2_skip_instr(f);
+	return true;
+}
+
+/*
  * A guest access outside its stage-2 map: the firmware's own memory or no
  * memory at all. Never applied; the guest gets a synchronous external
  * abort (DFSC/IFSC 0x10) at the faulting address.
@@ -92,6 +129,8 @@ static void el2_guest_abort(struct vcpu *v, struct el2_frame *f, unsigned int ec
 
 	__asm__ volatile("mrs %0, hpfar_el2" : "=r"(hpfar));
 	ipa = ((hpfar >> 4) << 12) | (f->far & 0xfff);
+	if (ec == ESR_EC_DABT_LOW && el2_mmio(v, f, ipa))
+		return;
 	printf("regvisor: guest: %s abort at ipa 0x%llx (pc 0x%llx, %s): outside guest memory, "
 	       "injected external abort\n", ec == ESR_EC_DABT_LOW ? "data" : "instruction",
 	       (unsigned long long)ipa, (unsigned long long)f->elr, wnr ? "write" : "read");
@@ -117,6 +156,16 @@ static __attribute__((noinline, cold)) void el2_guest_other(struct vcpu *v, stru
 	printf("regvisor: guest: %s (esr 0x%llx) at pc 0x%llx: injected UNDEF\n",
 	       esr_ec_name(ec, ecbuf), (unsigned long long)f->esr, (unsigned long long)f->elr);
 	el2_inject_undef(v, f);
+}
+
+/* A physical interrupt while the guest ran. */
+void el2_guest_irq(struct el2_frame *f, struct vcpu *v)
+{
+	v->frame = f;
+	vgic_irq(v);
+	if (__atomic_load_n(&vm.stop_request, __ATOMIC_RELAXED))
+		vcpu_stop(v);
+	fpsimd_release();
 }
 
 void el2_guest_sync(struct el2_frame *f, struct vcpu *v)

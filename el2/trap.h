@@ -35,6 +35,7 @@ const char *esr_ec_name(unsigned int ec, char buf[8]);
 /* Called by el2/vectors.S. */
 struct vcpu;
 void el2_guest_sync(struct el2_frame *f, struct vcpu *v);
+void el2_guest_irq(struct el2_frame *f, struct vcpu *v);
 _Noreturn void el2_crash(struct el2_frame *f, unsigned int kind);
 _Noreturn void el2_enter_guest(struct el2_frame *f);
 

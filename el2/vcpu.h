@@ -4,6 +4,7 @@
 
 #include "el2/fpsimd.h"
 #include "el2/trap.h"
+#include "el2/vgic.h"
 #include "sysreg/sysreg.h"
 
 #define RV_MAX_CPUS	8	/* vCPUs (and physical CPUs) at most; boot/asm.h agrees */
@@ -42,6 +43,8 @@ struct vcpu {
 	uint64_t on_entry;		/* where CPU_ON (or a reset) starts it ... */
 	uint64_t on_x0, on_x1;		/* ... with these arguments */
 	unsigned int traps_undef;	/* UNDEFs injected so far */
+	int parked;			/* stopped at EL2 for another CPU's monitor */
+	struct vgic_cpu vgic;		/* its interrupts */
 };
 
 /* What the vCPUs share: one guest. */
@@ -51,6 +54,7 @@ struct vm {
 	int lock;			/* PSCI power state changes */
 	int monitor_lock;		/* one vCPU at a time in the monitor and the codec */
 	int stop_request;		/* SYSTEM_RESET: other vCPUs power off at their next trap */
+	int pause;			/* a break-in: every other vCPU waits at EL2 */
 	uint64_t entry;			/* where the guest starts after reset */
 	uint64_t entry_x1;		/* regvisor.guestarg, for the test guest */
 	bool checkpoint_save;		/* checkpoint: save and go on, no monitor */
@@ -72,6 +76,10 @@ extern struct vm vm;
 struct vcpu *vcpu_current(void);
 void vcpu_set_current(struct vcpu *v);
 
+/* CNTVOFF_EL2 of this CPU; waiting for and sending events (el2/percpu_hw.c). */
+void vcpu_write_cntvoff(uint64_t off);
+void cpu_wait_event(void);
+void cpu_send_event(void);
 /* A spinlock for what the CPUs share (el2/percpu_hw.c). */
 void spin_lock(int *l);
 void spin_unlock(int *l);
@@ -89,6 +97,12 @@ _Noreturn void guest_start_secondary(unsigned int index);
 /* PSCI for the guest: start vCPU target at entry with x0 = context; CPU_OFF. */
 int64_t vcpu_psci_cpu_on(struct vcpu *v, uint64_t target, uint64_t entry, uint64_t context);
 _Noreturn void vcpu_psci_cpu_off(struct vcpu *v);
+/* The firmware's own SGI reached this CPU: a reset or a stop wants it. */
+void vcpu_irq_kicked(struct vcpu *v);
+/* The break-in key: every vCPU to EL2, the monitor here, then all go on. */
+void vcpu_breakin(struct vcpu *v);
+/* The console's interrupt: input for the guest's console, or a break-in. */
+void vcpu_irq_console(struct vcpu *v);
 /* The vCPU whose MPIDR affinity is mpidr, or NULL. */
 struct vcpu *vcpu_by_mpidr(uint64_t mpidr);
 /* A vCPU asked to stop (vm.stop_request) powers its CPU off here. */

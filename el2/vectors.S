@@ -97,7 +97,7 @@ vector	lower64_sync
 	ldp	x0, x1, [sp], #32
 	b	guest_sync_full
 vector	lower64_irq
-	b	crash_9
+	b	guest_irq_full
 vector	lower64_fiq
 	b	crash_10
 vector	lower64_serror
@@ -119,6 +119,15 @@ guest_sync_full:
 	mov	x0, sp
 	mrs	x1, tpidr_el2
 	bl	el2_guest_sync
+	b	el2_return_to_guest
+
+/* A physical interrupt while the guest ran (HCR_EL2.IMO): the same frame, then C. */
+guest_irq_full:
+	sub	sp, sp, #FRAME_SIZE
+	save_frame
+	mov	x0, sp
+	mrs	x1, tpidr_el2
+	bl	el2_guest_irq
 	b	el2_return_to_guest
 
 /*
@@ -172,7 +181,6 @@ id_read_fast:
 	crash_entry 5
 	crash_entry 6
 	crash_entry 7
-	crash_entry 9
 	crash_entry 10
 	crash_entry 11
 	crash_entry 12

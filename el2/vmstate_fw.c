@@ -46,7 +46,7 @@ void vcpu_time_resume(struct vcpu *v)
 {
 	(void)v;
 	vm.cntvoff = read_cntpct() - vm.stopped_vcount;
-	__asm__ volatile("msr cntvoff_el2, %0\n isb" : : "r"(vm.cntvoff));
+	vcpu_write_cntvoff(vm.cntvoff);
 	vm.stopped = false;
 }
 

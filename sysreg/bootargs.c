@@ -12,6 +12,7 @@ void config_defaults(struct rv_config *c)
 	c->cpu_version = FW_VERSION;
 	c->world_version = FW_VERSION;
 	c->load_timeout = 30;
+	c->breakin = CONFIG_BREAKIN_DEFAULT;
 }
 
 bool parse_u64(const char *s, size_t len, uint64_t *out)
@@ -241,6 +242,14 @@ static unsigned int config_item(struct rv_config *c, const char *key, size_t kle
 		return config_guest(c, key, klen, v, vlen, origin);
 	if (KEY_IS("regvisor.initrd"))
 		return config_initrd(c, key, klen, v, vlen, origin);
+	if (KEY_IS("regvisor.breakin") && vlen == 3 && memcmp(v, "off", 3) == 0) {
+		c->breakin = -1;
+		return 0;
+	}
+	if (KEY_IS("regvisor.breakin") && parse_u64(v, vlen, &n) && n >= 1 && n <= 0x7f) {
+		c->breakin = (int)n;
+		return 0;
+	}
 	if (KEY_IS("regvisor.load_timeout") && parse_u64(v, vlen, &n) && n >= 1 && n <= 3600) {
 		c->load_timeout = (unsigned int)n;
 		return 0;

@@ -21,6 +21,8 @@
  *                                 (arm64 Image, or a raw binary entered at ADDR)
  *   regvisor.initrd=ADDR,SIZE     the guest's initrd (default: /chosen's
  *                                 linux,initrd-start/end)
+ *   regvisor.breakin=N|off        the console key that stops the guest and
+ *                                 opens the monitor (default 0x1d, Ctrl-])
  *   regvisor.dumpdtb=1            print the guest DTB (base64, BEGIN/END REGVISOR DTB)
  *   ... -- ARGS                   everything after " -- " is the guest's command line
  *
@@ -34,6 +36,7 @@
 #include "sysreg/sysreg.h"
 
 #define CONFIG_TOLERATE_MAX	16
+#define CONFIG_BREAKIN_DEFAULT	0x1d	/* Ctrl-] */
 
 struct rv_config {
 	struct sysreg_mask hide;
@@ -55,6 +58,7 @@ struct rv_config {
 	uint64_t initrd_addr, initrd_size;	/* size 0: none given */
 	bool guest_args_bad;		/* a bad regvisor.guest/initrd: start no guest */
 	bool dump_dtb;			/* print the guest DTB, framed */
+	int breakin;			/* break-in key, -1: none */
 };
 
 void config_defaults(struct rv_config *c);

@@ -1,0 +1,52 @@
+/*
+ * The guest's GICv3: its CPU interface is the hardware's virtual one (list
+ * registers, ICH_*_EL2); its distributor and redistributors are the real
+ * ones seen through EL2, which forwards every access except to what the
+ * firmware keeps for itself (README "Design: interrupts").
+ */
+#ifndef EL2_VGIC_H
+#define EL2_VGIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define VGIC_FW_SGI		15	/* the firmware's IPI between CPUs; the guest's SGI 15 is dropped */
+#define VGIC_MAINT_PPI		25	/* the virtual interface's maintenance interrupt */
+#define VGIC_MAX_INTID		1020
+#define VGIC_QUEUE_WORDS	(1024 / 64)
+
+/* Per vCPU: the list registers live in its CPU; what did not fit waits here. */
+struct vgic_cpu {
+	uint64_t gicr;				/* its physical redistributor (RD_base) */
+	uint64_t queued[VGIC_QUEUE_WORDS];	/* INTIDs waiting for a list register */
+	uint64_t queued_hw[VGIC_QUEUE_WORDS];	/* ... of which hardware-linked */
+	uint8_t prio[32];			/* the guest's SGI/PPI priorities */
+	unsigned int nr_lrs;
+};
+
+struct vcpu;
+struct el2_frame;
+
+/* Boot CPU, once: the distributor, each vCPU's redistributor. False: no GICv3. */
+bool vgic_init(void);
+bool vgic_present(void);
+/* Every CPU as its vCPU starts: its CPU interfaces, an empty virtual one. */
+void vgic_cpu_init(struct vcpu *v);
+/* A physical interrupt reached EL2 while v ran: handle or deliver each pending one. */
+void vgic_irq(struct vcpu *v);
+/* Make INTID pending for v, which runs on this CPU (hw: linked to the physical one). */
+void vgic_inject(struct vcpu *v, uint32_t intid, bool hw);
+/* A level interrupt of an emulated device: told again (vuart_level_check) after each EOI. */
+void vgic_inject_level(struct vcpu *v, uint32_t intid);
+/* The guest wrote ICC_SGI1R_EL1. */
+void vgic_sgi1r(struct vcpu *v, uint64_t val);
+/* Interrupt t's CPU with the firmware's own SGI (it comes to EL2). */
+void vgic_kick(const struct vcpu *t);
+/* A guest access to the distributor or redistributors: emulated (true) or not ours. */
+bool vgic_mmio(struct vcpu *v, uint64_t ipa, unsigned int size, bool write, uint64_t *val);
+/* The console's SPI: the firmware's from now on; the guest's settings for it kept aside. */
+void vgic_claim_spi(uint32_t intid);
+/* The guest enabled that SPI (and its distributor's group 1). */
+bool vgic_spi_enabled_for_guest(void);
+
+#endif
