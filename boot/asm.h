@@ -23,6 +23,7 @@
 #define VCPU_ID_FAST		0
 #define VCPU_EL2_STACK_TOP	(65 * 8)
 #define VCPU_CRASH_STACK_TOP	(66 * 8)
+#define VCPU_EXITS_ID_FAST	(67 * 8)
 
 /* Image header flags: little-endian (bit 0 = 0), 4 KiB pages (bits 2:1 = 1). */
 #define IMAGE_FLAGS		0x2

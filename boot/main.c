@@ -66,6 +66,8 @@ void board_poweroff(int status)
 		       EL2_STACK_SIZE, (unsigned int)vmstate_fw_buffer_bytes(),
 		       *(const volatile uint32_t *)((uintptr_t)_start + 0x38) == 0x644d5241 ?
 		       "intact" : "CHANGED");
+	if (vm.vcpu[0].frame)
+		stats_print_summary();
 	printf("regvisor: poweroff status=%d\n", status);
 	if (board.psci == PSCI_CONDUIT_NONE) {
 		printf("regvisor: no PSCI firmware to power off; halting here\n");

@@ -166,6 +166,12 @@ static void cmd_cpus(struct monitor *m, int argc, char **argv)
 	}
 }
 
+static void cmd_stats(struct monitor *m, int argc, char **argv)
+{
+	(void)m, (void)argc, (void)argv;
+	stats_print();
+}
+
 static void cmd_vcpu(struct monitor *m, int argc, char **argv)
 {
 	uint64_t n;

@@ -211,14 +211,15 @@ static void hc_vendor_uid(struct vcpu *v, struct el2_frame *f)
 #endif
 
 struct hcall {
+	const char *name;
 	uint32_t fid;
 	uint8_t since;
 	hcall_fn *fn;
 };
 
 static const struct hcall hcalls[] = {
-#define HCALL(name, fid_, since_, handler)				\
-	HCALL_SINCE_##since_({ .fid = fid_, .since = since_, .fn = handler },)
+#define HCALL(name_, fid_, since_, handler)				\
+	HCALL_SINCE_##since_({ .name = #name_, .fid = fid_, .since = since_, .fn = handler },)
 #include "el2/hypercalls.def"
 #undef HCALL
 };
@@ -270,6 +271,11 @@ bool smccc_offered(const struct vcpu *v, uint32_t fid)
 	return hcall_offered(v, fid) != NULL;
 }
 
+const char *smccc_name(unsigned int row)
+{
+	return row < ARRAY_SIZE(hcalls) ? hcalls[row].name : "(not offered)";
+}
+
 bool smccc_table_sorted(void)
 {
 	for (unsigned int i = 1; i < ARRAY_SIZE(hcalls); i++)
@@ -283,6 +289,8 @@ void el2_smccc(struct vcpu *v, struct el2_frame *f)
 	uint32_t fid = (uint32_t)(f->x[0] & SMCCC_FID_MASK);
 	const struct hcall *h = hcall_offered(v, fid);
 
+	_Static_assert(ARRAY_SIZE(hcalls) <= STATS_HCALL_SLOTS, "el2/stats.h");
+	v->stats.hcall[h ? (unsigned int)(h - hcalls) : STATS_HCALL_SLOTS]++;
 	/* HVC/SMC #imm with imm != 0 is no SMCCC call (DEN0028 2.10): no service, as KVM. */
 	if (f->esr & UINT64_C(0xffff))
 		h = NULL;

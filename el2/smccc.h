@@ -31,6 +31,8 @@ void el2_smccc(struct vcpu *v, struct el2_frame *f);
 
 /* True when fid is a call this build offers to the guest in its world. */
 bool smccc_offered(const struct vcpu *v, uint32_t fid);
+/* Row `row` of the hypercall table by name (for the exit statistics). */
+const char *smccc_name(unsigned int row);
 /* The hypercall list is sorted by function id (checked at boot). */
 bool smccc_table_sorted(void);
 

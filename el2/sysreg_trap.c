@@ -23,6 +23,7 @@ _Static_assert(offsetof(struct vcpu, id_fast) == VCPU_ID_FAST, "vectors.S reads 
 _Static_assert(offsetof(struct id_fast, val) == 8, "vectors.S reads id_fast.val at +8");
 _Static_assert(offsetof(struct vcpu, el2_stack_top) == VCPU_EL2_STACK_TOP, "boot/asm.h");
 _Static_assert(offsetof(struct vcpu, crash_stack_top) == VCPU_CRASH_STACK_TOP, "boot/asm.h");
+_Static_assert(offsetof(struct vcpu, exits_id_fast) == VCPU_EXITS_ID_FAST, "boot/asm.h");
 
 void el2_id_fast_sync(struct vcpu *v)
 {
@@ -50,6 +51,7 @@ void el2_trap_sysreg(struct vcpu *v, struct el2_frame *f)
 	uint64_t val = 0;
 
 	/* ICC_SGI1R/ASGI1R/SGI0R_EL1 (3, 0, 12, 11, 5..7): trapped by HCR_EL2.IMO/FMO. */
+	v->stats.reason[EXIT_SYSREG]++;
 	if (a.op0 == 3 && a.op1 == 0 && a.crn == 12 && a.crm == 11 && a.op2 >= 5 && vgic_present()) {
 		if (a.read) {
 			sysreg_trap_undef(v, f, &a, "write-only register");
@@ -61,6 +63,7 @@ void el2_trap_sysreg(struct vcpu *v, struct el2_frame *f)
 		return;
 	}
 	idx = sysreg_find_by_encoding(a.op0, a.op1, a.crn, a.crm, a.op2);
+	v->stats.sysreg[idx < 0 ? SYSREG_COUNT : (unsigned int)idx]++;
 
 	if (idx < 0 || !sysreg_in_world((unsigned int)idx, v->sr.world_version)) {
 		/* Unallocated feature-ID registers are RAZ (Arm ARM D19.2). */

@@ -102,7 +102,11 @@ static bool el2_mmio(struct vcpu *v, struct el2_frame *f, uint64_t ipa)
 		return false;
 	if (write)
 		val = rt == 31 ? 0 : f->x[rt];
-	if (!vgic_mmio(v, ipa, size, write, &val) && !vuart_mmio(v, ipa, size, write, &val))
+	if (vgic_mmio(v, ipa, size, write, &val))
+		v->stats.reason[EXIT_MMIO_GIC]++;
+	else if (vuart_mmio(v, ipa, size, write, &val))
+		v->stats.reason[EXIT_MMIO_UART]++;
+	else
 		return false;
 	if (!write && rt != 31) {
 		if ((esr & ISS_SSE) && size < 8 && (val >> (size * 8 - 1)) & 1)
@@ -131,6 +135,7 @@ static void el2_guest_abort(struct vcpu *v, struct el2_frame *f, unsigned int ec
 	ipa = ((hpfar >> 4) << 12) | (f->far & 0xfff);
 	if (ec == ESR_EC_DABT_LOW && el2_mmio(v, f, ipa))
 		return;
+	v->stats.reason[EXIT_ABORT]++;
 	printf("regvisor: guest: %s abort at ipa 0x%llx (pc 0x%llx, %s): outside guest memory, "
 	       "injected external abort\n", ec == ESR_EC_DABT_LOW ? "data" : "instruction",
 	       (unsigned long long)ipa, (unsigned long long)f->elr, wnr ? "write" : "read");
@@ -175,9 +180,11 @@ void el2_guest_sync(struct el2_frame *f, struct vcpu *v)
 	v->frame = f;
 	switch (ec) {
 	case ESR_EC_HVC64:
+		v->stats.reason[EXIT_HVC]++;
 		el2_smccc(v, f);
 		break;
 	case ESR_EC_SMC64:
+		v->stats.reason[EXIT_SMC]++;
 		el2_skip_instr(f);	/* a trapped SMC would return to itself */
 		el2_smccc(v, f);
 		break;
@@ -189,6 +196,7 @@ void el2_guest_sync(struct el2_frame *f, struct vcpu *v)
 		el2_guest_abort(v, f, ec);
 		break;
 	default:
+		v->stats.reason[EXIT_OTHER]++;
 		el2_guest_other(v, f, ec);
 		break;
 	}

@@ -4,6 +4,7 @@
 
 #include "el2/fpsimd.h"
 #include "el2/trap.h"
+#include "el2/stats.h"
 #include "el2/vgic.h"
 #include "sysreg/sysreg.h"
 
@@ -31,6 +32,7 @@ struct vcpu {
 	struct id_fast id_fast;		/* the trapped ID reads' answers */
 	uint64_t el2_stack_top;		/* where each guest trap's frame goes */
 	uint64_t crash_stack_top;	/* for a report when EL2 itself faults */
+	uint64_t exits_id_fast;		/* ID reads the vector answered (stats) */
 	struct el2_frame *frame;	/* x0..x30, PC (elr), PSTATE (spsr) */
 	struct fpsimd_state fp;
 	bool fp_live;			/* the guest's FP/SIMD registers are its own */
@@ -45,6 +47,7 @@ struct vcpu {
 	unsigned int traps_undef;	/* UNDEFs injected so far */
 	int parked;			/* stopped at EL2 for another CPU's monitor */
 	struct vgic_cpu vgic;		/* its interrupts */
+	struct vcpu_stats stats;	/* its exits, by reason */
 };
 
 /* What the vCPUs share: one guest. */

@@ -140,6 +140,9 @@ id_read_fast:
 	ubfx	x3, x0, #17, #3			/* op2 */
 	orr	x2, x3, x2, lsl #3
 	mrs	x3, tpidr_el2			/* this CPU's vCPU: id_fast first */
+	ldr	x1, [x3, #VCPU_EXITS_ID_FAST]
+	add	x1, x1, #1
+	str	x1, [x3, #VCPU_EXITS_ID_FAST]
 	ldr	x1, [x3], #8			/* valid bits; x3 -> val[] */
 	lsr	x1, x1, x2
 	tbz	x1, #0, 3f

@@ -342,11 +342,13 @@ void vgic_irq(struct vcpu *v)
 			return;		/* 1023: nothing (more) pending */
 		gic_hw_drop(intid);
 		if (intid == VGIC_FW_SGI) {
+			v->stats.reason[EXIT_IRQ_KICK]++;
 			gic_hw_deactivate(intid);
 			vcpu_irq_kicked(v);
 		} else if (intid == VGIC_MAINT_PPI) {
 			uint64_t eoied = ich_hw_eisr();
 
+			v->stats.reason[EXIT_IRQ_MAINT]++;
 			gic_hw_deactivate(intid);
 			for (unsigned int n = 0; n < v->vgic.nr_lrs; n++)
 				if ((eoied >> n) & 1)
@@ -355,12 +357,15 @@ void vgic_irq(struct vcpu *v)
 			if (eoied)
 				vuart_level_check(v);
 		} else if (g.fw_spi && intid == g.fw_spi) {
+			v->stats.reason[EXIT_IRQ_CONSOLE]++;
 			gic_hw_deactivate(intid);
 			vcpu_irq_console(v);
 		} else if (intid < 16) {
+			v->stats.reason[EXIT_IRQ_SGI]++;
 			gic_hw_deactivate(intid);	/* SGIs are not linked */
 			vgic_inject(v, intid, false);
 		} else {
+			v->stats.reason[intid < 32 ? EXIT_IRQ_TIMER : EXIT_IRQ_SPI]++;
 			vgic_inject(v, intid, true);
 		}
 	}
