@@ -223,6 +223,8 @@ void guest_main(uint64_t dtb, uint64_t mode)
 	report_info("dtb 0x%lx", dtb);
 	if (mode & GUEST_MODE_RESET)
 		test_reset();
+	if (mode & (GUEST_MODE_SPIN | GUEST_MODE_WFI))
+		test_stuck(mode & GUEST_MODE_WFI);
 	test_hypercalls(mode);
 	test_smp();
 	test_id_registers();

@@ -33,11 +33,15 @@ bool pauth_in_view(void);
 #define GUEST_MODE_BENCH		UINT64_C(0x8)	/* only the benchmarks */
 #define GUEST_MODE_SOAK			UINT64_C(0x10)	/* checkpoint again and again */
 #define GUEST_MODE_RESET		UINT64_C(0x20)	/* PSCI SYSTEM_RESET, then the tests */
+#define GUEST_MODE_SPIN			UINT64_C(0x40)	/* every vCPU spins, DAIF masked */
+#define GUEST_MODE_WFI			UINT64_C(0x80)	/* every vCPU sleeps in WFI, DAIF masked */
 #define GUEST_SOAK_CYCLES_SHIFT		16		/* cycles: mode >> 16 */
 
 
 /* smp.c: start every other vCPU by PSCI CPU_ON, check each, stop them. */
 void test_smp(void);
+/* smp.c: every vCPU stuck for good, interrupts masked (wfi: asleep; else spinning). */
+_Noreturn void test_stuck(bool wfi);
 /* smp.c: a SYSTEM_RESET with a secondary running; true on the boot after it. */
 bool test_reset(void);
 

@@ -40,12 +40,26 @@ static volatile uint64_t spin_hvcs;	/* reset test: the secondary's calls so far 
 static volatile uint64_t secondary_mode;	/* 0 check and stop, 1 spin on HVCs */
 static volatile uint64_t go_off[MAX_VCPUS];	/* the boot vCPU lets it turn off */
 
+static volatile uint64_t stuck_flag[MAX_VCPUS];
+
+/* Masked, never to come back by itself: only EL2 can take this CPU. */
+static _Noreturn void stuck(bool wfi, uint64_t index)
+{
+	__asm__ volatile("msr daifset, #0xf" ::: "memory");
+	stuck_flag[index] = 1;	/* plain stores: no exclusives with the MMU off */
+	for (;;)
+		if (wfi)
+			__asm__ volatile("wfi");
+}
+
 void guest_secondary_main(uint64_t index);
 void guest_secondary_main(uint64_t index)
 {
 	volatile struct seen *s = &seen[index];
 	uint64_t tp = TPIDR_MAGIC | index;
 
+	if (secondary_mode >= 2)
+		stuck(secondary_mode == 3, index);
 	if (secondary_mode == 1) {
 		for (;;) {		/* traps, so a SYSTEM_RESET can stop it */
 			hvc(PSCI_VERSION, 0, 0, 0);
@@ -173,6 +187,20 @@ void test_smp(void)
 		run_secondary(i, pfr0);
 	/* Started again after its CPU_OFF: a fresh vCPU, at the entry it is given. */
 	run_secondary(1, pfr0);
+}
+
+void test_stuck(bool wfi)
+{
+	unsigned int n = count_vcpus();
+
+	secondary_mode = wfi ? 3 : 2;
+	for (unsigned int i = 1; i < n; i++)
+		hvc(PSCI_CPU_ON64, i, (uint64_t)(uintptr_t)secondary_start, i);
+	for (unsigned int i = 1; i < n; i++)
+		while (!stuck_flag[i])
+			__asm__ volatile("yield");
+	report_info("stuck: %u vCPUs %s with DAIF masked", n, wfi ? "in WFI" : "spinning");
+	stuck(wfi, 0);
 }
 
 /* Survives the warm reset: set before SYSTEM_RESET, checked after. */
