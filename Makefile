@@ -48,11 +48,11 @@ FW_LDFLAGS := -nostdlib -static -no-pie -T linker.ld -Wl,--gc-sections -Wl,--bui
 GUEST_CFLAGS := $(COMMON_CFLAGS) -O2 -ffreestanding -fno-builtin -fno-pic -fno-pie \
 	-mgeneral-regs-only -mno-outline-atomics -mstrict-align -DFW_VERSION=$(FW_VERSION_LATEST)
 
-include boot/objects.mk el2/objects.mk sysreg/objects.mk vmstate/objects.mk tests/guest/objects.mk
+include lib/objects.mk plat/objects.mk boot/objects.mk el2/objects.mk sysreg/objects.mk vmstate/objects.mk tests/guest/objects.mk
 
 # Code off the hot paths (boot, console, monitor, crash report, benchmarks,
 # boot arguments) is built for size; traps, the table and the codec for speed.
-COLD_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) \
+COLD_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) $(addprefix $(BUILD)/plat/,$(plat-objs)) \
 	$(addprefix $(BUILD)/el2/,monitor.o crash.o bench.o guest.o guest_dtb.o vmstate_fw.o stage2_hw.o) \
 	$(BUILD)/sysreg/bootargs.o $(BUILD)/vmstate/frame.o
 $(COLD_OBJS): OPT := -Os
@@ -62,7 +62,8 @@ $(COLD_OBJS): OPT := -Os
 STRICT := -mstrict-align -DRV_STRICT_ALIGN
 $(BUILD)/vmstate/%.o: STRICT :=
 
-FW_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) \
+FW_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) $(addprefix $(BUILD)/plat/,$(plat-objs)) \
+	$(addprefix $(BUILD)/lib/,$(lib-core-objs)) \
 	$(addprefix $(BUILD)/el2/,$(el2-objs)) \
 	$(addprefix $(BUILD)/sysreg/,$(sysreg-core-objs) $(sysreg-fw-objs)) \
 	$(addprefix $(BUILD)/vmstate/,$(vmstate-core-objs) $(vmstate-fw-objs))
@@ -116,9 +117,10 @@ $(BUILD)/regvisor.bin: $(BUILD)/regvisor.elf
 # Portable code must not touch hardware: only *_hw.c and *.S may hold
 # inline assembly or system-register accesses.
 check-portable:
-	@bad=$$(grep -lE '__asm__|\basm\b|volatile uint(8|16|32|64)_t *\*' \
-		sysreg/*.c sysreg/*.h vmstate/*.c vmstate/*.h 2>/dev/null | grep -v '_hw\.c$$'); \
+	@bad=$$(grep -lE '__asm__|\basm *\(|volatile uint(8|16|32|64)_t *\*' \
+		lib/*.c lib/*.h sysreg/*.c sysreg/*.h vmstate/*.c vmstate/*.h 2>/dev/null | grep -v '_hw\.c$$'); \
 	if [ -n "$$bad" ]; then echo "hardware access in portable code: $$bad"; exit 1; fi
+	@tools/check-layers.sh
 
 versions:
 	$(MAKE) FW_VERSION=1 firmware
@@ -129,7 +131,8 @@ run: deps firmware
 
 # The portable core's sources, for the host builds that compile them directly.
 PORTABLE_SRCS := $(addprefix sysreg/,$(sysreg-core-objs:.o=.c) $(sysreg-host-objs:.o=.c)) \
-	$(addprefix vmstate/,$(vmstate-core-objs:.o=.c)) tests/unit/host_support.c
+	$(addprefix vmstate/,$(vmstate-core-objs:.o=.c)) $(addprefix lib/,$(lib-core-objs:.o=.c)) \
+	lib/host.c
 
 include tools/objects.mk tests/unit/objects.mk tests/fuzz/objects.mk
 

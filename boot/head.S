@@ -6,7 +6,7 @@
  * An ELF started by QEMU gets no x0; boot_main then looks for the DTB at the
  * start of RAM. See Documentation/arch/arm64/booting.rst for the header.
  */
-#include "boot/asm.h"
+#include "el2/asm.h"
 
 	.section .text.head, "ax"
 	.globl	_start
@@ -87,33 +87,6 @@ at_el2:
 	bl	boot_main
 	b	park
 
-/*
- * A CPU started by regvisor's own PSCI CPU_ON (el2/guest.c) for a guest
- * vCPU: x0 = the vCPU's index. It arrives at EL2 with the MMU off; the
- * page tables and everything it reads were cleaned to memory before.
- */
-	.globl	secondary_entry
-secondary_entry:
-	mov	x19, x0
-	adr	x1, el2_vectors
-	msr	vbar_el2, x1
-	ldr	x1, =SCTLR_EL2_BOOT
-	msr	sctlr_el2, x1
-	isb
-	msr	daifset, #0xf
-	cmp	x19, #RV_MAX_CPUS_ASM
-	b.hs	park
-	adrp	x1, pcpu_stacks
-	add	x1, x1, :lo12:pcpu_stacks
-	mov	x2, #PCPU_STACKS_SIZE
-	madd	x1, x19, x2, x1
-	add	x1, x1, #PCPU_EL2_TOP
-	mov	sp, x1
-	bl	mmu_enable
-	mov	x0, x19
-	bl	guest_start_secondary
-	b	park
-
 /* SP to the top of the boot stack, BSS zeroed (the stack lies outside it). */
 setup_stack_and_bss:
 	adrp	x1, boot_stack_top
@@ -153,16 +126,3 @@ park:
 	wfe
 	b	park
 
-/* Each stack sits above an unmapped guard page (boot/mmu_hw.c). */
-	.section .stacks, "aw", %nobits
-	.balign	4096
-	.globl	stack_guard_boot
-stack_guard_boot:
-	.space	4096
-	.space	BOOT_STACK_SIZE
-	.globl	boot_stack_top
-boot_stack_top:
-	.balign	4096
-	.globl	pcpu_stacks
-pcpu_stacks:
-	.space	PCPU_STACKS_SIZE * RV_MAX_CPUS_ASM

@@ -4,11 +4,11 @@
 #include <libfdt.h>
 #include <stdio.h>
 
-#include "boot/console.h"
+#include "plat/console.h"
 #include "boot/main.h"
 #include "el2/bench.h"
 #include "el2/smccc.h"
-#include "boot/asm.h"
+#include "plat/asm.h"
 #include "el2/vcpu.h"
 #include "el2/vmstate_fw.h"
 #include "sysreg/bootargs.h"
@@ -17,7 +17,6 @@
 #define RV_HIDE_DEFAULT ""
 #endif
 
-struct board board;
 static struct rv_config config;
 
 static const char *const el_names[4] = { "EL0", "EL1", "EL2", "EL3" };
@@ -55,29 +54,17 @@ static size_t el2_stack_used(void)
 	return (size_t)((uintptr_t)el2_stack_top() - (uintptr_t)p);
 }
 
-void board_poweroff(int status)
+/* Before the status line: what the run cost and whether anything was damaged. */
+static void poweroff_report(void)
 {
-	uint64_t ret;
-
-	if (vm.vcpu[0].frame)
-		printf("regvisor: stats: %llu checkpoint cycles, EL2 trap stack high-water %u of %u "
-		       "bytes, state buffers %u bytes (static), image header %s\n",
-		       (unsigned long long)vm.cycles, (unsigned int)el2_stack_used(),
-		       EL2_STACK_SIZE, (unsigned int)vmstate_fw_buffer_bytes(),
-		       *(const volatile uint32_t *)((uintptr_t)_start + 0x38) == 0x644d5241 ?
-		       "intact" : "CHANGED");
-	if (vm.vcpu[0].frame)
-		stats_print_summary();
-	printf("regvisor: poweroff status=%d\n", status);
-	if (board.psci == PSCI_CONDUIT_NONE) {
-		printf("regvisor: no PSCI firmware to power off; halting here\n");
-	} else {
-		ret = psci_call(board.psci, 0x84000008, 0, 0, 0);	/* PSCI SYSTEM_OFF */
-		printf("regvisor: error: PSCI SYSTEM_OFF returned %lld; halting here\n",
-		       (long long)ret);
-	}
-	for (;;)
-		__asm__ volatile("wfi");
+	if (!vm.vcpu[0].frame)
+		return;
+	printf("regvisor: stats: %llu checkpoint cycles, EL2 trap stack high-water %u of %u "
+	       "bytes, state buffers %u bytes (static), image header %s\n",
+	       (unsigned long long)vm.cycles, (unsigned int)el2_stack_used(),
+	       EL2_STACK_SIZE, (unsigned int)vmstate_fw_buffer_bytes(),
+	       *(const uint32_t *)((uintptr_t)_start + 0x38) == 0x644d5241 ? "intact" : "CHANGED");
+	stats_print_summary();
 }
 
 static void banner(unsigned int entry_el)
@@ -180,6 +167,8 @@ void boot_main(const void *dtb, unsigned int entry_el)
 		board.psci_hvc_ignored = true;
 	}
 	console_init(board.uart_base);
+	console_set_stdio_hook(fpsimd_claim);
+	board_set_poweroff_report(poweroff_report);
 	banner(entry_el);
 	if (!board_keep_dtb(&board)) {
 		printf("regvisor: error: cannot keep a copy of the boot DTB (%s, %u bytes at most)\n",

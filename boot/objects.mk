@@ -1,2 +1,2 @@
-boot-objs := head.o board.o console.o pl011_hw.o psci_hw.o cpu_hw.o mmu_hw.o \
-	main.o libc.o
+# The top: entry (Image header, EL3 -> EL2, stacks) and the boot flow.
+boot-objs := head.o main.o

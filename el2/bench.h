@@ -2,7 +2,7 @@
 #ifndef EL2_BENCH_H
 #define EL2_BENCH_H
 
-#include "sysreg/rv.h"
+#include "lib/rv.h"
 
 /* el2/pmu_hw.c */
 void pmu_init(void);

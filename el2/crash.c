@@ -5,8 +5,8 @@
  */
 #include <stdio.h>
 
-#include "boot/asm.h"
-#include "boot/main.h"
+#include "el2/asm.h"
+#include "plat/plat.h"
 #include "el2/trap.h"
 
 _Static_assert(offsetof(struct el2_frame, sp) == FRAME_SP, "vectors.S layout");

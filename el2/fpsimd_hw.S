@@ -1,5 +1,5 @@
 /* Save and restore V0..V31, FPSR, FPCR (struct fpsimd_state, el2/fpsimd.h). */
-#include "boot/regs_asm.h"
+#include "lib/regs_asm.h"
 
 	.arch	armv8-a+fp+simd
 	.text

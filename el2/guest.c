@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "boot/asm.h"
-#include "boot/console.h"
-#include "boot/main.h"
+#include "el2/asm.h"
+#include "plat/console.h"
+#include "plat/plat.h"
 #include "el2/guest_dtb.h"
 #include "el2/monitor.h"
 #include "el2/smccc.h"
@@ -329,28 +329,21 @@ void guest_configure(const struct rv_config *c)
 void guest_apply_id_view(struct vcpu *v)
 {
 	el2_id_fast_sync(v);
-	__asm__ volatile("msr vpidr_el2, %0\n msr vmpidr_el2, %1\n isb"
-			 : : "r"(v->sr.val[SYSREG_MIDR_EL1]),
-			     "r"(v->sr.val[SYSREG_MPIDR_EL1]));
+	vcpu_hw_id_view(v->sr.val[SYSREG_MIDR_EL1], v->sr.val[SYSREG_MPIDR_EL1]);
 }
 
 static void guest_el2_controls(struct vcpu *v)
 {
-	__asm__ volatile(
-		"msr	vttbr_el2, %0\n"
-		"msr	vtcr_el2, %1\n"
-		"msr	cptr_el2, %2\n"
-		"msr	cnthctl_el2, %3\n"
-		"msr	cntvoff_el2, %4\n"
-		"msr	hcr_el2, %5\n"
-		"isb\n"
-		"tlbi	vmalls12e1\n"
-		"dsb	ish\n"
-		"isb\n"
-		: : "r"(stage2_vttbr()), "r"(stage2_vtcr()),
-		    "r"(CPTR_EL2_GUEST), "r"(CNTHCTL_EL2_GUEST), "r"(vm.cntvoff),
-		    "r"(HCR_GUEST | (vgic_present() ? HCR_IMO | HCR_FMO : 0))
-		: "memory");
+	struct el2_controls c = {
+		.vttbr = stage2_vttbr(),
+		.vtcr = stage2_vtcr(),
+		.cptr = CPTR_EL2_GUEST,
+		.cnthctl = CNTHCTL_EL2_GUEST,
+		.cntvoff = vm.cntvoff,
+		.hcr = HCR_GUEST | (vgic_present() ? HCR_IMO | HCR_FMO : 0),
+	};
+
+	vcpu_hw_controls(&c);
 	vgic_cpu_init(v);
 	guest_apply_id_view(v);
 }
@@ -510,7 +503,7 @@ static _Noreturn void vcpu_cpu_down(struct vcpu *v)
 	printf("regvisor: error: PSCI CPU_OFF on CPU 0x%llx returned %lld; parking it\n",
 	       (unsigned long long)v->hw_mpidr, (long long)r);
 	for (;;)
-		__asm__ volatile("wfe");
+		cpu_wait_event();
 }
 
 void vcpu_psci_cpu_off(struct vcpu *v)

@@ -20,7 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "boot/board.h"
+#include "plat/board.h"
 #include "el2/fpsimd.h"
 #include "el2/guest_dtb.h"
 #include "el2/smccc.h"

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "boot/console.h"
-#include "boot/main.h"
+#include "plat/console.h"
+#include "plat/plat.h"
 #include "el2/monitor.h"
 #include "el2/vmstate_fw.h"
 #include "sysreg/bootargs.h"
@@ -41,9 +41,8 @@ static const struct {
 
 static uint64_t counter_seconds(void)
 {
-	uint64_t cnt, frq;
+	uint64_t cnt = cpu_counter(), frq = cpu_counter_frequency();
 
-	__asm__ volatile("isb\n mrs %0, cntpct_el0\n mrs %1, cntfrq_el0" : "=r"(cnt), "=r"(frq));
 	return frq ? cnt / frq : 0;
 }
 

@@ -22,6 +22,61 @@ void vcpu_write_cntvoff(uint64_t off)
 	__asm__ volatile("msr cntvoff_el2, %0\n isb" : : "r"(off) : "memory");
 }
 
+void vcpu_hw_id_view(uint64_t midr, uint64_t mpidr)
+{
+	__asm__ volatile("msr vpidr_el2, %0\n msr vmpidr_el2, %1\n isb" : : "r"(midr), "r"(mpidr));
+}
+
+void vcpu_hw_controls(const struct el2_controls *c)
+{
+	__asm__ volatile(
+		"msr	vttbr_el2, %0\n"
+		"msr	vtcr_el2, %1\n"
+		"msr	cptr_el2, %2\n"
+		"msr	cnthctl_el2, %3\n"
+		"msr	cntvoff_el2, %4\n"
+		"msr	hcr_el2, %5\n"
+		"isb\n"
+		"tlbi	vmalls12e1\n"
+		"dsb	ish\n"
+		"isb\n"
+		: : "r"(c->vttbr), "r"(c->vtcr), "r"(c->cptr), "r"(c->cnthctl), "r"(c->cntvoff),
+		    "r"(c->hcr)
+		: "memory");
+}
+
+uint64_t vcpu_hw_fault_ipa_page(void)
+{
+	uint64_t hpfar;
+
+	__asm__ volatile("mrs %0, hpfar_el2" : "=r"(hpfar));
+	return (hpfar >> 4) << 12;
+}
+
+uint64_t cpu_counter(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb\n mrs %0, cntpct_el0" : "=r"(v));
+	return v;
+}
+
+uint64_t cpu_virtual_counter(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb\n mrs %0, cntvct_el0" : "=r"(v));
+	return v;
+}
+
+uint64_t cpu_counter_frequency(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
+	return v;
+}
+
 void cpu_wait_event(void)
 {
 	__asm__ volatile("wfe" ::: "memory");

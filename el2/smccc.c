@@ -7,9 +7,9 @@
  */
 #include <stdio.h>
 
-#include "boot/asm.h"
+#include "plat/asm.h"
 
-#include "boot/main.h"
+#include "plat/plat.h"
 #include "el2/smccc.h"
 #include "el2/vcpu.h"
 #include "el2/monitor.h"

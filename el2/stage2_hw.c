@@ -5,7 +5,7 @@
  * DTB, the firmware, its page tables and stacks lie below guest_base and
  * are left out, so a guest access there is a stage-2 abort at EL2.
  */
-#include "boot/mmu.h"
+#include "plat/mmu.h"
 #include "el2/vcpu.h"
 
 static uint64_t s2_l1[512] __attribute__((section(".pgtables"), aligned(4096)));

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "boot/asm.h"
+#include "el2/asm.h"
 #include "el2/vcpu.h"
 #include "sysreg/iss.h"
 
@@ -21,9 +21,9 @@ static void sysreg_trap_undef(struct vcpu *v, struct el2_frame *f, const struct 
 
 _Static_assert(offsetof(struct vcpu, id_fast) == VCPU_ID_FAST, "vectors.S reads id_fast");
 _Static_assert(offsetof(struct id_fast, val) == 8, "vectors.S reads id_fast.val at +8");
-_Static_assert(offsetof(struct vcpu, el2_stack_top) == VCPU_EL2_STACK_TOP, "boot/asm.h");
-_Static_assert(offsetof(struct vcpu, crash_stack_top) == VCPU_CRASH_STACK_TOP, "boot/asm.h");
-_Static_assert(offsetof(struct vcpu, exits_id_fast) == VCPU_EXITS_ID_FAST, "boot/asm.h");
+_Static_assert(offsetof(struct vcpu, el2_stack_top) == VCPU_EL2_STACK_TOP, "el2/asm.h");
+_Static_assert(offsetof(struct vcpu, crash_stack_top) == VCPU_CRASH_STACK_TOP, "el2/asm.h");
+_Static_assert(offsetof(struct vcpu, exits_id_fast) == VCPU_EXITS_ID_FAST, "el2/asm.h");
 
 void el2_id_fast_sync(struct vcpu *v)
 {

@@ -126,13 +126,12 @@ static bool el2_mmio(struct vcpu *v, struct el2_frame *f, uint64_t ipa)
  */
 static void el2_guest_abort(struct vcpu *v, struct el2_frame *f, unsigned int ec)
 {
-	uint64_t hpfar, ipa;
+	uint64_t ipa;
 	uint64_t from_el0 = (f->spsr & SPSR_M_MASK) == 0;
 	unsigned int ec1 = (ec == ESR_EC_DABT_LOW ? 0x24u : 0x20u) + (from_el0 ? 0u : 1u);
 	uint64_t wnr = f->esr & BIT64(6);
 
-	__asm__ volatile("mrs %0, hpfar_el2" : "=r"(hpfar));
-	ipa = ((hpfar >> 4) << 12) | (f->far & 0xfff);
+	ipa = vcpu_hw_fault_ipa_page() | (f->far & 0xfff);
 	if (ec == ESR_EC_DABT_LOW && el2_mmio(v, f, ipa))
 		return;
 	v->stats.reason[EXIT_ABORT]++;

@@ -2,7 +2,7 @@
 #ifndef EL2_TRAP_H
 #define EL2_TRAP_H
 
-#include "sysreg/rv.h"
+#include "lib/rv.h"
 
 struct el2_frame {
 	uint64_t x[31];

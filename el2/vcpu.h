@@ -8,7 +8,7 @@
 #include "el2/vgic.h"
 #include "sysreg/sysreg.h"
 
-#define RV_MAX_CPUS	8	/* vCPUs (and physical CPUs) at most; boot/asm.h agrees */
+#define RV_MAX_CPUS	8	/* vCPUs (and physical CPUs) at most; plat/asm.h agrees */
 
 /*
  * The ID space (op0 3, op1 0, CRn 0, CRm 0..7) as el2/vectors.S answers
@@ -26,7 +26,7 @@ enum vcpu_power { VCPU_ON = 0, VCPU_OFF = 1, VCPU_ON_PENDING = 2 };
 /*
  * One guest vCPU, run by one physical CPU whose TPIDR_EL2 points here
  * while it is at EL2. The first three members are read by el2/vectors.S
- * (offsets in boot/asm.h).
+ * (offsets in el2/asm.h).
  */
 struct vcpu {
 	struct id_fast id_fast;		/* the trapped ID reads' answers */
@@ -79,6 +79,19 @@ extern struct vm vm;
 struct vcpu *vcpu_current(void);
 void vcpu_set_current(struct vcpu *v);
 
+/* The EL2 controls that shape the guest on this CPU. */
+struct el2_controls {
+	uint64_t vttbr, vtcr, cptr, cnthctl, cntvoff, hcr;
+};
+void vcpu_hw_controls(const struct el2_controls *c);
+/* MIDR and MPIDR as the guest reads them (VPIDR_EL2, VMPIDR_EL2). */
+void vcpu_hw_id_view(uint64_t midr, uint64_t mpidr);
+/* The page of the IPA whose access just faulted at stage 2 (HPFAR_EL2). */
+uint64_t vcpu_hw_fault_ipa_page(void);
+/* The counters: physical, the guest's virtual, their frequency. */
+uint64_t cpu_counter(void);
+uint64_t cpu_virtual_counter(void);
+uint64_t cpu_counter_frequency(void);
 /* CNTVOFF_EL2 of this CPU; waiting for and sending events (el2/percpu_hw.c). */
 void vcpu_write_cntvoff(uint64_t off);
 void cpu_wait_event(void);

@@ -9,8 +9,8 @@
  * Anything else is unexpected and goes to el2_crash() on a separate crash
  * stack, so that even a broken SP still gets its report.
  */
-#include "boot/asm.h"
-#include "boot/regs_asm.h"
+#include "el2/asm.h"
+#include "lib/regs_asm.h"
 
 /* Spill x0..x30 and the exception registers into the frame at sp. */
 .macro save_frame

@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "boot/main.h"
+#include "plat/plat.h"
 #include "el2/gic_hw.h"
 #include "el2/vcpu.h"
 #include "el2/vgic.h"

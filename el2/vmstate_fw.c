@@ -13,22 +13,6 @@
 static struct vmstate state;		/* one at a time: the firmware is single-threaded */
 static uint8_t blob[VMSTATE_MAX_BLOB] __attribute__((aligned(8)));
 
-static uint64_t read_cntvct(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("isb\n mrs %0, cntvct_el0" : "=r"(v));
-	return v;
-}
-
-static uint64_t read_cntpct(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("isb\n mrs %0, cntpct_el0" : "=r"(v));
-	return v;
-}
-
 size_t vmstate_fw_buffer_bytes(void)
 {
 	return sizeof(state) + sizeof(blob);
@@ -37,7 +21,7 @@ size_t vmstate_fw_buffer_bytes(void)
 void vcpu_time_stop(struct vcpu *v)
 {
 	(void)v;
-	vm.stopped_vcount = read_cntvct();
+	vm.stopped_vcount = cpu_virtual_counter();
 	vm.stopped = true;
 }
 
@@ -45,7 +29,7 @@ void vcpu_time_stop(struct vcpu *v)
 void vcpu_time_resume(struct vcpu *v)
 {
 	(void)v;
-	vm.cntvoff = read_cntpct() - vm.stopped_vcount;
+	vm.cntvoff = cpu_counter() - vm.stopped_vcount;
 	vcpu_write_cntvoff(vm.cntvoff);
 	vm.stopped = false;
 }
@@ -69,7 +53,7 @@ static void fill_state(struct vcpu *v)
 	memcpy(state.fp.v, v->fp.v, sizeof(state.fp.v));
 	state.fp.fpsr = (uint32_t)v->fp.fpsr;
 	state.fp.fpcr = (uint32_t)v->fp.fpcr;
-	state.vcount = vm.stopped ? vm.stopped_vcount : read_cntvct();
+	state.vcount = vm.stopped ? vm.stopped_vcount : cpu_virtual_counter();
 }
 
 bool vmstate_save(struct vcpu *v, unsigned int target)

@@ -10,7 +10,7 @@
  */
 #include <stdio.h>
 
-#include "boot/console.h"
+#include "plat/console.h"
 #include "el2/gic_hw.h"
 #include "el2/vcpu.h"
 #include "el2/vuart.h"

@@ -33,6 +33,7 @@
 #ifndef SYSREG_BOOTARGS_H
 #define SYSREG_BOOTARGS_H
 
+#include "lib/parse.h"
 #include "sysreg/sysreg.h"
 
 #define CONFIG_TOLERATE_MAX	16
@@ -70,8 +71,6 @@ unsigned int config_parse(struct rv_config *c, const char *args, const char *ori
  * VENDOR_HYP_BMAP_2 outside its world or its bits). Returns the errors.
  */
 unsigned int config_finish(struct rv_config *c);
-/* Parse "0x..." or decimal into *out; false on anything else or overflow. */
-bool parse_u64(const char *s, size_t len, uint64_t *out);
 /* A register by KVM id (hex) or name, as the user wrote it, or -1. */
 int sysreg_lookup_user(const char *s, size_t len);
 

@@ -7,7 +7,7 @@
 #ifndef SYSREG_SYSREG_H
 #define SYSREG_SYSREG_H
 
-#include "sysreg/rv.h"
+#include "lib/rv.h"
 
 #define FW_VERSION_LATEST	2
 

@@ -4,7 +4,7 @@ TOOL_CFLAGS := $(COMMON_CFLAGS) -O2 -DFW_VERSION=$(FW_VERSION_LATEST)
 TOOL_OBJS := $(addprefix $(TOOL_BUILD)/sysreg/,$(sysreg-core-objs) $(sysreg-host-objs)) \
 	$(addprefix $(TOOL_BUILD)/vmstate/,$(vmstate-core-objs)) \
 	$(addprefix $(TOOL_BUILD)/tools/,regvisor-state.o state_encode.o state_versions.o) \
-	$(TOOL_BUILD)/tests/unit/host_support.o
+	$(addprefix $(TOOL_BUILD)/lib/,$(lib-core-objs) $(lib-host-objs))
 
 $(TOOL_BUILD)/%.o: %.c
 	@mkdir -p $(@D)

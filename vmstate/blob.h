@@ -5,7 +5,7 @@
 #ifndef VMSTATE_BLOB_H
 #define VMSTATE_BLOB_H
 
-#include "sysreg/rv.h"
+#include "lib/rv.h"
 
 /*
  * Fuzzing builds (the libFuzzer convention) do not stop at CRC mismatches,

@@ -1,7 +1,7 @@
 #ifndef VMSTATE_CRC32C_H
 #define VMSTATE_CRC32C_H
 
-#include "sysreg/rv.h"
+#include "lib/rv.h"
 
 /* CRC-32C of n bytes; crc32c("123456789") == 0xe3069283. */
 uint32_t crc32c(const uint8_t *p, size_t n);

@@ -1,7 +1,7 @@
 /* UART framing of the blob: base64 between markers, length and CRC checked. */
 #include <string.h>
 
-#include "sysreg/bootargs.h"
+#include "lib/parse.h"
 #include "vmstate/crc32c.h"
 #include "vmstate/frame.h"
 

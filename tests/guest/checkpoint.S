@@ -8,7 +8,7 @@
  * resumes here with its registers restored but this image fresh.
  * struct ckpt is tests/guest/ckpt.h.
  */
-#include "boot/regs_asm.h"
+#include "lib/regs_asm.h"
 
 #define CKPT_X		0	/* x[31] */
 #define CKPT_V		256	/* v[32][2] */

@@ -9,7 +9,7 @@ $(HOST_BUILD)/%.o: %.c
 
 HOST_CORE := $(addprefix $(HOST_BUILD)/sysreg/,$(sysreg-core-objs) $(sysreg-host-objs)) \
 	$(addprefix $(HOST_BUILD)/vmstate/,$(vmstate-core-objs)) \
-	$(HOST_BUILD)/tests/unit/host_support.o
+	$(addprefix $(HOST_BUILD)/lib/,$(lib-core-objs) $(lib-host-objs))
 
 $(HOST_BUILD)/tests/unit/%: $(HOST_BUILD)/tests/unit/%.o $(HOST_CORE)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $^ -lcmocka

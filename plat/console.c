@@ -6,10 +6,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "boot/board.h"
-#include "boot/console.h"
-#include "boot/main.h"
-#include "el2/fpsimd.h"
+#include "plat/board.h"
+#include "plat/console.h"
+#include "plat/plat.h"
 
 static uint64_t console_base = VIRT_UART_BASE;
 
@@ -85,16 +84,25 @@ FILE *const stderr = &console_file;
 
 /*
  * picolibc's stdio is not built -mgeneral-regs-only, so every way into it
- * first saves the guest's FP/SIMD registers (el2/fpsimd.h). These replace
+ * first calls the hook the hypervisor set (el2/fpsimd.h: it saves the
+ * guest's FP/SIMD registers; boot/main.c sets it). These replace
  * the library's printf, puts and putchar at link time; the compiler may
  * turn a printf into either of the other two.
  */
+static void (*stdio_hook)(void);
+
+void console_set_stdio_hook(void (*hook)(void))
+{
+	stdio_hook = hook;
+}
+
 int printf(const char *fmt, ...)
 {
 	va_list ap;
 	int n;
 
-	fpsimd_claim();
+	if (stdio_hook)
+		stdio_hook();
 	va_start(ap, fmt);
 	n = vfprintf(stdout, fmt, ap);
 	va_end(ap);
@@ -103,7 +111,8 @@ int printf(const char *fmt, ...)
 
 int puts(const char *s)
 {
-	fpsimd_claim();
+	if (stdio_hook)
+		stdio_hook();
 	while (*s)
 		console_putc(*s++);
 	console_putc('\n');

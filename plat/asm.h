@@ -1,6 +1,6 @@
 /* Constants shared by the assembly files and the C code that mirrors them. */
-#ifndef BOOT_ASM_H
-#define BOOT_ASM_H
+#ifndef PLAT_ASM_H
+#define PLAT_ASM_H
 
 #define BOOT_STACK_SIZE		0x8000
 #define CRASH_STACK_SIZE	0x2000
@@ -19,11 +19,6 @@
 #define PCPU_EL2_TOP		(PCPU_EL2_GUARD + 0x1000 + EL2_STACK_SIZE)
 #define PCPU_STACKS_SIZE	PCPU_EL2_TOP
 
-/* struct vcpu (el2/vcpu.h): what the vectors read through TPIDR_EL2. */
-#define VCPU_ID_FAST		0
-#define VCPU_EL2_STACK_TOP	(65 * 8)
-#define VCPU_CRASH_STACK_TOP	(66 * 8)
-#define VCPU_EXITS_ID_FAST	(67 * 8)
 
 /* Image header flags: little-endian (bit 0 = 0), 4 KiB pages (bits 2:1 = 1). */
 #define IMAGE_FLAGS		0x2
@@ -36,14 +31,5 @@
 #define SPSR_EL2H_MASKED	0x3c9
 /* SPSR: EL1h with D, A, I, F masked. */
 #define SPSR_EL1H_MASKED	0x3c5
-
-/* struct el2_frame (el2/trap.h), as the vectors lay it out on the stack. */
-#define FRAME_X0		0
-#define FRAME_SP		(31 * 8)
-#define FRAME_ELR		(32 * 8)
-#define FRAME_SPSR		(33 * 8)
-#define FRAME_ESR		(34 * 8)
-#define FRAME_FAR		(35 * 8)
-#define FRAME_SIZE		(36 * 8)
 
 #endif

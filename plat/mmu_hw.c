@@ -13,9 +13,9 @@
  * each stack is left out, so an overflow is a crash report, not silent
  * damage to its neighbour.
  */
-#include "boot/asm.h"
-#include "boot/main.h"
-#include "boot/mmu.h"
+#include "plat/asm.h"
+#include "plat/plat.h"
+#include "plat/mmu.h"
 
 extern char __fw_start[], __text_end[], __rodata_end[], __fw_end[];
 extern char stack_guard_boot[], pcpu_stacks[];

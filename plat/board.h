@@ -6,7 +6,7 @@
 #ifndef BOOT_BOARD_H
 #define BOOT_BOARD_H
 
-#include "sysreg/rv.h"
+#include "lib/rv.h"
 
 enum psci_conduit { PSCI_CONDUIT_NONE, PSCI_CONDUIT_SMC, PSCI_CONDUIT_HVC };
 

@@ -2,8 +2,8 @@
  * Small things every regvisor file may use, firmware and host alike.
  * Portable: no assembly, no MMIO.
  */
-#ifndef SYSREG_RV_H
-#define SYSREG_RV_H
+#ifndef LIB_RV_H
+#define LIB_RV_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -14,5 +14,7 @@ void console_putc(char c);
 int console_getc(void);			/* -1 when nothing is waiting */
 /* Several CPUs may print from now on: whole lines, never interleaved. */
 void console_lock_enable(void);
+/* Called before each entry into picolibc's stdio (which uses FP/SIMD registers). */
+void console_set_stdio_hook(void (*hook)(void));
 
 #endif

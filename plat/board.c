@@ -5,7 +5,7 @@
 #include <libfdt.h>
 #include <string.h>
 
-#include "boot/board.h"
+#include "plat/board.h"
 
 void board_defaults(struct board *b)
 {

@@ -2,7 +2,7 @@
 #ifndef BOOT_MMU_H
 #define BOOT_MMU_H
 
-#include "sysreg/rv.h"
+#include "lib/rv.h"
 
 #define PAGE_SIZE		UINT64_C(4096)
 

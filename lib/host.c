@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "sysreg/rv.h"
+#include "lib/rv.h"
 
 void rv_panic(const char *file, int line, const char *fmt, ...)
 {

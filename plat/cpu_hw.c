@@ -1,5 +1,5 @@
 /* Small reads of the boot CPU's identity. */
-#include "boot/main.h"
+#include "plat/plat.h"
 
 unsigned int cpu_current_el(void)
 {
@@ -31,4 +31,10 @@ void cpu_clean_to_poc(uint64_t addr, uint64_t size)
 	for (uint64_t a = addr & ~UINT64_C(63); a < addr + size; a += 64)
 		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
 	__asm__ volatile("dsb ish\n ic iallu\n dsb ish\n isb" ::: "memory");
+}
+
+void cpu_halt(void)
+{
+	for (;;)
+		__asm__ volatile("wfi");
 }

@@ -1,5 +1,5 @@
 /* SMCCC calls to the firmware below EL2 (SMC Calling Convention, DEN0028). */
-#include "boot/main.h"
+#include "plat/plat.h"
 
 uint64_t psci_call(enum psci_conduit conduit, uint64_t fn, uint64_t a1,
 		   uint64_t a2, uint64_t a3)

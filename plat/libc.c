@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "boot/main.h"
+#include "plat/plat.h"
 
 void *memcpy(void *dst, const void *src, size_t n)
 {

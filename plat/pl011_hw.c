@@ -2,7 +2,7 @@
  * PL011 UART (Arm PrimeCell UART TRM DDI 0183): polled transmit and
  * receive. The line settings are left as the boot loader or QEMU set them.
  */
-#include "boot/console.h"
+#include "plat/console.h"
 
 #define UARTDR		0x000
 #define UARTFR		0x018

@@ -1,0 +1,22 @@
+/* Layouts the EL2 assembly shares with the C that mirrors them. */
+#ifndef EL2_ASM_H
+#define EL2_ASM_H
+
+#include "plat/asm.h"
+
+/* struct vcpu (el2/vcpu.h): what the vectors read through TPIDR_EL2. */
+#define VCPU_ID_FAST		0
+#define VCPU_EL2_STACK_TOP	(65 * 8)
+#define VCPU_CRASH_STACK_TOP	(66 * 8)
+#define VCPU_EXITS_ID_FAST	(67 * 8)
+
+/* struct el2_frame (el2/trap.h), as the vectors lay it out on the stack. */
+#define FRAME_X0		0
+#define FRAME_SP		(31 * 8)
+#define FRAME_ELR		(32 * 8)
+#define FRAME_SPSR		(33 * 8)
+#define FRAME_ESR		(34 * 8)
+#define FRAME_FAR		(35 * 8)
+#define FRAME_SIZE		(36 * 8)
+
+#endif
