@@ -4,6 +4,8 @@
 #   make FW_VERSION=1   version 1 from the same tree, in build/v1/
 #   make run        boot it under QEMU (installs what is missing first)
 #   make test       host unit tests and QEMU integration tests
+#   make linux      Debian's arm64 kernel and a busybox initramfs (tools/linux.mk)
+#   make run-linux  boot them under regvisor (SMP=N, default 2)
 #   make deps       install the Debian packages the project needs
 
 FW_VERSION_LATEST := 2
@@ -134,7 +136,7 @@ PORTABLE_SRCS := $(addprefix sysreg/,$(sysreg-core-objs:.o=.c) $(sysreg-host-obj
 	$(addprefix vmstate/,$(vmstate-core-objs:.o=.c)) $(addprefix lib/,$(lib-core-objs:.o=.c)) \
 	lib/host.c
 
-include tools/objects.mk tests/unit/objects.mk tests/fuzz/objects.mk
+include tools/objects.mk tests/unit/objects.mk tests/fuzz/objects.mk tools/linux.mk
 
 test: deps check-portable versions tool unit fuzz-smoke
 	$(PYTEST) -q tests/qemu

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Install what regvisor needs from Debian's packages, only what is absent.
 # Runs apt-get update at most once; uses sudo when not root.
+# `make linux` needs nothing more: apt-get download and dpkg-deb (Debian's
+# own tools) fetch the arm64 kernel and busybox once arm64 is added here.
 set -eu
 
 PKGS="gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu picolibc-aarch64-linux-gnu

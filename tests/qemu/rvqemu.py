@@ -55,9 +55,11 @@ class Qemu:
     def __init__(self, kernel=None, append="", virtualization=True, secure=False,
                  bios=None, loader=None, echo=False, extra=(), unix_socket=False, pty=False,
                  guest=TEST_GUEST, guest_addr=GUEST_ADDR, initrd=None, guest_append=None,
-                 smp=1):
+                 smp=1, mem="256M", interactive=False):
         """guest: an image file loaded at guest_addr and named by regvisor.guest=
-        (TEST_GUEST: the test guest built beside kernel; None: no guest)."""
+        (TEST_GUEST: the test guest built beside kernel; None: no guest).
+        interactive: the UART's input is this process's terminal (stdin), with
+        QEMU's Ctrl-A escapes (Ctrl-A x quits); its output is read as usual."""
         machine = "virt,gic-version=3"
         if virtualization:
             machine += ",virtualization=on"
@@ -68,7 +70,10 @@ class Qemu:
         self.pty_fd = None
         self.pty_path = None
         self.use_pty = pty
-        if pty:
+        self.interactive = interactive
+        if interactive:
+            serial = ["-serial", "mon:stdio"]
+        elif pty:
             # The UART on a pseudo-terminal, as `screen /dev/pts/N` would use it.
             serial = ["-serial", "pty"]
         elif unix_socket:
@@ -79,7 +84,7 @@ class Qemu:
                       "-serial", "chardev:uart"]
         else:
             serial = ["-serial", "stdio"]
-        self.cmd = [QEMU, "-M", machine, "-cpu", "max,pauth-impdef=on", "-m", "256M",
+        self.cmd = [QEMU, "-M", machine, "-cpu", "max,pauth-impdef=on", "-m", mem,
                     "-nodefaults", "-nic", "none", "-display", "none", "-no-reboot",
                     "-monitor", "none"] + serial
         if kernel:
@@ -109,7 +114,8 @@ class Qemu:
         self.output = ""
 
     def start(self):
-        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stdin = None if self.interactive else subprocess.PIPE
+        self.proc = subprocess.Popen(self.cmd, stdin=stdin, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, bufsize=0)
         if self.use_pty:
             line = b""
