@@ -561,13 +561,13 @@ void vcpu_irq_kicked(struct vcpu *v)
 		vuart_level_check(v);
 }
 
-void vcpu_breakin(struct vcpu *v)
+bool vcpu_stop_all_to_monitor(struct vcpu *v, const char *why)
 {
-	bool waiting = true;
+	bool waiting = true, loaded;
 
 	spin_lock(&vm.monitor_lock);
 	__atomic_store_n(&vm.pause, 1, __ATOMIC_RELEASE);
-	for (unsigned int i = 0; i < vm.nvcpus; i++)
+	for (unsigned int i = 0; i < vm.nvcpus && vgic_present(); i++)
 		if (&vm.vcpu[i] != v && __atomic_load_n(&vm.vcpu[i].power, __ATOMIC_ACQUIRE) == VCPU_ON)
 			vgic_kick(&vm.vcpu[i]);
 	/* Every vCPU that is on comes: the firmware's SGI reaches EL2 whatever the guest does. */
@@ -581,10 +581,16 @@ void vcpu_breakin(struct vcpu *v)
 	}
 	if (waiting)
 		printf("regvisor: warning: not every vCPU stopped for the monitor\n");
-	monitor_run(v, "break-in: every vCPU stopped", false);
+	loaded = monitor_run(v, why, false);
 	__atomic_store_n(&vm.pause, 0, __ATOMIC_RELEASE);
 	cpu_send_event();
 	spin_unlock(&vm.monitor_lock);
+	return loaded;
+}
+
+void vcpu_breakin(struct vcpu *v)
+{
+	vcpu_stop_all_to_monitor(v, "break-in: every vCPU stopped");
 }
 
 void vcpu_irq_console(struct vcpu *v)

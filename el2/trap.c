@@ -139,15 +139,9 @@ static void el2_guest_abort(struct vcpu *v, struct el2_frame *f, unsigned int ec
 	       "injected external abort\n", ec == ESR_EC_DABT_LOW ? "data" : "instruction",
 	       (unsigned long long)ipa, (unsigned long long)f->elr, wnr ? "write" : "read");
 	/* regvisor.onfault=monitor: the operator looks first; the guest gets its abort on resume. */
-	if (vm.fault_monitor) {
-		bool loaded;
-
-		spin_lock(&vm.monitor_lock);
-		loaded = monitor_run(v, "guest faulted (the abort is delivered on resume)", false);
-		spin_unlock(&vm.monitor_lock);
-		if (loaded)
-			return;	/* a loaded state replaced the one that faulted */
-	}
+	if (vm.fault_monitor &&
+	    vcpu_stop_all_to_monitor(v, "guest faulted (the abort is delivered on resume)"))
+		return;	/* a loaded state replaced the one that faulted */
 	el2_inject_sync(f, ((uint64_t)ec1 << ESR_EC_SHIFT) | ESR_IL | wnr | 0x10, f->far);
 }
 

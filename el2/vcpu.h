@@ -115,7 +115,12 @@ int64_t vcpu_psci_cpu_on(struct vcpu *v, uint64_t target, uint64_t entry, uint64
 _Noreturn void vcpu_psci_cpu_off(struct vcpu *v);
 /* The firmware's own SGI reached this CPU: a reset or a stop wants it. */
 void vcpu_irq_kicked(struct vcpu *v);
-/* The break-in key: every vCPU to EL2, the monitor here, then all go on. */
+/*
+ * Every other vCPU to EL2 (the firmware's SGI), the monitor here, then all
+ * go on. True when the monitor loaded a state into v.
+ */
+bool vcpu_stop_all_to_monitor(struct vcpu *v, const char *why);
+/* The break-in key. */
 void vcpu_breakin(struct vcpu *v);
 /* The console's interrupt: input for the guest's console, or a break-in. */
 void vcpu_irq_console(struct vcpu *v);

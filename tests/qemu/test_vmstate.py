@@ -2,6 +2,8 @@
 firmware prints the framed blob, the host tool decodes the captured log."""
 import os
 import re
+
+import pytest
 import subprocess
 
 from conftest import boot
@@ -38,8 +40,12 @@ def guest_ckpt(res):
 HIDE = "regvisor.hide=TCR_EL1,0x6030000000160003"
 
 
-def test_checkpoint_blob_decodes_to_what_the_guest_wrote(tmp_path):
-    res = boot(append=f"regvisor.checkpoint=save regvisor.guestarg=2 {HIDE}")
+@pytest.mark.parametrize("smp", [1, 2])
+def test_checkpoint_blob_decodes_to_what_the_guest_wrote(tmp_path, smp):
+    """With -smp 2 the secondary ran (and stopped) first: the boot vCPU's state holds."""
+    res = boot(append=f"regvisor.checkpoint=save regvisor.guestarg=2 {HIDE}", smp=smp)
+    if smp > 1:
+        assert "PASS: smp: vCPU 1 ran (run 2) and is OFF again" in res.output, res.output
     assert res.status == 0 and "FAIL:" not in res.output, res.output
     assert "PASS: checkpoint: x1..x30 came back unchanged" in res.output
     assert re.search(r"regvisor: save: 55 registers \(2 hidden left out\), \d+ bytes, for v2",
