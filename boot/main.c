@@ -118,6 +118,7 @@ static void configure(void)
 	vm.checkpoint_cycle = config.checkpoint_cycle;
 	vm.fault_monitor = config.fault_monitor;
 	vm.load_timeout = config.load_timeout;
+	vm.guest_pmu = config.bench;
 	vm.ntolerate = config.ntolerate;
 	vm.tolerate = config.tolerate;
 	/* What the guest's world does not have is never in its state either. */

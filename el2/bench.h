@@ -6,6 +6,12 @@
 
 /* el2/pmu_hw.c */
 void pmu_init(void);
+/*
+ * MDCR_EL2 for the guest: the PMU trapped (its accesses UNDEF: the guest's
+ * ID view has no PMU), or reachable (benchmarks: the test guest reads
+ * counter 0 itself).
+ */
+uint64_t pmu_mdcr_for_guest(bool reachable);
 uint64_t pmu_read(void);
 uint64_t pmu_known_loop(void);
 

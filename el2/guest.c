@@ -9,6 +9,7 @@
 #include "el2/asm.h"
 #include "plat/console.h"
 #include "plat/plat.h"
+#include "el2/bench.h"
 #include "el2/guest_dtb.h"
 #include "el2/monitor.h"
 #include "el2/smccc.h"
@@ -341,6 +342,7 @@ static void guest_el2_controls(struct vcpu *v)
 		.cnthctl = CNTHCTL_EL2_GUEST,
 		.cntvoff = vm.cntvoff,
 		.hcr = HCR_GUEST | (vgic_present() ? HCR_IMO | HCR_FMO : 0),
+		.mdcr = pmu_mdcr_for_guest(vm.guest_pmu),
 	};
 
 	vcpu_hw_controls(&c);

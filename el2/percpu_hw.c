@@ -36,12 +36,13 @@ void vcpu_hw_controls(const struct el2_controls *c)
 		"msr	cnthctl_el2, %3\n"
 		"msr	cntvoff_el2, %4\n"
 		"msr	hcr_el2, %5\n"
+		"msr	mdcr_el2, %6\n"
 		"isb\n"
 		"tlbi	vmalls12e1\n"
 		"dsb	ish\n"
 		"isb\n"
 		: : "r"(c->vttbr), "r"(c->vtcr), "r"(c->cptr), "r"(c->cnthctl), "r"(c->cntvoff),
-		    "r"(c->hcr)
+		    "r"(c->hcr), "r"(c->mdcr)
 		: "memory");
 }
 

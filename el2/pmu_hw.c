@@ -13,6 +13,18 @@
 #define EVT_INST_RETIRED	UINT64_C(0x08)
 #define MDCR_EL2_HPMN_MASK	UINT64_C(0x1f)
 
+#define MDCR_EL2_TPMCR		BIT64(5)
+#define MDCR_EL2_TPM		BIT64(6)
+
+uint64_t pmu_mdcr_for_guest(bool reachable)
+{
+	uint64_t pmcr, mdcr;
+
+	__asm__ volatile("mrs %0, pmcr_el0" : "=r"(pmcr));
+	mdcr = (pmcr >> PMCR_N_SHIFT) & MDCR_EL2_HPMN_MASK;
+	return reachable ? mdcr : mdcr | MDCR_EL2_TPM | MDCR_EL2_TPMCR;
+}
+
 void pmu_init(void)
 {
 	uint64_t pmcr, mdcr;

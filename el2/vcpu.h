@@ -71,6 +71,7 @@ struct vm {
 	uint64_t stopped_vcount;	/* the guest's CNTVCT_EL0 when it stopped */
 	uint64_t cntvoff;		/* CNTVOFF_EL2, the same on every CPU */
 	int reported_status;		/* from RV_REPORT_STATUS, -1 if none */
+	bool guest_pmu;			/* benchmarks: the guest may read the PMU */
 };
 
 extern struct vm vm;
@@ -81,7 +82,7 @@ void vcpu_set_current(struct vcpu *v);
 
 /* The EL2 controls that shape the guest on this CPU. */
 struct el2_controls {
-	uint64_t vttbr, vtcr, cptr, cnthctl, cntvoff, hcr;
+	uint64_t vttbr, vtcr, cptr, cnthctl, cntvoff, hcr, mdcr;
 };
 void vcpu_hw_controls(const struct el2_controls *c);
 /* MIDR and MPIDR as the guest reads them (VPIDR_EL2, VMPIDR_EL2). */

@@ -109,6 +109,21 @@ static void read_actlr(void)
 	(void)read_sysreg(actlr_el1);
 }
 
+static void read_pmcr(void)
+{
+	(void)read_sysreg(pmcr_el0);
+}
+
+static void write_pmcntenset(void)
+{
+	write_sysreg(pmcntenset_el0, 1);
+}
+
+static void read_pmccntr(void)
+{
+	(void)read_sysreg(pmccntr_el0);
+}
+
 static void write_pfr0(void)
 {
 	write_sysreg(S3_0_C0_C4_0, 0);
@@ -141,6 +156,11 @@ static void test_undef(void)
 {
 	report(expect_undef(read_actlr), "undef: MRS ACTLR_EL1 (not in the table) is UNDEF");
 	report(expect_undef(write_pfr0), "undef: MSR to ID_AA64PFR0_EL1 is UNDEF");
+	/* No PMU in the ID view, none reachable: nothing a save could lose. */
+	report(((read_sysreg(id_aa64dfr0_el1) >> 8) & 0xf) == 0, "pmu: ID_AA64DFR0_EL1 shows no PMU");
+	report(expect_undef(read_pmcr), "pmu: MRS PMCR_EL0 is UNDEF");
+	report(expect_undef(write_pmcntenset), "pmu: MSR PMCNTENSET_EL0 is UNDEF");
+	report(expect_undef(read_pmccntr), "pmu: MRS PMCCNTR_EL0 is UNDEF");
 	report(true, "undef: the guest runs on after UNDEFs");
 }
 
