@@ -1,6 +1,7 @@
 """Golden blobs (tests/compat/vN/): every build imports every blob it can,
 refuses the others with the documented reason. A change that breaks an old
 version's blob fails here."""
+import hashlib
 import os
 
 import pytest
@@ -30,8 +31,26 @@ def golden_blobs():
                     yield f"{d}/{f[:-4]}"
 
 
+# Golden blobs are append-only: a format change adds new ones, and an old
+# one that changes (even a frame line rewritten) fails here. A new blob adds
+# its line; no line is ever edited or removed.
+GOLDEN_SHA256 = {
+    "v1/standard": "10cfc113018e75a5c649c80fe363244fbe25c2e3151478feef71604ce7418c16",
+    "v2/cpu1": "a827e9fa44125b7e8522214806170f9c842d5f9c54c6381a21513c41a413399f",
+    "v2/standard": "dbc7830658407d8219fa3feb78df023de82f69a3731d78b38c34a6eb981884c4",
+}
+
+
 def test_every_golden_blob_has_an_expectation():
     assert set(golden_blobs()) == {name for _, name in EXPECT}
+
+
+def test_golden_blobs_never_change():
+    assert set(golden_blobs()) == set(GOLDEN_SHA256), "a golden blob without its hash, or gone"
+    for name, want in GOLDEN_SHA256.items():
+        with open(os.path.join(COMPAT, name + ".txt"), "rb") as f:
+            got = hashlib.sha256(f.read()).hexdigest()
+        assert got == want, f"golden blob {name} changed: never edit one, add a new one"
 
 
 @pytest.mark.parametrize("version,name", sorted(EXPECT))
