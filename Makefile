@@ -133,7 +133,7 @@ PORTABLE_SRCS := $(addprefix sysreg/,$(sysreg-core-objs:.o=.c) $(sysreg-host-obj
 
 include tools/objects.mk tests/unit/objects.mk tests/fuzz/objects.mk
 
-test: deps check-portable versions tool unit fuzz-smoke
+test: deps check-portable versions tool unit fuzz-smoke build/bench/bench_host
 	$(PYTEST) -q tests/qemu
 
 # The full soak: 10,000 checkpoint cycles in one QEMU run (make test runs 2,000).
