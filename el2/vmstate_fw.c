@@ -29,9 +29,23 @@ static uint64_t read_cntpct(void)
 	return v;
 }
 
+/*
+ * The soak's wipe, between its export and its import: x0..x30, V0..V31,
+ * FPSR, FPCR and every table register (context, ID, firmware) are set to
+ * nothing the guest wrote, as on a fresh destination, so what the guest
+ * finds after a cycle is only what the import put back. PC and PSTATE
+ * stay: a guest that lost them could not report it. What was wiped is
+ * kept and put back if the import refuses: a refusal changes nothing.
+ */
+static struct {
+	uint64_t x[31];
+	struct fpsimd_state fp;
+	uint64_t sr[SYSREG_COUNT];
+} wiped;
+
 size_t vmstate_fw_buffer_bytes(void)
 {
-	return sizeof(state) + sizeof(blob);
+	return sizeof(state) + sizeof(blob) + sizeof(wiped);
 }
 
 void vcpu_time_stop(struct vcpu *v)
@@ -93,20 +107,6 @@ bool vmstate_save(struct vcpu *v, unsigned int target)
 	frame_encode(blob, len, emit_console, NULL);
 	return true;
 }
-
-/*
- * The soak's wipe, between its export and its import: x0..x30, V0..V31,
- * FPSR, FPCR and every table register (context, ID, firmware) are set to
- * nothing the guest wrote, as on a fresh destination, so what the guest
- * finds after a cycle is only what the import put back. PC and PSTATE
- * stay: a guest that lost them could not report it. What was wiped is
- * kept and put back if the import refuses: a refusal changes nothing.
- */
-static struct {
-	uint64_t x[31];
-	struct fpsimd_state fp;
-	uint64_t sr[SYSREG_COUNT];
-} wiped;
 
 static void cycle_wipe(struct vcpu *v, bool undo)
 {
