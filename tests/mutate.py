@@ -165,6 +165,18 @@ MUTATIONS = [
              [("if (!(d->flags & RESET_SAFE) && !sysreg_mask_test(&vs->hidden, i))",
                "if (!(d->flags & RESET_SAFE) && !sysreg_mask_test(&vs->hidden, i) && 0)")],
              [CORRUPT]),
+    Mutation("id-fast-path-unmasked",
+             "trapped ID-register reads answered with the hardware's value, not the view",
+             "el2/sysreg_trap.c",
+             [("t.val[slot] = sysreg_get(vs, (unsigned int)idx);",
+               "t.val[slot] = sysreg_hw_read((unsigned int)idx);")],
+             [pytest("tests/qemu/test_sysreg.py", "tables_id")]),
+    Mutation("stage2-maps-firmware",
+             "the guest's stage-2 map starts 4 MiB low, over the DTB and the firmware",
+             "el2/stage2_hw.c",
+             [("for (uint64_t a = guest_base; a + SZ_2M <= guest_end; a += SZ_2M)",
+               "for (uint64_t a = guest_base - 2 * SZ_2M; a + SZ_2M <= guest_end; a += SZ_2M)")],
+             [pytest("tests/qemu/test_boot.py", "image_bin")]),
 ]
 
 
