@@ -71,7 +71,7 @@ FW_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) $(addprefix $(BUILD)/plat/,$
 	$(addprefix $(BUILD)/vmstate/,$(vmstate-core-objs) $(vmstate-fw-objs))
 GUEST_OBJS := $(addprefix $(BUILD)/guest/,$(guest-objs))
 
-.PHONY: all firmware deps run test unit clean check-portable versions golden soak
+.PHONY: all firmware deps run test unit clean check-portable versions golden soak mutate
 
 all: firmware tool
 
@@ -138,12 +138,17 @@ PORTABLE_SRCS := $(addprefix sysreg/,$(sysreg-core-objs:.o=.c) $(sysreg-host-obj
 
 include tools/objects.mk tests/unit/objects.mk tests/fuzz/objects.mk tools/linux.mk
 
-test: deps check-portable versions tool unit fuzz-smoke
+test: deps check-portable versions tool unit fuzz-smoke build/bench/bench_host
 	$(PYTEST) -q tests/qemu
 
 # The full soak: 10,000 checkpoint cycles in one QEMU run (make test runs 2,000).
 soak: deps firmware
 	SOAK_CYCLES=$${SOAK_CYCLES:-10000} $(PYTEST) -q -s tests/qemu/test_reliability.py -k soak
+
+# Deliberate defects, one at a time in a scratch copy (build/mutate/): each
+# must make its tests fail. MUTATIONS="name ..." runs only those.
+mutate: deps
+	/usr/bin/python3 tests/mutate.py $(MUTATIONS)
 
 golden: versions tool
 	/usr/bin/python3 tests/compat/make-golden

@@ -39,11 +39,13 @@ static const struct {
 #undef MONCMD
 };
 
-static uint64_t counter_seconds(void)
+/* The physical counter and its frequency (ticks a second). */
+static uint64_t counter_now(uint64_t *frq)
 {
-	uint64_t cnt = cpu_counter(), frq = cpu_counter_frequency();
+	uint64_t cnt = cpu_counter();
 
-	return frq ? cnt / frq : 0;
+	*frq = cpu_counter_frequency();
+	return cnt;
 }
 
 /*
@@ -56,17 +58,18 @@ static int read_line(char *buf, size_t cap, bool echo, unsigned int idle)
 	static bool after_cr;	/* "\r\n" ends one line, not two */
 	size_t n = 0;
 	bool overflow = false;
-	uint64_t last = counter_seconds();
+	uint64_t frq, last = counter_now(&frq);
 
 	for (;;) {
 		int c = console_getc();
 
 		if (c < 0) {
-			if (idle && counter_seconds() - last >= idle)
+			/* Whole seconds of silence, counted in ticks from the last input. */
+			if (idle && frq && counter_now(&frq) - last >= (uint64_t)idle * frq)
 				return -2;
 			continue;
 		}
-		last = counter_seconds();
+		last = counter_now(&frq);
 		if (c == '\n' && after_cr) {
 			after_cr = false;
 			continue;

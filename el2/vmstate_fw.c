@@ -13,9 +13,23 @@
 static struct vmstate state;		/* one at a time: the firmware is single-threaded */
 static uint8_t blob[VMSTATE_MAX_BLOB] __attribute__((aligned(8)));
 
+/*
+ * The soak's wipe, between its export and its import: x0..x30, V0..V31,
+ * FPSR, FPCR and every table register (context, ID, firmware) are set to
+ * nothing the guest wrote, as on a fresh destination, so what the guest
+ * finds after a cycle is only what the import put back. PC and PSTATE
+ * stay: a guest that lost them could not report it. What was wiped is
+ * kept and put back if the import refuses: a refusal changes nothing.
+ */
+static struct {
+	uint64_t x[31];
+	struct fpsimd_state fp;
+	uint64_t sr[SYSREG_COUNT];
+} wiped;
+
 size_t vmstate_fw_buffer_bytes(void)
 {
-	return sizeof(state) + sizeof(blob);
+	return sizeof(state) + sizeof(blob) + sizeof(wiped);
 }
 
 void vcpu_time_stop(struct vcpu *v)
@@ -81,11 +95,32 @@ bool vmstate_save(struct vcpu *v, unsigned int target)
 	return true;
 }
 
+static void cycle_wipe(struct vcpu *v, bool undo)
+{
+	static const uint64_t zero[SYSREG_COUNT];
+
+	fpsimd_claim();		/* the guest's FP/SIMD registers are in v->fp now */
+	if (undo) {
+		memcpy(v->frame->x, wiped.x, sizeof(wiped.x));
+		v->fp = wiped.fp;
+		sysreg_set_all(&v->sr, wiped.sr);
+		return;
+	}
+	memcpy(wiped.x, v->frame->x, sizeof(wiped.x));
+	wiped.fp = v->fp;
+	sysreg_get_all(&v->sr, wiped.sr);
+	for (unsigned int i = 0; i < 31; i++)
+		v->frame->x[i] = UINT64_C(0x0badbad000000000) | i;
+	memset(&v->fp, 0x5b, sizeof(v->fp));
+	sysreg_set_all(&v->sr, zero);
+}
+
 void vmstate_cycle(struct vcpu *v)
 {
 	struct vmstate_report rep = { 0 };
 	enum vmstate_err err = VMSTATE_E_OK;
 	size_t len = 0;
+	bool done = false;
 
 	vcpu_time_stop(v);
 	fill_state(v);
@@ -97,7 +132,13 @@ void vmstate_cycle(struct vcpu *v)
 			printf("regvisor: cycle: error: %s\n", vmstate_strerror(err));
 	}
 	/* A refusal leaves the guest as it was: it goes on, uncycled, and the log says why. */
-	if (len && vmstate_load(v, blob, len, true))
+	if (len) {
+		cycle_wipe(v, false);
+		done = vmstate_load(v, blob, len, true);
+		if (!done)
+			cycle_wipe(v, true);
+	}
+	if (done)
 		vm.cycles++;
 	else
 		printf("regvisor: cycle %llu: not completed; the guest goes on as it was\n",

@@ -5,6 +5,8 @@
  * backend) inside bench_op(), the only function callgrind is told to
  * count. Built with larger limits than the firmware's, for N = 10000.
  */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,19 +16,45 @@
 #include "vmstate/policy.h"
 
 static struct vmstate s, d;
-/* QEMU's migration format for the same registers: cpreg index and value arrays. */
+/*
+ * QEMU's migration format for the same state: the core and FP/SIMD
+ * registers as fixed arrays, then the system registers as a cpreg index
+ * array and a value array (8 bytes each), no CRC. Reading it back matches
+ * the incoming indexes against the destination's own sorted list in one
+ * merge, as QEMU's cpu_post_load() (target/arm/machine.c) does: an index
+ * the destination lacks fails, one it has takes the value.
+ */
+#define CPREG_FIXED	(16 + 33 * 8 + 32 * 16 + 8)	/* header, core, FP/SIMD */
 static uint64_t cpreg_idx[VMSTATE_MAX_ENTRIES], cpreg_val[VMSTATE_MAX_ENTRIES];
-static uint8_t cpreg_buf[VMSTATE_MAX_ENTRIES * 16];
+static uint64_t dest_ids[VMSTATE_MAX_ENTRIES], dest_val[VMSTATE_MAX_ENTRIES];
+static unsigned int dest_n;
+static uint8_t cpreg_buf[CPREG_FIXED + VMSTATE_MAX_ENTRIES * 16];
 static uint8_t buf[VMSTATE_MAX_BLOB];
 static size_t len;
 static struct vcpu_sysregs vs;
 static struct vmstate_drops drops;
+
+/* The merge: returns false when an incoming index is unknown here. */
+static bool cpreg_merge(unsigned int n)
+{
+	unsigned int v = 0;
+
+	for (unsigned int i = 0; i < dest_n && v < n; i++) {
+		if (cpreg_idx[v] > dest_ids[i])
+			continue;		/* ours, not in the stream: left as it is */
+		if (cpreg_idx[v] < dest_ids[i])
+			return false;		/* theirs, unknown here */
+		dest_val[i] = cpreg_val[v++];
+	}
+	return v == n;
+}
 
 void bench_op(int op);
 __attribute__((noinline)) void bench_op(int op)
 {
 	enum vmstate_err e;
 	struct vmstate_report rep = { 0 };
+	size_t o = 16;
 
 	switch (op) {
 	case 0:
@@ -46,21 +74,46 @@ __attribute__((noinline)) void bench_op(int op)
 			abort();
 		vmstate_apply_regs(&d, &vs);
 		break;
-	case 4:	/* baseline: QEMU-style 8-byte index + 8-byte value per register */
+	case 4:	/* baseline: write the same state as QEMU-style arrays */
+		memcpy(cpreg_buf, "RVST", 4);
+		memcpy(cpreg_buf + 4, &s.nregs, sizeof(s.nregs));
+		memcpy(cpreg_buf + o, s.core.x, sizeof(s.core.x));
+		o += sizeof(s.core.x);
+		memcpy(cpreg_buf + o, &s.core.pc, 8);
+		memcpy(cpreg_buf + o + 8, &s.core.pstate, 8);
+		o += 16;
+		memcpy(cpreg_buf + o, s.fp.v, sizeof(s.fp.v));
+		o += sizeof(s.fp.v);
+		memcpy(cpreg_buf + o, &s.fp.fpsr, 4);
+		memcpy(cpreg_buf + o + 4, &s.fp.fpcr, 4);
+		o += 8;
 		for (unsigned int i = 0; i < s.nregs; i++) {
 			cpreg_idx[i] = s.regs[i].id;
 			cpreg_val[i] = s.regs[i].value;
 		}
-		memcpy(cpreg_buf, cpreg_idx, s.nregs * 8);
-		memcpy(cpreg_buf + s.nregs * 8, cpreg_val, s.nregs * 8);
+		memcpy(cpreg_buf + o, cpreg_idx, s.nregs * 8);
+		memcpy(cpreg_buf + o + s.nregs * 8, cpreg_val, s.nregs * 8);
 		break;
-	case 5:	/* baseline: and back, looking each index up as QEMU does (bisection) */
-		memcpy(cpreg_idx, cpreg_buf, s.nregs * 8);
-		memcpy(cpreg_val, cpreg_buf + s.nregs * 8, s.nregs * 8);
-		for (unsigned int i = 0; i < s.nregs; i++)
-			d.regs[i] = (struct vmstate_entry){ cpreg_idx[i], cpreg_val[i], false };
-		d.nregs = s.nregs;
+	case 5: {	/* baseline: read it back, merging the indexes into ours */
+		unsigned int n;
+
+		memcpy(&n, cpreg_buf + 4, sizeof(n));
+		memcpy(d.core.x, cpreg_buf + o, sizeof(d.core.x));
+		o += sizeof(d.core.x);
+		memcpy(&d.core.pc, cpreg_buf + o, 8);
+		memcpy(&d.core.pstate, cpreg_buf + o + 8, 8);
+		o += 16;
+		memcpy(d.fp.v, cpreg_buf + o, sizeof(d.fp.v));
+		o += sizeof(d.fp.v);
+		memcpy(&d.fp.fpsr, cpreg_buf + o, 4);
+		memcpy(&d.fp.fpcr, cpreg_buf + o + 4, 4);
+		o += 8;
+		memcpy(cpreg_idx, cpreg_buf + o, n * 8);
+		memcpy(cpreg_val, cpreg_buf + o + n * 8, n * 8);
+		if (!cpreg_merge(n))
+			abort();
 		break;
+	}
 	}
 }
 
@@ -97,6 +150,9 @@ int main(int argc, char **argv)
 	len = vmstate_encode(&s, buf, sizeof(buf), &e);
 	if (!len)
 		return 1;
+	/* The destination knows these registers (the same list, sorted). */
+	for (unsigned int i = 0; i < s.nregs; i++)
+		dest_ids[dest_n++] = s.regs[i].id;
 	if (op == 5)
 		bench_op(4);	/* something to read */
 	bench_op(op);

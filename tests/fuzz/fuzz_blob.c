@@ -34,7 +34,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (vmstate_decode(out, n, &b, NULL) != VMSTATE_E_OK)
 		abort();
 	if (memcmp(&a.core, &b.core, sizeof(a.core)) || memcmp(&a.fp, &b.fp, sizeof(a.fp)) ||
-	    a.vcount != b.vcount || a.nregs != b.nregs)
+	    a.vcount != b.vcount || a.nregs != b.nregs || a.flags != b.flags ||
+	    a.fw_version != b.fw_version || a.vcpu != b.vcpu)
 		abort();
+	/* Every register entry: its id, its value and its droppable flag. */
+	for (unsigned int i = 0; i < a.nregs; i++)
+		if (a.regs[i].id != b.regs[i].id || a.regs[i].value != b.regs[i].value ||
+		    a.regs[i].droppable != b.regs[i].droppable)
+			abort();
 	return 0;
 }

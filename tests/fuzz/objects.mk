@@ -14,20 +14,31 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(PORTABLE_SRCS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 
+# Each run's output goes to a log under build/fuzz/; the step fails on the
+# fuzzer's own exit status (any crash, sanitizer report, leak or timeout),
+# never on what a pipe's last command says, and crash files land in
+# build/fuzz/crashes/, not in the working directory.
+FUZZ_RUN = $(FUZZ_BUILD)/fuzz_$$t -artifact_prefix=$(FUZZ_BUILD)/crashes/
+
 .PHONY: fuzz fuzz-smoke
 fuzz: $(addprefix $(FUZZ_BUILD)/fuzz_,$(FUZZ_TARGETS))
 	@for t in $(FUZZ_TARGETS); do \
 		echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
 		mkdir -p tests/fuzz/corpus/$$t $(FUZZ_BUILD)/crashes; \
-		$(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-			-artifact_prefix=$(FUZZ_BUILD)/crashes/ tests/fuzz/corpus/$$t 2>&1 | \
-			grep -E 'stat::number_of_executed_units|stat::new_units_added|ERROR|SUMMARY' || exit 1; \
+		log=$(FUZZ_BUILD)/fuzz-$$t.log; \
+		if ! $(FUZZ_RUN) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			tests/fuzz/corpus/$$t >$$log 2>&1; then \
+			tail -60 $$log; echo "fuzz_$$t FAILED (log: $$log)"; exit 1; fi; \
+		grep -E 'stat::number_of_executed_units|stat::new_units_added' $$log; \
 	done
 
 fuzz-smoke: $(addprefix $(FUZZ_BUILD)/fuzz_,$(FUZZ_TARGETS))
 	@for t in $(FUZZ_TARGETS); do \
-		mkdir -p $(FUZZ_BUILD)/smoke-$$t; \
-		$(FUZZ_BUILD)/fuzz_$$t -runs=0 tests/fuzz/corpus/$$t 2>&1 | tail -1 || exit 1; \
-		$(FUZZ_BUILD)/fuzz_$$t -max_total_time=5 $(FUZZ_BUILD)/smoke-$$t tests/fuzz/corpus/$$t \
-			2>&1 | grep -E 'Done|ERROR' || exit 1; \
+		mkdir -p $(FUZZ_BUILD)/smoke-$$t $(FUZZ_BUILD)/crashes; \
+		log=$(FUZZ_BUILD)/smoke-$$t.log; \
+		if ! $(FUZZ_RUN) -runs=0 tests/fuzz/corpus/$$t >$$log 2>&1 || \
+		   ! $(FUZZ_RUN) -max_total_time=5 $(FUZZ_BUILD)/smoke-$$t tests/fuzz/corpus/$$t \
+			>>$$log 2>&1; then \
+			tail -60 $$log; echo "fuzz_$$t FAILED (log: $$log)"; exit 1; fi; \
+		grep -E '^Done' $$log; \
 	done

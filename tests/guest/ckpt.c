@@ -32,6 +32,10 @@ static const struct { const char *name; uint64_t v; } ckpt_sysregs[] = {
 #define CKPT_X_BMAP		27
 #define CKPT_X_VCOUNT		28
 #define CKPT_X_VIEW		25	/* 1 when pointer auth was in the ID view */
+/* The most the virtual counter may move across a checkpoint: 1/4 s. */
+#define CKPT_MAX_JUMP_DIV	4u
+/* The checks guest_after_checkpoint() makes; every soak cycle passes them all. */
+#define CKPT_CHECKS		7u
 
 static bool ckpt_sysreg_applies(const struct greg *r)
 {
@@ -58,8 +62,13 @@ struct ckpt ckpt_out;
  * call. The guest stops there; when it runs again, here or on another
  * firmware, guest_after_checkpoint() checks that everything came back.
  */
-/* Soak mode: cycles still to go (memory survives: these cycles stay on one machine). */
-static uint64_t soak_left, soak_done;
+/*
+ * Soak mode: cycles still to go, done, and checks passed (memory survives:
+ * these cycles stay on one machine; the firmware wipes the live registers
+ * between its export and its import, so each cycle's checks see only what
+ * the import put back).
+ */
+static uint64_t soak_left, soak_done, soak_total, soak_passed;
 static bool quiet;
 
 _Noreturn void test_checkpoint(void)
@@ -80,16 +89,20 @@ _Noreturn void test_checkpoint(void)
 		if (!quiet)
 			gprintf("INFO: ckpt %s = 0x%016lx\n", r2->name, ckpt_sysregs[i].v);
 	}
-	in.x[CKPT_X_VCOUNT] = read_sysreg(cntvct_el0);
 	if (!quiet) {
 		for (unsigned int i = 1; i < 31; i++)
-			gprintf("INFO: ckpt x%u = 0x%016lx\n", i, in.x[i]);
+			if (i != CKPT_X_VCOUNT)
+				gprintf("INFO: ckpt x%u = 0x%016lx\n", i, in.x[i]);
 		for (unsigned int i = 0; i < 32; i++)
 			gprintf("INFO: ckpt v%u = 0x%016lx%016lx\n", i, in.v[i][1], in.v[i][0]);
 		gprintf("INFO: ckpt fpsr = 0x%08lx\nINFO: ckpt fpcr = 0x%08lx\n", in.fpsr,
 			in.fpcr);
-		gprintf("guest: checkpoint\n");
 	}
+	/* Last of all: from here to the resume the guest's time should stand still. */
+	in.x[CKPT_X_VCOUNT] = read_sysreg(cntvct_el0);
+	if (!quiet)
+		gprintf("INFO: ckpt x%u = 0x%016lx\nguest: checkpoint\n", CKPT_X_VCOUNT,
+			in.x[CKPT_X_VCOUNT]);
 	guest_checkpoint(&in);
 }
 
@@ -135,8 +148,18 @@ void guest_after_checkpoint(void)
 				       ckpt_sysregs[i].v, got);
 	}
 	report(!bad, "checkpoint: context system registers came back unchanged");
-	report(now >= out->x[CKPT_X_VCOUNT], "checkpoint: the virtual counter did not go "
-	       "backwards (0x%lx, then 0x%lx)", out->x[CKPT_X_VCOUNT], now);
+	/*
+	 * The guest's time stands still while it is stopped: from its read before
+	 * the checkpoint call to its read after the resume, the virtual counter
+	 * moves by what the guest and the firmware ran, never by how long it sat
+	 * at a monitor or on the wire (the tests hold it there for seconds), and
+	 * never backwards.
+	 */
+	report(now >= out->x[CKPT_X_VCOUNT] &&
+	       now - out->x[CKPT_X_VCOUNT] <= read_sysreg(cntfrq_el0) / CKPT_MAX_JUMP_DIV,
+	       "checkpoint: the virtual counter went on from where it stopped (0x%lx, then "
+	       "0x%lx: +%lu ticks, at most 1/%u s)", out->x[CKPT_X_VCOUNT], now,
+	       now - out->x[CKPT_X_VCOUNT], CKPT_MAX_JUMP_DIV);
 	r = hvc(RV_FEATURES_FID, 0, 0, 0);
 	report(r.x0 == out->x[CKPT_X_BMAP] && r.x1 == out->x[CKPT_X_BMAP2],
 	       "checkpoint: service bitmaps as before (BMAP=0x%lx BMAP_2=0x%lx)", r.x0, r.x1);
@@ -146,7 +169,8 @@ void guest_after_checkpoint(void)
 	if (soak_left) {
 		soak_left--;
 		soak_done++;
-		if (report_failures()) {
+		soak_passed += report_passes();
+		if (report_failures() || report_passes() != CKPT_CHECKS) {
 			gprintf("SOAK: cycle %lu failed\n", soak_done);
 			report_exit();
 		}
@@ -155,15 +179,17 @@ void guest_after_checkpoint(void)
 		if (soak_left)
 			test_checkpoint();
 		report_quiet(false);
-		report(true, "soak: %lu checkpoint, export, import, resume cycles, every register "
-		       "checked each time", soak_done);
+		report(soak_done == soak_total && soak_passed == soak_total * CKPT_CHECKS,
+		       "soak: %lu checkpoint, export, import, resume cycles, every register "
+		       "checked each time (%lu checks)", soak_done, soak_passed);
 	}
 	report_exit();
 }
 
 void test_soak(uint64_t cycles)
 {
-	soak_left = cycles;
+	gprintf("guest: soak: %lu checkpoint cycles\n", cycles);
+	soak_left = soak_total = cycles;
 	quiet = true;
 	report_quiet(true);
 	test_checkpoint();

@@ -164,6 +164,11 @@ unsigned int report_failures(void)
 	return failures;
 }
 
+unsigned int report_passes(void)
+{
+	return passes;
+}
+
 void report_quiet(bool q)
 {
 	quiet_passes = q;

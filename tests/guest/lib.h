@@ -20,6 +20,7 @@ void report_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* SUMMARY, status to the firmware, PSCI SYSTEM_OFF by SMC. */
 _Noreturn void report_exit(void);
 unsigned int report_failures(void);
+unsigned int report_passes(void);
 /* Start counting afresh (after a resume on a fresh image). */
 void report_reset(void);
 /* Print only failures (the soak loop). */

@@ -154,6 +154,9 @@ static void test_isolation(void)
 
 static void test_undef(void)
 {
+	uint64_t daif = read_sysreg(daif), tp = read_sysreg(tpidr_el0);
+
+	write_sysreg(tpidr_el0, 0x0defc0de0defc0de);
 	report(expect_undef(read_actlr), "undef: MRS ACTLR_EL1 (not in the table) is UNDEF");
 	report(expect_undef(write_pfr0), "undef: MSR to ID_AA64PFR0_EL1 is UNDEF");
 	/* No PMU in the ID view, none reachable: nothing a save could lose. */
@@ -161,7 +164,12 @@ static void test_undef(void)
 	report(expect_undef(read_pmcr), "pmu: MRS PMCR_EL0 is UNDEF");
 	report(expect_undef(write_pmcntenset), "pmu: MSR PMCNTENSET_EL0 is UNDEF");
 	report(expect_undef(read_pmccntr), "pmu: MRS PMCCNTR_EL0 is UNDEF");
-	report(true, "undef: the guest runs on after UNDEFs");
+	/* Back at EL1, at the next instruction, with its masks and registers as they were. */
+	report(read_sysreg(CurrentEL) == 0x4 && read_sysreg(daif) == daif &&
+	       read_sysreg(tpidr_el0) == 0x0defc0de0defc0de,
+	       "undef: the guest runs on after UNDEFs at EL1, DAIF and TPIDR_EL0 as they were "
+	       "(CurrentEL 0x%lx, DAIF 0x%lx)", read_sysreg(CurrentEL), read_sysreg(daif));
+	write_sysreg(tpidr_el0, tp);
 }
 
 #define SMCCC_VERSION		0x80000000

@@ -14,6 +14,8 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 QEMU = os.environ.get("QEMU", "qemu-system-aarch64")
 UBOOT = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
 STATUS_RE = re.compile(r"regvisor: poweroff status=(-?\d+)")
+# The firmware's last line when nothing below it can power the machine off.
+HALT_RE = re.compile(r"^regvisor: .*; halting here\n", re.M)
 # Where the tests put the guest image (the start of guest RAM on QEMU virt).
 GUEST_ADDR = 0x40400000
 TEST_GUEST = "test"
@@ -212,14 +214,18 @@ class Qemu:
     def wait(self, timeout, grace=3.0):
         """Read until QEMU exits or timeout; returns a Result.
 
-        A firmware that printed its status line but cannot power the
-        machine off (no PSCI below it) is stopped after `grace` seconds.
+        A firmware that printed its status line and then its halt line
+        (no PSCI below it to power off) is stopped at once; one that printed
+        its status line and neither exits nor halts, after `grace` seconds.
         """
         deadline = time.monotonic() + timeout
         timed_out = False
         while True:
             left = deadline - time.monotonic()
-            if STATUS_RE.search(self.output):
+            status = STATUS_RE.search(self.output)
+            if status:
+                if HALT_RE.search(self.output, status.end()):
+                    break       # halted in a loop: nothing more will come
                 left = min(left, grace)
                 deadline = min(deadline, time.monotonic() + grace)
             if left <= 0:

@@ -1,6 +1,7 @@
 """Golden blobs (tests/compat/vN/): every build imports every blob it can,
 refuses the others with the documented reason. A change that breaks an old
 version's blob fails here."""
+import hashlib
 import os
 
 import pytest
@@ -19,6 +20,14 @@ EXPECT = {
     (2, "v1/standard"): "45 registers loaded from a v1 blob, 0 dropped",
     (2, "v2/standard"): "57 registers loaded from a v2 blob, 0 dropped",
     (2, "v2/cpu1"): "57 registers loaded from a v2 blob, 0 dropped",
+    # The blobs first released (commit d1b74cb), framed again for the new frame CRC.
+    (1, "v1/standard-d1b74cb"): "45 registers loaded from a v1 blob, 0 dropped",
+    (1, "v2/standard-d1b74cb"): "ID_AA64ISAR1_EL1 (0x603000000013c031): guest saw a feature "
+                                "this firmware cannot offer: API[11:8] is 1",
+    (1, "v2/cpu1-d1b74cb"): "45 registers loaded from a v2 blob, 12 dropped",
+    (2, "v1/standard-d1b74cb"): "45 registers loaded from a v1 blob, 0 dropped",
+    (2, "v2/standard-d1b74cb"): "57 registers loaded from a v2 blob, 0 dropped",
+    (2, "v2/cpu1-d1b74cb"): "57 registers loaded from a v2 blob, 0 dropped",
 }
 
 
@@ -30,8 +39,29 @@ def golden_blobs():
                     yield f"{d}/{f[:-4]}"
 
 
+# Golden blobs are append-only: a format change adds new ones, and an old
+# one that changes (even a frame line rewritten) fails here. A new blob adds
+# its line; no line is ever edited or removed.
+GOLDEN_SHA256 = {
+    "v1/standard": "10cfc113018e75a5c649c80fe363244fbe25c2e3151478feef71604ce7418c16",
+    "v2/cpu1": "a827e9fa44125b7e8522214806170f9c842d5f9c54c6381a21513c41a413399f",
+    "v2/standard": "dbc7830658407d8219fa3feb78df023de82f69a3731d78b38c34a6eb981884c4",
+    "v1/standard-d1b74cb": "b9d617c69ab9563fadb74cf9e7b2d94b43200d56aebdc78bfdd2893b72177b5d",
+    "v2/cpu1-d1b74cb": "db80c4f9ecd1f28954da1ff470911ac49c85ec61f4cd5b29c637e9d3f3f420b4",
+    "v2/standard-d1b74cb": "4943824efad9002ce57b4175849ebfae1ac9477a574605a676241a1eab7c01ba",
+}
+
+
 def test_every_golden_blob_has_an_expectation():
     assert set(golden_blobs()) == {name for _, name in EXPECT}
+
+
+def test_golden_blobs_never_change():
+    assert set(golden_blobs()) == set(GOLDEN_SHA256), "a golden blob without its hash, or gone"
+    for name, want in GOLDEN_SHA256.items():
+        with open(os.path.join(COMPAT, name + ".txt"), "rb") as f:
+            got = hashlib.sha256(f.read()).hexdigest()
+        assert got == want, f"golden blob {name} changed: never edit one, add a new one"
 
 
 @pytest.mark.parametrize("version,name", sorted(EXPECT))

@@ -32,10 +32,17 @@ def test_guest_sees_the_tables_id_values():
     assert len(fw) == 17 and set(fw) == set(guest), res.output
     for name, (view, _hw) in fw.items():
         assert guest[name] == view, f"{name}: guest 0x{guest[name]:x}, table 0x{view:x}"
+    # The view is the hardware's value with fields taken out, never a field added
+    # (tests/unit/test_sysreg.c checks every mask, field by field).
+    for name, (view, hw) in fw.items():
+        if name != "MPIDR_EL1":
+            assert view & ~hw == 0, f"{name}: view 0x{view:x} beyond hardware 0x{hw:x}"
     # A field the table masks reads as zero although the hardware has it:
-    # EL2 in ID_AA64PFR0_EL1, SVE, SME.
+    # EL2 and SVE in ID_AA64PFR0_EL1, SME. The GIC system-register interface
+    # is shown: the guest has it (the virtual CPU interface, ICC_SRE_EL2.Enable).
     view, hw = fw["ID_AA64PFR0_EL1"]
     assert field(hw, 8) != 0 and field(view, 8) == 0
+    assert field(hw, 24) != 0 and field(guest["ID_AA64PFR0_EL1"], 24) == field(hw, 24)
     assert field(hw, 32) != 0 and field(view, 32) == 0
     assert field(fw["ID_AA64PFR1_EL1"][1], 24) != 0 and field(guest["ID_AA64PFR1_EL1"], 24) == 0
     # MIDR/MPIDR as presented through VPIDR_EL2/VMPIDR_EL2.

@@ -52,7 +52,19 @@ def test_invalid_input_exits_1(tmp_path):
     bad = tmp_path / "bad.bin"
     bad.write_bytes(b"RVST\x01\x00" + b"\x00" * 30)
     r = tool("decode", str(bad))
-    assert r.returncode == 1 and "error" not in r.stdout
+    # One message, naming the file and the check that refused it; nothing decoded.
+    assert r.returncode == 1 and r.stdout == "", r.stdout
+    assert r.stderr == f"regvisor-state: {bad}: header length does not match the blob (at 0x0)\n", \
+        r.stderr
+    good = str(tmp_path / "good.bin")
+    assert tool("encode", write(tmp_path, "g.txt", "x1=1\n"), "-o", good).returncode == 0
+    flipped = bytearray(open(good, "rb").read())
+    flipped[40] ^= 1
+    bad.write_bytes(bytes(flipped))
+    r = tool("decode", str(bad))
+    assert r.returncode == 1 and r.stdout == "", r.stdout
+    assert re.fullmatch(rf"regvisor-state: {re.escape(str(bad))}: CRC-32C mismatch \(at 0x[0-9a-f]+\)\n",
+                        r.stderr), r.stderr
     r = tool("encode", write(tmp_path, "e.txt", "NOPE_EL1=1\n"), "-o", str(tmp_path / "o"))
     assert r.returncode == 1 and "unknown key 'NOPE_EL1'" in r.stderr
     r = tool("encode", write(tmp_path, "e2.txt", "SCTLR_EL1=zz\n"), "-o", str(tmp_path / "o"))

@@ -174,6 +174,98 @@ static void id_view_by_cpu_model(void **state)
 	assert_int_equal(vs.val[SYSREG_MIDR_EL1], 0x000f0510);
 }
 
+/*
+ * The guest's view of every ID register, written out here from the Arm ARM's
+ * field layout (DDI 0487, D19.2) and the README's promise (no EL2/EL3, SVE,
+ * SME, MTE, PMU, GIC system registers, RAS, AMU, MPAM, RME; pointer
+ * authentication from CPU model 2), not copied from sysregs.def: the view
+ * must be the hardware's value ANDed with these masks, field by field.
+ */
+#define F(shift)	(UINT64_C(0xf) << (shift))
+static const struct {
+	unsigned int idx;
+	uint64_t v1, v2;	/* fields shown to CPU model 1 and 2 */
+} id_view_masks[] = {
+	/* Identification, carried as it is: MIDR's 32 bits, REVIDR and AIDR whole. */
+	{ SYSREG_MIDR_EL1, 0xffffffff, 0xffffffff },
+	{ SYSREG_REVIDR_EL1, ~UINT64_C(0), ~UINT64_C(0) },
+	{ SYSREG_AIDR_EL1, ~UINT64_C(0), ~UINT64_C(0) },
+	/* EL0, EL1, FP, AdvSIMD, GIC, DIT, CSV2, CSV3 (not EL2, EL3, RAS, SVE, SEL2, MPAM, AMU, RME). */
+	{ SYSREG_ID_AA64PFR0_EL1, F(0) | F(4) | F(16) | F(20) | F(24) | F(48) | F(56) | F(60),
+	  F(0) | F(4) | F(16) | F(20) | F(24) | F(48) | F(56) | F(60) },
+	/* BT, SSBS, CSV2_frac (not MTE, RAS_frac, MPAM_frac, SME, RNDR_trap, NMI...). */
+	{ SYSREG_ID_AA64PFR1_EL1, F(0) | F(4) | F(32), F(0) | F(4) | F(32) },
+	{ SYSREG_ID_AA64ZFR0_EL1, 0, 0 },		/* no SVE */
+	/* DebugVer, BRPs, WRPs, CTX_CMPs (not TraceVer, PMUVer, PMSVer: no PMU, no SPE). */
+	{ SYSREG_ID_AA64DFR0_EL1, F(0) | F(12) | F(20) | F(28), F(0) | F(12) | F(20) | F(28) },
+	{ SYSREG_ID_AA64DFR1_EL1, 0, 0 },
+	{ SYSREG_ID_AA64AFR0_EL1, 0, 0 },
+	{ SYSREG_ID_AA64AFR1_EL1, 0, 0 },
+	/* Every instruction-set field but bits [3:0] (RES0) and TME [27:24]. */
+	{ SYSREG_ID_AA64ISAR0_EL1, ~(F(0) | F(24)), ~(F(0) | F(24)) },
+	/* All but LS64 [63:60]; model 1 without APA, API, GPA, GPI (pointer auth). */
+	{ SYSREG_ID_AA64ISAR1_EL1, ~(F(60) | F(4) | F(8) | F(24) | F(28)), ~F(60) },
+	/* RPRES, BC; model 2 adds GPA3, APA3, PAC_frac (not WFxT, MOPS, CLRBHB, ...). */
+	{ SYSREG_ID_AA64ISAR2_EL1, F(4) | F(20), F(4) | F(8) | F(12) | F(20) | F(24) },
+	/* PARange .. TGran4, the low 32 bits (not the stage-2 granules, ExS, FGT, ECV). */
+	{ SYSREG_ID_AA64MMFR0_EL1, 0xffffffff, 0xffffffff },
+	/* HAFDBS, HPDS, LO, PAN, XNX (not VMIDBits, VH, SpecSEI, TWED, ETS, ...). */
+	{ SYSREG_ID_AA64MMFR1_EL1, F(0) | F(12) | F(16) | F(20) | F(28),
+	  F(0) | F(12) | F(16) | F(20) | F(28) },
+	/* All but NV, FWB and EVT (nested virtualisation and stage-2 features). */
+	{ SYSREG_ID_AA64MMFR2_EL1, ~(F(24) | F(40) | F(56)), ~(F(24) | F(40) | F(56)) },
+};
+#undef F
+
+/* Hardware values with every field set, one field pattern after another. */
+static const uint64_t id_hw_patterns[] = {
+	~UINT64_C(0), 0x1111111111111111, 0x2222222222222222, 0x7654321076543210,
+};
+
+static void id_view_is_hardware_and_mask(void **state)
+{
+	struct vcpu_sysregs vs;
+	unsigned int listed = 0;
+
+	(void)state;
+	/* Every ID register of the table is in the list above (MPIDR is the vCPU's own). */
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
+		bool found = i == SYSREG_MPIDR_EL1;
+
+		for (unsigned int k = 0; k < ARRAY_SIZE(id_view_masks); k++)
+			found |= id_view_masks[k].idx == i;
+		if (sysreg_table[i].cls == ID) {
+			listed++;
+			if (!found)
+				fail_msg("ID register %s has no mask in this test", sysreg_table[i].name);
+		}
+	}
+	assert_int_equal(listed, ARRAY_SIZE(id_view_masks) + 1);
+	for (unsigned int p = 0; p < ARRAY_SIZE(id_hw_patterns); p++) {
+		for (unsigned int cpu = 1; cpu <= 2; cpu++) {
+			fake_hw_reset();
+			for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+				if (sysreg_table[i].cls == ID)
+					fake_hw[i] = id_hw_patterns[p];
+			sysreg_vcpu_reset(&vs, cpu, 2);
+			for (unsigned int k = 0; k < ARRAY_SIZE(id_view_masks); k++) {
+				unsigned int i = id_view_masks[k].idx;
+				uint64_t want = id_hw_patterns[p] &
+					(cpu == 1 ? id_view_masks[k].v1 : id_view_masks[k].v2);
+
+				if (vs.val[i] != want)
+					fail_msg("%s, CPU model %u, hardware 0x%016llx: view 0x%016llx, "
+						 "want 0x%016llx (unmasked 0x%016llx)",
+						 sysreg_table[i].name, cpu,
+						 (unsigned long long)id_hw_patterns[p],
+						 (unsigned long long)vs.val[i], (unsigned long long)want,
+						 (unsigned long long)(vs.val[i] & ~want));
+			}
+			assert_int_equal(vs.val[SYSREG_MPIDR_EL1], 0x80000000);
+		}
+	}
+}
+
 static void reset_writes_context_defaults(void **state)
 {
 	struct vcpu_sysregs vs;
@@ -220,6 +312,7 @@ int main(void)
 		cmocka_unit_test(iss_decoding),
 		cmocka_unit_test(hidden_masks),
 		cmocka_unit_test(id_view_by_cpu_model),
+		cmocka_unit_test(id_view_is_hardware_and_mask),
 		cmocka_unit_test(reset_writes_context_defaults),
 		cmocka_unit_test(hypercalls_sorted),
 	};

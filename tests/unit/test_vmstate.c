@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "sysreg/sysreg_fake.h"
@@ -491,15 +492,56 @@ static void pstate_checked(void **state)
 	}
 }
 
+/* What vmstate_report_print() writes on stdout, one line per string. */
+static unsigned int capture_report(const struct vmstate_report *rep, char out[][160],
+				   unsigned int max)
+{
+	FILE *f = tmpfile();
+	unsigned int n = 0;
+	int saved;
+
+	assert_non_null(f);
+	fflush(stdout);
+	saved = dup(fileno(stdout));
+	dup2(fileno(f), fileno(stdout));
+	vmstate_report_print(rep, "test");
+	fflush(stdout);
+	dup2(saved, fileno(stdout));
+	close(saved);
+	rewind(f);
+	while (n < max && fgets(out[n], 160, f))
+		out[n][strcspn(out[n], "\n")] = '\0', n++;
+	fclose(f);
+	return n;
+}
+
 static void report_lists_at_most_n(void **state)
 {
 	struct vmstate_report rep = { 0 };
+	static char lines_out[32][160];
+	char want[160];
+	unsigned int n;
 
 	(void)state;
 	for (unsigned int i = 0; i < VMSTATE_REPORT_MAX + 5; i++)
 		vmstate_report_add(&rep, VMSTATE_E_UNKNOWN_ID, 0x6030000000150000 + i, i, 0, -1);
 	assert_int_equal(rep.total, VMSTATE_REPORT_MAX + 5);
-	vmstate_report_print(&rep, "test");
+	/* The first VMSTATE_REPORT_MAX problems kept in full, in order... */
+	for (unsigned int i = 0; i < VMSTATE_REPORT_MAX; i++)
+		assert_int_equal(rep.p[i].id, 0x6030000000150000 + i);
+	/* ...printed one line each, then one line counting the rest: nothing more. */
+	n = capture_report(&rep, lines_out, 32);
+	assert_int_equal(n, VMSTATE_REPORT_MAX + 1);
+	for (unsigned int i = 0; i < VMSTATE_REPORT_MAX; i++) {
+		snprintf(want, sizeof(want), "test: error: ? (0x%016llx): register unknown to this "
+			 "firmware: value 0x%x, not marked droppable",
+			 0x6030000000150000ull + i, i);
+		assert_string_equal(lines_out[i], want);
+	}
+	assert_string_equal(lines_out[VMSTATE_REPORT_MAX], "test: error: ... and 5 more problems");
+	/* At the cap exactly: every problem, no count line. */
+	rep.total = VMSTATE_REPORT_MAX;
+	assert_int_equal(capture_report(&rep, lines_out, 32), VMSTATE_REPORT_MAX);
 }
 
 /* --- framing --- */

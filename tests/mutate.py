@@ -1,0 +1,337 @@
+#!/usr/bin/python3
+"""make mutate: do the tests catch what they claim to catch?
+
+Each mutation below is a deliberate defect: exact text replaced in one
+source file. They are applied one at a time to a scratch copy of the tree
+(build/mutate/tree, never this working tree), the copy is built, and the
+tests named for that mutation are run there. A mutation is *caught* when
+one of its tests fails, *missed* when they all pass; a mutation that no
+longer applies (its text is gone) or no longer builds is an error to fix
+here. The same tests are first run on the unmutated copy, which must pass.
+
+    tests/mutate.py              run them all (about 2 minutes after the first build)
+    tests/mutate.py NAME...      only these
+    tests/mutate.py --list       list them
+
+Writes build/mutate/report.md; exits 1 unless every mutation is caught.
+A new feature adds the mutations its tests must catch.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+WORK = os.path.join(ROOT, "build", "mutate")
+TREE = os.path.join(WORK, "tree")
+PYTEST = ["/usr/bin/python3", "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"]
+TIMEOUT = 600
+BUILD = ["make", "-s", "versions", "tool"]
+
+
+def pytest(path, k=None):
+    return PYTEST + [path] + (["-k", k] if k else [])
+
+
+FUZZ_SMOKE = ["make", "-s", "fuzz-smoke"]
+UNIT = ["make", "-s", "unit"]
+CORRUPT = pytest("tests/qemu/test_reliability.py", "corrupt")
+SOAK = pytest("tests/qemu/test_reliability.py", "soak")
+
+
+class Mutation:
+    def __init__(self, name, what, path, edits, tests, build=BUILD):
+        self.name, self.what, self.path = name, what, path
+        self.edits = edits          # [(text, replacement)], each text found exactly once
+        self.tests = tests          # commands run in the copy; any failure catches it
+        self.build = build
+
+
+MUTATIONS = [
+    # --- issue 10: what got through before ---
+    Mutation("fuzz-reads-past-input",
+             "the decoder compares the magic before checking the length: it reads past a "
+             "short input (only the fuzzer's sanitizers see it)",
+             "vmstate/blob_decode.c",
+             [("if (len < 4 || memcmp(buf, VMSTATE_MAGIC, 4) != 0)",
+               "if (memcmp(buf, VMSTATE_MAGIC, 4) != 0 || len < 4)")],
+             [FUZZ_SMOKE], build=None),
+    Mutation("fuzz-oracle-flags",
+             "the encoder drops every entry's droppable flag (the fuzz round-trip oracle "
+             "must compare ids, values and flags)",
+             "vmstate/blob_encode.c",
+             [("put_entry(w, e->id - prev, e->value, e->droppable);",
+               "put_entry(w, e->id - prev, e->value, false);")],
+             [FUZZ_SMOKE], build=None),
+    Mutation("load-writes-core-before-checks",
+             "`load` writes x0..x30, PC and V0 before its checks: a refused blob leaves "
+             "them changed",
+             "el2/vmstate_fw.c",
+             [("\tstruct vmstate_tolerance tol = { .n = v->ntolerate, .ids = v->tolerate };\n",
+               "\tstruct vmstate_tolerance tol = { .n = v->ntolerate, .ids = v->tolerate };\n"
+               "\tfpsimd_claim();\n\tmemcpy(f->x, state.core.x, sizeof(f->x));\n"
+               "\tf->elr = state.core.pc;\n\tmemcpy(v->fp.v, state.fp.v, sizeof(v->fp.v));\n")],
+             [CORRUPT]),
+    Mutation("crc-error-misnamed",
+             "a blob CRC mismatch is reported as a frame CRC mismatch (\"CRC-32C mismatch\" "
+             "is a substring of it: only whole-line matching tells them apart)",
+             "vmstate/blob_decode.c",
+             [("return VMSTATE_E_BAD_CRC;", "return VMSTATE_E_FRAME_CRC;")],
+             [CORRUPT]),
+    Mutation("counter-not-frozen",
+             "CNTVOFF_EL2 left at 0 on resume: the guest's counter jumps by the time it "
+             "was stopped",
+             "el2/vmstate_fw.c",
+             [('"r"(read_cntpct() - v->stopped_vcount)', '"r"(read_cntpct() & 0)')],
+             [CORRUPT]),
+    Mutation("soak-import-applies-nothing",
+             "the soak's import checks the blob and then writes nothing",
+             "el2/vmstate_fw.c",
+             [("\t/* Checked: from here on nothing can fail. */\n",
+               "\t/* Checked: from here on nothing can fail. */\n\tif (quiet)\n"
+               "\t\treturn true;\n")],
+             [SOAK]),
+    Mutation("undef-return-unmasks",
+             "an injected UNDEF saves the guest's PSTATE with DAIF cleared: after the "
+             "handler the guest runs unmasked",
+             "el2/trap.c",
+             [("sysreg_hw_write(SYSREG_SPSR_EL1, f->spsr);",
+               "sysreg_hw_write(SYSREG_SPSR_EL1, f->spsr & ~UINT64_C(0x3c0));")],
+             [pytest("tests/qemu/test_sysreg.py", "outside_the_table")]),
+    Mutation("gic-unmasked",
+             "ID_AA64PFR0_EL1.GIC left in the guest's view",
+             "sysreg/sysregs.def",
+             [("SR(ID_AA64PFR0_EL1,\t3, 0, 0, 4, 0,\tID, 0, 0xff0f000000ff00ff,",
+               "SR(ID_AA64PFR0_EL1,\t3, 0, 0, 4, 0,\tID, 0, 0xff0f00000fff00ff,")],
+             [UNIT, pytest("tests/qemu/test_sysreg.py", "tables_id")]),
+    Mutation("v2-handlers-in-v1",
+             "version 2's hypercall handlers compiled into version 1 (switched off only "
+             "at run time)",
+             "el2/smccc.c",
+             [("#else\n#define HCALL_SINCE_2(...)\n#endif",
+               "#else\n#define HCALL_SINCE_2(...) __VA_ARGS__\n#endif"),
+              ("#if FW_VERSION >= 2\n/*\n * SMCCC_ARCH_WORKAROUND_2", "#if 1\n/*\n * SMCCC_ARCH_WORKAROUND_2"),
+              ("v->sr.val[SYSREG_SMCCC_ARCH_WORKAROUND_2] =", "v->sr.val[SYSREG_COUNT - 1] =")],
+             [pytest("tests/qemu/test_build.py")]),
+    Mutation("bench-line-missing",
+             "the firmware stops printing one benchmark line (make bench then fails)",
+             "el2/bench.c",
+             [('\treport("fw_check", t[4] - t[3], ops);\n', "")],
+             [pytest("tests/qemu/test_bench.py")], build=BUILD + ["build/bench/bench_host"]),
+    Mutation("tool-vague-message",
+             "the host tool refuses a bad blob without saying why",
+             "tools/regvisor-state.c",
+             [('fprintf(stderr, "%s: %s: %s (at 0x%llx)\\n", prog, path, vmstate_strerror(e),',
+               'fprintf(stderr, "%s: %s: %s (at 0x%llx)\\n", prog, path, "invalid blob",')],
+             [pytest("tests/qemu/test_tool.py")]),
+    Mutation("report-cap-short",
+             "a refusal report prints one problem fewer than it keeps",
+             "vmstate/policy.c",
+             [("? r->total : VMSTATE_REPORT_MAX;", "? r->total : VMSTATE_REPORT_MAX - 1;")],
+             [UNIT], build=None),
+    Mutation("golden-blob-edited",
+             "a golden blob is edited in place",
+             "tests/compat/v2/cpu1.txt",
+             [("# golden blob: firmware v2", "# golden blob (regenerated): firmware v2")],
+             [pytest("tests/qemu/test_compat.py", "never")], build=None),
+    # --- more defects the tests must keep catching ---
+    Mutation("hidden-not-default-exported",
+             "export leaves out a hidden register that does not hold its default, "
+             "without refusing",
+             "vmstate/policy.c",
+             [("\t\t\tif (val != def)\n\t\t\t\tvmstate_report_add(rep, VMSTATE_E_HIDDEN_MODIFIED",
+               "\t\t\tif (0)\n\t\t\t\tvmstate_report_add(rep, VMSTATE_E_HIDDEN_MODIFIED")],
+             [UNIT, pytest("tests/qemu/test_vmstate.py", "hidden")]),
+    Mutation("wmask-unchecked",
+             "import takes values outside a register's writable bits",
+             "vmstate/policy.c",
+             [("\t\t\tif (e->value & ~d->wmask)\n", "\t\t\tif (0)\n")],
+             [CORRUPT]),
+    Mutation("pstate-unchecked",
+             "import takes a PSTATE naming EL2 or AArch32",
+             "vmstate/policy.c",
+             [("if ((s->core.pstate & ~PSTATE_GUEST_BITS) || (m != 0x0 && m != 0x4 && m != 0x5))",
+               "if (m > 0xf)")],
+             [CORRUPT]),
+    Mutation("frame-crc-unchecked",
+             "the UART frame's CRC is not checked",
+             "vmstate/frame.c",
+             [("if (d->text_crc != d->expect_crc && !VMSTATE_FUZZING)", "if (0)")],
+             [CORRUPT]),
+    Mutation("missing-register-accepted",
+             "import accepts a blob without a required register",
+             "vmstate/policy.c",
+             [("if (!(d->flags & RESET_SAFE) && !sysreg_mask_test(&vs->hidden, i))",
+               "if (!(d->flags & RESET_SAFE) && !sysreg_mask_test(&vs->hidden, i) && 0)")],
+             [CORRUPT]),
+    Mutation("id-fast-path-unmasked",
+             "trapped ID-register reads answered with the hardware's value, not the view",
+             "el2/sysreg_trap.c",
+             [("t.val[slot] = sysreg_get(vs, (unsigned int)idx);",
+               "t.val[slot] = sysreg_hw_read((unsigned int)idx);")],
+             [pytest("tests/qemu/test_sysreg.py", "tables_id")]),
+    Mutation("stage2-maps-firmware",
+             "the guest's stage-2 map starts 4 MiB low, over the DTB and the firmware",
+             "el2/stage2_hw.c",
+             [("for (uint64_t a = guest_base; a + SZ_2M <= guest_end; a += SZ_2M)",
+               "for (uint64_t a = guest_base - 2 * SZ_2M; a + SZ_2M <= guest_end; a += SZ_2M)")],
+             [pytest("tests/qemu/test_boot.py", "image_bin")]),
+]
+
+
+def run(cmd, log, cwd=TREE, timeout=TIMEOUT):
+    """Run cmd in the copy; returns 'pass', 'fail', 'timeout' or 'no such test'
+    (pytest found nothing to run: a renamed test must not count as catching)."""
+    with open(log, "a") as f:
+        f.write(f"$ {' '.join(cmd)}\n")
+        f.flush()
+        try:
+            r = subprocess.run(cmd, cwd=cwd, stdout=f, stderr=subprocess.STDOUT,
+                               timeout=timeout)
+        except subprocess.TimeoutExpired:
+            f.write(f"[timed out after {timeout} s]\n")
+            return "timeout"
+    if cmd[:len(PYTEST)] == PYTEST and r.returncode in (4, 5):
+        return "no such test"
+    return "pass" if r.returncode == 0 else "fail"
+
+
+def make_copy():
+    """The tracked and new (not ignored) files of this tree, synced into TREE.
+    A file is rewritten only when its bytes differ (a new mtime, so make
+    rebuilds what depends on it); the copy's build/ is kept, so later runs
+    build incrementally."""
+    if os.path.exists(os.path.join(ROOT, ".git")):
+        files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others",
+                                "--exclude-standard"],
+                               cwd=ROOT, capture_output=True, check=True).stdout.split(b"\0")
+        files = [f.decode() for f in files if f]
+    else:   # an exported tree (git archive): everything but build/
+        files = [os.path.relpath(os.path.join(d, f), ROOT)
+                 for d, dirs, fs in os.walk(ROOT) for f in fs
+                 if os.path.relpath(d, ROOT).split(os.sep)[0] != "build"]
+    files = {f for f in files if not f.startswith("build/")
+             and os.path.isfile(os.path.join(ROOT, f))}
+    for d, dirs, fs in os.walk(TREE):
+        rel_d = os.path.relpath(d, TREE)
+        if rel_d.split(os.sep)[0] == "build":
+            dirs[:] = []
+            continue
+        for f in fs:
+            rel = os.path.normpath(os.path.join(rel_d, f))
+            if rel not in files:
+                os.unlink(os.path.join(d, f))
+    for rel in sorted(files):
+        with open(os.path.join(ROOT, rel), "rb") as f:
+            data = f.read()
+        dst = os.path.join(TREE, rel)
+        if os.path.exists(dst):
+            with open(dst, "rb") as f:
+                if f.read() == data:
+                    continue
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        with open(dst, "wb") as f:
+            f.write(data)
+        shutil.copymode(os.path.join(ROOT, rel), dst)
+
+
+def apply(m):
+    """Apply m's edits in the copy; returns the original text (or raises)."""
+    path = os.path.join(TREE, m.path)
+    with open(path) as f:
+        orig = f.read()
+    text = orig
+    for old, new in m.edits:
+        n = text.count(old)
+        if n != 1:
+            raise ValueError(f"{m.path}: {old!r} found {n} times (expected once)")
+        text = text.replace(old, new)
+    with open(path, "w") as f:
+        f.write(text)
+    return orig
+
+
+def restore(m, orig):
+    with open(os.path.join(TREE, m.path), "w") as f:
+        f.write(orig)       # a new mtime: make rebuilds what depends on it
+
+
+def main(argv):
+    if "--list" in argv:
+        for m in MUTATIONS:
+            print(f"{m.name:32} {m.path:26} {m.what}")
+        return 0
+    chosen = [m for m in MUTATIONS if not argv or m.name in argv]
+    unknown = set(argv) - {m.name for m in MUTATIONS}
+    if unknown:
+        print(f"mutate: unknown mutation(s): {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    os.makedirs(WORK, exist_ok=True)
+    make_copy()
+    log = os.path.join(WORK, "baseline.log")
+    open(log, "w").close()
+    print(f"mutate: copy in {TREE}; building and running the unmutated tests (log {log})",
+          flush=True)
+    if run(BUILD + ["build/bench/bench_host"], log) != "pass":
+        print("mutate: the unmutated copy does not build", file=sys.stderr)
+        return 2
+    tests = []
+    for m in chosen:
+        for t in m.tests:
+            if t not in tests:
+                tests.append(t)
+    for t in tests:
+        r = run(t, log)
+        if r == "no such test":
+            print(f"mutate: no such test in this tree: {' '.join(t)}", flush=True)
+        elif r != "pass":
+            print(f"mutate: the unmutated copy fails {' '.join(t)}; see {log}", file=sys.stderr)
+            return 2
+
+    results = []
+    for m in chosen:
+        log = os.path.join(WORK, m.name + ".log")
+        open(log, "w").close()
+        start = time.monotonic()
+        try:
+            orig = apply(m)
+        except ValueError as e:
+            results.append((m, "ERROR: does not apply", str(e)))
+            print(f"{m.name}: ERROR: {e}", flush=True)
+            continue
+        try:
+            if m.build and run(m.build, log) != "pass":
+                outcome, by = "ERROR: does not build", ""
+            else:
+                outcome, by = "missed", ""
+                for t in m.tests:
+                    r = run(t, log)
+                    if r == "no such test":
+                        outcome = "ERROR: no such test"
+                        by = " ".join(t)
+                        break
+                    if r != "pass":
+                        outcome = "caught" if r == "fail" else "caught (timeout)"
+                        by = " ".join(["pytest"] + t[len(PYTEST):] if t[:len(PYTEST)] == PYTEST
+                                      else t)
+                        break
+        finally:
+            restore(m, orig)
+        secs = time.monotonic() - start
+        results.append((m, outcome, by))
+        print(f"{m.name}: {outcome}{' by ' + by if by else ''} ({secs:.0f} s)", flush=True)
+
+    caught = sum(1 for _, o, _ in results if o.startswith("caught"))
+    lines = ["| mutation | file | defect | result | caught by |", "|---|---|---|---|---|"]
+    for m, outcome, by in results:
+        lines.append(f"| {m.name} | `{m.path}` | {m.what} | {outcome} | {by} |")
+    summary = f"\n{caught} of {len(results)} mutations caught.\n"
+    with open(os.path.join(WORK, "report.md"), "w") as f:
+        f.write("\n".join(lines) + "\n" + summary)
+    print("\n".join(lines) + "\n" + summary)
+    return 0 if caught == len(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
