@@ -68,8 +68,8 @@ MUTATIONS = [
              "`load` writes x0..x30, PC and V0 before its checks: a refused blob leaves "
              "them changed",
              "el2/vmstate_fw.c",
-             [("\tstruct vmstate_tolerance tol = { .n = v->ntolerate, .ids = v->tolerate };\n",
-               "\tstruct vmstate_tolerance tol = { .n = v->ntolerate, .ids = v->tolerate };\n"
+             [("\tstruct vmstate_tolerance tol = { .n = vm.ntolerate, .ids = vm.tolerate };\n",
+               "\tstruct vmstate_tolerance tol = { .n = vm.ntolerate, .ids = vm.tolerate };\n"
                "\tfpsimd_claim();\n\tmemcpy(f->x, state.core.x, sizeof(f->x));\n"
                "\tf->elr = state.core.pc;\n\tmemcpy(v->fp.v, state.fp.v, sizeof(v->fp.v));\n")],
              [CORRUPT]),
@@ -83,7 +83,7 @@ MUTATIONS = [
              "CNTVOFF_EL2 left at 0 on resume: the guest's counter jumps by the time it "
              "was stopped",
              "el2/vmstate_fw.c",
-             [('"r"(read_cntpct() - v->stopped_vcount)', '"r"(read_cntpct() & 0)')],
+             [("vm.cntvoff = cpu_counter() - vm.stopped_vcount;", "vm.cntvoff = cpu_counter() & 0;")],
              [CORRUPT]),
     Mutation("soak-import-applies-nothing",
              "the soak's import checks the blob and then writes nothing",
@@ -99,11 +99,12 @@ MUTATIONS = [
              [("sysreg_hw_write(SYSREG_SPSR_EL1, f->spsr);",
                "sysreg_hw_write(SYSREG_SPSR_EL1, f->spsr & ~UINT64_C(0x3c0));")],
              [pytest("tests/qemu/test_sysreg.py", "outside_the_table")]),
-    Mutation("gic-unmasked",
-             "ID_AA64PFR0_EL1.GIC left in the guest's view",
+    Mutation("sve-unmasked",
+             "ID_AA64PFR0_EL1.SVE left in the guest's view (SVE is trapped: a hidden "
+             "feature shown). The GIC field is shown on purpose since the vGIC.",
              "sysreg/sysregs.def",
-             [("SR(ID_AA64PFR0_EL1,\t3, 0, 0, 4, 0,\tID, 0, 0xff0f000000ff00ff,",
-               "SR(ID_AA64PFR0_EL1,\t3, 0, 0, 4, 0,\tID, 0, 0xff0f00000fff00ff,")],
+             [("SR(ID_AA64PFR0_EL1,\t3, 0, 0, 4, 0,\tID, 0, 0xff0f00000fff00ff,",
+               "SR(ID_AA64PFR0_EL1,\t3, 0, 0, 4, 0,\tID, 0, 0xff0f000f0fff00ff,")],
              [UNIT, pytest("tests/qemu/test_sysreg.py", "tables_id")]),
     Mutation("v2-handlers-in-v1",
              "version 2's hypercall handlers compiled into version 1 (switched off only "
@@ -177,6 +178,44 @@ MUTATIONS = [
              [("for (uint64_t a = guest_base; a + SZ_2M <= guest_end; a += SZ_2M)",
                "for (uint64_t a = guest_base - 2 * SZ_2M; a + SZ_2M <= guest_end; a += SZ_2M)")],
              [pytest("tests/qemu/test_boot.py", "image_bin")]),
+    # --- issues 11 and 12: several CPUs, interrupts, the console ---
+    Mutation("vcpus-share-an-mpidr",
+             "every secondary vCPU gets the same MPIDR: the guest cannot tell them apart",
+             "el2/guest.c",
+             [("\t\tv->vmpidr = MPIDR_RES1 | i;", "\t\tv->vmpidr = MPIDR_RES1 | (i ? 1 : 0);")],
+             [pytest("tests/qemu/test_smp.py", "every_cpu")]),
+    Mutation("reset-leaves-secondaries-running",
+             "SYSTEM_RESET does not ask the other vCPUs to stop",
+             "el2/guest.c",
+             [("\t__atomic_store_n(&vm.stop_request, 1, __ATOMIC_RELEASE);\n", "")],
+             [pytest("tests/qemu/test_smp.py", "system_reset and 2")]),
+    Mutation("guest-dtb-one-cpu",
+             "the guest DTB lists only the boot vCPU",
+             "el2/guest.c",
+             [("\t\t.ncpus = vm.nvcpus,", "\t\t.ncpus = 1,")],
+             [pytest("tests/qemu/test_loader.py", "every_vcpu")]),
+    Mutation("irqs-left-to-the-guest",
+             "physical IRQs are not routed to EL2 (no HCR_EL2.IMO): a guest with "
+             "interrupts masked keeps the console for good",
+             "el2/guest.c",
+             [("(vgic_present() ? HCR_IMO | HCR_FMO : 0)", "(vgic_present() ? HCR_FMO : 0)")],
+             [pytest("tests/qemu/test_breakin.py", "64-1")]),
+    Mutation("no-kick-between-cpus",
+             "the firmware's SGI is never sent: other CPUs do not stop for the monitor",
+             "el2/vgic.c",
+             [("\tgic_hw_sgi(sgi1r_for(t->hw_mpidr, VGIC_FW_SGI));", "\t(void)t;")],
+             [pytest("tests/qemu/test_breakin.py", "64-4")]),
+    Mutation("pmu-reachable",
+             "the PMU is left to the guest though its ID view shows none",
+             "el2/guest.c",
+             [(".mdcr = pmu_mdcr_for_guest(vm.guest_pmu),", ".mdcr = pmu_mdcr_for_guest(true),")],
+             [pytest("tests/qemu/test_sysreg.py", "tables_id")]),
+    Mutation("layer-include-upward",
+             "a platform file includes the hypervisor's header",
+             "plat/power.c",
+             [('#include "plat/plat.h"', '#include "plat/plat.h"\n#include "el2/vcpu.h"')],
+             [["make", "-s", "check-portable"]]),
+
 ]
 
 
