@@ -22,7 +22,7 @@ allowed() {	# allowed DIR -> the include prefixes DIR may use
 
 for dir in lib sysreg vmstate plat el2 boot tools; do
 	ok=$(allowed $dir)
-	for f in $(git ls-files -co --exclude-standard "$dir/*.c" "$dir/*.h" "$dir/*.S" "$dir/*.def"); do
+	for f in $(find "$dir" -maxdepth 1 \( -name '*.[chS]' -o -name '*.def' \) | sort); do
 		for inc in $(sed -n 's/^#include "\([a-z0-9_]*\)\/.*/\1/p' "$f" | sort -u); do
 			case " $ok " in
 			*" $inc "*) ;;
@@ -32,7 +32,7 @@ for dir in lib sysreg vmstate plat el2 boot tools; do
 	done
 done
 
-hw=$(git ls-files -co --exclude-standard 'lib/*.[ch]' 'sysreg/*.[ch]' 'vmstate/*.[ch]' 'plat/*.[ch]' 'el2/*.[ch]' 'boot/*.[ch]' |
+hw=$(find lib sysreg vmstate plat el2 boot -maxdepth 1 -name '*.[ch]' | sort |
 	grep -v '_hw\.[ch]$' |
 	xargs grep -lE '__asm__|\basm *\(|\(volatile [a-z0-9_]+ \*\) *\(uintptr_t\)' || true)
 if [ -n "$hw" ]; then

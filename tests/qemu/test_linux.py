@@ -193,3 +193,60 @@ def test_regvisor_breakin(built, mode):
     assert "REGVISOR-KLOG bad=0" in out, out
     assert re.search(lg.DONE_RE, out), out
     assert res.status == 0, out
+
+
+def test_make_run_linux_walkthrough(built):
+    """README walk-through 3, exactly as a person types it: `make run-linux` on a
+    terminal, the shell, Ctrl-] to the monitor, `cpus`, `resume`, a command,
+    `poweroff -f`; make exits with the firmware's status 0."""
+    import os
+    import pty
+    import select
+    from rvqemu import ROOT
+
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(ROOT)
+        os.execvp("make", ["make", "-s", "run-linux"])
+    out = b""
+    seen = 0        # output before this was matched already
+
+    def expect(pattern, timeout=240):
+        nonlocal out, seen
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            m = re.search(pattern.encode(), out[seen:])
+            if m:
+                seen += m.end()
+                return m
+            if select.select([fd], [], [], 0.5)[0]:
+                try:
+                    out += os.read(fd, 65536)
+                except OSError:
+                    break
+        raise AssertionError(f"{pattern!r} not seen:\n{out[-3000:].decode(errors='replace')}")
+
+    try:
+        expect(r"/ # ")
+        os.write(fd, b"\x1b[24;80R")        # busybox asks the terminal's size
+        time.sleep(0.5)
+        os.write(fd, BREAKIN.encode())
+        expect(r"regvisor: monitor: break-in: every vCPU stopped")
+        expect(re.escape(MONITOR_PROMPT))
+        os.write(fd, b"cpus\r")
+        expect(r"regvisor: vcpu 1: on, pc 0x[0-9a-f]+, EL[01], stopped, cpu 0x1")
+        os.write(fd, b"resume\r")
+        expect(r"regvisor: monitor: resuming the guest")
+        time.sleep(0.5)
+        os.write(fd, b"echo rv-$((40 + 2))\r")
+        expect(r"rv-42")
+        os.write(fd, b"poweroff -f\r")
+        expect(r"regvisor: poweroff status=0")
+        _, status = os.waitpid(pid, 0)
+        pid = 0
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
+    finally:
+        if pid:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        os.close(fd)
