@@ -544,9 +544,22 @@ void vcpu_stop(struct vcpu *v)
  * the monitor can read them, it waits at EL2 until released, and goes on
  * with the virtual counter where the monitor left it.
  */
+#define INSN_WFI	0xd503207fu
+
+bool vcpu_stopped_in_wfi(const struct vcpu *v)
+{
+	uint64_t pa;
+
+	/* An interrupt ends a WFI: it returns to the instruction after it. */
+	if (!v->frame || !vcpu_hw_translate(v->frame->elr - 4, &pa) || !in_guest_ram(pa, pa + 4))
+		return false;
+	return *(const uint32_t *)(uintptr_t)pa == INSN_WFI;
+}
+
 static void vcpu_park(struct vcpu *v)
 {
 	sysreg_hw_save_ctx(v->sr.val);
+	v->in_wfi = vcpu_stopped_in_wfi(v);
 	__atomic_store_n(&v->parked, 1, __ATOMIC_RELEASE);
 	while (__atomic_load_n(&vm.pause, __ATOMIC_ACQUIRE))
 		cpu_wait_event();
@@ -583,6 +596,7 @@ bool vcpu_stop_all_to_monitor(struct vcpu *v, const char *why)
 	}
 	if (waiting)
 		printf("regvisor: warning: not every vCPU stopped for the monitor\n");
+	v->in_wfi = vcpu_stopped_in_wfi(v);
 	loaded = monitor_run(v, why, false);
 	__atomic_store_n(&vm.pause, 0, __ATOMIC_RELEASE);
 	cpu_send_event();

@@ -161,9 +161,11 @@ static void cmd_cpus(struct monitor *m, int argc, char **argv)
 		printf("regvisor: vcpu %u%s: %s", i, t == m->sel ? " (selected)" : "",
 		       power_names[p & 3]);
 		if (p == VCPU_ON && t->frame)
-			printf(", pc 0x%llx, EL%llu%s", (unsigned long long)t->frame->elr,
+			printf(", pc 0x%llx, EL%llu%s%s", (unsigned long long)t->frame->elr,
 			       (unsigned long long)((t->frame->spsr >> 2) & 3),
-			       t == m->v ? ", at the monitor" : ", stopped");
+			       (t == m->v ? vcpu_stopped_in_wfi(t) : t->in_wfi) ? ", in WFI" : "",
+			       t == m->v ? ", at the monitor" :
+			       __atomic_load_n(&t->parked, __ATOMIC_ACQUIRE) ? ", stopped" : ", running");
 		printf(", cpu 0x%llx\n", (unsigned long long)t->hw_mpidr);
 	}
 }

@@ -54,6 +54,23 @@ uint64_t vcpu_hw_fault_ipa_page(void)
 	return (hpfar >> 4) << 12;
 }
 
+/*
+ * The guest's stage-1 and stage-2 translation of va for a read (AT S12E1R),
+ * PAR_EL1 kept as the guest left it. False when va does not translate.
+ */
+bool vcpu_hw_translate(uint64_t va, uint64_t *pa)
+{
+	uint64_t saved, par;
+
+	__asm__ volatile("mrs %0, par_el1" : "=r"(saved));
+	__asm__ volatile("at s12e1r, %1\n isb\n mrs %0, par_el1" : "=r"(par) : "r"(va));
+	__asm__ volatile("msr par_el1, %0\n isb" : : "r"(saved));
+	if (par & 1)
+		return false;
+	*pa = (par & UINT64_C(0x0000fffffffff000)) | (va & 0xfff);
+	return true;
+}
+
 uint64_t cpu_counter(void)
 {
 	uint64_t v;

@@ -46,6 +46,7 @@ struct vcpu {
 	uint64_t on_x0, on_x1;		/* ... with these arguments */
 	unsigned int traps_undef;	/* UNDEFs injected so far */
 	int parked;			/* stopped at EL2 for another CPU's monitor */
+	bool in_wfi;			/* ... and it was asleep in WFI when it stopped */
 	struct vgic_cpu vgic;		/* its interrupts */
 	struct vcpu_stats stats;	/* its exits, by reason */
 };
@@ -87,6 +88,8 @@ struct el2_controls {
 void vcpu_hw_controls(const struct el2_controls *c);
 /* MIDR and MPIDR as the guest reads them (VPIDR_EL2, VMPIDR_EL2). */
 void vcpu_hw_id_view(uint64_t midr, uint64_t mpidr);
+/* va through the guest's translation on this CPU, as a read would go (AT S12E1R). */
+bool vcpu_hw_translate(uint64_t va, uint64_t *pa);
 /* The page of the IPA whose access just faulted at stage 2 (HPFAR_EL2). */
 uint64_t vcpu_hw_fault_ipa_page(void);
 /* The counters: physical, the guest's virtual, their frequency. */
@@ -121,6 +124,8 @@ void vcpu_irq_kicked(struct vcpu *v);
  * go on. True when the monitor loaded a state into v.
  */
 bool vcpu_stop_all_to_monitor(struct vcpu *v, const char *why);
+/* Whether v (this CPU's) was stopped in WFI: the instruction before its PC is one. */
+bool vcpu_stopped_in_wfi(const struct vcpu *v);
 /* The break-in key. */
 void vcpu_breakin(struct vcpu *v);
 /* The console's interrupt: input for the guest's console, or a break-in. */
