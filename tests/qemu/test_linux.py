@@ -173,8 +173,8 @@ def test_regvisor_breakin(built, mode):
         q.expect(re.escape(MONITOR_PROMPT), 30)
         cpus = q.command("cpus")
         for n in range(2):
-            assert re.search(rf"^regvisor: vcpu {n}( \(selected\))?: on, pc 0x[0-9a-f]+, EL[01], "
-                             rf"(at the monitor|stopped), cpu 0x{n:x}$", cpus, re.M), cpus
+            assert re.search(rf"^regvisor: vcpu {n}( \(selected\))?: on, pc 0x[0-9a-f]+, EL[01]"
+                             rf"(, in WFI)?, (at the monitor|stopped), cpu 0x{n:x}$", cpus, re.M), cpus
         assert "not every vCPU stopped" not in q.output
         for n in range(2):
             q.command(f"vcpu {n}")
@@ -234,7 +234,7 @@ def test_make_run_linux_walkthrough(built):
         expect(r"regvisor: monitor: break-in: every vCPU stopped")
         expect(re.escape(MONITOR_PROMPT))
         os.write(fd, b"cpus\r")
-        expect(r"regvisor: vcpu 1: on, pc 0x[0-9a-f]+, EL[01], stopped, cpu 0x1")
+        expect(r"regvisor: vcpu 1: on, pc 0x[0-9a-f]+, EL[01](, in WFI)?, stopped, cpu 0x1")
         os.write(fd, b"resume\r")
         expect(r"regvisor: monitor: resuming the guest")
         time.sleep(0.5)
