@@ -36,4 +36,13 @@ void guest_bench(void)
 	BENCH_LOOP("guest_hvc_version", "mov x0, #0x80000000\n hvc #0", "x0", "x1", "x2", "x3",
 		   "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15",
 		   "x16", "x17", "memory");
+	/* Also a trapped SMC: the same call by the other conduit. */
+	BENCH_LOOP("guest_smc_version", "mov x0, #0x80000000\n smc #0", "x0", "x1", "x2", "x3",
+		   "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15",
+		   "x16", "x17", "memory");
+	/* The emulated distributor: GICD_TYPER (QEMU virt's GICD at 0x08000000); one MOV more. */
+	BENCH_LOOP("guest_gicd_typer", "mov x9, #0x8000000\n ldr w9, [x9, #4]", "x9", "memory");
+	/* An IPI to itself (SGI 1, target list bit 0): two instructions more to build it. */
+	BENCH_LOOP("guest_sgi1r_self", "mov x9, #1\n movk x9, #0x100, lsl #16\n"
+		   " msr S3_0_C12_C11_5, x9", "x9", "memory");
 }
