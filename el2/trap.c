@@ -124,7 +124,9 @@ static bool el2_mmio(struct vcpu *v, struct el2_frame *f, uint64_t ipa)
  * memory at all. Never applied; the guest gets a synchronous external
  * abort (DFSC/IFSC 0x10) at the faulting address.
  */
-static void el2_guest_abort(struct vcpu *v, struct el2_frame *f, unsigned int ec)
+/* Out of line: its locals would give every other exit a stack-protector check. */
+static __attribute__((noinline)) void el2_guest_abort(struct vcpu *v, struct el2_frame *f,
+						   unsigned int ec)
 {
 	uint64_t ipa;
 	uint64_t from_el0 = (f->spsr & SPSR_M_MASK) == 0;
@@ -163,7 +165,8 @@ void el2_guest_irq(struct el2_frame *f, struct vcpu *v)
 	vgic_irq(v);
 	if (__atomic_load_n(&vm.stop_request, __ATOMIC_RELAXED))
 		vcpu_stop(v);
-	fpsimd_release();
+	if (v->fp_saved)	/* the firmware used FP/SIMD on this exit: the guest's back */
+		fpsimd_release();
 }
 
 void el2_guest_sync(struct el2_frame *f, struct vcpu *v)
@@ -195,5 +198,6 @@ void el2_guest_sync(struct el2_frame *f, struct vcpu *v)
 	}
 	if (__atomic_load_n(&vm.stop_request, __ATOMIC_RELAXED))
 		vcpu_stop(v);
-	fpsimd_release();
+	if (v->fp_saved)	/* the firmware used FP/SIMD on this exit: the guest's back */
+		fpsimd_release();
 }

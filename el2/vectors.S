@@ -82,8 +82,9 @@ vector	lower64_sync
 	 * The hot trap first: a guest reading an ID register is answered from
 	 * the vCPU's id_fast (el2/sysreg_trap.c) with four registers saved, not 31.
 	 */
-	stp	x0, x1, [sp, #-32]!
-	stp	x2, x3, [sp, #16]		/* [sp]: x0 x1 x2 x3 */
+	sub	sp, sp, #FRAME_SIZE		/* the frame, x0..x3 in their slots */
+	stp	x0, x1, [sp, #FRAME_X0]
+	stp	x2, x3, [sp, #FRAME_X0 + 16]
 	mrs	x0, esr_el2
 	movz	x1, #(ISS_ID_READ_MASK & 0xffff)
 	movk	x1, #(ISS_ID_READ_MASK >> 16), lsl #16
@@ -91,11 +92,9 @@ vector	lower64_sync
 	movz	x2, #(ISS_ID_READ & 0xffff)
 	movk	x2, #(ISS_ID_READ >> 16), lsl #16
 	cmp	x1, x2
-	b.ne	1f
+	b.ne	guest_sync_rest
 	tbz	x0, #4, id_read_fast		/* ISS bit 4 is CRm bit 3: CRm < 8 */
-1:	ldp	x2, x3, [sp, #16]
-	ldp	x0, x1, [sp], #32
-	b	guest_sync_full
+	b	guest_sync_rest
 vector	lower64_irq
 	b	guest_irq_full
 vector	lower64_fiq
@@ -112,10 +111,28 @@ vector	lower32_serror
 	b	crash_15
 
 	.text
-/* Every other trap from the guest: the whole frame, then C. */
-guest_sync_full:
-	sub	sp, sp, #FRAME_SIZE
-	save_frame
+/* Every other trap from the guest: the rest of the frame (x0..x3 are in it), then C. */
+guest_sync_rest:
+	stp	x4, x5, [sp, #16 * 2]
+	stp	x6, x7, [sp, #16 * 3]
+	stp	x8, x9, [sp, #16 * 4]
+	stp	x10, x11, [sp, #16 * 5]
+	stp	x12, x13, [sp, #16 * 6]
+	stp	x14, x15, [sp, #16 * 7]
+	stp	x16, x17, [sp, #16 * 8]
+	stp	x18, x19, [sp, #16 * 9]
+	stp	x20, x21, [sp, #16 * 10]
+	stp	x22, x23, [sp, #16 * 11]
+	stp	x24, x25, [sp, #16 * 12]
+	stp	x26, x27, [sp, #16 * 13]
+	stp	x28, x29, [sp, #16 * 14]
+	mrs	x0, elr_el2
+	mrs	x1, spsr_el2
+	str	x30, [sp, #FRAME_SP - 8]
+	stp	x0, x1, [sp, #FRAME_ELR]
+	mrs	x0, esr_el2
+	mrs	x1, far_el2
+	stp	x0, x1, [sp, #FRAME_ESR]
 	mov	x0, sp
 	mrs	x1, tpidr_el2
 	bl	el2_guest_sync
@@ -131,7 +148,7 @@ guest_irq_full:
 	b	el2_return_to_guest
 
 /*
- * MRS of the ID space with x0 = ESR_EL2, x0..x3 saved at [sp]. Slot =
+ * MRS of the ID space with x0 = ESR_EL2, x0..x3 saved in the frame at [sp]. Slot =
  * CRm << 3 | op2 indexes the vCPU's id_fast.val; a clear bit in id_fast.valid sends
  * the access down the full path (which answers UNDEF and logs it).
  */
@@ -166,11 +183,10 @@ id_read_fast:
 	bic	x0, x0, #0xc00			/* BTYPE */
 	msr	spsr_el2, x0
 	ldp	x2, x3, [sp, #16]
-	ldp	x0, x1, [sp], #32
+	ldp	x0, x1, [sp]
+	add	sp, sp, #FRAME_SIZE
 	eret
-3:	ldp	x2, x3, [sp, #16]
-	ldp	x0, x1, [sp], #32
-	b	guest_sync_full
+3:	b	guest_sync_rest			/* x0..x3 still in the frame: the rest, then C */
 4:	.irp	n, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30
 	mov	x\n, x1
 	b	2b

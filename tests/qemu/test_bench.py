@@ -46,7 +46,8 @@ def test_bench_py_prints_every_row():
     r = subprocess.run(["/usr/bin/python3", BENCH], capture_output=True, text=True,
                        timeout=600, cwd=ROOT)
     assert r.returncode == 0, r.stdout + r.stderr
-    rows = [l for l in r.stdout.splitlines() if l.startswith("| ") and "---" not in l][1:]
+    main_table = r.stdout.split("\n\n")[0]       # the peers' table follows, apart
+    rows = [l for l in main_table.splitlines() if l.startswith("| ") and "---" not in l][1:]
     for want in ROWS:
         rx = want if "\\" in want else re.escape(want)      # plain text or a regex
         hits = [l for l in rows if re.match(rf"\| *{rx}", l)]
@@ -56,6 +57,9 @@ def test_bench_py_prints_every_row():
     assert len(rows) == len(ROWS) + 1, r.stdout      # and the text/data/bss line
     m = re.search(r"a loop of 2000 known instructions counted (\d+)", r.stdout)
     assert m and 2000 <= int(m.group(1)) <= 2016, r.stdout
+    peers = re.findall(r"^\| (HVC|trapped SMC|emulated GICD_TYPER|ICC_SGI1R_EL1)[^|]*\| ([\d.,]+) \| "
+                       r"(\d+) \| (\d+) \|$", r.stdout, re.M)
+    assert len(peers) == 4, r.stdout
     assert re.search(r"^Guest exits during that boot: `regvisor: exits: vcpu0 \d+ \(", r.stdout,
                      re.M), r.stdout
 
