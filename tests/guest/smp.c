@@ -58,6 +58,8 @@ void guest_secondary_main(uint64_t index)
 	volatile struct seen *s = &seen[index];
 	uint64_t tp = TPIDR_MAGIC | index;
 
+	if (secondary_mode == 4)
+		hvc(PSCI_CPU_OFF, 0, 0, 0);	/* hostile: off at once */
 	if (secondary_mode >= 2)
 		stuck(secondary_mode == 3, index);
 	if (secondary_mode == 1) {
@@ -191,14 +193,24 @@ void test_smp(void)
 
 void test_stuck(bool wfi)
 {
-	unsigned int n = count_vcpus();
+	test_stuck_n(wfi, count_vcpus());
+}
 
+/* vCPUs 1..n-1 stuck, the boot vCPU back. */
+static void start_stuck(bool wfi, unsigned int n)
+{
 	secondary_mode = wfi ? 3 : 2;
 	for (unsigned int i = 1; i < n; i++)
 		hvc(PSCI_CPU_ON64, i, (uint64_t)(uintptr_t)secondary_start, i);
 	for (unsigned int i = 1; i < n; i++)
 		while (!stuck_flag[i])
 			__asm__ volatile("yield");
+}
+
+_Noreturn void test_stuck_n(bool wfi, unsigned int n)
+{
+	if (!stuck_flag[n - 1])
+		start_stuck(wfi, n);
 	report_info("stuck: %u vCPUs %s with DAIF masked", n, wfi ? "in WFI" : "spinning");
 	stuck(wfi, 0);
 }
@@ -234,4 +246,89 @@ bool test_reset(void)
 	hvc(PSCI_SYSTEM_RESET, 0, 0, 0);
 	report(false, "reset: PSCI SYSTEM_RESET returned");
 	return false;
+}
+
+/*
+ * Hostile: the guest aims at the firmware's interrupts (SGI 15, PPI 25, the
+ * console's SPI 33) through its distributor and redistributors, then every
+ * vCPU is stuck; the break-in key must still stop them all. What it reads
+ * back must be its own view, never the firmware's settings changed.
+ */
+#define GICD		UINT64_C(0x08000000)
+#define GICR		UINT64_C(0x080a0000)
+#define GICR_FRAME	UINT64_C(0x20000)
+#define GICR_SGI	UINT64_C(0x10000)
+#define CONSOLE_SPI	33
+
+static void w32(uint64_t a, uint32_t v)
+{
+	*(volatile uint32_t *)(uintptr_t)a = v;
+}
+
+static uint32_t r32(uint64_t a)
+{
+	return *(volatile uint32_t *)(uintptr_t)a;
+}
+
+static void w64(uint64_t a, uint64_t v)
+{
+	*(volatile uint64_t *)(uintptr_t)a = v;
+}
+
+static const char *const hostile_names[] = {
+	"gicd-icenabler-33", "gicd-igroupr-33", "gicd-ctlr-0", "gicd-ipriorityr-33",
+	"gicd-isactiver-33", "gicd-irouter-33-offline", "gicr-icenabler0-sgi15",
+	"gicr-ipriorityr-sgi15", "gicr-igroupr0-sgi15",
+};
+
+_Noreturn void test_hostile(unsigned int what)
+{
+	unsigned int n = count_vcpus();
+
+	if (what >= sizeof(hostile_names) / sizeof(hostile_names[0])) {
+		report(false, "hostile: no action %u", what);
+		report_exit();
+	}
+	switch (what) {
+	case 0:
+		w32(GICD + 0x180 + 4, UINT32_MAX);	/* ICENABLER1: SPIs 32..63 off */
+		break;
+	case 1:
+		w32(GICD + 0x080 + 4, 0);		/* IGROUPR1: SPIs 32..63 to group 0 */
+		break;
+	case 2:
+		w32(GICD + 0x000, 0);			/* CTLR: both groups off */
+		report((r32(GICD) & 3) == 0, "hostile: GICD_CTLR reads the guest's 0 enables");
+		break;
+	case 3:
+		w32(GICD + 0x400 + 32, UINT32_MAX);	/* IPRIORITYR: 32..35 at 0xff (masked) */
+		break;
+	case 4:
+		w32(GICD + 0x300 + 4, UINT32_MAX);	/* ISACTIVER1: SPIs 32..63 active */
+		break;
+	case 5:					/* IROUTER: the console SPI to vCPU 1, then it goes off */
+		w64(GICD + 0x6000 + CONSOLE_SPI * 8, 1);
+		if (n > 1) {
+			secondary_mode = 4;
+			hvc(PSCI_CPU_ON64, 1, (uint64_t)(uintptr_t)secondary_start, 1);
+			report(wait_until(is_off, 1), "hostile: vCPU 1 went off");
+		}
+		n = 1;
+		break;
+	default:
+		start_stuck(false, n);	/* each redistributor's CPU running: its vgic_cpu_init done */
+		for (unsigned int i = 0; i < n; i++) {
+			uint64_t sgi = GICR + i * GICR_FRAME + GICR_SGI;
+
+			if (what == 6)
+				w32(sgi + 0x180, UINT32_MAX);	/* ICENABLER0: SGIs, PPIs off */
+			else if (what == 7)
+				w32(sgi + 0x400 + 12, UINT32_MAX);	/* SGIs 12..15 at 0xff */
+			else
+				w32(sgi + 0x080, 0);		/* IGROUPR0: all to group 0 */
+		}
+		break;
+	}
+	report_info("hostile: %s done", hostile_names[what]);
+	test_stuck_n(false, n);
 }

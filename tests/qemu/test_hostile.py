@@ -1,0 +1,51 @@
+"""A hostile guest against the firmware's interrupts, on real QEMU.
+
+The test guest (GUEST_MODE_HOSTILE, tests/guest/smp.c test_hostile) aims
+one write at what the firmware keeps for itself through the guest's
+distributor and redistributors (el2/vgic.c): the console's SPI 33 (enable,
+group, priority, active, routing to a vCPU that then goes off), the
+firmware's SGI 15 on every redistributor (enable, group, priority), the
+distributor's group enables. Then every vCPU spins with DAIF
+masked. Each time the break-in key must still stop every vCPU and open the
+monitor on the boot vCPU: each case fails if the mask it checks is removed.
+"""
+import re
+import time
+
+import pytest
+
+from rvqemu import Qemu, build_path
+
+GUEST_MODE_HOSTILE = 0x1000
+GUEST_HOSTILE_SHIFT = 24
+BREAKIN = "\x1d"
+ATTACKS = ["gicd-icenabler-33", "gicd-igroupr-33", "gicd-ctlr-0", "gicd-ipriorityr-33",
+           "gicd-isactiver-33", "gicd-irouter-33-offline", "gicr-icenabler0-sgi15",
+           "gicr-ipriorityr-sgi15", "gicr-igroupr0-sgi15"]
+
+
+@pytest.mark.parametrize("what", range(len(ATTACKS)), ids=ATTACKS)
+def test_breakin_survives_a_hostile_guest(what):
+    mode = GUEST_MODE_HOSTILE | what << GUEST_HOSTILE_SHIFT
+    q = Qemu(kernel=build_path(2, "regvisor.bin"), append=f"regvisor.guestarg={mode:#x}",
+             smp=2).start()
+    try:
+        q.expect(rf"INFO: hostile: {re.escape(ATTACKS[what])} done\n", timeout=30)
+        m = q.expect(r"INFO: stuck: (\d) vCPUs spinning with DAIF masked\n", timeout=30)
+        n = int(m.group(1))
+        assert "FAIL:" not in q.output, q.output
+        time.sleep(0.2)
+        q.send(BREAKIN)
+        q.expect(r"regvisor: monitor: break-in: every vCPU stopped", timeout=15)
+        q.expect(re.escape(q.PROMPT))
+        cpus = q.command("cpus")
+        assert re.search(r"^regvisor: vcpu 0 \(selected\): on, .*, at the monitor, cpu 0x0$",
+                         cpus, re.M), cpus
+        for i in range(1, n):
+            assert re.search(rf"^regvisor: vcpu {i}: on, .*, stopped, cpu 0x{i:x}$", cpus, re.M), cpus
+        assert "not every vCPU stopped" not in q.output
+        q.send("poweroff\r")
+        res = q.wait(timeout=30)
+        assert res.status == 0, res.output
+    finally:
+        q.kill()
