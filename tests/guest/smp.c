@@ -278,7 +278,7 @@ static void w64(uint64_t a, uint64_t v)
 static const char *const hostile_names[] = {
 	"gicd-icenabler-33", "gicd-igroupr-33", "gicd-ctlr-0", "gicd-ipriorityr-33",
 	"gicd-isactiver-33", "gicd-irouter-33-offline", "gicr-icenabler0-sgi15",
-	"gicr-ipriorityr-sgi15", "gicr-igroupr0-sgi15",
+	"gicr-ipriorityr-sgi15", "gicr-igroupr0-sgi15", "cpu-on-then-stop",
 };
 
 _Noreturn void test_hostile(unsigned int what)
@@ -315,6 +315,13 @@ _Noreturn void test_hostile(unsigned int what)
 		}
 		n = 1;
 		break;
+	case 9:		/* vCPU 1 on its way up when the boot vCPU stops them all (onfault=monitor) */
+		secondary_mode = 2;
+		if (n > 1)
+			hvc(PSCI_CPU_ON64, 1, (uint64_t)(uintptr_t)secondary_start, 1);
+		(void)*(volatile uint32_t *)(uintptr_t)UINT64_C(0x100000);	/* no memory there */
+		for (;;)
+			__asm__ volatile("wfe");
 	default:
 		start_stuck(false, n);	/* each redistributor's CPU running: its vgic_cpu_init done */
 		for (unsigned int i = 0; i < n; i++) {

@@ -49,3 +49,32 @@ def test_breakin_survives_a_hostile_guest(what):
         assert res.status == 0, res.output
     finally:
         q.kill()
+
+
+CPU_ON_THEN_STOP = 9
+
+
+@pytest.mark.parametrize("attempt", range(4))
+def test_a_vcpu_on_its_way_up_stops_for_the_monitor(attempt):
+    """vCPU 1's CPU_ON is in flight (ON_PENDING) when the boot vCPU faults
+    with regvisor.onfault=monitor: the stop kicks only vCPUs that are ON,
+    so vCPU 1 must see the stop itself as it comes up, and park. Before the
+    fix it entered the guest and ran while the monitor was open (`cpus`:
+    running, or on without a frame while its "vCPU 1 on" line waited for
+    the console the prompt held). A race: several attempts."""
+    mode = GUEST_MODE_HOSTILE | CPU_ON_THEN_STOP << GUEST_HOSTILE_SHIFT
+    q = Qemu(kernel=build_path(2, "regvisor.bin"),
+             append=f"regvisor.guestarg={mode:#x} regvisor.onfault=monitor", smp=2).start()
+    try:
+        q.expect(r"regvisor: monitor: guest faulted", timeout=30)
+        q.expect(re.escape(q.PROMPT))
+        time.sleep(0.5)     # time for a vCPU 1 that did not stop to run
+        cpus = q.command("cpus")
+        assert re.search(r"^regvisor: vcpu 1: on, pc 0x[0-9a-f]+, EL1, stopped, cpu 0x1$",
+                         cpus, re.M), cpus
+        assert "not every vCPU stopped" not in q.output
+        q.send("poweroff\r")
+        res = q.wait(timeout=30)
+        assert res.status == 0, res.output
+    finally:
+        q.kill()
