@@ -517,6 +517,7 @@ static _Noreturn void vcpu_cpu_down(struct vcpu *v)
 {
 	int64_t r;
 
+	vgic_cpu_off(v);
 	r = (int64_t)psci_call(board.psci, PSCI_FN_CPU_OFF, 0, 0, 0);
 	printf("regvisor: error: PSCI CPU_OFF on CPU 0x%llx returned %lld; parking it\n",
 	       (unsigned long long)v->hw_mpidr, (long long)r);

@@ -189,13 +189,17 @@ void vgic_claim_spi(uint32_t intid)
 	gic_hw_write32(word + GICD_ISENABLER, bit);
 }
 
-/* Physical list-register contents, cleared; a hardware-linked one deactivated first. */
+/*
+ * Physical list-register contents, cleared; a hardware-linked one deactivated
+ * first: pending or active, EL2 acknowledged its physical interrupt, which
+ * stays active (never signalled again) until the guest's EOI that now cannot come.
+ */
 static void vgic_clear_lrs(struct vcpu *v)
 {
 	for (unsigned int n = 0; n < v->vgic.nr_lrs; n++) {
 		uint64_t lr = ich_hw_lr_read(n);
 
-		if ((lr & LR_HW) && (lr & LR_STATE_ACTIVE))
+		if ((lr & LR_HW) && (lr & (LR_STATE_PENDING | LR_STATE_ACTIVE)))
 			gic_hw_deactivate((uint32_t)(lr >> LR_PINTID_SHIFT) & 0x3ff);
 		ich_hw_lr_write(n, 0);
 	}
@@ -207,6 +211,12 @@ static void vgic_clear_lrs(struct vcpu *v)
 	}
 	for (unsigned int n = 0; n < ich_hw_nr_aprs(); n++)
 		ich_hw_ap1r_write(n, 0);
+}
+
+void vgic_cpu_off(struct vcpu *v)
+{
+	if (g.present)
+		vgic_clear_lrs(v);	/* CPU_ON resets the CPU: its list registers with it */
 }
 
 void vgic_cpu_init(struct vcpu *v)

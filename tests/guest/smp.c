@@ -52,6 +52,8 @@ static _Noreturn void stuck(bool wfi, uint64_t index)
 			__asm__ volatile("wfi");
 }
 
+static void timer_secondary(bool again);
+
 void guest_secondary_main(uint64_t index);
 void guest_secondary_main(uint64_t index)
 {
@@ -60,6 +62,8 @@ void guest_secondary_main(uint64_t index)
 
 	if (secondary_mode == 4)
 		hvc(PSCI_CPU_OFF, 0, 0, 0);	/* hostile: off at once */
+	if (secondary_mode == 5 || secondary_mode == 6)
+		timer_secondary(secondary_mode == 6);
 	if (secondary_mode >= 2)
 		stuck(secondary_mode == 3, index);
 	if (secondary_mode == 1) {
@@ -338,4 +342,99 @@ _Noreturn void test_hostile(unsigned int what)
 	}
 	report_info("hostile: %s done", hostile_names[what]);
 	test_stuck_n(false, n);
+}
+
+/*
+ * The virtual timer (PPI 27, hardware-linked) pending in a list register
+ * when the guest resets: after SYSTEM_RESET it must interrupt again. The
+ * guest polls its virtual CPU interface with DAIF masked (no handler).
+ */
+#define TIMER_PPI		27
+#define TIMER_MAGIC		UINT64_C(0x74696d6572727374)
+#define ICC_IAR1		"S3_0_C12_C12_0"
+#define ICC_EOIR1		"S3_0_C12_C12_1"
+#define ICC_HPPIR1		"S3_0_C12_C12_2"
+#define ICC_PMR			"S3_0_C4_C6_0"
+#define ICC_IGRPEN1		"S3_0_C12_C12_7"
+static volatile uint64_t timer_marker __attribute__((section(".noinit")));
+
+static uint64_t icc_read(int which)
+{
+	uint64_t v;
+
+	if (which)
+		__asm__ volatile("mrs %0, " ICC_IAR1 : "=r"(v) : : "memory");
+	else
+		__asm__ volatile("mrs %0, " ICC_HPPIR1 : "=r"(v) : : "memory");
+	return v & 0xffffff;
+}
+
+/* The timer firing now, PPI 27 on, group 1, the virtual interface open; DAIF masked. */
+static void timer_fire(void)
+{
+	uint64_t sgi = GICR + (read_sysreg(mpidr_el1) & 0xff) * GICR_FRAME + GICR_SGI;
+
+	__asm__ volatile("msr daifset, #0xf" ::: "memory");
+	w32(sgi + 0x080, UINT32_MAX);				/* IGROUPR0: group 1 */
+	w32(sgi + 0x100, UINT32_C(1) << TIMER_PPI);		/* ISENABLER0 */
+	__asm__ volatile("msr " ICC_PMR ", %0\n msr " ICC_IGRPEN1 ", %1\n isb"
+			 : : "r"(UINT64_C(0xff)), "r"(UINT64_C(1)) : "memory");
+	write_sysreg(cntv_cval_el0, 0);
+	write_sysreg(cntv_ctl_el0, 1);				/* enabled, unmasked: fires */
+	__asm__ volatile("isb" ::: "memory");
+}
+
+/* Wait for `which` (0: seen pending, 1: acknowledged) to give the timer; bounded. */
+static bool timer_seen(int which)
+{
+	uint64_t end = read_sysreg(cntvct_el0) + 5 * read_sysreg(cntfrq_el0);
+
+	while (read_sysreg(cntvct_el0) < end)
+		if (icc_read(which) == TIMER_PPI)
+			return true;
+	return false;
+}
+
+/* vCPU 1: the timer pending (first run), or taken (again), then CPU_OFF. */
+static volatile uint64_t timer_result[2];
+static void timer_secondary(bool again)
+{
+	timer_fire();
+	timer_result[again] = timer_seen(again) ? 1 : 2;
+	if (again) {
+		write_sysreg(cntv_ctl_el0, 0);
+		__asm__ volatile("msr " ICC_EOIR1 ", %0\n isb" : : "r"(UINT64_C(TIMER_PPI)) : "memory");
+	}
+	hvc(PSCI_CPU_OFF, 0, 0, 0);
+}
+
+_Noreturn void test_timer_reset(void)
+{
+	if (timer_marker != TIMER_MAGIC) {
+		if (count_vcpus() > 1) {	/* the same with CPU_OFF and CPU_ON */
+			for (uint64_t again = 0; again < 2; again++) {
+				secondary_mode = 5 + again;
+				hvc(PSCI_CPU_ON64, 1, (uint64_t)(uintptr_t)secondary_start, 1);
+				while (!timer_result[again])
+					__asm__ volatile("yield");
+				report(wait_until(is_off, 1), "timer-off: vCPU 1 off (run %lu)", again);
+			}
+			report(timer_result[0] == 1, "timer-off: the timer pending in vCPU 1's GIC");
+			report(timer_result[1] == 1,
+			       "timer-off: vCPU 1's timer interrupts again after CPU_OFF and CPU_ON");
+		}
+		timer_marker = TIMER_MAGIC;
+		timer_fire();
+		report(timer_seen(0), "timer-reset: the virtual timer is pending in the guest's GIC");
+		report_info("timer-reset: resetting with it pending");
+		hvc(PSCI_SYSTEM_RESET, 0, 0, 0);
+		report(false, "timer-reset: SYSTEM_RESET returned");
+		report_exit();
+	}
+	timer_marker = 0;
+	timer_fire();
+	report(timer_seen(1), "timer-reset: the virtual timer interrupts again after the reset");
+	write_sysreg(cntv_ctl_el0, 0);
+	__asm__ volatile("msr " ICC_EOIR1 ", %0\n isb" : : "r"(UINT64_C(TIMER_PPI)) : "memory");
+	report_exit();
 }

@@ -78,3 +78,28 @@ def test_a_vcpu_on_its_way_up_stops_for_the_monitor(attempt):
         assert res.status == 0, res.output
     finally:
         q.kill()
+
+
+GUEST_MODE_TIMER_RESET = 0x2000
+
+
+@pytest.mark.parametrize("smp", [1, 2])
+def test_timer_pending_in_a_list_register_survives_reset_and_cpu_off(smp):
+    """The guest's virtual timer (PPI 27, hardware-linked: EL2 acknowledged
+    the physical one) is pending in a list register when the vCPU goes away:
+    SYSTEM_RESET (smp 1 and 2), CPU_OFF then CPU_ON (smp 2). Before the fix
+    its physical PPI stayed active for good (only an *active* linked list
+    register was deactivated, and CPU_OFF dropped them all), and the timer
+    never interrupted that vCPU again."""
+    q = Qemu(kernel=build_path(2, "regvisor.bin"),
+             append=f"regvisor.guestarg={GUEST_MODE_TIMER_RESET:#x}", smp=smp).start()
+    try:
+        res = q.wait(timeout=60)
+        assert "FAIL:" not in res.output, res.output
+        assert "PASS: timer-reset: the virtual timer interrupts again after the reset" in res.output
+        if smp > 1:
+            assert "PASS: timer-off: vCPU 1's timer interrupts again after CPU_OFF and CPU_ON" \
+                in res.output, res.output
+        assert res.status == 0, res.output
+    finally:
+        q.kill()
