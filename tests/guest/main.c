@@ -251,6 +251,8 @@ void guest_main(uint64_t dtb, uint64_t mode)
 	report_info("dtb 0x%lx", dtb);
 	if (mode & GUEST_MODE_RESET)
 		test_reset();
+	if (mode & GUEST_MODE_MMIO_SIZES)
+		test_mmio_sizes();
 	if (mode & GUEST_MODE_TIMER_RESET)
 		test_timer_reset();
 	if (mode & GUEST_MODE_HOSTILE)

@@ -438,3 +438,37 @@ _Noreturn void test_timer_reset(void)
 	__asm__ volatile("msr " ICC_EOIR1 ", %0\n isb" : : "r"(UINT64_C(TIMER_PPI)) : "memory");
 	report_exit();
 }
+
+/*
+ * Narrow and sign-extending loads of emulated registers read the bytes they
+ * name, as from memory: GICD_IROUTER<40> (IRM set, so any vCPU count keeps
+ * it) and the console's UARTCR.
+ */
+#define LD(insn, addr) ({ uint64_t __v; __asm__ volatile(insn " %0, [%1]" : "=r"(__v) : "r"(addr) : "memory"); __v; })
+
+_Noreturn void test_mmio_sizes(void)
+{
+	uint64_t r = GICD + 0x6000 + 40 * 8, cr = UINT64_C(0x09000000) + 0x30, c;
+
+	w64(r, UINT64_C(0x80000000));
+	report(LD("ldr", r) == UINT64_C(0x80000000), "mmio: IROUTER<40> reads 0x80000000 (0x%lx)",
+	       LD("ldr", r));
+	report(LD("ldrb %w0, [%1]\n //", r) == 0, "mmio: LDRB of its byte 0 is 0 (0x%lx)",
+	       LD("ldrb %w0, [%1]\n //", r));
+	report(LD("ldrb %w0, [%1]\n //", r + 3) == 0x80, "mmio: LDRB of its byte 3 is 0x80 (0x%lx)",
+	       LD("ldrb %w0, [%1]\n //", r + 3));
+	report(LD("ldrh %w0, [%1]\n //", r + 2) == 0x8000, "mmio: LDRH of bytes 2..3 is 0x8000 (0x%lx)",
+	       LD("ldrh %w0, [%1]\n //", r + 2));
+	report(LD("ldrsb", r + 3) == UINT64_C(0xffffffffffffff80),
+	       "mmio: LDRSB (to X) of byte 3 is -0x80 (0x%lx)", LD("ldrsb", r + 3));
+	report(LD("ldrsb", r) == 0, "mmio: LDRSB of byte 0 is 0 (0x%lx)", LD("ldrsb", r));
+	report(LD("ldrsh %w0, [%1]\n //", r + 2) == UINT64_C(0xffff8000),
+	       "mmio: LDRSH (to W) of bytes 2..3 is 0xffff8000 (0x%lx)", LD("ldrsh %w0, [%1]\n //", r + 2));
+	w64(r, 0);
+	c = LD("ldr %w0, [%1]\n //", cr);
+	report(LD("ldrb %w0, [%1]\n //", cr) == (c & 0xff) &&
+	       LD("ldrb %w0, [%1]\n //", cr + 1) == ((c >> 8) & 0xff),
+	       "mmio: LDRB of UARTCR's bytes 0 and 1 (CR 0x%lx: 0x%lx 0x%lx)", c,
+	       LD("ldrb %w0, [%1]\n //", cr), LD("ldrb %w0, [%1]\n //", cr + 1));
+	report_exit();
+}

@@ -103,3 +103,23 @@ def test_timer_pending_in_a_list_register_survives_reset_and_cpu_off(smp):
         assert res.status == 0, res.output
     finally:
         q.kill()
+
+
+GUEST_MODE_MMIO_SIZES = 0x4000
+
+
+def test_narrow_loads_of_emulated_registers():
+    """LDRB/LDRH/LDRSB/LDRSH of GICD_IROUTER<40> and of UARTCR load the
+    bytes they name (el2/trap.c el2_mmio, el2/vuart.c). Before the fix an
+    LDRB of IROUTER byte 0 put 0x80000000 in a W register (the 32-bit half
+    the vGIC returns was never cut to the access size), LDRSB missed its
+    sign, and an LDRB of UARTCR byte 1 read byte 0's word."""
+    q = Qemu(kernel=build_path(2, "regvisor.bin"),
+             append=f"regvisor.guestarg={GUEST_MODE_MMIO_SIZES:#x}").start()
+    try:
+        res = q.wait(timeout=30)
+        assert "FAIL:" not in res.output, res.output
+        assert res.output.count("PASS: mmio:") == 8, res.output
+        assert res.status == 0, res.output
+    finally:
+        q.kill()
