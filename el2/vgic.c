@@ -542,6 +542,16 @@ static bool block_access(uint64_t base, uint32_t off, bool write, uint32_t *val,
 	return false;
 }
 
+/*
+ * ISENABLER..ICACTIVER: write-1-to-set/clear. A narrow write is not merged
+ * into what they read (that would write back every other set bit as a 1:
+ * a byte of ICENABLER would disable its whole word).
+ */
+static bool set_clear_reg(uint32_t word)
+{
+	return word >= GICD_ISENABLER && word < GICD_IPRIORITYR;
+}
+
 /* Guest affinity (a vCPU's MPIDR) to the physical CPU's, and back. */
 static uint64_t route_to_hw(uint64_t r)
 {
@@ -610,7 +620,8 @@ static void gicd_access(uint32_t off, unsigned int size, bool write, uint64_t *v
 		bool known;
 
 		if (write && size < 4) {
-			known = block_access(g.gicd, word, false, &w, vm.vcpu[0].vgic.prio);
+			if (!set_clear_reg(word))	/* a 0 there changes nothing: no merge */
+				known = block_access(g.gicd, word, false, &w, vm.vcpu[0].vgic.prio);
 			w = merge(w, *val, size, off & 3);
 		} else {
 			w = (uint32_t)*val;
@@ -661,7 +672,8 @@ static void gicr_access(unsigned int i, uint32_t off, unsigned int size, bool wr
 		off -= GICR_SGI;
 		word -= GICR_SGI;
 		if (write && size < 4) {
-			block_access(t->vgic.gicr + GICR_SGI, word, false, &w, t->vgic.prio);
+			if (!set_clear_reg(word))
+				block_access(t->vgic.gicr + GICR_SGI, word, false, &w, t->vgic.prio);
 			w = merge(w, *val, size, off & 3);
 		} else {
 			w = (uint32_t)*val;

@@ -446,6 +446,8 @@ _Noreturn void test_timer_reset(void)
  */
 #define LD(insn, addr) ({ uint64_t __v; __asm__ volatile(insn " %0, [%1]" : "=r"(__v) : "r"(addr) : "memory"); __v; })
 
+void test_mmio_set_clear_bytes(void);
+
 _Noreturn void test_mmio_sizes(void)
 {
 	uint64_t r = GICD + 0x6000 + 40 * 8, cr = UINT64_C(0x09000000) + 0x30, c;
@@ -465,10 +467,27 @@ _Noreturn void test_mmio_sizes(void)
 	report(LD("ldrsh %w0, [%1]\n //", r + 2) == UINT64_C(0xffff8000),
 	       "mmio: LDRSH (to W) of bytes 2..3 is 0xffff8000 (0x%lx)", LD("ldrsh %w0, [%1]\n //", r + 2));
 	w64(r, 0);
+	test_mmio_set_clear_bytes();
 	c = LD("ldr %w0, [%1]\n //", cr);
 	report(LD("ldrb %w0, [%1]\n //", cr) == (c & 0xff) &&
 	       LD("ldrb %w0, [%1]\n //", cr + 1) == ((c >> 8) & 0xff),
 	       "mmio: LDRB of UARTCR's bytes 0 and 1 (CR 0x%lx: 0x%lx 0x%lx)", c,
 	       LD("ldrb %w0, [%1]\n //", cr), LD("ldrb %w0, [%1]\n //", cr + 1));
 	report_exit();
+}
+
+/* A byte of a write-1-to-clear register clears only its own 1 bits. */
+void test_mmio_set_clear_bytes(void);
+void test_mmio_set_clear_bytes(void)
+{
+	uint64_t isen = GICD + 0x100 + 4, icen = GICD + 0x180 + 4;
+	uint32_t both = UINT32_C(1) << (40 - 32) | UINT32_C(1) << (48 - 32), after;
+
+	w32(GICD + 0x080 + 4, UINT32_MAX);		/* group 1, as any OS sets them */
+	w32(isen, both);				/* SPIs 40 and 48 on */
+	*(volatile uint8_t *)(uintptr_t)icen = 1;	/* byte 0: SPI 32 off, nothing else */
+	after = r32(isen) & both;
+	w32(icen, both);
+	report(after == both, "mmio: STRB to GICD_ICENABLER1 byte 0 leaves SPIs 40, 48 on (0x%x)",
+	       after);
 }

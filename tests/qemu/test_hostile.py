@@ -119,7 +119,7 @@ def test_narrow_loads_of_emulated_registers():
     try:
         res = q.wait(timeout=30)
         assert "FAIL:" not in res.output, res.output
-        assert res.output.count("PASS: mmio:") == 8, res.output
+        assert res.output.count("PASS: mmio:") == 9, res.output
         assert res.status == 0, res.output
     finally:
         q.kill()
