@@ -425,23 +425,39 @@ struct vcpu *vcpu_by_mpidr(uint64_t mpidr)
 	return NULL;
 }
 
+static void vcpu_park(struct vcpu *v);
+
 /* A CPU that regvisor's CPU_ON started: the vCPU out of reset, at its entry. */
 void guest_start_secondary(unsigned int index)
 {
 	struct vcpu *v = &vm.vcpu[index];
 	struct vcpu_sysregs model = vm.vcpu[0].sr;
 
+	struct el2_frame *f;
+
 	vcpu_set_current(v);
 	if (__atomic_load_n(&vm.stop_request, __ATOMIC_ACQUIRE))
 		vcpu_stop(v);	/* a reset came while it was on its way up */
 	vcpu_reset_regs(v, &model);
 	guest_el2_controls(v);
+	f = guest_first_frame(v, v->on_entry, v->on_x0, v->on_x1);
 	spin_lock(&vm.lock);
-	v->power = VCPU_ON;
+	__atomic_store_n(&v->power, VCPU_ON, __ATOMIC_SEQ_CST);
 	spin_unlock(&vm.lock);
+	/*
+	 * A reset or a monitor stop that began while it was ON_PENDING did not
+	 * kick it: it looks now (ON is stored first, each stopper stores its
+	 * flag before it reads power, so one of the two sees the other).
+	 */
+	if (__atomic_load_n(&vm.stop_request, __ATOMIC_SEQ_CST))
+		vcpu_stop(v);
+	if (__atomic_load_n(&vm.pause, __ATOMIC_SEQ_CST))
+		vcpu_park(v);
 	printf("regvisor: guest: vCPU %u on (CPU 0x%llx), entering EL1 at 0x%llx\n", index,
 	       (unsigned long long)v->hw_mpidr, (unsigned long long)v->on_entry);
-	el2_enter_guest(guest_first_frame(v, v->on_entry, v->on_x0, v->on_x1));
+	if (v->fp_saved)	/* printf used FP/SIMD: the guest's (reset) registers back */
+		fpsimd_release();
+	el2_enter_guest(f);
 }
 
 /*
@@ -501,6 +517,7 @@ static _Noreturn void vcpu_cpu_down(struct vcpu *v)
 {
 	int64_t r;
 
+	vgic_cpu_off(v);
 	r = (int64_t)psci_call(board.psci, PSCI_FN_CPU_OFF, 0, 0, 0);
 	printf("regvisor: error: PSCI CPU_OFF on CPU 0x%llx returned %lld; parking it\n",
 	       (unsigned long long)v->hw_mpidr, (long long)r);
@@ -589,8 +606,8 @@ bool vcpu_stop_all_to_monitor(struct vcpu *v, const char *why)
 	for (unsigned long spins = 0; waiting && spins < 100000000ul; spins++) {
 		waiting = false;
 		for (unsigned int i = 0; i < vm.nvcpus; i++)
-			if (&vm.vcpu[i] != v &&
-			    __atomic_load_n(&vm.vcpu[i].power, __ATOMIC_ACQUIRE) == VCPU_ON &&
+			if (&vm.vcpu[i] != v &&	/* ON_PENDING too: it parks as it comes up */
+			    __atomic_load_n(&vm.vcpu[i].power, __ATOMIC_ACQUIRE) != VCPU_OFF &&
 			    !__atomic_load_n(&vm.vcpu[i].parked, __ATOMIC_ACQUIRE))
 				waiting = true;
 	}

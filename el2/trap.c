@@ -109,6 +109,8 @@ static bool el2_mmio(struct vcpu *v, struct el2_frame *f, uint64_t ipa)
 	else
 		return false;
 	if (!write && rt != 31) {
+		if (size < 8)	/* the bytes loaded, whatever the device model left above them */
+			val &= (UINT64_C(1) << (size * 8)) - 1;
 		if ((esr & ISS_SSE) && size < 8 && (val >> (size * 8 - 1)) & 1)
 			val |= ~UINT64_C(0) << (size * 8);
 		if (!(esr & ISS_SF))

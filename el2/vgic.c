@@ -189,13 +189,17 @@ void vgic_claim_spi(uint32_t intid)
 	gic_hw_write32(word + GICD_ISENABLER, bit);
 }
 
-/* Physical list-register contents, cleared; a hardware-linked one deactivated first. */
+/*
+ * Physical list-register contents, cleared; a hardware-linked one deactivated
+ * first: pending or active, EL2 acknowledged its physical interrupt, which
+ * stays active (never signalled again) until the guest's EOI that now cannot come.
+ */
 static void vgic_clear_lrs(struct vcpu *v)
 {
 	for (unsigned int n = 0; n < v->vgic.nr_lrs; n++) {
 		uint64_t lr = ich_hw_lr_read(n);
 
-		if ((lr & LR_HW) && (lr & LR_STATE_ACTIVE))
+		if ((lr & LR_HW) && (lr & (LR_STATE_PENDING | LR_STATE_ACTIVE)))
 			gic_hw_deactivate((uint32_t)(lr >> LR_PINTID_SHIFT) & 0x3ff);
 		ich_hw_lr_write(n, 0);
 	}
@@ -207,6 +211,12 @@ static void vgic_clear_lrs(struct vcpu *v)
 	}
 	for (unsigned int n = 0; n < ich_hw_nr_aprs(); n++)
 		ich_hw_ap1r_write(n, 0);
+}
+
+void vgic_cpu_off(struct vcpu *v)
+{
+	if (g.present)
+		vgic_clear_lrs(v);	/* CPU_ON resets the CPU: its list registers with it */
 }
 
 void vgic_cpu_init(struct vcpu *v)
@@ -532,6 +542,16 @@ static bool block_access(uint64_t base, uint32_t off, bool write, uint32_t *val,
 	return false;
 }
 
+/*
+ * ISENABLER..ICACTIVER: write-1-to-set/clear. A narrow write is not merged
+ * into what they read (that would write back every other set bit as a 1:
+ * a byte of ICENABLER would disable its whole word).
+ */
+static bool set_clear_reg(uint32_t word)
+{
+	return word >= GICD_ISENABLER && word < GICD_IPRIORITYR;
+}
+
 /* Guest affinity (a vCPU's MPIDR) to the physical CPU's, and back. */
 static uint64_t route_to_hw(uint64_t r)
 {
@@ -600,7 +620,8 @@ static void gicd_access(uint32_t off, unsigned int size, bool write, uint64_t *v
 		bool known;
 
 		if (write && size < 4) {
-			known = block_access(g.gicd, word, false, &w, vm.vcpu[0].vgic.prio);
+			if (!set_clear_reg(word))	/* a 0 there changes nothing: no merge */
+				known = block_access(g.gicd, word, false, &w, vm.vcpu[0].vgic.prio);
 			w = merge(w, *val, size, off & 3);
 		} else {
 			w = (uint32_t)*val;
@@ -651,7 +672,8 @@ static void gicr_access(unsigned int i, uint32_t off, unsigned int size, bool wr
 		off -= GICR_SGI;
 		word -= GICR_SGI;
 		if (write && size < 4) {
-			block_access(t->vgic.gicr + GICR_SGI, word, false, &w, t->vgic.prio);
+			if (!set_clear_reg(word))
+				block_access(t->vgic.gicr + GICR_SGI, word, false, &w, t->vgic.prio);
 			w = merge(w, *val, size, off & 3);
 		} else {
 			w = (uint32_t)*val;

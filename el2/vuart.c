@@ -135,6 +135,8 @@ bool vuart_mmio(struct vcpu *v, uint64_t ipa, unsigned int size, bool write, uin
 	} else if (off >= UART_IDREGS) {
 		*val = gic_hw_read32(u.base + off);	/* who it is: the real one's ids */
 	}
+	if (!write)
+		*val >>= 8 * (ipa & 3);	/* a narrow load of a byte above the register's first */
 	spin_unlock(&u.lock);
 	vuart_update(v);
 	return true;

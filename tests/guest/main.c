@@ -251,6 +251,12 @@ void guest_main(uint64_t dtb, uint64_t mode)
 	report_info("dtb 0x%lx", dtb);
 	if (mode & GUEST_MODE_RESET)
 		test_reset();
+	if (mode & GUEST_MODE_MMIO_SIZES)
+		test_mmio_sizes();
+	if (mode & GUEST_MODE_TIMER_RESET)
+		test_timer_reset();
+	if (mode & GUEST_MODE_HOSTILE)
+		test_hostile((unsigned int)(mode >> GUEST_HOSTILE_SHIFT) & 0xff);
 	if (mode & (GUEST_MODE_SPIN | GUEST_MODE_WFI))
 		test_stuck(mode & GUEST_MODE_WFI);
 	test_hypercalls(mode);

@@ -35,6 +35,10 @@ bool pauth_in_view(void);
 #define GUEST_MODE_RESET		UINT64_C(0x20)	/* PSCI SYSTEM_RESET, then the tests */
 #define GUEST_MODE_SPIN			UINT64_C(0x40)	/* every vCPU spins, DAIF masked */
 #define GUEST_MODE_WFI			UINT64_C(0x80)	/* every vCPU sleeps in WFI, DAIF masked */
+#define GUEST_MODE_HOSTILE		UINT64_C(0x1000)	/* attack the firmware's interrupts */
+#define GUEST_MODE_TIMER_RESET		UINT64_C(0x2000)	/* SYSTEM_RESET with the timer pending */
+#define GUEST_MODE_MMIO_SIZES		UINT64_C(0x4000)	/* narrow loads of emulated registers */
+#define GUEST_HOSTILE_SHIFT		24		/* which attack: mode >> 24 */
 #define GUEST_SOAK_CYCLES_SHIFT		16		/* cycles: mode >> 16 */
 
 
@@ -42,6 +46,14 @@ bool pauth_in_view(void);
 void test_smp(void);
 /* smp.c: every vCPU stuck for good, interrupts masked (wfi: asleep; else spinning). */
 _Noreturn void test_stuck(bool wfi);
+/* smp.c: test_stuck with the first n vCPUs. */
+_Noreturn void test_stuck_n(bool wfi, unsigned int n);
+/* smp.c: one attack on the firmware's interrupts (test_hostile's table), then stuck. */
+_Noreturn void test_hostile(unsigned int what);
+/* smp.c: SYSTEM_RESET with the virtual timer pending in a list register; it fires after. */
+_Noreturn void test_timer_reset(void);
+/* smp.c: LDRB/LDRH/LDRSB/LDRSH of emulated GIC and UART registers. */
+_Noreturn void test_mmio_sizes(void);
 /* smp.c: a SYSTEM_RESET with a secondary running; true on the boot after it. */
 bool test_reset(void);
 

@@ -52,12 +52,18 @@ static _Noreturn void stuck(bool wfi, uint64_t index)
 			__asm__ volatile("wfi");
 }
 
+static void timer_secondary(bool again);
+
 void guest_secondary_main(uint64_t index);
 void guest_secondary_main(uint64_t index)
 {
 	volatile struct seen *s = &seen[index];
 	uint64_t tp = TPIDR_MAGIC | index;
 
+	if (secondary_mode == 4)
+		hvc(PSCI_CPU_OFF, 0, 0, 0);	/* hostile: off at once */
+	if (secondary_mode == 5 || secondary_mode == 6)
+		timer_secondary(secondary_mode == 6);
 	if (secondary_mode >= 2)
 		stuck(secondary_mode == 3, index);
 	if (secondary_mode == 1) {
@@ -191,14 +197,24 @@ void test_smp(void)
 
 void test_stuck(bool wfi)
 {
-	unsigned int n = count_vcpus();
+	test_stuck_n(wfi, count_vcpus());
+}
 
+/* vCPUs 1..n-1 stuck, the boot vCPU back. */
+static void start_stuck(bool wfi, unsigned int n)
+{
 	secondary_mode = wfi ? 3 : 2;
 	for (unsigned int i = 1; i < n; i++)
 		hvc(PSCI_CPU_ON64, i, (uint64_t)(uintptr_t)secondary_start, i);
 	for (unsigned int i = 1; i < n; i++)
 		while (!stuck_flag[i])
 			__asm__ volatile("yield");
+}
+
+_Noreturn void test_stuck_n(bool wfi, unsigned int n)
+{
+	if (!stuck_flag[n - 1])
+		start_stuck(wfi, n);
 	report_info("stuck: %u vCPUs %s with DAIF masked", n, wfi ? "in WFI" : "spinning");
 	stuck(wfi, 0);
 }
@@ -234,4 +250,244 @@ bool test_reset(void)
 	hvc(PSCI_SYSTEM_RESET, 0, 0, 0);
 	report(false, "reset: PSCI SYSTEM_RESET returned");
 	return false;
+}
+
+/*
+ * Hostile: the guest aims at the firmware's interrupts (SGI 15, PPI 25, the
+ * console's SPI 33) through its distributor and redistributors, then every
+ * vCPU is stuck; the break-in key must still stop them all. What it reads
+ * back must be its own view, never the firmware's settings changed.
+ */
+#define GICD		UINT64_C(0x08000000)
+#define GICR		UINT64_C(0x080a0000)
+#define GICR_FRAME	UINT64_C(0x20000)
+#define GICR_SGI	UINT64_C(0x10000)
+#define CONSOLE_SPI	33
+
+static void w32(uint64_t a, uint32_t v)
+{
+	*(volatile uint32_t *)(uintptr_t)a = v;
+}
+
+static uint32_t r32(uint64_t a)
+{
+	return *(volatile uint32_t *)(uintptr_t)a;
+}
+
+static void w64(uint64_t a, uint64_t v)
+{
+	*(volatile uint64_t *)(uintptr_t)a = v;
+}
+
+static const char *const hostile_names[] = {
+	"gicd-icenabler-33", "gicd-igroupr-33", "gicd-ctlr-0", "gicd-ipriorityr-33",
+	"gicd-isactiver-33", "gicd-irouter-33-offline", "gicr-icenabler0-sgi15",
+	"gicr-ipriorityr-sgi15", "gicr-igroupr0-sgi15", "cpu-on-then-stop",
+};
+
+_Noreturn void test_hostile(unsigned int what)
+{
+	unsigned int n = count_vcpus();
+
+	if (what >= sizeof(hostile_names) / sizeof(hostile_names[0])) {
+		report(false, "hostile: no action %u", what);
+		report_exit();
+	}
+	switch (what) {
+	case 0:
+		w32(GICD + 0x180 + 4, UINT32_MAX);	/* ICENABLER1: SPIs 32..63 off */
+		break;
+	case 1:
+		w32(GICD + 0x080 + 4, 0);		/* IGROUPR1: SPIs 32..63 to group 0 */
+		break;
+	case 2:
+		w32(GICD + 0x000, 0);			/* CTLR: both groups off */
+		report((r32(GICD) & 3) == 0, "hostile: GICD_CTLR reads the guest's 0 enables");
+		break;
+	case 3:
+		w32(GICD + 0x400 + 32, UINT32_MAX);	/* IPRIORITYR: 32..35 at 0xff (masked) */
+		break;
+	case 4:
+		w32(GICD + 0x300 + 4, UINT32_MAX);	/* ISACTIVER1: SPIs 32..63 active */
+		break;
+	case 5:					/* IROUTER: the console SPI to vCPU 1, then it goes off */
+		w64(GICD + 0x6000 + CONSOLE_SPI * 8, 1);
+		if (n > 1) {
+			secondary_mode = 4;
+			hvc(PSCI_CPU_ON64, 1, (uint64_t)(uintptr_t)secondary_start, 1);
+			report(wait_until(is_off, 1), "hostile: vCPU 1 went off");
+		}
+		n = 1;
+		break;
+	case 9:		/* vCPU 1 on its way up when the boot vCPU stops them all (onfault=monitor) */
+		secondary_mode = 2;
+		if (n > 1)
+			hvc(PSCI_CPU_ON64, 1, (uint64_t)(uintptr_t)secondary_start, 1);
+		(void)*(volatile uint32_t *)(uintptr_t)UINT64_C(0x100000);	/* no memory there */
+		for (;;)
+			__asm__ volatile("wfe");
+	default:
+		start_stuck(false, n);	/* each redistributor's CPU running: its vgic_cpu_init done */
+		for (unsigned int i = 0; i < n; i++) {
+			uint64_t sgi = GICR + i * GICR_FRAME + GICR_SGI;
+
+			if (what == 6)
+				w32(sgi + 0x180, UINT32_MAX);	/* ICENABLER0: SGIs, PPIs off */
+			else if (what == 7)
+				w32(sgi + 0x400 + 12, UINT32_MAX);	/* SGIs 12..15 at 0xff */
+			else
+				w32(sgi + 0x080, 0);		/* IGROUPR0: all to group 0 */
+		}
+		break;
+	}
+	report_info("hostile: %s done", hostile_names[what]);
+	test_stuck_n(false, n);
+}
+
+/*
+ * The virtual timer (PPI 27, hardware-linked) pending in a list register
+ * when the guest resets: after SYSTEM_RESET it must interrupt again. The
+ * guest polls its virtual CPU interface with DAIF masked (no handler).
+ */
+#define TIMER_PPI		27
+#define TIMER_MAGIC		UINT64_C(0x74696d6572727374)
+#define ICC_IAR1		"S3_0_C12_C12_0"
+#define ICC_EOIR1		"S3_0_C12_C12_1"
+#define ICC_HPPIR1		"S3_0_C12_C12_2"
+#define ICC_PMR			"S3_0_C4_C6_0"
+#define ICC_IGRPEN1		"S3_0_C12_C12_7"
+static volatile uint64_t timer_marker __attribute__((section(".noinit")));
+
+static uint64_t icc_read(int which)
+{
+	uint64_t v;
+
+	if (which)
+		__asm__ volatile("mrs %0, " ICC_IAR1 : "=r"(v) : : "memory");
+	else
+		__asm__ volatile("mrs %0, " ICC_HPPIR1 : "=r"(v) : : "memory");
+	return v & 0xffffff;
+}
+
+/* The timer firing now, PPI 27 on, group 1, the virtual interface open; DAIF masked. */
+static void timer_fire(void)
+{
+	uint64_t sgi = GICR + (read_sysreg(mpidr_el1) & 0xff) * GICR_FRAME + GICR_SGI;
+
+	__asm__ volatile("msr daifset, #0xf" ::: "memory");
+	w32(sgi + 0x080, UINT32_MAX);				/* IGROUPR0: group 1 */
+	w32(sgi + 0x100, UINT32_C(1) << TIMER_PPI);		/* ISENABLER0 */
+	__asm__ volatile("msr " ICC_PMR ", %0\n msr " ICC_IGRPEN1 ", %1\n isb"
+			 : : "r"(UINT64_C(0xff)), "r"(UINT64_C(1)) : "memory");
+	write_sysreg(cntv_cval_el0, 0);
+	write_sysreg(cntv_ctl_el0, 1);				/* enabled, unmasked: fires */
+	__asm__ volatile("isb" ::: "memory");
+}
+
+/* Wait for `which` (0: seen pending, 1: acknowledged) to give the timer; bounded. */
+static bool timer_seen(int which)
+{
+	uint64_t end = read_sysreg(cntvct_el0) + 5 * read_sysreg(cntfrq_el0);
+
+	while (read_sysreg(cntvct_el0) < end)
+		if (icc_read(which) == TIMER_PPI)
+			return true;
+	return false;
+}
+
+/* vCPU 1: the timer pending (first run), or taken (again), then CPU_OFF. */
+static volatile uint64_t timer_result[2];
+static void timer_secondary(bool again)
+{
+	timer_fire();
+	timer_result[again] = timer_seen(again) ? 1 : 2;
+	if (again) {
+		write_sysreg(cntv_ctl_el0, 0);
+		__asm__ volatile("msr " ICC_EOIR1 ", %0\n isb" : : "r"(UINT64_C(TIMER_PPI)) : "memory");
+	}
+	hvc(PSCI_CPU_OFF, 0, 0, 0);
+}
+
+_Noreturn void test_timer_reset(void)
+{
+	if (timer_marker != TIMER_MAGIC) {
+		if (count_vcpus() > 1) {	/* the same with CPU_OFF and CPU_ON */
+			for (uint64_t again = 0; again < 2; again++) {
+				secondary_mode = 5 + again;
+				hvc(PSCI_CPU_ON64, 1, (uint64_t)(uintptr_t)secondary_start, 1);
+				while (!timer_result[again])
+					__asm__ volatile("yield");
+				report(wait_until(is_off, 1), "timer-off: vCPU 1 off (run %lu)", again);
+			}
+			report(timer_result[0] == 1, "timer-off: the timer pending in vCPU 1's GIC");
+			report(timer_result[1] == 1,
+			       "timer-off: vCPU 1's timer interrupts again after CPU_OFF and CPU_ON");
+		}
+		timer_marker = TIMER_MAGIC;
+		timer_fire();
+		report(timer_seen(0), "timer-reset: the virtual timer is pending in the guest's GIC");
+		report_info("timer-reset: resetting with it pending");
+		hvc(PSCI_SYSTEM_RESET, 0, 0, 0);
+		report(false, "timer-reset: SYSTEM_RESET returned");
+		report_exit();
+	}
+	timer_marker = 0;
+	timer_fire();
+	report(timer_seen(1), "timer-reset: the virtual timer interrupts again after the reset");
+	write_sysreg(cntv_ctl_el0, 0);
+	__asm__ volatile("msr " ICC_EOIR1 ", %0\n isb" : : "r"(UINT64_C(TIMER_PPI)) : "memory");
+	report_exit();
+}
+
+/*
+ * Narrow and sign-extending loads of emulated registers read the bytes they
+ * name, as from memory: GICD_IROUTER<40> (IRM set, so any vCPU count keeps
+ * it) and the console's UARTCR.
+ */
+#define LD(insn, addr) ({ uint64_t __v; __asm__ volatile(insn " %0, [%1]" : "=r"(__v) : "r"(addr) : "memory"); __v; })
+
+void test_mmio_set_clear_bytes(void);
+
+_Noreturn void test_mmio_sizes(void)
+{
+	uint64_t r = GICD + 0x6000 + 40 * 8, cr = UINT64_C(0x09000000) + 0x30, c;
+
+	w64(r, UINT64_C(0x80000000));
+	report(LD("ldr", r) == UINT64_C(0x80000000), "mmio: IROUTER<40> reads 0x80000000 (0x%lx)",
+	       LD("ldr", r));
+	report(LD("ldrb %w0, [%1]\n //", r) == 0, "mmio: LDRB of its byte 0 is 0 (0x%lx)",
+	       LD("ldrb %w0, [%1]\n //", r));
+	report(LD("ldrb %w0, [%1]\n //", r + 3) == 0x80, "mmio: LDRB of its byte 3 is 0x80 (0x%lx)",
+	       LD("ldrb %w0, [%1]\n //", r + 3));
+	report(LD("ldrh %w0, [%1]\n //", r + 2) == 0x8000, "mmio: LDRH of bytes 2..3 is 0x8000 (0x%lx)",
+	       LD("ldrh %w0, [%1]\n //", r + 2));
+	report(LD("ldrsb", r + 3) == UINT64_C(0xffffffffffffff80),
+	       "mmio: LDRSB (to X) of byte 3 is -0x80 (0x%lx)", LD("ldrsb", r + 3));
+	report(LD("ldrsb", r) == 0, "mmio: LDRSB of byte 0 is 0 (0x%lx)", LD("ldrsb", r));
+	report(LD("ldrsh %w0, [%1]\n //", r + 2) == UINT64_C(0xffff8000),
+	       "mmio: LDRSH (to W) of bytes 2..3 is 0xffff8000 (0x%lx)", LD("ldrsh %w0, [%1]\n //", r + 2));
+	w64(r, 0);
+	test_mmio_set_clear_bytes();
+	c = LD("ldr %w0, [%1]\n //", cr);
+	report(LD("ldrb %w0, [%1]\n //", cr) == (c & 0xff) &&
+	       LD("ldrb %w0, [%1]\n //", cr + 1) == ((c >> 8) & 0xff),
+	       "mmio: LDRB of UARTCR's bytes 0 and 1 (CR 0x%lx: 0x%lx 0x%lx)", c,
+	       LD("ldrb %w0, [%1]\n //", cr), LD("ldrb %w0, [%1]\n //", cr + 1));
+	report_exit();
+}
+
+/* A byte of a write-1-to-clear register clears only its own 1 bits. */
+void test_mmio_set_clear_bytes(void);
+void test_mmio_set_clear_bytes(void)
+{
+	uint64_t isen = GICD + 0x100 + 4, icen = GICD + 0x180 + 4;
+	uint32_t both = UINT32_C(1) << (40 - 32) | UINT32_C(1) << (48 - 32), after;
+
+	w32(GICD + 0x080 + 4, UINT32_MAX);		/* group 1, as any OS sets them */
+	w32(isen, both);				/* SPIs 40 and 48 on */
+	*(volatile uint8_t *)(uintptr_t)icen = 1;	/* byte 0: SPI 32 off, nothing else */
+	after = r32(isen) & both;
+	w32(icen, both);
+	report(after == both, "mmio: STRB to GICD_ICENABLER1 byte 0 leaves SPIs 40, 48 on (0x%x)",
+	       after);
 }
