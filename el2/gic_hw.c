@@ -12,6 +12,7 @@
 #define ICC_PMR_EL1	"S3_0_C4_C6_0"
 #define ICC_BPR1_EL1	"S3_0_C12_C12_3"
 #define ICC_CTLR_EL1	"S3_0_C12_C12_4"
+#define ICC_IGRPEN0_EL1	"S3_0_C12_C12_6"
 #define ICC_IGRPEN1_EL1	"S3_0_C12_C12_7"
 #define ICH_HCR_EL2	"S3_4_C12_C11_0"
 #define ICH_VTR_EL2	"S3_4_C12_C11_1"
@@ -34,6 +35,8 @@ void gic_hw_cpu_init(void)
 	MSR(ICC_PMR_EL1, 0xff);
 	MSR(ICC_BPR1_EL1, 0);
 	MSR(ICC_CTLR_EL1, ICC_CTLR_EOIMODE);
+	/* Group 0 off: a guest that moves its interrupts there gets none, never a FIQ at EL2. */
+	MSR(ICC_IGRPEN0_EL1, 0);
 	MSR(ICC_IGRPEN1_EL1, 1);
 	__asm__ volatile("isb");
 }
