@@ -70,6 +70,8 @@ static void bench_export_import(struct vcpu *v)
 	uint64_t t[6];
 	uint64_t ops;
 
+	s.fw_version = FW_VERSION;	/* a header as a save writes it */
+	s.vcpu = (uint16_t)v->index;
 	t[0] = pmu_read();
 	for (int r = 0; r < REPS; r++)
 		vmstate_export_regs(&v->sr, 0, &s, &rep);

@@ -46,56 +46,86 @@ static uint64_t counter_seconds(void)
 	return frq ? cnt / frq : 0;
 }
 
+#define LINE_TOO_LONG	(-1)
+#define LINE_IDLE	(-2)
+#define LINE_CANCEL	(-3)
+#define CTRL_C		0x03
+
 /*
- * One line into buf, echoed when `echo`. Returns its length, -1 when it
- * was longer than the buffer (the rest of it is read and thrown away), -2
- * after `idle` seconds without input (0: wait forever).
+ * One line into buf. Typed (`raw` false): echoed, backspace edits, other
+ * control characters ignored. Raw (`load`): every byte but the line end
+ * kept for the frame decoder to judge, Ctrl-C cancels, and the line ends
+ * CR, LF, CRLF, LFCR and CRCRLF each end one line. Returns its length,
+ * LINE_TOO_LONG (the rest of it is read and thrown away), LINE_IDLE after
+ * `idle` seconds without input (0: wait forever), or LINE_CANCEL.
  */
-static int read_line(char *buf, size_t cap, bool echo, unsigned int idle)
+static int read_line(char *buf, size_t cap, bool raw, unsigned int idle)
 {
-	static bool after_cr;	/* "\r\n" ends one line, not two */
+	static int last_end;	/* the byte that ended the previous line */
+	static bool cr_cr;	/* raw: "\r\r" seen; a "\n" now makes it one end */
+	static int pushback = -1;
 	size_t n = 0;
 	bool overflow = false;
 	uint64_t last = counter_seconds();
 
 	for (;;) {
-		int c = console_getc();
+		int c = pushback >= 0 ? pushback : console_getc();
 
+		pushback = -1;
 		if (c < 0) {
 			if (idle && counter_seconds() - last >= idle)
-				return -2;
+				return LINE_IDLE;
 			continue;
 		}
 		last = counter_seconds();
-		if (c == '\n' && after_cr) {
-			after_cr = false;
-			continue;
+		if (raw && c == CTRL_C)
+			return LINE_CANCEL;
+		if (cr_cr) {
+			cr_cr = false;
+			if (c == '\n') {
+				last_end = 0;
+				continue;
+			}
+			pushback = c;	/* two CRs: an empty line between them */
+			last_end = '\r';
+			buf[0] = '\0';
+			return 0;
 		}
-		after_cr = c == '\r';
+		if (n == 0 && last_end) {
+			int prev = last_end;
+
+			last_end = 0;
+			if ((c == '\n' && prev == '\r') || (raw && c == '\r' && prev == '\n'))
+				continue;
+			if (raw && c == '\r' && prev == '\r') {
+				cr_cr = true;
+				continue;
+			}
+		}
 		if (c == '\r' || c == '\n') {
-			if (echo)
+			last_end = c;
+			if (!raw)
 				printf("\n");
 			if (overflow)
-				return -1;
+				return LINE_TOO_LONG;
 			buf[n] = '\0';
 			return (int)n;
 		}
-		if (c == 0x7f || c == 0x08) {
+		if (!raw && (c == 0x7f || c == 0x08)) {
 			if (n && !overflow) {
 				n--;
-				if (echo)
-					printf("\b \b");
+				printf("\b \b");
 			}
 			continue;
 		}
-		if (c < 0x20 || c > 0x7e)
+		if (!raw && (c < 0x20 || c > 0x7e))
 			continue;	/* other control characters are ignored */
 		if (n + 1 >= cap) {
 			overflow = true;
 			continue;
 		}
 		buf[n++] = (char)c;
-		if (echo)
+		if (!raw)
 			console_putc((char)c);
 	}
 }
@@ -366,14 +396,10 @@ static void cmd_save(struct monitor *m, int argc, char **argv)
 	vmstate_save(m->v, ver);
 }
 
-/* The END line, trailing blanks allowed as frame_feed() allows them. */
+/* What ends a frame for the swallowing after an error: any END marker, even a bad one. */
 static bool is_frame_end(const char *line)
 {
-	size_t n = strlen(line);
-
-	while (n && line[n - 1] == ' ')
-		n--;
-	return n == strlen(FRAME_END) && !memcmp(line, FRAME_END, n);
+	return !strncmp(line, "-----END", 8);
 }
 
 static void cmd_load(struct monitor *m, int argc, char **argv)
@@ -382,15 +408,27 @@ static void cmd_load(struct monitor *m, int argc, char **argv)
 	char line[FRAME_LINE_MAX + 2];
 	int n;
 
-	(void)argc, (void)argv;
+	(void)argv;
+	if (argc > 1) {
+		printf("regvisor: error: load takes no arguments\n");
+		return;
+	}
 	frame_dec_init(&dec);
-	printf("regvisor: load: send the framed blob (%s ... %s)\n", FRAME_BEGIN, FRAME_END);
+	printf("regvisor: load: send the framed blob (%s ... %s); Ctrl-C cancels\n", FRAME_BEGIN,
+	       FRAME_END);
 	while (dec.state != FRAME_DONE) {
-		n = read_line(line, sizeof(line), false, vm.load_timeout);
-		if (n == -2) {
-			printf("regvisor: load: error: %s (no input for %u s); nothing loaded\n",
-			       vmstate_strerror(dec.state == FRAME_SEARCHING ? VMSTATE_E_NO_FRAME :
-						VMSTATE_E_FRAME_UNTERMINATED), vm.load_timeout);
+		n = read_line(line, sizeof(line), true, vm.load_timeout);
+		if (n == LINE_CANCEL) {
+			printf("regvisor: load: cancelled; nothing loaded\n");
+			return;
+		}
+		if (n == LINE_IDLE) {
+			/* After an error, one line is enough: the rest of the frame never came. */
+			if (dec.state != FRAME_ERROR)
+				printf("regvisor: load: error: %s (no input for %u s); nothing loaded\n",
+				       vmstate_strerror(dec.state == FRAME_SEARCHING ?
+							VMSTATE_E_NO_FRAME :
+							VMSTATE_E_FRAME_UNTERMINATED), vm.load_timeout);
 			return;
 		}
 		if (dec.state == FRAME_ERROR) {
@@ -399,11 +437,12 @@ static void cmd_load(struct monitor *m, int argc, char **argv)
 				break;
 			continue;
 		}
-		if (n == -1) {
+		if (n == LINE_TOO_LONG) {
 			if (dec.state == FRAME_SEARCHING)
 				continue;	/* noise before the frame */
 			dec.state = FRAME_ERROR;
 			dec.err = VMSTATE_E_FRAME_SYNTAX;
+			dec.line_no++;
 		} else {
 			frame_feed(&dec, line, (size_t)n);
 		}
@@ -458,7 +497,7 @@ bool monitor_run(struct vcpu *v, const char *why, bool loaded_required)
 		unsigned int i;
 
 		printf(PROMPT);
-		n = read_line(line, sizeof(line), true, 0);
+		n = read_line(line, sizeof(line), false, 0);
 		if (n == -1) {
 			printf("regvisor: error: line longer than %d characters, refused\n",
 			       MONITOR_LINE_MAX - 1);

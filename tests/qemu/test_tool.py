@@ -57,7 +57,7 @@ def test_invalid_input_exits_1(tmp_path):
     assert r.returncode == 1 and "unknown key 'NOPE_EL1'" in r.stderr
     r = tool("encode", write(tmp_path, "e2.txt", "SCTLR_EL1=zz\n"), "-o", str(tmp_path / "o"))
     assert r.returncode == 1 and "bad value" in r.stderr
-    unterminated = "-----BEGIN REGVISOR VMSTATE-----\nLength: 4\nCRC32C: 0x0\nAAAA\n"
+    unterminated = "-----BEGIN REGVISOR VMSTATE-----\nLength: 3\nCRC32C: 0x00000000\nAAAA\n"
     r = tool("decode", write(tmp_path, "u.txt", unterminated))
     assert r.returncode == 1 and "frame never ended" in r.stderr
 
