@@ -69,7 +69,22 @@ FW_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) $(addprefix $(BUILD)/plat/,$
 	$(addprefix $(BUILD)/vmstate/,$(vmstate-core-objs) $(vmstate-fw-objs))
 GUEST_OBJS := $(addprefix $(BUILD)/guest/,$(guest-objs))
 
-.PHONY: all firmware deps run test unit clean check-portable versions golden soak
+.PHONY: all firmware deps run test unit clean check-portable versions golden soak help
+
+help:
+	@echo "make               firmware build/regvisor.{elf,bin} and the host tool build/regvisor-state"
+	@echo "make run           install what is missing, build, boot under QEMU (BOOTARGS=\"...\");"
+	@echo "                   interactive on a terminal; exits with the firmware's status"
+	@echo "make test          install what is missing, build both versions, unit, fuzz-smoke and QEMU tests"
+	@echo "make deps          install the Debian packages the project needs (only those missing)"
+	@echo "make FW_VERSION=1  version 1 from the same tree, in build/v1/ (make versions: both)"
+	@echo "make unit          host unit tests (cmocka, sanitizers)"
+	@echo "make check-portable  the layering and hardware-access check"
+	@echo "make fuzz          libFuzzer on the blob decoder and the framing (FUZZ_SECONDS=120)"
+	@echo "make bench         instruction counts (firmware under QEMU icount, host under callgrind)"
+	@echo "make soak          10,000 checkpoint cycles"
+	@echo "make golden        golden blobs of a new release"
+	@echo "make help          this list; build/regvisor-state --help for the host tool"
 
 all: firmware tool
 

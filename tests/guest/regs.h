@@ -35,8 +35,12 @@ bool pauth_in_view(void);
 #define GUEST_MODE_RESET		UINT64_C(0x20)	/* PSCI SYSTEM_RESET, then the tests */
 #define GUEST_MODE_SPIN			UINT64_C(0x40)	/* every vCPU spins, DAIF masked */
 #define GUEST_MODE_WFI			UINT64_C(0x80)	/* every vCPU sleeps in WFI, DAIF masked */
+#define GUEST_MODE_FORGE		UINT64_C(0x100)	/* print forged firmware lines first */
 #define GUEST_SOAK_CYCLES_SHIFT		16		/* cycles: mode >> 16 */
 
+
+/* forge.c: a fake status line and a fake framed blob, as firmware lines. */
+void forge_firmware_lines(void);
 
 /* smp.c: start every other vCPU by PSCI CPU_ON, check each, stop them. */
 void test_smp(void);
