@@ -53,7 +53,7 @@ include lib/objects.mk plat/objects.mk boot/objects.mk el2/objects.mk sysreg/obj
 # Code off the hot paths (boot, console, monitor, crash report, benchmarks,
 # boot arguments) is built for size; traps, the table and the codec for speed.
 COLD_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) $(addprefix $(BUILD)/plat/,$(plat-objs)) \
-	$(addprefix $(BUILD)/el2/,monitor.o crash.o bench.o guest.o guest_dtb.o vmstate_fw.o stage2_hw.o) \
+	$(addprefix $(BUILD)/el2/,monitor.o monitor_line.o crash.o bench.o guest.o guest_dtb.o vmstate_fw.o stage2_hw.o) \
 	$(BUILD)/sysreg/bootargs.o $(BUILD)/vmstate/frame.o
 $(COLD_OBJS): OPT := -Os
 # Code that may run before the MMU is on (boot, console, DTB, libc) must not
