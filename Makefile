@@ -55,7 +55,7 @@ include lib/objects.mk plat/objects.mk boot/objects.mk el2/objects.mk sysreg/obj
 # Code off the hot paths (boot, console, monitor, crash report, benchmarks,
 # boot arguments) is built for size; traps, the table and the codec for speed.
 COLD_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) $(addprefix $(BUILD)/plat/,$(plat-objs)) \
-	$(addprefix $(BUILD)/el2/,monitor.o crash.o bench.o guest.o guest_dtb.o vmstate_fw.o stage2_hw.o) \
+	$(addprefix $(BUILD)/el2/,monitor.o monitor_line.o crash.o bench.o guest.o guest_dtb.o vmstate_fw.o stage2_hw.o) \
 	$(BUILD)/sysreg/bootargs.o $(BUILD)/vmstate/frame.o
 $(COLD_OBJS): OPT := -Os
 # Code that may run before the MMU is on (boot, console, DTB, libc) must not
@@ -71,7 +71,25 @@ FW_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) $(addprefix $(BUILD)/plat/,$
 	$(addprefix $(BUILD)/vmstate/,$(vmstate-core-objs) $(vmstate-fw-objs))
 GUEST_OBJS := $(addprefix $(BUILD)/guest/,$(guest-objs))
 
-.PHONY: all firmware deps run test unit clean check-portable versions golden soak mutate
+.PHONY: all firmware deps run test unit clean check-portable versions golden soak mutate help
+
+help:
+	@echo "make               firmware build/regvisor.{elf,bin} and the host tool build/regvisor-state"
+	@echo "make run           install what is missing, build, boot under QEMU (BOOTARGS=\"...\");"
+	@echo "                   interactive on a terminal; exits with the firmware's status"
+	@echo "make test          install what is missing, build both versions, unit, fuzz-smoke and QEMU tests"
+	@echo "make deps          install the Debian packages the project needs (only those missing)"
+	@echo "make FW_VERSION=1  version 1 from the same tree, in build/v1/ (make versions: both)"
+	@echo "make unit          host unit tests (cmocka, sanitizers)"
+	@echo "make check-portable  the layering and hardware-access check"
+	@echo "make fuzz          libFuzzer on the blob decoder and the framing (FUZZ_SECONDS=120)"
+	@echo "make bench         instruction counts (firmware under QEMU icount, host under callgrind)"
+	@echo "make soak          10,000 checkpoint cycles"
+	@echo "make golden        golden blobs of a new release"
+	@echo "make mutate        deliberate defects the tests must catch (tests/mutate.py)"
+	@echo "make linux         Debian's kernel and a busybox initramfs in build/linux/"
+	@echo "make run-linux     boot them under regvisor, SMP=N (default 2); run-linux-direct: at QEMU's EL1"
+	@echo "make help          this list; build/regvisor-state --help for the host tool"
 
 all: firmware tool
 

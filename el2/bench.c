@@ -74,6 +74,8 @@ static void bench_export_import(struct vcpu *v)
 	uint64_t t[6];
 	uint64_t ops;
 
+	bst.fw_version = FW_VERSION;	/* a header as a save writes it */
+	bst.vcpu = (uint16_t)v->index;
 	t[0] = pmu_read();
 	for (int r = 0; r < REPS; r++)
 		vmstate_export_regs(&v->sr, 0, &bst, &rep);

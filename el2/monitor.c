@@ -9,6 +9,7 @@
 #include "plat/console.h"
 #include "plat/plat.h"
 #include "el2/monitor.h"
+#include "el2/monitor_line.h"
 #include "el2/vmstate_fw.h"
 #include "sysreg/bootargs.h"
 #include "vmstate/frame.h"
@@ -26,81 +27,39 @@ struct monitor {
 
 typedef void moncmd_fn(struct monitor *m, int argc, char **argv);
 
-#define MONCMD(name, args, help) static moncmd_fn cmd_##name;
+#define MONCMD(name, min, max, reg, args, help) static moncmd_fn cmd_##name;
 #include "el2/monitor.def"
 #undef MONCMD
 
 static const struct {
 	const char *name, *args, *help;
+	uint8_t min, max;	/* arguments it takes */
+	bool regs;		/* its arguments are register names (completion) */
 	moncmd_fn *fn;
 } moncmds[] = {
-#define MONCMD(name, args, help) { #name, args, help, cmd_##name },
+#define MONCMD(name, min_, max_, reg, args, help)					\
+	{ #name, args, help, min_, max_, reg, cmd_##name },
 #include "el2/monitor.def"
 #undef MONCMD
 };
 
-/* The physical counter and its frequency (ticks a second). */
-static uint64_t counter_now(uint64_t *frq)
+/* Completion: commands first, then register names, class names or versions. */
+static const char *monitor_candidate(const char *cmd, unsigned int argno, unsigned int k)
 {
-	uint64_t cnt = cpu_counter();
+	unsigned int i;
 
-	*frq = cpu_counter_frequency();
-	return cnt;
-}
-
-/*
- * One line into buf, echoed when `echo`. Returns its length, -1 when it
- * was longer than the buffer (the rest of it is read and thrown away), -2
- * after `idle` seconds without input (0: wait forever).
- */
-static int read_line(char *buf, size_t cap, bool echo, unsigned int idle)
-{
-	static bool after_cr;	/* "\r\n" ends one line, not two */
-	size_t n = 0;
-	bool overflow = false;
-	uint64_t frq, last = counter_now(&frq);
-
-	for (;;) {
-		int c = console_getc();
-
-		if (c < 0) {
-			/* Whole seconds of silence, counted in ticks from the last input. */
-			if (idle && frq && counter_now(&frq) - last >= (uint64_t)idle * frq)
-				return -2;
-			continue;
-		}
-		last = counter_now(&frq);
-		if (c == '\n' && after_cr) {
-			after_cr = false;
-			continue;
-		}
-		after_cr = c == '\r';
-		if (c == '\r' || c == '\n') {
-			if (echo)
-				printf("\n");
-			if (overflow)
-				return -1;
-			buf[n] = '\0';
-			return (int)n;
-		}
-		if (c == 0x7f || c == 0x08) {
-			if (n && !overflow) {
-				n--;
-				if (echo)
-					printf("\b \b");
-			}
-			continue;
-		}
-		if (c < 0x20 || c > 0x7e)
-			continue;	/* other control characters are ignored */
-		if (n + 1 >= cap) {
-			overflow = true;
-			continue;
-		}
-		buf[n++] = (char)c;
-		if (echo)
-			console_putc((char)c);
-	}
+	if (argno == 0)
+		return k < ARRAY_SIZE(moncmds) ? moncmds[k].name : NULL;
+	for (i = 0; i < ARRAY_SIZE(moncmds); i++)
+		if (!strcmp(cmd, moncmds[i].name))
+			break;
+	if (i == ARRAY_SIZE(moncmds) || argno > moncmds[i].max)
+		return NULL;
+	if (moncmds[i].regs)
+		return k < SYSREG_COUNT ? sysreg_table[k].name : NULL;
+	if (!strcmp(cmd, "regs"))
+		return k < SYSREG_NR_CLASSES ? sysreg_class_name(k) : NULL;
+	return NULL;
 }
 
 static int split(char *line, char **argv)
@@ -139,6 +98,7 @@ static void cmd_help(struct monitor *m, int argc, char **argv)
 	(void)m, (void)argc, (void)argv;
 	for (unsigned int i = 0; i < ARRAY_SIZE(moncmds); i++)
 		printf("  %-9s %-12s %s\n", moncmds[i].name, moncmds[i].args, moncmds[i].help);
+	printf("  Up/Down: earlier lines; Tab: complete a command or register name\n");
 }
 
 static void cmd_version(struct monitor *m, int argc, char **argv)
@@ -238,12 +198,30 @@ static void cmd_regs(struct monitor *m, int argc, char **argv)
 
 static void cmd_hidden(struct monitor *m, int argc, char **argv)
 {
+	struct sysreg_mask out;
+
 	(void)argc, (void)argv;
 	printf("regvisor: %u hidden:", sysreg_mask_count(&m->v->sr.hidden));
 	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
 		if (sysreg_mask_test(&m->v->sr.hidden, i))
 			printf(" %s", sysreg_table[i].name);
 	printf("\n");
+	/* What `save V` leaves out besides: version V does not know them (as `save V` counts). */
+	for (unsigned int ver = 1; ver < FW_VERSION; ver++) {
+		unsigned int more = 0;
+
+		out = m->v->sr.hidden;
+		sysreg_mask_add_newer_than(&out, ver);
+		for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+			more += sysreg_mask_test(&out, i) && !sysreg_mask_test(&m->v->sr.hidden, i);
+		if (!more)
+			continue;
+		printf("regvisor: save %u leaves out %u more (newer than v%u):", ver, more, ver);
+		for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+			if (sysreg_mask_test(&out, i) && !sysreg_mask_test(&m->v->sr.hidden, i))
+				printf(" %s", sysreg_table[i].name);
+		printf("\n");
+	}
 }
 
 static void hide_or_unhide(struct monitor *m, int argc, char **argv, bool hide)
@@ -273,10 +251,21 @@ static void hide_or_unhide(struct monitor *m, int argc, char **argv, bool hide)
 		}
 	}
 	for (int i = 1; i < argc; i++) {
+		unsigned int k = (unsigned int)idx[i];
+		uint64_t val = sysreg_get(&m->v->sr, k), def = sysreg_default(&m->v->sr, k);
+
 		if (hide)
-			sysreg_mask_set(&m->v->sr.hidden, (unsigned int)idx[i]);
+			sysreg_mask_set(&m->v->sr.hidden, k);
 		else
-			sysreg_mask_clear(&m->v->sr.hidden, (unsigned int)idx[i]);
+			sysreg_mask_clear(&m->v->sr.hidden, k);
+		/* Said now, not only when a save refuses. */
+		if (sysreg_table[k].cls == CTX)
+			val &= sysreg_table[k].wmask;	/* as a save compares it */
+		if (hide && val != def)
+			printf("regvisor: warning: %s (0x%016llx) holds 0x%llx, not its default 0x%llx: "
+			       "`save` refuses while it is hidden\n", sysreg_table[k].name,
+			       (unsigned long long)sysreg_table[k].id, (unsigned long long)val,
+			       (unsigned long long)def);
 	}
 	cmd_hidden(m, 1, argv);
 }
@@ -304,18 +293,15 @@ static void set_cpu_model(struct vcpu *v, unsigned int ver)
 static void cmd_cpu(struct monitor *m, int argc, char **argv)
 {
 	unsigned int ver;
+	uint64_t n;
 
-	if (argc != 2) {
-		printf("regvisor: error: cpu takes one version\n");
+	(void)argc;
+	if (!parse_u64(argv[1], strlen(argv[1]), &n) || n < 1 || n > m->v->sr.world_version) {
+		printf("regvisor: error: cpu V takes a CPU model version from 1 to %u (the guest's "
+		       "world), not '%s'; `vcpu N` selects a vCPU\n", m->v->sr.world_version, argv[1]);
 		return;
 	}
-	if (!arg_version(argv[1], &ver))
-		return;
-	if (ver > m->v->sr.world_version) {
-		printf("regvisor: error: the guest's world is v%u; cpu v%u is newer\n",
-		       m->v->sr.world_version, ver);
-		return;
-	}
+	ver = (unsigned int)n;
 	set_cpu_model(m->v, ver);
 	printf("regvisor: guest cpu model v%u (it sees the change at its next ID register read)\n",
 	       ver);
@@ -326,10 +312,7 @@ static void cmd_compat(struct monitor *m, int argc, char **argv)
 	unsigned int ver;
 	bool refused = false;
 
-	if (argc != 2) {
-		printf("regvisor: error: compat takes one version\n");
-		return;
-	}
+	(void)argc;
 	if (!arg_version(argv[1], &ver))
 		return;
 	/* Leaving a register's world loses it: only while it holds its default. */
@@ -363,22 +346,20 @@ static void cmd_save(struct monitor *m, int argc, char **argv)
 {
 	unsigned int ver = 0;
 
-	if (argc > 2 || (argc == 2 && !arg_version(argv[1], &ver))) {
-		if (argc > 2)
-			printf("regvisor: error: save takes at most a version\n");
+	if (argc == 2 && !arg_version(argv[1], &ver))
+		return;
+	/* Booted for incoming state, the guest is not there yet: its reset state is no one's. */
+	if (m->loaded_required && !m->loaded) {
+		printf("regvisor: error: no guest state yet: `load` one first; nothing saved\n");
 		return;
 	}
 	vmstate_save(m->v, ver);
 }
 
-/* The END line, trailing blanks allowed as frame_feed() allows them. */
+/* What ends a frame for the swallowing after an error: any END marker, even a bad one. */
 static bool is_frame_end(const char *line)
 {
-	size_t n = strlen(line);
-
-	while (n && line[n - 1] == ' ')
-		n--;
-	return n == strlen(FRAME_END) && !memcmp(line, FRAME_END, n);
+	return !strncmp(line, "-----END", 8);
 }
 
 static void cmd_load(struct monitor *m, int argc, char **argv)
@@ -389,13 +370,21 @@ static void cmd_load(struct monitor *m, int argc, char **argv)
 
 	(void)argc, (void)argv;
 	frame_dec_init(&dec);
-	printf("regvisor: load: send the framed blob (%s ... %s)\n", FRAME_BEGIN, FRAME_END);
+	printf("regvisor: load: send the framed blob (%s ... %s); Ctrl-C cancels\n", FRAME_BEGIN,
+	       FRAME_END);
 	while (dec.state != FRAME_DONE) {
-		n = read_line(line, sizeof(line), false, vm.load_timeout);
-		if (n == -2) {
-			printf("regvisor: load: error: %s (no input for %u s); nothing loaded\n",
-			       vmstate_strerror(dec.state == FRAME_SEARCHING ? VMSTATE_E_NO_FRAME :
-						VMSTATE_E_FRAME_UNTERMINATED), vm.load_timeout);
+		n = monitor_read_line(line, sizeof(line), true, vm.load_timeout, NULL, NULL);
+		if (n == LINE_CANCEL) {
+			printf("regvisor: load: cancelled; nothing loaded\n");
+			return;
+		}
+		if (n == LINE_IDLE) {
+			/* After an error, one line is enough: the rest of the frame never came. */
+			if (dec.state != FRAME_ERROR)
+				printf("regvisor: load: error: %s (no input for %u s); nothing loaded\n",
+				       vmstate_strerror(dec.state == FRAME_SEARCHING ?
+							VMSTATE_E_NO_FRAME :
+							VMSTATE_E_FRAME_UNTERMINATED), vm.load_timeout);
 			return;
 		}
 		if (dec.state == FRAME_ERROR) {
@@ -404,11 +393,12 @@ static void cmd_load(struct monitor *m, int argc, char **argv)
 				break;
 			continue;
 		}
-		if (n == -1) {
+		if (n == LINE_TOO_LONG) {
 			if (dec.state == FRAME_SEARCHING)
 				continue;	/* noise before the frame */
 			dec.state = FRAME_ERROR;
 			dec.err = VMSTATE_E_FRAME_SYNTAX;
+			dec.line_no++;
 		} else {
 			frame_feed(&dec, line, (size_t)n);
 		}
@@ -463,7 +453,7 @@ bool monitor_run(struct vcpu *v, const char *why, bool loaded_required)
 		unsigned int i;
 
 		printf(PROMPT);
-		n = read_line(line, sizeof(line), true, 0);
+		n = monitor_read_line(line, sizeof(line), false, 0, PROMPT, monitor_candidate);
 		if (n == -1) {
 			printf("regvisor: error: line longer than %d characters, refused\n",
 			       MONITOR_LINE_MAX - 1);
@@ -481,6 +471,9 @@ bool monitor_run(struct vcpu *v, const char *why, bool loaded_required)
 				break;
 		if (i == ARRAY_SIZE(moncmds))
 			printf("regvisor: error: unknown command '%s'; `help` lists them\n", argv[0]);
+		else if (argc - 1 < moncmds[i].min || argc - 1 > moncmds[i].max)
+			printf("regvisor: error: usage: %s %s (%s)\n", moncmds[i].name, moncmds[i].args,
+			       argc - 1 > moncmds[i].max ? "too many arguments" : "an argument is missing");
 		else
 			moncmds[i].fn(&m, argc, argv);
 	}

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 
+#include "el2/guest_dtb.h"
 #include "el2/monitor.h"
 #include "el2/smccc.h"
 #include "el2/vcpu.h"
@@ -122,6 +123,74 @@ static bool el2_mmio(struct vcpu *v, struct el2_frame *f, uint64_t ipa)
 }
 
 /*
+ * Aborts in a row. A guest whose exception entry itself faults (SP_EL1 or
+ * VBAR_EL1 in memory it does not have) takes the injected abort and
+ * faults again at once, for ever: thousands of lines a second. A run of
+ * STORM_ABORTS aborts with no other trap between them, each at the
+ * guest's vector table or on its stack, is such a storm: one line, and the
+ * guest stops at the monitor. Identical abort lines (same kind, pc and
+ * direction) are printed REPEAT_SHOWN times, then counted.
+ */
+#define STORM_ABORTS	64
+#define REPEAT_SHOWN	3
+#define STACK_NEAR	4096
+
+static struct fault_run {
+	uint64_t key;		/* pc ^ kind of the last abort line */
+	uint64_t last_ipa;
+	unsigned int repeats;	/* of that line since it was printed */
+	unsigned int storm;	/* aborts in a row in the exception entry */
+} fault_run[RV_MAX_CPUS];
+
+/* Any other trap ends a run: say how often the last line repeated. */
+static __attribute__((cold, noinline)) void fault_run_end(struct vcpu *v)
+{
+	struct fault_run *r = &fault_run[v->index];
+
+	if (r->repeats > REPEAT_SHOWN)
+		printf("regvisor: guest: the last abort repeated %u more times (last at ipa 0x%llx)\n",
+		       r->repeats - REPEAT_SHOWN, (unsigned long long)r->last_ipa);
+	r->key = 0;
+	r->repeats = 0;
+	r->storm = 0;
+}
+
+/* The abort's line, unless it repeats the last one too often; true: a storm. */
+static __attribute__((cold, noinline)) bool fault_run_add(struct vcpu *v, struct el2_frame *f,
+							   unsigned int ec, uint64_t ipa)
+{
+	struct fault_run *r = &fault_run[v->index];
+	uint64_t key = f->elr ^ ec ^ (f->esr & BIT64(6)), sp, vbar;
+
+	if (key != r->key) {
+		unsigned int storm = r->storm;
+
+		fault_run_end(v);
+		r->storm = storm;
+		r->key = key;
+	}
+	r->last_ipa = ipa;
+	if (++r->repeats <= REPEAT_SHOWN)
+		printf("regvisor: guest: %s abort at ipa 0x%llx (pc 0x%llx, %s): outside guest "
+		       "memory, injected external abort\n",
+		       ec == ESR_EC_DABT_LOW ? "data" : "instruction", (unsigned long long)ipa,
+		       (unsigned long long)f->elr, (f->esr & BIT64(6)) ? "write" : "read");
+	sp = sysreg_get(&v->sr, SYSREG_SP_EL1);
+	vbar = sysreg_get(&v->sr, SYSREG_VBAR_EL1);
+	if ((f->elr - vbar < 0x800) || (f->far - (sp - STACK_NEAR) < 2 * STACK_NEAR))
+		r->storm++;
+	else
+		r->storm = 0;
+	if (r->storm < STORM_ABORTS)
+		return false;
+	fault_run_end(v);
+	printf("regvisor: guest: fault storm on vcpu %u: %u aborts in a row in its exception "
+	       "entry (SP_EL1 0x%llx, VBAR_EL1 0x%llx): it cannot take an exception; stopped\n",
+	       v->index, STORM_ABORTS, (unsigned long long)sp, (unsigned long long)vbar);
+	return true;
+}
+
+/*
  * A guest access outside its stage-2 map: the firmware's own memory or no
  * memory at all. Never applied; the guest gets a synchronous external
  * abort (DFSC/IFSC 0x10) at the faulting address.
@@ -134,17 +203,20 @@ static __attribute__((noinline)) void el2_guest_abort(struct vcpu *v, struct el2
 	uint64_t from_el0 = (f->spsr & SPSR_M_MASK) == 0;
 	unsigned int ec1 = (ec == ESR_EC_DABT_LOW ? 0x24u : 0x20u) + (from_el0 ? 0u : 1u);
 	uint64_t wnr = f->esr & BIT64(6);
+	bool storm;
 
 	ipa = vcpu_hw_fault_ipa_page() | (f->far & 0xfff);
 	if (ec == ESR_EC_DABT_LOW && el2_mmio(v, f, ipa))
 		return;
 	v->stats.reason[EXIT_ABORT]++;
-	printf("regvisor: guest: %s abort at ipa 0x%llx (pc 0x%llx, %s): outside guest memory, "
-	       "injected external abort\n", ec == ESR_EC_DABT_LOW ? "data" : "instruction",
-	       (unsigned long long)ipa, (unsigned long long)f->elr, wnr ? "write" : "read");
-	/* regvisor.onfault=monitor: the operator looks first; the guest gets its abort on resume. */
-	if (vm.fault_monitor &&
-	    vcpu_stop_all_to_monitor(v, "guest faulted (the abort is delivered on resume)"))
+	storm = fault_run_add(v, f, ec, ipa);
+	/*
+	 * regvisor.onfault=monitor, or a storm: every vCPU stops, the operator
+	 * looks first; the guest gets its abort on resume (or a loaded state).
+	 */
+	if ((vm.fault_monitor || storm) &&
+	    vcpu_stop_all_to_monitor(v, storm ? "guest fault storm (resume delivers the abort again)" :
+				     "guest faulted (the abort is delivered on resume)"))
 		return;	/* a loaded state replaced the one that faulted */
 	el2_inject_sync(f, ((uint64_t)ec1 << ESR_EC_SHIFT) | ESR_IL | wnr | 0x10, f->far);
 }
@@ -176,6 +248,8 @@ void el2_guest_sync(struct el2_frame *f, struct vcpu *v)
 	unsigned int ec = esr_ec(f->esr);
 
 	v->frame = f;
+	if (fault_run[v->index].key && ec != ESR_EC_DABT_LOW && ec != ESR_EC_IABT_LOW)
+		fault_run_end(v);
 	switch (ec) {
 	case ESR_EC_HVC64:
 		v->stats.reason[EXIT_HVC]++;

@@ -61,6 +61,7 @@ static void fill_state(struct vcpu *v)
 	fpsimd_claim();		/* the guest's FP/SIMD registers are in v->fp now */
 	memset(&state, 0, offsetof(struct vmstate, regs));
 	state.fw_version = FW_VERSION;
+	state.vcpu = (uint16_t)v->index;
 	memcpy(state.core.x, f->x, sizeof(state.core.x));
 	state.core.pc = f->elr;
 	state.core.pstate = f->spsr;
@@ -162,6 +163,7 @@ bool vmstate_load(struct vcpu *v, const uint8_t *in, size_t len, bool quiet)
 	}
 	struct vmstate_tolerance tol = { .n = vm.ntolerate, .ids = vm.tolerate };
 
+	vmstate_check_header(&state, v->index, &rep);
 	vmstate_check_core(&state, &rep);
 	if (vmstate_check_regs(&state, &v->sr, &tol, &drops, &rep)) {
 		vmstate_report_print(&rep, "regvisor: load");

@@ -114,7 +114,7 @@ bool vuart_mmio(struct vcpu *v, uint64_t ipa, unsigned int size, bool write, uin
 	spin_lock(&u.lock);
 	if (write) {
 		if (off == UART_DR)
-			pl011_putc(u.base, (char)*val);
+			console_guest_putc((char)*val);	/* never taken for the firmware's */
 		else if (off >= UART_IBRD && off <= UART_DMACR && off != UART_RIS && off != UART_MIS &&
 			 off != UART_ICR)
 			u.regs[off / 4] = (uint32_t)*val;

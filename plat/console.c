@@ -9,6 +9,7 @@
 #include "plat/board.h"
 #include "plat/console.h"
 #include "plat/plat.h"
+#include "vmstate/guestout.h"
 
 static uint64_t console_base = VIRT_UART_BASE;
 
@@ -55,14 +56,45 @@ static void console_take(void)
 	}
 }
 
+/*
+ * The guest's output shares the UART: its lines pass a filter that makes
+ * them unmistakable from the firmware's (vmstate/guestout.h), and a
+ * firmware line always starts a line of its own.
+ */
+static struct guestout guest_out;
+static bool fw_line_start = true;
+
+static void uart_raw(char c)
+{
+	pl011_putc(console_base, c);
+}
+
+static void uart_line(char c)
+{
+	if (c == '\n')
+		pl011_putc(console_base, '\r');
+	pl011_putc(console_base, c);
+}
+
 void console_putc(char c)
 {
 	if (console_smp)
 		console_take();
-	if (c == '\n')
-		pl011_putc(console_base, '\r');
-	pl011_putc(console_base, c);
+	if (fw_line_start)
+		guestout_break(&guest_out, uart_line);
+	uart_line(c);
+	fw_line_start = c == '\n';
 	if (console_smp && c == '\n')
+		__atomic_store_n(&console_holder, CONSOLE_FREE, __ATOMIC_RELEASE);
+}
+
+void console_guest_putc(char c)
+{
+	if (console_smp)
+		console_take();
+	guestout_putc(&guest_out, c, uart_raw);
+	/* A byte at a time: a guest line never holds the console from the firmware. */
+	if (console_smp && fw_line_start)
 		__atomic_store_n(&console_holder, CONSOLE_FREE, __ATOMIC_RELEASE);
 }
 

@@ -11,6 +11,12 @@ void pl011_rx_irq_enable(uint64_t base);	/* interrupt on received data */
 
 void console_init(uint64_t base);
 void console_putc(char c);
+/*
+ * A byte of the guest's console output (el2/vuart.c): a guest line that
+ * could read as a firmware line or frame line goes out with
+ * GUESTOUT_PREFIX in front.
+ */
+void console_guest_putc(char c);
 int console_getc(void);			/* -1 when nothing is waiting */
 /* Several CPUs may print from now on: whole lines, never interleaved. */
 void console_lock_enable(void);

@@ -57,18 +57,40 @@ int sysreg_find_by_id(uint64_t id)
 	return -1;
 }
 
+/* The first index whose id is not below id (SYSREG_COUNT: none). */
+static unsigned int lower_bound(uint64_t id)
+{
+	unsigned int lo = 0, hi = SYSREG_COUNT;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (sysreg_table[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * A merge against the sorted table: *hint is where the previous lookup
+ * left off. An id at or below the row before the hint (a new section
+ * starts its ids over; a blob's ids need not follow the table's classes)
+ * restarts from a bisection, so the answer is always sysreg_find_by_id's.
+ */
 int sysreg_find_by_id_next(uint64_t id, unsigned int *hint)
 {
-	unsigned int i = *hint;
+	unsigned int i = *hint < SYSREG_COUNT ? *hint : SYSREG_COUNT;
 
+	if (i > 0 && sysreg_table[i - 1].id >= id)
+		i = lower_bound(id);
 	while (i < SYSREG_COUNT && sysreg_table[i].id < id)
 		i++;
 	if (i < SYSREG_COUNT && sysreg_table[i].id == id) {
 		*hint = i + 1;
 		return (int)i;
 	}
-	if (i == *hint && i > 0 && sysreg_table[i - 1].id > id)
-		return sysreg_find_by_id(id);	/* out of order: bisect */
 	*hint = i;
 	return -1;
 }

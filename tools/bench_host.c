@@ -135,6 +135,7 @@ int main(int argc, char **argv)
 		return 2;
 	fake_hw_reset();
 	sysreg_vcpu_reset(&vs, FW_VERSION, FW_VERSION);
+	s.fw_version = FW_VERSION;	/* the header a save writes */
 	if (n == 0) {
 		struct vmstate_report rep = { 0 };
 

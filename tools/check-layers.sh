@@ -2,7 +2,7 @@
 # The layers, one way (README "Design: layers"):
 #   lib/  <-  sysreg/, vmstate/ (the portable core)  <-  plat/  <-  el2/  <-  boot/
 # A file may include only from its own layer and those to its left
-# (plat/ sees lib/ only; el2/ everything but boot/). And hardware access
+# (plat/ sees lib/ and vmstate/: the guest output filter; el2/ everything but boot/). And hardware access
 # (inline assembly, MMIO through an integer address) lives only in
 # *_hw.c / *_hw.h files and *.S.
 set -e
@@ -13,7 +13,7 @@ allowed() {	# allowed DIR -> the include prefixes DIR may use
 	case "$1" in
 	lib) echo "lib" ;;
 	sysreg|vmstate) echo "lib sysreg vmstate" ;;
-	plat) echo "lib plat" ;;
+	plat) echo "lib vmstate plat" ;;
 	el2) echo "lib sysreg vmstate plat el2" ;;
 	boot) echo "lib sysreg vmstate plat el2 boot" ;;
 	tools) echo "lib sysreg vmstate tools" ;;

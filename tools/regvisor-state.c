@@ -2,28 +2,17 @@
  * regvisor-state: the host's view of regvisor vCPU state blobs, built from
  * the same vmstate/ and sysreg/ files as the firmware.
  *
- *   decode BLOB|LOG            print a blob (raw, or framed in a console log)
- *   diff A B                   compare two blobs register by register
- *   encode TEXT -o BLOB        build a blob from id=value lines
- *   frame BLOB|LOG             print a checked blob framed for a UART
- *   send BLOB|LOG --to PATH    type `load` and the framed blob into a firmware's
- *                              console: a pty (QEMU -serial pty) or a unix socket
- *   manifest [--version N]     the register list of this build or of version N
- *   check --from N --to M      can a guest move from version N to version M?
- *
- * Exit codes: 0 fine; 1 invalid input (the message says why); 2 usage
- * error; 3 diff found differences, or check found the move impossible.
+ * The commands and their help are one table (`commands` below; `help`).
+ * Exit codes: 0 fine; 1 invalid input (the message says why) or a blob the
+ * firmware refused (send); 2 usage error; 3 diff found differences, or
+ * check found the move impossible.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
-#include <unistd.h>
 
+#include "lib/parse.h"
 #include "sysreg/bootargs.h"
 #include "sysreg/sysreg.h"
 #include "vmstate/blob.h"
@@ -35,20 +24,73 @@
 
 const char *prog = "regvisor-state";
 
+/* Every command once: its synopsis and what it does (usage, --help, help COMMAND). */
+static const struct {
+	const char *name, *synopsis, *help;
+} commands[] = {
+	{ "decode", "decode BLOB|LOG [--frame N]",
+	  "Print a blob: x0..x30, PC, PSTATE, V0..V31, FPSR, FPCR, the virtual count and\n"
+	  "every register entry (name, id, value, flags). BLOB is a raw blob; LOG a\n"
+	  "console log: the last framed blob in it, or the Nth (--frame N, from 1).\n"
+	  "Only frames whose BEGIN line starts a line count: the firmware prefixes any\n"
+	  "guest line that could pass for one." },
+	{ "diff", "diff A B [--frame N]",
+	  "Compare two blobs: the virtual count, PC, PSTATE, x0..x30, V0..V31, FPSR,\n"
+	  "FPCR and every register, by name with both values. Exit 3 when they differ." },
+	{ "encode", "encode TEXT -o BLOB",
+	  "Build a blob from lines `key = value [droppable]`: a register name or KVM id\n"
+	  "(an id this build does not know is warned about), x0..x30, pc, pstate, d0..d63\n"
+	  "(V registers' halves), fpsr, fpcr, vcount, fw_version, vcpu. `#` starts a\n"
+	  "comment. Unknown words and duplicate ids are errors with their line." },
+	{ "frame", "frame BLOB|LOG [--frame N]",
+	  "Print a checked blob framed for a UART (base64 between BEGIN and END)." },
+	{ "send", "send BLOB|LOG --to PTY|SOCKET [--frame N] [--timeout S]",
+	  "Type `load` and the framed blob into a firmware's console at its monitor\n"
+	  "prompt, say which frame was sent, and wait (S seconds, default 30) for the\n"
+	  "firmware's verdict on the same link: exit 0 when it loaded the blob, 1 with\n"
+	  "its error lines when it refused it. The destination must be a terminal or a\n"
+	  "unix socket, never a regular file." },
+	{ "console", "console PTY|SOCKET",
+	  "This terminal on a firmware's console (QEMU -serial pty, or -chardev\n"
+	  "socket,server=on): raw, every byte both ways (Ctrl-] breaks in); Ctrl-Q\n"
+	  "leaves and restores the terminal." },
+	{ "manifest", "manifest [--version N]", "The register list of this build or of version N." },
+	{ "check", "check --from N --to M",
+	  "What must be hidden or defaulted to move a guest from version N to M, and\n"
+	  "whether it can work. Exit 3 when it cannot." },
+	{ "help", "help [COMMAND]", "This list, or one command's description." },
+};
+
+static void print_synopses(FILE *f)
+{
+	fprintf(f, "usage:");
+	for (unsigned int i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "%s%s %s\n", i ? "      " : " ", prog, commands[i].synopsis);
+}
+
 static int usage(const char *msg)
 {
 	if (msg)
 		fprintf(stderr, "%s: %s\n", prog, msg);
-	fprintf(stderr,
-		"usage: %s decode BLOB|LOG\n"
-		"       %s diff A B\n"
-		"       %s encode TEXT -o BLOB\n"
-		"       %s frame BLOB|LOG\n"
-		"       %s send BLOB|LOG --to PTY|SOCKET\n"
-		"       %s manifest [--version N]\n"
-		"       %s check --from N --to M\n",
-		prog, prog, prog, prog, prog, prog, prog);
+	print_synopses(stderr);
 	return EXIT_USAGE;
+}
+
+static int cmd_help(const char *which)
+{
+	if (!which) {
+		print_synopses(stdout);
+		printf("\nExit codes: 0 fine; 1 invalid input (the message says why), or a blob\n"
+		       "the firmware refused (send); 2 usage; 3 diff found differences or check\n"
+		       "found the move impossible. `%s help COMMAND` tells more.\n", prog);
+		return 0;
+	}
+	for (unsigned int i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(which, commands[i].name)) {
+			printf("usage: %s %s\n\n%s\n", prog, commands[i].synopsis, commands[i].help);
+			return 0;
+		}
+	return usage("help: no such command");
 }
 
 uint8_t *read_file(const char *path, size_t *len)
@@ -73,14 +115,88 @@ uint8_t *read_file(const char *path, size_t *len)
 	return buf;
 }
 
+unsigned int frame_choice;	/* --frame N: the Nth frame of a log; 0 the last */
+const char *frame_picked;	/* "frame 2 of 3 (line 57)" for the last log read */
+
+/* Where each line starting exactly with the BEGIN marker is (a firmware line: guestout.h). */
+static unsigned int find_frames(const uint8_t *buf, size_t len, size_t *at, unsigned int *line,
+				unsigned int max)
+{
+	size_t blen = strlen(FRAME_BEGIN);
+	unsigned int n = 0, lno = 1;
+
+	for (size_t i = 0; i < len; i++) {
+		if ((i == 0 || buf[i - 1] == '\n') && len - i >= blen &&
+		    !memcmp(buf + i, FRAME_BEGIN, blen)) {
+			size_t e = i + blen;
+
+			while (e < len && (buf[e] == '\r' || buf[e] == ' '))
+				e++;
+			if ((e == len || buf[e] == '\n') && n < max) {
+				at[n] = i;
+				line[n++] = lno;
+			}
+		}
+		lno += buf[i] == '\n';
+	}
+	return n;
+}
+
 /*
- * A raw blob, or the first framed blob in a log, decoded into s and, when
- * raw is not NULL, its bytes copied there; 0 on success.
+ * A log's frame (the last, or --frame N) decoded into dec; 0 on success.
+ * Only a BEGIN line that starts a line counts: the firmware prefixes any
+ * guest line that could pass for one.
  */
-static int load_blob(const char *path, struct vmstate *s, uint8_t *raw, size_t *rawlen)
+static int frame_from_log(const char *path, const uint8_t *buf, size_t len,
+			  struct frame_dec *dec)
+{
+	static size_t at[4096];
+	static unsigned int lines[4096];
+	static char picked[64];
+	unsigned int n = find_frames(buf, len, at, lines, 4096), k;
+	enum vmstate_err e;
+	size_t start;
+
+	if (!n || frame_choice > n) {
+		if (n)
+			fprintf(stderr, "%s: %s: no frame %u: the log holds %u\n", prog, path,
+				frame_choice, n);
+		else
+			fprintf(stderr, "%s: %s: %s\n", prog, path,
+				vmstate_strerror(VMSTATE_E_NO_FRAME));
+		return EXIT_INVALID;
+	}
+	k = frame_choice ? frame_choice - 1 : n - 1;
+	snprintf(picked, sizeof(picked), "frame %u of %u (line %u)", k + 1, n, lines[k]);
+	frame_picked = picked;
+	frame_dec_init(dec);
+	start = at[k];
+	for (size_t i = start; i <= len && dec->state != FRAME_DONE && dec->state != FRAME_ERROR;
+	     i++) {
+		if (i < len && buf[i] != '\n')
+			continue;
+		if (i == len && i == start)
+			break;	/* no last line after the final newline */
+		frame_feed(dec, (const char *)buf + start, i - start);
+		start = i + 1;
+	}
+	if (dec->state != FRAME_DONE) {
+		e = dec->state == FRAME_ERROR ? dec->err : VMSTATE_E_FRAME_UNTERMINATED;
+		fprintf(stderr, "%s: %s: %s: %s (line %u)\n", prog, path, picked, vmstate_strerror(e),
+			lines[k] + dec->line_no - 1);
+		return EXIT_INVALID;
+	}
+	return 0;
+}
+
+/*
+ * A raw blob, or a framed blob in a log (the last, or --frame N), decoded
+ * into s and, when raw is not NULL, its bytes copied there; 0 on success.
+ */
+int load_blob(const char *path, struct vmstate *s, uint8_t *raw, size_t *rawlen)
 {
 	static struct frame_dec dec;
-	size_t len, start = 0;
+	size_t len;
 	uint8_t *buf = read_file(path, &len);
 	const uint8_t *blob = buf;
 	enum vmstate_err e;
@@ -88,21 +204,9 @@ static int load_blob(const char *path, struct vmstate *s, uint8_t *raw, size_t *
 
 	if (!buf)
 		return EXIT_INVALID;
+	frame_picked = NULL;
 	if (len < 4 || memcmp(buf, VMSTATE_MAGIC, 4) != 0) {
-		frame_dec_init(&dec);
-		for (size_t i = 0; i <= len && dec.state != FRAME_DONE && dec.state != FRAME_ERROR; i++) {
-			if (i < len && buf[i] != '\n')
-				continue;
-			if (i == len && i == start)
-				break;	/* no last line after the final newline */
-			frame_feed(&dec, (const char *)buf + start, i - start);
-			start = i + 1;
-		}
-		if (dec.state != FRAME_DONE) {
-			e = dec.state == FRAME_SEARCHING ? VMSTATE_E_NO_FRAME :
-			    dec.state == FRAME_ERROR ? dec.err : VMSTATE_E_FRAME_UNTERMINATED;
-			fprintf(stderr, "%s: %s: %s (line %u)\n", prog, path, vmstate_strerror(e),
-				dec.line_no);
+		if (frame_from_log(path, buf, len, &dec)) {
 			free(buf);
 			return EXIT_INVALID;
 		}
@@ -120,6 +224,8 @@ static int load_blob(const char *path, struct vmstate *s, uint8_t *raw, size_t *
 			(unsigned long long)where);
 		return EXIT_INVALID;
 	}
+	if (frame_picked)
+		fprintf(stderr, "%s: %s: %s\n", prog, path, frame_picked);
 	return 0;
 }
 
@@ -156,6 +262,16 @@ static int cmd_decode(const char *path)
 	return 0;
 }
 
+/* One differing value, in the register lines' columns; 1 when it differs. */
+static unsigned int diff_u64(const char *name, uint64_t a, uint64_t b)
+{
+	if (a == b)
+		return 0;
+	printf("%-26s %-18s  0x%016llx  0x%016llx\n", name, "", (unsigned long long)a,
+	       (unsigned long long)b);
+	return 1;
+}
+
 static int cmd_diff(const char *a, const char *b)
 {
 	static struct vmstate sa, sb;
@@ -164,14 +280,24 @@ static int cmd_diff(const char *a, const char *b)
 
 	if ((rc = load_blob(a, &sa, NULL, NULL)) || (rc = load_blob(b, &sb, NULL, NULL)))
 		return rc;
-	for (unsigned int i = 0; i < 31; i++)
-		if (sa.core.x[i] != sb.core.x[i])
-			ndiff++, printf("x%-2u  0x%016llx  0x%016llx\n", i,
-					(unsigned long long)sa.core.x[i], (unsigned long long)sb.core.x[i]);
-	if (sa.core.pc != sb.core.pc || sa.core.pstate != sb.core.pstate)
-		ndiff++, printf("pc/pstate differ\n");
-	if (memcmp(&sa.fp, &sb.fp, sizeof(sa.fp)))
-		ndiff++, printf("fp/simd registers differ\n");
+	ndiff += diff_u64("vcount", sa.vcount, sb.vcount);
+	ndiff += diff_u64("pc", sa.core.pc, sb.core.pc);
+	ndiff += diff_u64("pstate", sa.core.pstate, sb.core.pstate);
+	for (unsigned int i = 0; i < 31; i++) {
+		char name[8];
+
+		snprintf(name, sizeof(name), "x%u", i);
+		ndiff += diff_u64(name, sa.core.x[i], sb.core.x[i]);
+	}
+	for (unsigned int i = 0; i < 32; i++)
+		if (sa.fp.v[i][0] != sb.fp.v[i][0] || sa.fp.v[i][1] != sb.fp.v[i][1]) {
+			ndiff++;
+			printf("v%-25u %-18s  0x%016llx%016llx  0x%016llx%016llx\n", i, "",
+			       (unsigned long long)sa.fp.v[i][1], (unsigned long long)sa.fp.v[i][0],
+			       (unsigned long long)sb.fp.v[i][1], (unsigned long long)sb.fp.v[i][0]);
+		}
+	ndiff += diff_u64("fpsr", sa.fp.fpsr, sb.fp.fpsr);
+	ndiff += diff_u64("fpcr", sa.fp.fpcr, sb.fp.fpcr);
 	for (unsigned int i = 0; i < sa.nregs; i++) {
 		const struct vmstate_entry *ea = &sa.regs[i], *eb = vmstate_find(&sb, ea->id);
 
@@ -211,75 +337,53 @@ static int cmd_frame(const char *path)
 	return 0;
 }
 
-static int out_fd = -1;
-
-static void emit_fd(const char *line, void *ctx)
+/* Take "--NAME VALUE" out of argv; its value, or NULL. */
+static const char *take_option(int *argc, char **argv, const char *name, bool *bad)
 {
-	size_t n = strlen(line);
+	for (int i = 2; i < *argc; i++)
+		if (!strcmp(argv[i], name)) {
+			const char *v = i + 1 < *argc ? argv[i + 1] : NULL;
 
-	(void)ctx;
-	if (write(out_fd, line, n) != (ssize_t)n || write(out_fd, "\r\n", 2) != 2)
-		*(bool *)ctx = false;
-}
-
-/* The console of a firmware at its monitor prompt: a tty/pty, or a unix socket. */
-static int open_console(const char *path)
-{
-	struct stat st;
-	int fd;
-
-	if (stat(path, &st) != 0)
-		return -1;
-	if (S_ISSOCK(st.st_mode)) {
-		struct sockaddr_un sa = { .sun_family = AF_UNIX };
-
-		if (strlen(path) >= sizeof(sa.sun_path)) {
-			errno = ENAMETOOLONG;
-			return -1;
+			if (!v)
+				*bad = true;
+			for (int k = i; k + 2 <= *argc; k++)
+				argv[k] = k + 2 < *argc ? argv[k + 2] : NULL;
+			*argc -= v ? 2 : 1;
+			return v;
 		}
-		strcpy(sa.sun_path, path);
-		fd = socket(AF_UNIX, SOCK_STREAM, 0);
-		if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-			close(fd);
-			fd = -1;
-		}
-		return fd;
-	}
-	return open(path, O_WRONLY | O_NOCTTY);
-}
-
-static int cmd_send(const char *src, const char *to)
-{
-	static struct vmstate s;
-	static uint8_t raw[VMSTATE_MAX_BLOB];
-	size_t len;
-	bool ok = true;
-	int rc = load_blob(src, &s, raw, &len);
-
-	if (rc)
-		return rc;
-	out_fd = open_console(to);
-	if (out_fd < 0) {
-		fprintf(stderr, "%s: %s: %s\n", prog, to, strerror(errno));
-		return EXIT_INVALID;
-	}
-	if (write(out_fd, "load\r", 5) != 5)
-		ok = false;
-	usleep(200000);		/* let the monitor print its `load` prompt first */
-	frame_encode(raw, len, emit_fd, &ok);
-	close(out_fd);
-	if (!ok) {
-		fprintf(stderr, "%s: %s: %s\n", prog, to, strerror(errno));
-		return EXIT_INVALID;
-	}
-	printf("sent %zu bytes (%u registers) to %s\n", len, s.nregs, to);
-	return 0;
+	return NULL;
 }
 
 int main(int argc, char **argv)
 {
+	const char *frame_opt, *timeout_opt;
+	double timeout = 30.0;
+	bool bad = false;
+	uint64_t v64;
+
 	if (argc < 2)
 		return usage(NULL);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
+		return argc <= 3 ? cmd_help(argc == 3 ? argv[2] : NULL) : usage("help takes a command");
+	frame_opt = take_option(&argc, argv, "--frame", &bad);
+	timeout_opt = take_option(&argc, argv, "--timeout", &bad);
+	if (bad)
+		return usage("an option lacks its value");
+	if (frame_opt) {
+		if (!parse_u64(frame_opt, strlen(frame_opt), &v64) || v64 < 1 || v64 > 100000)
+			return usage("--frame wants a frame number, from 1");
+		frame_choice = (unsigned int)v64;
+	}
+	if (timeout_opt) {
+		char *end;
+
+		timeout = strtod(timeout_opt, &end);
+		if (*end || !(timeout > 0))
+			return usage("--timeout wants seconds");
+	}
+	for (int i = 2; i < argc; i++)
+		if (!strcmp(argv[i], "--help"))
+			return cmd_help(argv[1]);
 	if (!strcmp(argv[1], "decode"))
 		return argc == 3 ? cmd_decode(argv[2]) : usage("decode takes one file");
 	if (!strcmp(argv[1], "diff"))
@@ -294,8 +398,10 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "send")) {
 		if (argc != 5 || strcmp(argv[3], "--to"))
 			return usage("send takes BLOB|LOG --to PATH");
-		return cmd_send(argv[2], argv[4]);
+		return cmd_send(argv[2], argv[4], timeout);
 	}
+	if (!strcmp(argv[1], "console"))
+		return argc == 3 ? cmd_console(argv[2]) : usage("console takes one path");
 	if (!strcmp(argv[1], "manifest")) {
 		unsigned int v = FW_VERSION;
 

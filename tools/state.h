@@ -14,6 +14,12 @@ extern const char *prog;
 
 /* regvisor-state.c */
 uint8_t *read_file(const char *path, size_t *len);
+extern unsigned int frame_choice;	/* --frame N (0: the last frame of a log) */
+extern const char *frame_picked;	/* which frame the last load_blob took, or NULL */
+int load_blob(const char *path, struct vmstate *s, uint8_t *raw, size_t *rawlen);
+/* state_send.c: into a firmware's console, and the console itself */
+int cmd_send(const char *src, const char *to, double timeout);
+int cmd_console(const char *path);
 /* state_encode.c: id=value lines into a blob file */
 int cmd_encode(const char *in, const char *out);
 /* state_versions.c: what versions know */

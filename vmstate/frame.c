@@ -117,19 +117,46 @@ static bool line_is(const char *line, size_t n, const char *s)
 	return n == strlen(s) && !memcmp(line, s, n);
 }
 
+/* Decimal digits only, no sign, no leading zero: the one way FORMAT.md writes it. */
+static bool parse_length(const char *p, size_t n, uint64_t *v)
+{
+	*v = 0;
+	if (!n || (p[0] == '0' && n > 1))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+		if (*v <= VMSTATE_MAX_BLOB)	/* more is too large, however much */
+			*v = *v * 10 + (uint64_t)(p[i] - '0');
+	}
+	return true;
+}
+
+/* "0x" and exactly eight hex digits. */
+static bool parse_crc(const char *p, size_t n, uint64_t *v)
+{
+	if (n != 10 || p[0] != '0' || p[1] != 'x')
+		return false;
+	for (size_t i = 2; i < n; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f') ||
+		      (p[i] >= 'A' && p[i] <= 'F')))
+			return false;
+	return parse_u64(p, n, v);
+}
+
 static enum frame_state frame_header(struct frame_dec *d, const char *line, size_t n)
 {
 	uint64_t v;
 
 	if (n > 8 && !memcmp(line, "Length: ", 8) && !d->have_len) {
-		if (!parse_u64(line + 8, n - 8, &v))
+		if (!parse_length(line + 8, n - 8, &v))
 			return frame_fail(d, VMSTATE_E_FRAME_SYNTAX);
 		if (v > VMSTATE_MAX_BLOB)
 			return frame_fail(d, VMSTATE_E_TOO_LARGE);
 		d->expect_len = (size_t)v;
 		d->have_len = true;
 	} else if (n > 8 && !memcmp(line, "CRC32C: ", 8) && !d->have_crc) {
-		if (!parse_u64(line + 8, n - 8, &v) || v > UINT32_MAX)
+		if (!parse_crc(line + 8, n - 8, &v))
 			return frame_fail(d, VMSTATE_E_FRAME_SYNTAX);
 		d->expect_crc = (uint32_t)v;
 		d->have_crc = true;
@@ -139,6 +166,21 @@ static enum frame_state frame_header(struct frame_dec *d, const char *line, size
 	if (d->have_len && d->have_crc)
 		d->state = FRAME_BODY;
 	return d->state;
+}
+
+/* One base64 quad at the end of the data: '=' padding, unused bits zero. */
+static bool b64_last_quad(const char *q, int v[4], size_t *bytes)
+{
+	if (q[3] != '=')
+		return true;
+	if (q[2] == '=') {
+		*bytes = 1;
+		v[2] = v[3] = 0;
+		return v[1] >= 0 && !(v[1] & 15);
+	}
+	*bytes = 2;
+	v[3] = 0;
+	return v[2] >= 0 && !(v[2] & 3);
 }
 
 static enum frame_state frame_body(struct frame_dec *d, const char *line, size_t n)
@@ -151,8 +193,11 @@ static enum frame_state frame_body(struct frame_dec *d, const char *line, size_t
 		d->state = FRAME_DONE;
 		return d->state;
 	}
-	if (d->ended || n == 0 || n % 4 || n > FRAME_LINE_MAX)
+	/* 64 characters a line; only the last may be shorter, and nothing follows it. */
+	if (d->ended || n == 0 || n % 4 || n > FRAME_LINE_CHARS)
 		return frame_fail(d, VMSTATE_E_FRAME_SYNTAX);
+	if (n < FRAME_LINE_CHARS)
+		d->ended = true;
 	d->text_crc = crc32c_update(d->text_crc, (const uint8_t *)line, n);
 	for (size_t i = 0; i < n; i += 4) {
 		int v[4];
@@ -160,12 +205,11 @@ static enum frame_state frame_body(struct frame_dec *d, const char *line, size_t
 
 		for (int k = 0; k < 4; k++)
 			v[k] = b64_value(line[i + (size_t)k]);
-		if (line[i + 3] == '=' && i + 4 == n) {
-			bytes = line[i + 2] == '=' ? 1 : 2;
-			v[3] = 0;
-			if (bytes == 1)
-				v[2] = 0;
-			d->ended = true;
+		if (i + 4 == n) {
+			if (!b64_last_quad(line + i, v, &bytes))
+				return frame_fail(d, VMSTATE_E_FRAME_SYNTAX);
+			if (bytes < 3)
+				d->ended = true;
 		}
 		if (v[0] < 0 || v[1] < 0 || v[2] < 0 || v[3] < 0)
 			return frame_fail(d, VMSTATE_E_FRAME_SYNTAX);
@@ -180,8 +224,22 @@ static enum frame_state frame_body(struct frame_dec *d, const char *line, size_t
 	return d->state;
 }
 
+/* Printable ASCII only: NUL, TAB, DEL, other controls and bytes >= 0x7f are refused. */
+static bool printable(const char *line, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)line[i] < 0x20 || (unsigned char)line[i] > 0x7e)
+			return false;
+	return true;
+}
+
 enum frame_state frame_feed(struct frame_dec *d, const char *line, size_t n)
 {
+	/* Line ends LF, CRLF, LFCR or CRCRLF: the CRs around a line are not part of it. */
+	while (n && line[0] == '\r') {
+		line++;
+		n--;
+	}
 	while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
 		n--;
 	d->line_no++;
@@ -191,8 +249,12 @@ enum frame_state frame_feed(struct frame_dec *d, const char *line, size_t n)
 			d->state = FRAME_HEADER;
 		return d->state;
 	case FRAME_HEADER:
+		if (!printable(line, n))
+			return frame_fail(d, VMSTATE_E_FRAME_SYNTAX);
 		return frame_header(d, line, n);
 	case FRAME_BODY:
+		if (!printable(line, n))
+			return frame_fail(d, VMSTATE_E_FRAME_SYNTAX);
 		return frame_body(d, line, n);
 	default:
 		return d->state;

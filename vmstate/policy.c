@@ -14,6 +14,16 @@ void vmstate_report_add(struct vmstate_report *r, enum vmstate_err err, uint64_t
 	r->total++;
 }
 
+static void report_why(struct vmstate_report *r, enum vmstate_err err, uint64_t id,
+		       uint64_t value, const char *why)
+{
+	if (r->total < VMSTATE_REPORT_MAX)
+		r->p[r->total] = (struct vmstate_problem){
+			.err = err, .id = id, .value = value, .field_shift = -1, .why = why,
+		};
+	r->total++;
+}
+
 /*
  * Names of the list's rows newer than this build: a blob from a newer
  * version names them in this firmware's log too (this build's own rows are
@@ -28,8 +38,10 @@ void vmstate_report_add(struct vmstate_report *r, enum vmstate_err err, uint64_t
 static const struct {
 	uint64_t id;
 	const char *name;
+	uint64_t reset;		/* the default, for CTX and FWR rows */
+	unsigned int cls, since;
 } newer_names[] = {
-#define SYSREG(n, id_, acc, cl, fl, rs, wm, si) NEWER_##si({ id_, #n },)
+#define SYSREG(n, id_, acc, cl, fl, rs, wm, si) NEWER_##si({ id_, #n, (uint64_t)(rs), cl, si },)
 #pragma push_macro("FW_VERSION")
 #undef FW_VERSION
 #define FW_VERSION 999
@@ -37,7 +49,7 @@ static const struct {
 #undef FW_VERSION
 #pragma pop_macro("FW_VERSION")
 #undef SYSREG
-	{ 0, NULL },
+	{ 0, NULL, 0, 0, 0 },
 };
 #undef NEWER_1
 #undef NEWER_2
@@ -66,6 +78,11 @@ void vmstate_report_print(const struct vmstate_report *r, const char *prefix)
 
 		if (p->field_shift >= 0 && idx >= 0)
 			field = sysreg_id_field_name((unsigned int)idx, (unsigned int)p->field_shift);
+		if (p->err == VMSTATE_E_BAD_HEADER) {
+			printf("%s: error: %s: %s, not %llu\n", prefix, vmstate_strerror(p->err),
+			       p->why, (unsigned long long)p->value);
+			continue;
+		}
 		if (p->err == VMSTATE_E_BAD_PSTATE) {
 			printf("%s: error: %s: 0x%llx\n", prefix, vmstate_strerror(p->err),
 			       (unsigned long long)p->value);
@@ -87,6 +104,17 @@ void vmstate_report_print(const struct vmstate_report *r, const char *prefix)
 			       field ? field : "field", p->field_shift + 3, p->field_shift,
 			       (unsigned long long)((p->value >> p->field_shift) & 0xf),
 			       (unsigned long long)((p->expect >> p->field_shift) & 0xf));
+			break;
+		case VMSTATE_E_BAD_VALUE:
+			printf(": 0x%llx: %s", (unsigned long long)p->value, p->why);
+			break;
+		case VMSTATE_E_DROPPABLE_MODIFIED:
+			printf(": holds 0x%llx, default 0x%llx", (unsigned long long)p->value,
+			       (unsigned long long)p->expect);
+			break;
+		case VMSTATE_E_NEWER_THAN_WRITER:
+			printf(": since v%llu, the blob's writer is v%llu", (unsigned long long)p->expect,
+			       (unsigned long long)p->value);
 			break;
 		case VMSTATE_E_UNKNOWN_ID:
 			printf(": value 0x%llx, not marked droppable", (unsigned long long)p->value);
@@ -174,6 +202,128 @@ static bool tolerated(const struct vmstate_tolerance *tol, uint64_t id)
 	return false;
 }
 
+unsigned int vmstate_check_header(const struct vmstate *s, unsigned int vcpu,
+				  struct vmstate_report *rep)
+{
+	if (s->fw_version < 1 || s->fw_version > VMSTATE_FW_VERSION_MAX)
+		report_why(rep, VMSTATE_E_BAD_HEADER, 0, s->fw_version,
+			   "writer's firmware version must be 1..32767");
+	if (s->vcpu != vcpu)
+		report_why(rep, VMSTATE_E_BAD_HEADER, 0, s->vcpu,
+			   vcpu ? "vCPU index must be the vCPU being loaded" :
+			   "vCPU index must be 0, the vCPU being loaded");
+	return rep->total;
+}
+
+/*
+ * Values no firmware writes, field by field: a field of bits [shift,
+ * shift+width) must lie in lo..hi. Each rule is what every version of this
+ * firmware (and the architecture) allows there; the text names the field.
+ */
+static const struct value_rule {
+	uint16_t reg;		/* enum sysreg_idx */
+	uint8_t shift, width;
+	uint64_t lo, hi;
+	const char *why;
+} value_rules[] = {
+	/* The firmware's guests speak PSCI 1.1 (its own 1.0 functions too). */
+	{ SYSREG_PSCI_VERSION, 0, 64, 0x10000, 0x10001,
+	  "PSCI_VERSION must be 1.0 or 1.1 (0x10000, 0x10001)" },
+	/* Arm ARM D19.2: MIDR_EL1 [63:32] RES0; Architecture 0b1111 on every AArch64 CPU. */
+	{ SYSREG_MIDR_EL1, 32, 32, 0, 0, "MIDR_EL1 RES0[63:32] must be 0" },
+	{ SYSREG_MIDR_EL1, 16, 4, 0xf, 0xf, "MIDR_EL1.Architecture[19:16] must be 0xf" },
+	/*
+	 * MPIDR_EL1: [63:40] and [29:25] RES0, [31] RES1; the firmware's vMPIDR
+	 * is 1 << 31 | the vCPU index (U 0, MT 0, Aff3..Aff1 0; Aff0 checked
+	 * against the header's index below).
+	 */
+	{ SYSREG_MPIDR_EL1, 40, 24, 0, 0, "MPIDR_EL1 RES0[63:40] must be 0" },
+	{ SYSREG_MPIDR_EL1, 32, 8, 0, 0, "MPIDR_EL1.Aff3[39:32] must be 0 (the firmware's vMPIDR)" },
+	{ SYSREG_MPIDR_EL1, 31, 1, 1, 1, "MPIDR_EL1 RES1[31] must be 1" },
+	{ SYSREG_MPIDR_EL1, 30, 1, 0, 0, "MPIDR_EL1.U[30] must be 0 (the firmware's vMPIDR)" },
+	{ SYSREG_MPIDR_EL1, 25, 5, 0, 0, "MPIDR_EL1 RES0[29:25] must be 0" },
+	{ SYSREG_MPIDR_EL1, 24, 1, 0, 0, "MPIDR_EL1.MT[24] must be 0 (the firmware's vMPIDR)" },
+	{ SYSREG_MPIDR_EL1, 8, 16, 0, 0,
+	  "MPIDR_EL1.Aff2,Aff1[23:8] must be 0 (the firmware's vMPIDR)" },
+	/*
+	 * ID_AA64PFR0_EL1: the guest runs at EL1 and EL0 in AArch64 (1, or 2
+	 * with AArch32); the firmware carries and needs FP and AdvSIMD (0xf:
+	 * not implemented), as every CPU it runs on has them.
+	 */
+	{ SYSREG_ID_AA64PFR0_EL1, 0, 4, 1, 2, "ID_AA64PFR0_EL1.EL0[3:0] must be 1 or 2" },
+	{ SYSREG_ID_AA64PFR0_EL1, 4, 4, 1, 2, "ID_AA64PFR0_EL1.EL1[7:4] must be 1 or 2" },
+	{ SYSREG_ID_AA64PFR0_EL1, 16, 4, 0, 0xe,
+	  "ID_AA64PFR0_EL1.FP[19:16] must not be 0xf (FP is always there)" },
+	{ SYSREG_ID_AA64PFR0_EL1, 20, 4, 0, 0xe,
+	  "ID_AA64PFR0_EL1.AdvSIMD[23:20] must not be 0xf (AdvSIMD is always there)" },
+};
+
+/* The first rule value breaks, or NULL. */
+static const char *value_rule_broken(unsigned int idx, uint64_t value, unsigned int vcpu)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(value_rules); i++) {
+		const struct value_rule *r = &value_rules[i];
+		uint64_t mask = r->width == 64 ? ~UINT64_C(0) : (UINT64_C(1) << r->width) - 1;
+		uint64_t f = (value >> r->shift) & mask;
+
+		if (r->reg == idx && (f < r->lo || f > r->hi))
+			return r->why;
+	}
+	if (idx == SYSREG_MPIDR_EL1 && (value & 0xff) != vcpu)
+		return "MPIDR_EL1.Aff0[7:0] must be the blob's vCPU index";
+	return NULL;
+}
+
+/*
+ * A register this reader knows but leaves out (outside its world, or a
+ * newer version's row it has a name and default for): the default it can
+ * check a DROPPABLE mark against. False when it knows none.
+ */
+static bool known_default(uint64_t id, int idx, const struct vcpu_sysregs *vs, uint64_t *def)
+{
+	if (idx >= 0) {
+		if (sysreg_table[idx].cls == ID)
+			return false;
+		*def = sysreg_default(vs, (unsigned int)idx);
+		return true;
+	}
+	for (unsigned int i = 0; newer_names[i].name; i++)
+		if (newer_names[i].id == id && newer_names[i].cls != ID) {
+			*def = newer_names[i].reset;
+			return true;
+		}
+	return false;
+}
+
+/* The version that added a register, from this build's list (0: unknown). */
+static unsigned int since_of(uint64_t id, int idx)
+{
+	if (idx >= 0)
+		return sysreg_table[idx].since;
+	for (unsigned int i = 0; newer_names[i].name; i++)
+		if (newer_names[i].id == id)
+			return newer_names[i].since;
+	return 0;
+}
+
+static void check_unplaced(const struct vmstate_entry *e, int idx, const struct vcpu_sysregs *vs,
+			   const struct vmstate_tolerance *tol, struct vmstate_drops *drops,
+			   struct vmstate_report *rep)
+{
+	uint64_t def;
+
+	if (tolerated(tol, e->id)) {
+		drops->id[drops->n++] = e->id;	/* the operator's choice, logged */
+	} else if (!e->droppable) {
+		vmstate_report_add(rep, VMSTATE_E_UNKNOWN_ID, e->id, e->value, 0, -1);
+	} else if (known_default(e->id, idx, vs, &def) && e->value != def) {
+		/* DROPPABLE claims "at its default": checked where the reader knows it. */
+		vmstate_report_add(rep, VMSTATE_E_DROPPABLE_MODIFIED, e->id, e->value, def, -1);
+	} else {
+		drops->id[drops->n++] = e->id;
+	}
+}
+
 unsigned int vmstate_check_regs(const struct vmstate *s, const struct vcpu_sysregs *vs,
 				const struct vmstate_tolerance *tol,
 				struct vmstate_drops *drops, struct vmstate_report *rep)
@@ -185,19 +335,27 @@ unsigned int vmstate_check_regs(const struct vmstate *s, const struct vcpu_sysre
 	for (unsigned int k = 0; k < s->nregs; k++) {
 		const struct vmstate_entry *e = &s->regs[k];
 		int idx = sysreg_find_by_id_next(e->id, &hint);
+		unsigned int since = since_of(e->id, idx);
 		const struct sysreg_desc *d;
+		const char *why;
 		int shift;
 
+		/* A writer cannot send what its version's list did not have. */
+		if (since > s->fw_version) {
+			vmstate_report_add(rep, VMSTATE_E_NEWER_THAN_WRITER, e->id, s->fw_version,
+					   since, -1);
+			continue;
+		}
 		if (idx < 0 || !sysreg_in_world((unsigned int)idx, vs->world_version)) {
-			if (e->droppable || tolerated(tol, e->id))
-				drops->id[drops->n++] = e->id;
-			else
-				vmstate_report_add(rep, VMSTATE_E_UNKNOWN_ID, e->id, e->value, 0, -1);
+			check_unplaced(e, idx, vs, tol, drops, rep);
 			continue;
 		}
 		d = &sysreg_table[idx];
 		sysreg_mask_set(&seen, (unsigned int)idx);
-		if (d->cls != ID) {
+		why = value_rule_broken((unsigned int)idx, e->value, s->vcpu);
+		if (why) {
+			report_why(rep, VMSTATE_E_BAD_VALUE, e->id, e->value, why);
+		} else if (d->cls != ID) {
 			if (e->value & ~d->wmask)
 				vmstate_report_add(rep, VMSTATE_E_WMASK, e->id, e->value, d->wmask, -1);
 		} else if (!(d->flags & IDENT)) {

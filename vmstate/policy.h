@@ -17,6 +17,7 @@ struct vmstate_problem {
 	uint64_t value;		/* what the guest has, or the blob says */
 	uint64_t expect;	/* the default, or what this firmware offers */
 	int field_shift;	/* ID_INCOMPATIBLE: the field; else -1 */
+	const char *why;	/* BAD_VALUE, BAD_HEADER: the rule, naming the field */
 };
 
 struct vmstate_report {
@@ -61,6 +62,16 @@ struct vmstate_drops {
 unsigned int vmstate_check_regs(const struct vmstate *s, const struct vcpu_sysregs *vs,
 				const struct vmstate_tolerance *tol,
 				struct vmstate_drops *drops, struct vmstate_report *rep);
+
+/*
+ * The blob's header as this destination reads it: the writer's firmware
+ * version one that could exist (1..VMSTATE_FW_VERSION_MAX), and the vCPU
+ * index the one being loaded (`vcpu`: what a save of that vCPU writes).
+ * Returns the number of problems.
+ */
+#define VMSTATE_FW_VERSION_MAX	0x7fff	/* 0 and 0x8000.. are reserved (FORMAT.md) */
+unsigned int vmstate_check_header(const struct vmstate *s, unsigned int vcpu,
+				  struct vmstate_report *rep);
 
 /*
  * The blob's general state must be one the guest can be returned to: PSTATE

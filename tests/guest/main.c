@@ -239,6 +239,10 @@ void guest_main(uint64_t dtb, uint64_t mode)
 {
 	write_sysreg(tpidr_el1, GUEST_UART);	/* the console survives a resume elsewhere */
 	guest_console_init(GUEST_UART);
+	if (mode & GUEST_MODE_FORGE)
+		forge_firmware_lines();
+	if (mode & (GUEST_MODE_STORM_SP | GUEST_MODE_STORM_VBAR))
+		test_storm(mode & GUEST_MODE_STORM_VBAR);
 	if (mode & GUEST_MODE_BENCH) {
 		guest_bench();
 		report_exit();

@@ -35,12 +35,21 @@ bool pauth_in_view(void);
 #define GUEST_MODE_RESET		UINT64_C(0x20)	/* PSCI SYSTEM_RESET, then the tests */
 #define GUEST_MODE_SPIN			UINT64_C(0x40)	/* every vCPU spins, DAIF masked */
 #define GUEST_MODE_WFI			UINT64_C(0x80)	/* every vCPU sleeps in WFI, DAIF masked */
+#define GUEST_MODE_FORGE		UINT64_C(0x100)	/* print forged firmware lines first */
+#define GUEST_MODE_STORM_SP		UINT64_C(0x200)	/* SP_EL1 into firmware memory, fault */
+#define GUEST_MODE_STORM_VBAR		UINT64_C(0x400)	/* VBAR_EL1 into firmware memory, fault */
 #define GUEST_MODE_HOSTILE		UINT64_C(0x1000)	/* attack the firmware's interrupts */
 #define GUEST_MODE_TIMER_RESET		UINT64_C(0x2000)	/* SYSTEM_RESET with the timer pending */
 #define GUEST_MODE_MMIO_SIZES		UINT64_C(0x4000)	/* narrow loads of emulated registers */
 #define GUEST_HOSTILE_SHIFT		24		/* which attack: mode >> 24 */
 #define GUEST_SOAK_CYCLES_SHIFT		16		/* cycles: mode >> 16 */
 
+
+/* forge.c: a fake status line and a fake framed blob, as firmware lines. */
+void forge_firmware_lines(void);
+
+/* storm.c: wreck the exception entry (stack or vectors) and take an exception. */
+_Noreturn void test_storm(bool vbar);
 
 /* smp.c: start every other vCPU by PSCI CPU_ON, check each, stop them. */
 void test_smp(void);

@@ -13,7 +13,9 @@ import time
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 QEMU = os.environ.get("QEMU", "qemu-system-aarch64")
 UBOOT = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
-STATUS_RE = re.compile(r"regvisor: poweroff status=(-?\d+)")
+# The firmware's own status line: a whole line (the firmware prefixes any guest
+# line that could pass for one, so only the firmware's starts a line this way).
+STATUS_RE = re.compile(r"^regvisor: poweroff status=(-?\d+)$", re.M)
 # The firmware's last line when nothing below it can power the machine off.
 HALT_RE = re.compile(r"^regvisor: .*; halting here\n", re.M)
 # Where the tests put the guest image (the start of guest RAM on QEMU virt).
@@ -57,11 +59,15 @@ class Qemu:
     def __init__(self, kernel=None, append="", virtualization=True, secure=False,
                  bios=None, loader=None, echo=False, extra=(), unix_socket=False, pty=False,
                  guest=TEST_GUEST, guest_addr=GUEST_ADDR, initrd=None, guest_append=None,
-                 smp=1, mem="256M", interactive=False):
+                 smp=1, mem="256M", interactive=False, socket_log=False):
         """guest: an image file loaded at guest_addr and named by regvisor.guest=
         (TEST_GUEST: the test guest built beside kernel; None: no guest).
         interactive: the UART's input is this process's terminal (stdin), with
-        QEMU's Ctrl-A escapes (Ctrl-A x quits); its output is read as usual."""
+        QEMU's Ctrl-A escapes (Ctrl-A x quits); its output is read as usual.
+        socket_log: the UART on a unix socket nobody holds (server=on,wait=off:
+        the host tool connects), and everything it says in a log file QEMU
+        writes (logfile=), which is what is read here: no output is lost
+        whoever is connected."""
         machine = "virt,gic-version=3"
         if virtualization:
             machine += ",virtualization=on"
@@ -71,6 +77,8 @@ class Qemu:
         self.sock_path = None
         self.pty_fd = None
         self.pty_path = None
+        self.log_path = None
+        self.log_fd = None
         self.use_pty = pty
         self.interactive = interactive
         if interactive:
@@ -78,6 +86,12 @@ class Qemu:
         elif pty:
             # The UART on a pseudo-terminal, as `screen /dev/pts/N` would use it.
             serial = ["-serial", "pty"]
+        elif socket_log:
+            self.sock_dir = tempfile.mkdtemp(prefix="regvisor-")
+            self.listen_path = os.path.join(self.sock_dir, "uart.sock")
+            self.log_path = os.path.join(self.sock_dir, "uart.log")
+            serial = ["-chardev", f"socket,id=uart,path={self.listen_path},server=on,wait=off,"
+                      f"logfile={self.log_path}", "-serial", "chardev:uart"]
         elif unix_socket:
             # The UART on its own socket, as a person would attach a terminal.
             self.sock_dir = tempfile.mkdtemp(prefix="regvisor-")
@@ -142,7 +156,34 @@ class Qemu:
                     time.sleep(0.05)
         return self
 
+    def _read_log(self, wait):
+        if self.log_fd is None:
+            if not os.path.exists(self.log_path):
+                time.sleep(wait)
+                return True
+            self.log_fd = os.open(self.log_path, os.O_RDONLY)
+        data = os.read(self.log_fd, 65536)
+        if not data:
+            if self.proc.poll() is not None:
+                return None
+            time.sleep(min(wait, 0.05))
+            return False
+        text = data.decode("utf-8", "replace").replace("\r", "")
+        self.output += text
+        if self.echo:
+            print(text, end="", flush=True)
+        return True
+
+    def send_socket(self, text):
+        """Type into a socket_log machine's UART: connect, send, hang up."""
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as c:
+            c.connect(self.listen_path)
+            c.sendall(text.encode())
+            time.sleep(0.2)
+
     def _read_some(self, wait):
+        if self.log_path:
+            return self._read_log(wait)
         src = self.sock or self.pty_fd or self.proc.stdout
         r, _, _ = select.select([src], [], [], wait)
         if not r:
@@ -178,7 +219,9 @@ class Qemu:
                 raise EOFError(f"QEMU exited before {pattern!r}; output:\n{self.output}")
 
     def send(self, text):
-        if self.sock:
+        if self.log_path:
+            self.send_socket(text)
+        elif self.sock:
             self.sock.sendall(text.encode())
         elif self.pty_fd:
             os.write(self.pty_fd, text.encode())

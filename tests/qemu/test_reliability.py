@@ -194,7 +194,7 @@ def test_monitor_input_errors():
     try:
         assert "unknown command 'frobnicate'" in src.command("frobnicate 1 2")
         assert "line longer than 127 characters, refused" in src.command("x" * 300)
-        assert "is not a firmware version this build knows" in src.command("cpu 9")
+        assert "cpu V takes a CPU model version from 1 to 2" in src.command("cpu 9")
         assert "unknown register 'NOPE'; nothing changed" in src.command("hide TCR_EL1 NOPE")
         assert "0 hidden" in src.command("hidden")
         assert "no register class 'bogus'" in src.command("regs bogus")

@@ -69,7 +69,7 @@ def test_invalid_input_exits_1(tmp_path):
     assert r.returncode == 1 and "unknown key 'NOPE_EL1'" in r.stderr
     r = tool("encode", write(tmp_path, "e2.txt", "SCTLR_EL1=zz\n"), "-o", str(tmp_path / "o"))
     assert r.returncode == 1 and "bad value" in r.stderr
-    unterminated = "-----BEGIN REGVISOR VMSTATE-----\nLength: 4\nCRC32C: 0x0\nAAAA\n"
+    unterminated = "-----BEGIN REGVISOR VMSTATE-----\nLength: 3\nCRC32C: 0x00000000\nAAAA\n"
     r = tool("decode", write(tmp_path, "u.txt", unterminated))
     assert r.returncode == 1 and "frame never ended" in r.stderr
 
@@ -108,3 +108,56 @@ def test_check_between_versions():
     up = tool("check", "--from", "1", "--to", "2")
     assert up.returncode == 0
     assert "VENDOR_HYP_BMAP_2" in up.stdout and "gets its reset value" in up.stdout
+
+
+def test_diff_compares_everything(tmp_path):
+    a, b = str(tmp_path / "a.bin"), str(tmp_path / "b.bin")
+    common = "pstate=0x3c5\nTCR_EL1=5\n"
+    assert tool("encode", write(tmp_path, "a.txt", common + "x30=1\nd2=7\nd3=8\nvcount=9\n"
+                                "pc=0x40400000\nfpcr=1\n"), "-o", a).returncode == 0
+    assert tool("encode", write(tmp_path, "b.txt", common + "x30=2\nd2=7\nvcount=10\n"
+                                "pc=0x40400004\n"), "-o", b).returncode == 0
+    r = tool("diff", a, b)
+    assert r.returncode == 3, r.stdout
+    assert re.search(r"^vcount +0x0+9  0x0+a$", r.stdout, re.M), r.stdout
+    assert re.search(r"^pc +0x0+40400000  0x0+40400004$", r.stdout, re.M)
+    assert re.search(r"^x30 +0x0+1  0x0+2$", r.stdout, re.M)
+    assert re.search(r"^v1 +0x0{15}80{15}7  0x0{31}7$", r.stdout, re.M), r.stdout
+    assert re.search(r"^fpcr +0x0+1  0x0+$", r.stdout, re.M)
+    assert "5 differences" in r.stdout
+
+
+def test_encode_rejects_typos_and_duplicates(tmp_path):
+    out = str(tmp_path / "o.bin")
+    r = tool("encode", write(tmp_path, "t.txt", "x0 = 1\nSCTLR_EL1=0x30d00800 dropable\n"), "-o", out)
+    assert r.returncode == 1 and "line 2: unknown word 'dropable'" in r.stderr
+    r = tool("encode", write(tmp_path, "d.txt", "TCR_EL1=1\n\n# again\ntcr_el1 = 2\n"), "-o", out)
+    assert r.returncode == 1
+    assert "line 4: duplicate id 0x603000000013c102 (TCR_EL1), first on line 1" in r.stderr
+    r = tool("encode", write(tmp_path, "s.txt", "  TCR_EL1 =  0x5   droppable \n"
+                             "0x6030000000150001 = 2 droppable\n"), "-o", out)
+    assert r.returncode == 0, r.stderr
+    assert "line 2: warning: id 0x6030000000150001 is not a register this build knows" in r.stderr
+    d = tool("decode", out)
+    assert re.search(r"^TCR_EL1 +0x603000000013c102  0x0+5  droppable$", d.stdout, re.M)
+
+
+def test_help(tmp_path):
+    r = tool("--help")
+    assert r.returncode == 0 and "send BLOB|LOG --to PTY|SOCKET" in r.stdout
+    r = tool("help", "send")
+    assert r.returncode == 0 and "verdict" in r.stdout and "regular file" in r.stdout
+    assert tool("diff", "--help").stdout == tool("help", "diff").stdout
+    assert tool("help", "nope").returncode == 2
+    r = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0 and "make run" in r.stdout and "make test" in r.stdout
+
+
+def test_send_refuses_a_regular_file(tmp_path):
+    blob = str(tmp_path / "b.bin")
+    tool("encode", write(tmp_path, "b.txt", "pstate=0x3c5\n"), "-o", blob)
+    dest = tmp_path / "not-a-console"
+    dest.write_text("")
+    r = tool("send", blob, "--to", str(dest))
+    assert r.returncode == 1 and "not a terminal or a socket" in r.stderr
+    assert dest.read_text() == ""

@@ -48,6 +48,84 @@ static void find_next_merges(void **state)
 			 SYSREG_COUNT - 1);
 }
 
+/*
+ * Ids around every class boundary of the table: each row, its neighbours,
+ * and ids in the gaps between the kinds (core 0x10, sysregs 0x13, firmware
+ * 0x14, KVM's SVE range 0x15, bitmaps 0x16) that a newer writer may send.
+ */
+static unsigned int probe_ids(uint64_t *out)
+{
+	static const uint64_t gaps[] = {
+		0x6030000000000000, 0x603000000010003d, 0x6030000000130000,
+		0x6030000000140001, 0x6030000000150000, 0x6030000000150001,
+		0x6030000000160000, 0x6030000000160004, 0x6030000000170000,
+		UINT64_MAX,
+	};
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
+		out[n++] = sysreg_table[i].id - 1;
+		out[n++] = sysreg_table[i].id;
+		out[n++] = sysreg_table[i].id + 1;
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(gaps); i++)
+		out[n++] = gaps[i];
+	return n;
+}
+
+/*
+ * Whatever came before (a lookup of any id, in order or not, known or
+ * not: a new section restarts the ids), the merge lookup answers as the
+ * bisection does. Pairs cover every transition; a blob's two register
+ * sections in either order cover the merge over a whole section.
+ */
+static void find_next_across_class_boundaries(void **state)
+{
+	static uint64_t ids[SYSREG_COUNT * 3 + 16];
+	unsigned int n = probe_ids(ids);
+
+	(void)state;
+	for (unsigned int a = 0; a < n; a++)
+		for (unsigned int b = 0; b < n; b++) {
+			unsigned int hint = 0;
+
+			assert_int_equal(sysreg_find_by_id_next(ids[a], &hint),
+					 sysreg_find_by_id(ids[a]));
+			if (sysreg_find_by_id_next(ids[b], &hint) != sysreg_find_by_id(ids[b]))
+				fail_msg("after 0x%llx, 0x%llx not found as bisection finds it",
+					 (unsigned long long)ids[a], (unsigned long long)ids[b]);
+		}
+	/* SYSREGS with an unknown id in KVM's SVE range, then FWREGS. */
+	for (int order = 0; order < 2; order++) {
+		unsigned int hint = 0;
+
+		for (int pass = 0; pass < 2; pass++) {
+			bool fw = (pass == 0) == (order == 1);
+
+			for (unsigned int i = 0; i < n; i++) {
+				if ((ids[i] >= 0x6030000000140000 && ids[i] < 0x6030000000170000) != fw)
+					continue;
+				assert_int_equal(sysreg_find_by_id_next(ids[i], &hint),
+						 sysreg_find_by_id(ids[i]));
+			}
+		}
+	}
+	/* The campaign's case: 0x6030000000150001, then the firmware section. */
+	{
+		unsigned int hint = 0;
+
+		assert_int_equal(sysreg_find_by_id_next(0x6030000000150001, &hint), -1);
+		assert_int_equal(sysreg_find_by_id_next(0x6030000000140000, &hint),
+				 SYSREG_PSCI_VERSION);
+#if FW_VERSION >= 2
+		assert_int_equal(sysreg_find_by_id_next(0x6030000000140002, &hint),
+				 SYSREG_SMCCC_ARCH_WORKAROUND_2);
+#endif
+		assert_int_equal(sysreg_find_by_id_next(0x6030000000160002, &hint),
+				 SYSREG_VENDOR_HYP_BMAP);
+	}
+}
+
 static void kvm_ids(void **state)
 {
 	(void)state;
@@ -307,6 +385,7 @@ int main(void)
 		cmocka_unit_test(table_sorted_and_unique),
 		cmocka_unit_test(names_unique_and_found),
 		cmocka_unit_test(find_next_merges),
+		cmocka_unit_test(find_next_across_class_boundaries),
 		cmocka_unit_test(kvm_ids),
 		cmocka_unit_test(ids_round_trip_to_encoding),
 		cmocka_unit_test(iss_decoding),
