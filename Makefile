@@ -146,8 +146,12 @@ versions:
 	$(MAKE) FW_VERSION=1 firmware
 	$(MAKE) FW_VERSION=2 firmware
 
+# Interactive when stdin is a terminal (Ctrl-] breaks in, Ctrl-A x quits QEMU).
+# make can only exit 0 or 2: a status other than 0 is said on the last line.
 run: deps firmware
-	tools/regvisor-qemu --bin $(BUILD)/regvisor.bin $(if $(BOOTARGS),--append "$(BOOTARGS)")
+	@tools/regvisor-qemu --bin $(BUILD)/regvisor.bin $(if $(BOOTARGS),--append "$(BOOTARGS)"); \
+	st=$$?; [ $$st -eq 0 ] || echo "make run: status $$st from tools/regvisor-qemu" \
+		"(the firmware's; 124 timeout, 125 no status line)" >&2; exit $$st
 
 # The portable core's sources, for the host builds that compile them directly.
 PORTABLE_SRCS := $(addprefix sysreg/,$(sysreg-core-objs:.o=.c) $(sysreg-host-objs:.o=.c)) \

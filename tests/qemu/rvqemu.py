@@ -59,11 +59,13 @@ class Qemu:
     def __init__(self, kernel=None, append="", virtualization=True, secure=False,
                  bios=None, loader=None, echo=False, extra=(), unix_socket=False, pty=False,
                  guest=TEST_GUEST, guest_addr=GUEST_ADDR, initrd=None, guest_append=None,
-                 smp=1, mem="256M", interactive=False, socket_log=False):
+                 smp=1, mem="256M", socket_log=False, interactive=False):
         """guest: an image file loaded at guest_addr and named by regvisor.guest=
         (TEST_GUEST: the test guest built beside kernel; None: no guest).
         interactive: the UART's input is this process's terminal (stdin), with
-        QEMU's Ctrl-A escapes (Ctrl-A x quits); its output is read as usual.
+        QEMU's Ctrl-A escapes (mon:stdio: Ctrl-A x quits, Ctrl-A h lists them);
+        QEMU puts the terminal in raw mode (so Ctrl-C and Ctrl-] reach the
+        firmware) and restores it as it exits; its output is read as usual.
         socket_log: the UART on a unix socket nobody holds (server=on,wait=off:
         the host tool connects), and everything it says in a log file QEMU
         writes (logfile=), which is what is read here: no output is lost
@@ -79,6 +81,7 @@ class Qemu:
         self.pty_path = None
         self.log_path = None
         self.log_fd = None
+        self.sock_client = None
         self.use_pty = pty
         self.interactive = interactive
         if interactive:
@@ -157,6 +160,13 @@ class Qemu:
         return self
 
     def _read_log(self, wait):
+        # A connected client must be read, or QEMU blocks writing to it; the log has it all.
+        if self.sock_client is not None:
+            try:
+                while self.sock_client.recv(65536, socket.MSG_DONTWAIT):
+                    pass
+            except (BlockingIOError, InterruptedError):
+                pass
         if self.log_fd is None:
             if not os.path.exists(self.log_path):
                 time.sleep(wait)
@@ -175,11 +185,13 @@ class Qemu:
         return True
 
     def send_socket(self, text):
-        """Type into a socket_log machine's UART: connect, send, hang up."""
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as c:
-            c.connect(self.listen_path)
-            c.sendall(text.encode())
-            time.sleep(0.2)
+        """Type into a socket_log machine's UART. The connection stays open
+        (QEMU drops what a client sent but the UART had not taken yet when
+        it hangs up); a tool that needs the socket must run before this."""
+        if self.sock_client is None:
+            self.sock_client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.sock_client.connect(self.listen_path)
+        self.sock_client.sendall(text.encode())
 
     def _read_some(self, wait):
         if self.log_path:
@@ -197,10 +209,12 @@ class Qemu:
                 data = b""
         if not data:
             return None
-        text = data.decode("utf-8", "replace").replace("\r", "")
+        raw = data.decode("utf-8", "replace")
+        text = raw.replace("\r", "")
         self.output += text
         if self.echo:
-            print(text, end="", flush=True)
+            # A raw terminal (interactive) needs the CRs: it moves no carriage by itself.
+            print(raw if self.interactive else text, end="", flush=True)
         return True
 
     def expect(self, pattern, timeout=30.0, start=0):
@@ -255,13 +269,13 @@ class Qemu:
             self.proc.wait()
 
     def wait(self, timeout, grace=3.0):
-        """Read until QEMU exits or timeout; returns a Result.
+        """Read until QEMU exits or timeout (None: no limit); returns a Result.
 
         A firmware that printed its status line and then its halt line
         (no PSCI below it to power off) is stopped at once; one that printed
         its status line and neither exits nor halts, after `grace` seconds.
         """
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + (timeout if timeout is not None else 10 ** 9)
         timed_out = False
         while True:
             left = deadline - time.monotonic()
