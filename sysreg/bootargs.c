@@ -218,7 +218,8 @@ static unsigned int config_item(struct rv_config *c, const char *key, size_t kle
 		c->breakin = (int)n;
 		return 0;
 	}
-	if (KEY_IS("regvisor.load_timeout") && parse_u64(v, vlen, &n) && n >= 1 && n <= 3600) {
+	/* 0: wait for ever (until the blob, or Ctrl-C). */
+	if (KEY_IS("regvisor.load_timeout") && parse_u64(v, vlen, &n) && n <= 3600) {
 		c->load_timeout = (unsigned int)n;
 		return 0;
 	}

@@ -141,6 +141,14 @@ static void other_arguments(void **state)
 	assert_int_equal(config_parse(&c, "regvisor.checkpoint=monitor", "test"), 0);
 	assert_false(c.checkpoint_cycle || c.checkpoint_save);
 	assert_int_equal(config_parse(&c, "regvisor.incoming=tcp regvisor.bench=2", "test"), 2);
+	/* load_timeout: seconds, 0 for ever (README), at most an hour. */
+	assert_int_equal(c.load_timeout, 30);
+	assert_int_equal(config_parse(&c, "regvisor.load_timeout=0", "test"), 0);
+	assert_int_equal(c.load_timeout, 0);
+	assert_int_equal(config_parse(&c, "regvisor.load_timeout=5", "test"), 0);
+	assert_int_equal(c.load_timeout, 5);
+	assert_int_equal(config_parse(&c, "regvisor.load_timeout=3601", "test"), 1);
+	assert_int_equal(c.load_timeout, 5);
 }
 
 static void numbers(void **state)
