@@ -184,6 +184,10 @@ static void cmd_regs(struct monitor *m, int argc, char **argv)
 	}
 	printf("pc  = 0x%016llx  pstate = 0x%016llx\n", (unsigned long long)f->elr,
 	       (unsigned long long)f->spsr);
+	/* The stack pointer in use: SP_EL1 in EL1h (PSTATE.M 0b0101), else SP_EL0. */
+	printf("sp  = 0x%016llx  (%s)\n",
+	       (unsigned long long)sel_reg(m, (f->spsr & 0xf) == 5 ? SYSREG_SP_EL1 : SYSREG_SP_EL0),
+	       (f->spsr & 0xf) == 5 ? "SP_EL1" : "SP_EL0");
 	printf("%-26s %-18s  %-18s  %s\n", "name", "id", "value", "state");
 	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
 		const struct sysreg_desc *d = &sysreg_table[i];

@@ -43,6 +43,10 @@ def test_breakin_reaches_a_stuck_guest(mode, smp):
             regs = q.command("regs context")
             assert re.search(r"^pc  = 0x[0-9a-f]{16}  pstate = 0x[0-9a-f]{13}3c5$", regs, re.M), regs
             assert re.search(r"^VBAR_EL1 +0x[0-9a-f]+ +0x0000000040[0-9a-f]{6} ", regs, re.M), regs
+            # The stack pointer in use (EL1h: SP_EL1), the same as the SP_EL1 row.
+            sp = re.search(r"^sp  = 0x([0-9a-f]{16})  \(SP_EL1\)$", regs, re.M)
+            row = re.search(r"^SP_EL1 +0x[0-9a-f]{16}  0x([0-9a-f]{16}) ", regs, re.M)
+            assert sp and row and sp.group(1) == row.group(1), regs
         # And again: the guest went on after the first and is stopped once more.
         q.send("resume\r")
         q.expect(r"regvisor: monitor: resuming the guest", timeout=10)
