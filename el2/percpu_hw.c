@@ -71,30 +71,6 @@ bool vcpu_hw_translate(uint64_t va, uint64_t *pa)
 	return true;
 }
 
-uint64_t cpu_counter(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("isb\n mrs %0, cntpct_el0" : "=r"(v));
-	return v;
-}
-
-uint64_t cpu_virtual_counter(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("isb\n mrs %0, cntvct_el0" : "=r"(v));
-	return v;
-}
-
-uint64_t cpu_counter_frequency(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
-	return v;
-}
-
 void cpu_wait_event(void)
 {
 	__asm__ volatile("wfe" ::: "memory");

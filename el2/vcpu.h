@@ -92,10 +92,6 @@ void vcpu_hw_id_view(uint64_t midr, uint64_t mpidr);
 bool vcpu_hw_translate(uint64_t va, uint64_t *pa);
 /* The page of the IPA whose access just faulted at stage 2 (HPFAR_EL2). */
 uint64_t vcpu_hw_fault_ipa_page(void);
-/* The counters: physical, the guest's virtual, their frequency. */
-uint64_t cpu_counter(void);
-uint64_t cpu_virtual_counter(void);
-uint64_t cpu_counter_frequency(void);
 /* CNTVOFF_EL2 of this CPU; waiting for and sending events (el2/percpu_hw.c). */
 void vcpu_write_cntvoff(uint64_t off);
 void cpu_wait_event(void);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "plat/plat.h"
 #include "el2/vmstate_fw.h"
 #include "vmstate/frame.h"
 #include "vmstate/policy.h"

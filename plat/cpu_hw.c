@@ -38,3 +38,28 @@ void cpu_halt(void)
 	for (;;)
 		__asm__ volatile("wfi");
 }
+
+/* The counters: physical, the guest's virtual (through CNTVOFF_EL2), their frequency. */
+uint64_t cpu_counter(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb\n mrs %0, cntpct_el0" : "=r"(v));
+	return v;
+}
+
+uint64_t cpu_virtual_counter(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb\n mrs %0, cntvct_el0" : "=r"(v));
+	return v;
+}
+
+uint64_t cpu_counter_frequency(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
+	return v;
+}

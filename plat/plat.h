@@ -42,5 +42,9 @@ uint64_t cpu_midr(void);
 uint64_t cpu_mpidr(void);
 void cpu_clean_to_poc(uint64_t addr, uint64_t size);
 _Noreturn void cpu_halt(void);
+/* The counters: physical, the guest's virtual, their frequency. */
+uint64_t cpu_counter(void);
+uint64_t cpu_virtual_counter(void);
+uint64_t cpu_counter_frequency(void);
 
 #endif
