@@ -593,24 +593,37 @@ void vcpu_irq_kicked(struct vcpu *v)
 		vuart_level_check(v);
 }
 
+/* The firmware's SGI to every other vCPU that runs: it comes to EL2 whatever the guest does. */
+static void vcpu_kick_others(const struct vcpu *v)
+{
+	for (unsigned int i = 0; i < vm.nvcpus && vgic_present(); i++)
+		if (&vm.vcpu[i] != v && __atomic_load_n(&vm.vcpu[i].power, __ATOMIC_ACQUIRE) == VCPU_ON)
+			vgic_kick(&vm.vcpu[i]);
+}
+
+/*
+ * Every vCPU but v is off, or (parked_ok) parked. ON_PENDING counts as not
+ * yet: it parks or stops itself as it comes up.
+ */
+static bool vcpu_others_still(const struct vcpu *v, bool parked_ok)
+{
+	for (unsigned int i = 0; i < vm.nvcpus; i++)
+		if (&vm.vcpu[i] != v &&
+		    __atomic_load_n(&vm.vcpu[i].power, __ATOMIC_ACQUIRE) != VCPU_OFF &&
+		    !(parked_ok && __atomic_load_n(&vm.vcpu[i].parked, __ATOMIC_ACQUIRE)))
+			return false;
+	return true;
+}
+
 bool vcpu_stop_all_to_monitor(struct vcpu *v, const char *why)
 {
 	bool waiting = true, loaded;
 
 	spin_lock(&vm.monitor_lock);
 	__atomic_store_n(&vm.pause, 1, __ATOMIC_RELEASE);
-	for (unsigned int i = 0; i < vm.nvcpus && vgic_present(); i++)
-		if (&vm.vcpu[i] != v && __atomic_load_n(&vm.vcpu[i].power, __ATOMIC_ACQUIRE) == VCPU_ON)
-			vgic_kick(&vm.vcpu[i]);
-	/* Every vCPU that is on comes: the firmware's SGI reaches EL2 whatever the guest does. */
-	for (unsigned long spins = 0; waiting && spins < 100000000ul; spins++) {
-		waiting = false;
-		for (unsigned int i = 0; i < vm.nvcpus; i++)
-			if (&vm.vcpu[i] != v &&	/* ON_PENDING too: it parks as it comes up */
-			    __atomic_load_n(&vm.vcpu[i].power, __ATOMIC_ACQUIRE) != VCPU_OFF &&
-			    !__atomic_load_n(&vm.vcpu[i].parked, __ATOMIC_ACQUIRE))
-				waiting = true;
-	}
+	vcpu_kick_others(v);
+	for (unsigned long spins = 0; waiting && spins < 100000000ul; spins++)
+		waiting = !vcpu_others_still(v, true);
 	if (waiting)
 		printf("regvisor: warning: not every vCPU stopped for the monitor\n");
 	v->in_wfi = vcpu_stopped_in_wfi(v);
@@ -647,16 +660,9 @@ void guest_reset(struct vcpu *v)
 
 	printf("regvisor: guest: system reset (from vCPU %u)\n", v->index);
 	__atomic_store_n(&vm.stop_request, 1, __ATOMIC_RELEASE);
-	for (unsigned int i = 0; i < vm.nvcpus; i++)
-		if (&vm.vcpu[i] != v && vgic_present() &&
-		    __atomic_load_n(&vm.vcpu[i].power, __ATOMIC_ACQUIRE) == VCPU_ON)
-			vgic_kick(&vm.vcpu[i]);
+	vcpu_kick_others(v);
 	for (unsigned long spins = 0; waiting; spins++) {
-		waiting = false;
-		for (unsigned int i = 0; i < vm.nvcpus; i++)
-			if (&vm.vcpu[i] != v &&
-			    __atomic_load_n(&vm.vcpu[i].power, __ATOMIC_ACQUIRE) != VCPU_OFF)
-				waiting = true;
+		waiting = !vcpu_others_still(v, false);
 		if (waiting && !said && spins > 100000000) {
 			printf("regvisor: guest: system reset: waiting for the other vCPUs to stop "
 			       "(each stops at its next trap)\n");

@@ -14,7 +14,14 @@
 
 /* Spill x0..x30 and the exception registers into the frame at sp. */
 .macro save_frame
-	xregs	stp, sp
+	stp	x0, x1, [sp, #FRAME_X0]
+	stp	x2, x3, [sp, #FRAME_X0 + 16]
+	save_frame_from4
+.endm
+
+/* The same with x0..x3 already in the frame. */
+.macro save_frame_from4
+	xregs_from4 stp, sp
 	mrs	x0, elr_el2
 	mrs	x1, spsr_el2
 	str	x30, [sp, #FRAME_SP - 8]
@@ -113,26 +120,7 @@ vector	lower32_serror
 	.text
 /* Every other trap from the guest: the rest of the frame (x0..x3 are in it), then C. */
 guest_sync_rest:
-	stp	x4, x5, [sp, #16 * 2]
-	stp	x6, x7, [sp, #16 * 3]
-	stp	x8, x9, [sp, #16 * 4]
-	stp	x10, x11, [sp, #16 * 5]
-	stp	x12, x13, [sp, #16 * 6]
-	stp	x14, x15, [sp, #16 * 7]
-	stp	x16, x17, [sp, #16 * 8]
-	stp	x18, x19, [sp, #16 * 9]
-	stp	x20, x21, [sp, #16 * 10]
-	stp	x22, x23, [sp, #16 * 11]
-	stp	x24, x25, [sp, #16 * 12]
-	stp	x26, x27, [sp, #16 * 13]
-	stp	x28, x29, [sp, #16 * 14]
-	mrs	x0, elr_el2
-	mrs	x1, spsr_el2
-	str	x30, [sp, #FRAME_SP - 8]
-	stp	x0, x1, [sp, #FRAME_ELR]
-	mrs	x0, esr_el2
-	mrs	x1, far_el2
-	stp	x0, x1, [sp, #FRAME_ESR]
+	save_frame_from4
 	mov	x0, sp
 	mrs	x1, tpidr_el2
 	bl	el2_guest_sync

@@ -4,9 +4,10 @@
  *
  *   qregs stp|ldp, base   V0..V31 as q pairs at [base + 32 * i]
  *   xregs stp|ldp, base   x0..x29 as pairs at [base + 16 * i]
+ *   xregs_from4 ...       the same, x4..x29 only
  */
-#ifndef BOOT_REGS_ASM_H
-#define BOOT_REGS_ASM_H
+#ifndef LIB_REGS_ASM_H
+#define LIB_REGS_ASM_H
 
 .macro qregs op, base
 	\op	q0, q1, [\base, #32 * 0]
@@ -30,6 +31,10 @@
 .macro xregs op, base
 	\op	x0, x1, [\base, #16 * 0]
 	\op	x2, x3, [\base, #16 * 1]
+	xregs_from4 \op, \base
+.endm
+
+.macro xregs_from4 op, base
 	\op	x4, x5, [\base, #16 * 2]
 	\op	x6, x7, [\base, #16 * 3]
 	\op	x8, x9, [\base, #16 * 4]
