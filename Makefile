@@ -8,8 +8,13 @@
 #   make run-linux  boot them under regvisor (SMP=N, default 2)
 #   make deps       install the Debian packages the project needs
 
+# The newest firmware version: the one place it is written (lib/versions.h).
 FW_VERSION_LATEST := 2
+ALL_VERSIONS := $(shell seq 1 $(FW_VERSION_LATEST))
 FW_VERSION ?= $(FW_VERSION_LATEST)
+# $(call version_flags,N): a build of version N (RV_GE_n: it has version n's additions).
+version_flags = -DFW_VERSION=$(1) -DFW_VERSION_LATEST=$(FW_VERSION_LATEST) \
+	$(foreach n,$(ALL_VERSIONS),-DRV_GE_$(n)=$(if $(filter $(n),$(wordlist 1,$(1),$(ALL_VERSIONS))),1,0))
 ifeq ($(FW_VERSION),$(FW_VERSION_LATEST))
 BUILD ?= build
 else
@@ -38,17 +43,17 @@ OPT ?= -O2
 
 # The firmware: freestanding, no FP/SIMD in our code (the registers are the
 # guest's), no unaligned accesses (code runs before the MMU is on).
-FW_CFLAGS := $(COMMON_CFLAGS) -DFW_VERSION=$(FW_VERSION) -ffreestanding -fno-builtin -fno-pic -fno-pie \
+FW_CFLAGS := $(COMMON_CFLAGS) $(call version_flags,$(FW_VERSION)) -ffreestanding -fno-builtin -fno-pic -fno-pie \
 	-mgeneral-regs-only -mno-outline-atomics -fno-tree-loop-distribute-patterns -fstack-protector-strong -ffunction-sections -fdata-sections \
 	-isystem $(PICOLIBC)/include -isystem $(BUILD)/fdt-include \
 	-DRV_BUILD_ID='"$(BUILD_ID)"' -DRV_HIDE_DEFAULT='"$(HIDE_DEFAULT)"'
-FW_ASFLAGS := -I. -DFW_VERSION=$(FW_VERSION)
+FW_ASFLAGS := -I. $(call version_flags,$(FW_VERSION))
 FW_LDFLAGS := -nostdlib -static -no-pie -T linker.ld -Wl,--gc-sections -Wl,--build-id=none \
 	-Wl,--no-warn-rwx-segments \
 	-Wl,--defsym=vfprintf=__i_vfprintf -Wl,-Map,$(BUILD)/regvisor.map
 
 GUEST_CFLAGS := $(COMMON_CFLAGS) -O2 -ffreestanding -fno-builtin -fno-pic -fno-pie \
-	-mgeneral-regs-only -mno-outline-atomics -mstrict-align -DFW_VERSION=$(FW_VERSION_LATEST)
+	-mgeneral-regs-only -mno-outline-atomics -mstrict-align $(call version_flags,$(FW_VERSION_LATEST))
 
 include lib/objects.mk plat/objects.mk boot/objects.mk el2/objects.mk sysreg/objects.mk vmstate/objects.mk tests/guest/objects.mk
 
@@ -71,7 +76,7 @@ FW_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) $(addprefix $(BUILD)/plat/,$
 	$(addprefix $(BUILD)/vmstate/,$(vmstate-core-objs) $(vmstate-fw-objs))
 GUEST_OBJS := $(addprefix $(BUILD)/guest/,$(guest-objs))
 
-.PHONY: all firmware deps run test unit clean check-portable versions golden soak mutate help
+.PHONY: all firmware deps run test unit clean check-portable versions print-versions golden soak mutate help
 
 help:
 	@echo "make               firmware build/regvisor.{elf,bin} and the host tool build/regvisor-state"
@@ -95,7 +100,7 @@ all: firmware tool
 
 firmware: $(BUILD)/regvisor.bin $(BUILD)/regvisor.elf $(BUILD)/guest/guest.bin
 	@$(SIZE) $(BUILD)/regvisor.elf | awk 'NR==2 { printf "regvisor v$(FW_VERSION): text %d, data %d, bss %d bytes; loaded image (text+data) %d bytes\n", $$1, $$2, $$3, $$1 + $$2 }'
-	@$(CC) -E -P -DFW_VERSION=$(FW_VERSION) -I. -x c sysreg/count.h | \
+	@$(CC) -E -P $(call version_flags,$(FW_VERSION)) -I. -x c sysreg/count.h | \
 		awk '/^CLASS/ { n[$$2]++; t++ } END { printf "regvisor v$(FW_VERSION): %d registers: %d context, %d id, %d firmware\n", t, n["CTX"], n["ID"], n["FWR"] }'
 
 deps:
@@ -143,8 +148,11 @@ check-portable:
 	@tools/check-layers.sh
 
 versions:
-	$(MAKE) FW_VERSION=1 firmware
-	$(MAKE) FW_VERSION=2 firmware
+	$(foreach n,$(ALL_VERSIONS),$(MAKE) FW_VERSION=$(n) firmware &&) true
+
+# For scripts and tests: the newest version, and every version there is.
+print-versions:
+	@echo $(ALL_VERSIONS)
 
 # Interactive when stdin is a terminal (Ctrl-] breaks in, Ctrl-A x quits QEMU).
 # make can only exit 0 or 2: a status other than 0 is said on the last line.

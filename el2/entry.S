@@ -25,7 +25,7 @@ secondary_entry:
 	mov	x2, #PCPU_STACKS_SIZE
 	madd	x1, x19, x2, x1
 	add	x1, x1, #PCPU_EL2_TOP
-	mov	sp, x1
+	sub	sp, x1, #FRAME_SIZE		/* the top frame is the guest's first ERET's */
 	bl	mmu_enable
 	mov	x0, x19
 	bl	guest_start_secondary

@@ -265,6 +265,9 @@ static void vm_init_vcpus(void)
 		v->power = i ? VCPU_OFF : VCPU_ON;
 		v->crash_stack_top = stacks + PCPU_CRASH_TOP;
 		v->el2_stack_top = stacks + PCPU_EL2_TOP;
+		/* Where its first ERET's frame goes (a load may fill it before it starts). */
+		v->frame = (struct el2_frame *)(uintptr_t)(v->el2_stack_top - FRAME_SIZE);
+		v->sr.ctx_in_memory = i != 0;	/* no CPU holds an off vCPU's registers */
 	}
 	printf("regvisor: guest: %u vCPU%s on CPUs", n, n == 1 ? "" : "s");
 	for (unsigned int i = 0; i < n; i++)
@@ -355,7 +358,7 @@ static void guest_el2_controls(struct vcpu *v)
  * its registers at their reset values, in the CPU model, world and hidden
  * set of model; what the firmware configured (service bitmaps) kept.
  */
-static void vcpu_reset_regs(struct vcpu *v, const struct vcpu_sysregs *model)
+void vcpu_reset_regs(struct vcpu *v, const struct vcpu_sysregs *model)
 {
 	struct vcpu_sysregs keep = *model;
 
@@ -367,8 +370,8 @@ static void vcpu_reset_regs(struct vcpu *v, const struct vcpu_sysregs *model)
 	v->sr.val[SYSREG_MPIDR_EL1] = v->vmpidr;
 }
 
-/* A fresh frame at the top of this vCPU's EL2 trap stack, ready for the first ERET. */
-static struct el2_frame *guest_first_frame(struct vcpu *v, uint64_t pc, uint64_t x0, uint64_t x1)
+/* A fresh frame at the top of this vCPU's EL2 trap stack, ready for the first ERET (memory only). */
+struct el2_frame *guest_frame_reset(struct vcpu *v, uint64_t pc, uint64_t x0, uint64_t x1)
 {
 	struct el2_frame *f = (struct el2_frame *)(uintptr_t)(v->el2_stack_top - FRAME_SIZE);
 
@@ -378,9 +381,17 @@ static struct el2_frame *guest_first_frame(struct vcpu *v, uint64_t pc, uint64_t
 	f->x[1] = x1;		/* 0 unless regvisor.guestarg (test guests) */
 	f->spsr = SPSR_EL1H_MASKED;
 	memset(&v->fp, 0, sizeof(v->fp));
+	v->frame = f;
+	return f;
+}
+
+/* The same on v's own CPU, its FP/SIMD registers reset too: the first ERET's. */
+static struct el2_frame *guest_first_frame(struct vcpu *v, uint64_t pc, uint64_t x0, uint64_t x1)
+{
+	struct el2_frame *f = guest_frame_reset(v, pc, x0, x1);
+
 	fpsimd_restore(&v->fp);
 	fpsimd_guest_live(true);
-	v->frame = f;
 	return f;
 }
 
@@ -410,9 +421,7 @@ void guest_start_incoming(void)
 	guest_prepare();
 	guest_el2_controls(v);
 	f = guest_first_frame(v, vm.entry, gi.dtb, vm.entry_x1);
-	spin_lock(&vm.monitor_lock);
-	monitor_run(v, "waiting for incoming guest state (regvisor.incoming=uart)", true);
-	spin_unlock(&vm.monitor_lock);
+	vcpu_stop_all(v, STOP_FOR_INCOMING, "waiting for incoming guest state (regvisor.incoming=uart)");
 	fpsimd_release();
 	el2_enter_guest(f);
 }
@@ -425,22 +434,31 @@ struct vcpu *vcpu_by_mpidr(uint64_t mpidr)
 	return NULL;
 }
 
-static void vcpu_park(struct vcpu *v);
-
-/* A CPU that regvisor's CPU_ON started: the vCPU out of reset, at its entry. */
+/*
+ * A CPU that regvisor's CPU_ON started: the vCPU out of reset, at its
+ * entry; or, after a load turned it on, with the loaded state.
+ */
 void guest_start_secondary(unsigned int index)
 {
 	struct vcpu *v = &vm.vcpu[index];
-	struct vcpu_sysregs model = vm.vcpu[0].sr;
-
-	struct el2_frame *f;
+	bool loaded = v->loaded;
 
 	vcpu_set_current(v);
 	if (__atomic_load_n(&vm.stop_request, __ATOMIC_ACQUIRE))
 		vcpu_stop(v);	/* a reset came while it was on its way up */
-	vcpu_reset_regs(v, &model);
+	if (!loaded) {
+		struct vcpu_sysregs model = vm.vcpu[0].sr;
+
+		v->sr.ctx_in_memory = false;
+		vcpu_reset_regs(v, &model);
+		guest_first_frame(v, v->on_entry, v->on_x0, v->on_x1);
+	}
 	guest_el2_controls(v);
-	f = guest_first_frame(v, v->on_entry, v->on_x0, v->on_x1);
+	if (loaded) {
+		vcpu_state_to_cpu(v);
+		fpsimd_guest_live(true);
+		v->fp_saved = true;	/* the loaded v->fp goes into the CPU below */
+	}
 	spin_lock(&vm.lock);
 	__atomic_store_n(&v->power, VCPU_ON, __ATOMIC_SEQ_CST);
 	spin_unlock(&vm.lock);
@@ -453,18 +471,19 @@ void guest_start_secondary(unsigned int index)
 		vcpu_stop(v);
 	if (__atomic_load_n(&vm.pause, __ATOMIC_SEQ_CST))
 		vcpu_park(v);
-	printf("regvisor: guest: vCPU %u on (CPU 0x%llx), entering EL1 at 0x%llx\n", index,
-	       (unsigned long long)v->hw_mpidr, (unsigned long long)v->on_entry);
-	if (v->fp_saved)	/* printf used FP/SIMD: the guest's (reset) registers back */
+	printf("regvisor: guest: vCPU %u on (CPU 0x%llx), entering EL1 at 0x%llx%s\n", index,
+	       (unsigned long long)v->hw_mpidr, (unsigned long long)v->frame->elr,
+	       loaded ? " with the loaded state" : "");
+	if (v->fp_saved)	/* printf used FP/SIMD: the guest's registers back */
 		fpsimd_release();
-	el2_enter_guest(f);
+	el2_enter_guest(v->frame);
 }
 
 /*
  * Start t's physical CPU through the PSCI firmware below us. A CPU that
  * turned itself off a moment ago may still be on its way down: retry.
  */
-static int64_t vcpu_power_up(struct vcpu *t)
+int64_t vcpu_power_up(struct vcpu *t)
 {
 	int64_t r = PSCI_RET_NOT_SUPPORTED;
 
@@ -517,6 +536,12 @@ static _Noreturn void vcpu_cpu_down(struct vcpu *v)
 {
 	int64_t r;
 
+	/* An off vCPU's state is a reset one, in memory: CPU_ON starts it from reset. */
+	v->sr.ctx_in_memory = true;
+	vcpu_reset_regs(v, &vm.vcpu[0].sr);
+	guest_frame_reset(v, 0, 0, 0);
+	v->fp_live = false;
+	v->loaded = false;
 	vgic_cpu_off(v);
 	r = (int64_t)psci_call(board.psci, PSCI_FN_CPU_OFF, 0, 0, 0);
 	printf("regvisor: error: PSCI CPU_OFF on CPU 0x%llx returned %lld; parking it\n",
@@ -571,79 +596,6 @@ bool vcpu_stopped_in_wfi(const struct vcpu *v)
 	if (!v->frame || !vcpu_hw_translate(v->frame->elr - 4, &pa) || !in_guest_ram(pa, pa + 4))
 		return false;
 	return *(const uint32_t *)(uintptr_t)pa == INSN_WFI;
-}
-
-static void vcpu_park(struct vcpu *v)
-{
-	sysreg_hw_save_ctx(v->sr.val);
-	v->in_wfi = vcpu_stopped_in_wfi(v);
-	__atomic_store_n(&v->parked, 1, __ATOMIC_RELEASE);
-	while (__atomic_load_n(&vm.pause, __ATOMIC_ACQUIRE))
-		cpu_wait_event();
-	vcpu_write_cntvoff(vm.cntvoff);
-	__atomic_store_n(&v->parked, 0, __ATOMIC_RELEASE);
-}
-
-void vcpu_irq_kicked(struct vcpu *v)
-{
-	/* A stop is looked at on the way back to the guest; the console's line here. */
-	if (__atomic_load_n(&vm.pause, __ATOMIC_ACQUIRE))
-		vcpu_park(v);
-	if (v == &vm.vcpu[0])
-		vuart_level_check(v);
-}
-
-/* The firmware's SGI to every other vCPU that runs: it comes to EL2 whatever the guest does. */
-static void vcpu_kick_others(const struct vcpu *v)
-{
-	for (unsigned int i = 0; i < vm.nvcpus && vgic_present(); i++)
-		if (&vm.vcpu[i] != v && __atomic_load_n(&vm.vcpu[i].power, __ATOMIC_ACQUIRE) == VCPU_ON)
-			vgic_kick(&vm.vcpu[i]);
-}
-
-/*
- * Every vCPU but v is off, or (parked_ok) parked. ON_PENDING counts as not
- * yet: it parks or stops itself as it comes up.
- */
-static bool vcpu_others_still(const struct vcpu *v, bool parked_ok)
-{
-	for (unsigned int i = 0; i < vm.nvcpus; i++)
-		if (&vm.vcpu[i] != v &&
-		    __atomic_load_n(&vm.vcpu[i].power, __ATOMIC_ACQUIRE) != VCPU_OFF &&
-		    !(parked_ok && __atomic_load_n(&vm.vcpu[i].parked, __ATOMIC_ACQUIRE)))
-			return false;
-	return true;
-}
-
-bool vcpu_stop_all_to_monitor(struct vcpu *v, const char *why)
-{
-	bool waiting = true, loaded;
-
-	spin_lock(&vm.monitor_lock);
-	__atomic_store_n(&vm.pause, 1, __ATOMIC_RELEASE);
-	vcpu_kick_others(v);
-	for (unsigned long spins = 0; waiting && spins < 100000000ul; spins++)
-		waiting = !vcpu_others_still(v, true);
-	if (waiting)
-		printf("regvisor: warning: not every vCPU stopped for the monitor\n");
-	v->in_wfi = vcpu_stopped_in_wfi(v);
-	loaded = monitor_run(v, why, false);
-	__atomic_store_n(&vm.pause, 0, __ATOMIC_RELEASE);
-	cpu_send_event();
-	spin_unlock(&vm.monitor_lock);
-	return loaded;
-}
-
-void vcpu_breakin(struct vcpu *v)
-{
-	vcpu_stop_all_to_monitor(v, "break-in: every vCPU stopped");
-}
-
-void vcpu_irq_console(struct vcpu *v)
-{
-	vuart_poll(v);
-	if (vuart_take_breakin())
-		vcpu_breakin(v);
 }
 
 /*

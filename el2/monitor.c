@@ -148,12 +148,10 @@ static void cmd_vcpu(struct monitor *m, int argc, char **argv)
 	printf("regvisor: vcpu %u selected\n", (unsigned int)n);
 }
 
-/* A register of the selected vCPU: live in this CPU, or as its own CPU saved it when it stopped. */
+/* A register of the selected vCPU: every stopped vCPU's state is in memory. */
 static uint64_t sel_reg(const struct monitor *m, unsigned int i)
 {
-	if (m->sel == m->v || sysreg_table[i].cls != CTX)
-		return sysreg_get(&m->sel->sr, i);
-	return m->sel->sr.val[i];
+	return sysreg_get(&m->sel->sr, i);
 }
 
 static void cmd_regs(struct monitor *m, int argc, char **argv)

@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 
+#include "lib/versions.h"
 #include "plat/asm.h"
 
 #include "plat/plat.h"
@@ -184,14 +185,9 @@ static void hc_rv_report_status(struct vcpu *v, struct el2_frame *f)
 static void hc_rv_checkpoint(struct vcpu *v, struct el2_frame *f)
 {
 	ret(f, SMCCC_SUCCESS);
-	spin_lock(&vm.monitor_lock);
-	if (vm.checkpoint_cycle)
-		vmstate_cycle(v);
-	else if (vm.checkpoint_save)
-		vmstate_save(v, 0);
-	else
-		monitor_run(v, "guest stopped at its checkpoint call", false);
-	spin_unlock(&vm.monitor_lock);
+	vcpu_stop_all(v, vm.checkpoint_cycle ? STOP_FOR_CYCLE :
+		      vm.checkpoint_save ? STOP_FOR_SAVE : STOP_FOR_MONITOR,
+		      "guest stopped at its checkpoint call");
 }
 
 static void hc_vendor_uid(struct vcpu *v, struct el2_frame *f)
@@ -203,12 +199,6 @@ static void hc_vendor_uid(struct vcpu *v, struct el2_frame *f)
 	ret(f, RV_UID_0);
 }
 
-#define HCALL_SINCE_1(...) __VA_ARGS__
-#if FW_VERSION >= 2
-#define HCALL_SINCE_2(...) __VA_ARGS__
-#else
-#define HCALL_SINCE_2(...)
-#endif
 
 struct hcall {
 	const char *name;
@@ -219,7 +209,7 @@ struct hcall {
 
 static const struct hcall hcalls[] = {
 #define HCALL(name_, fid_, since_, handler)				\
-	HCALL_SINCE_##since_({ .name = #name_, .fid = fid_, .since = since_, .fn = handler },)
+	RV_SINCE(since_, { .name = #name_, .fid = fid_, .since = since_, .fn = handler },)
 #include "el2/hypercalls.def"
 #undef HCALL
 };

@@ -215,7 +215,7 @@ static __attribute__((noinline)) void el2_guest_abort(struct vcpu *v, struct el2
 	 * looks first; the guest gets its abort on resume (or a loaded state).
 	 */
 	if ((vm.fault_monitor || storm) &&
-	    vcpu_stop_all_to_monitor(v, storm ? "guest fault storm (resume delivers the abort again)" :
+	    vcpu_stop_all(v, STOP_FOR_MONITOR, storm ? "guest fault storm (resume delivers the abort again)" :
 				     "guest faulted (the abort is delivered on resume)"))
 		return;	/* a loaded state replaced the one that faulted */
 	el2_inject_sync(f, ((uint64_t)ec1 << ESR_EC_SHIFT) | ESR_IL | wnr | 0x10, f->far);

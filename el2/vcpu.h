@@ -46,6 +46,8 @@ struct vcpu {
 	uint64_t on_x0, on_x1;		/* ... with these arguments */
 	unsigned int traps_undef;	/* UNDEFs injected so far */
 	int parked;			/* stopped at EL2 for another CPU's monitor */
+	bool loaded;			/* a load changed its state: back into the CPU as it goes on */
+	int load_power;			/* ... and its power state (enum vcpu_power) */
 	bool in_wfi;			/* ... and it was asleep in WFI when it stopped */
 	struct vgic_cpu vgic;		/* its interrupts */
 	struct vcpu_stats stats;	/* its exits, by reason */
@@ -115,11 +117,30 @@ int64_t vcpu_psci_cpu_on(struct vcpu *v, uint64_t target, uint64_t entry, uint64
 _Noreturn void vcpu_psci_cpu_off(struct vcpu *v);
 /* The firmware's own SGI reached this CPU: a reset or a stop wants it. */
 void vcpu_irq_kicked(struct vcpu *v);
+/* el2/stop.c */
+/* This CPU's vCPU, stopped: its whole state into memory (FP/SIMD, context registers). */
+void vcpu_state_to_memory(struct vcpu *v);
+/* ... and back into this CPU before it runs the guest again. */
+void vcpu_state_to_cpu(struct vcpu *v);
 /*
- * Every other vCPU to EL2 (the firmware's SGI), the monitor here, then all
- * go on. True when the monitor loaded a state into v.
+ * A load wrote v's state in memory (the monitor's CPU; every vCPU stopped):
+ * it goes back into v's CPU as v goes on, with this power state; ON_PENDING
+ * starts it out of reset at entry with x0 = context.
  */
-bool vcpu_stop_all_to_monitor(struct vcpu *v, const char *why);
+void vcpu_state_loaded(struct vcpu *v, int power, uint64_t entry, uint64_t context);
+/* Another CPU's monitor wants this vCPU still: it waits at EL2 until released. */
+void vcpu_park(struct vcpu *v);
+/* The firmware's SGI to every other vCPU that runs: it comes to EL2 whatever the guest does. */
+void vcpu_kick_others(const struct vcpu *v);
+/* Every vCPU but v is off, or (parked_ok) parked. ON_PENDING counts as not yet. */
+bool vcpu_others_still(const struct vcpu *v, bool parked_ok);
+enum vcpu_stop_for { STOP_FOR_MONITOR, STOP_FOR_INCOMING, STOP_FOR_SAVE, STOP_FOR_CYCLE };
+/*
+ * Every other vCPU to EL2 and every vCPU's state into memory, then the
+ * monitor (or a checkpoint's save or cycle) here, then all go on. True
+ * when the monitor loaded a state.
+ */
+bool vcpu_stop_all(struct vcpu *v, enum vcpu_stop_for what, const char *why);
 /* Whether v (this CPU's) was stopped in WFI: the instruction before its PC is one. */
 bool vcpu_stopped_in_wfi(const struct vcpu *v);
 /* The break-in key. */
@@ -128,6 +149,12 @@ void vcpu_breakin(struct vcpu *v);
 void vcpu_irq_console(struct vcpu *v);
 /* The vCPU whose MPIDR affinity is mpidr, or NULL. */
 struct vcpu *vcpu_by_mpidr(uint64_t mpidr);
+/* Start t's physical CPU (PSCI CPU_ON below us); a PSCI return code. */
+int64_t vcpu_power_up(struct vcpu *t);
+/* v's registers out of reset, in model's CPU model, world and hidden set. */
+void vcpu_reset_regs(struct vcpu *v, const struct vcpu_sysregs *model);
+/* v's guest frame and FP/SIMD as a CPU out of reset finds them, at pc with x0, x1. */
+struct el2_frame *guest_frame_reset(struct vcpu *v, uint64_t pc, uint64_t x0, uint64_t x1);
 /* A vCPU asked to stop (vm.stop_request) powers its CPU off here. */
 _Noreturn void vcpu_stop(struct vcpu *v);
 /* An entry point the guest may name (CPU_ON, CPU_SUSPEND): inside its RAM, 4-byte aligned. */

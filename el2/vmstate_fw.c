@@ -189,11 +189,11 @@ bool vmstate_load(struct vcpu *v, const uint8_t *in, size_t len, bool quiet)
 	v->fp.fpsr = state.fp.fpsr;
 	v->fp.fpcr = state.fp.fpcr;
 	vmstate_apply_regs(&state, &v->sr);
+	vcpu_state_loaded(v, VCPU_ON, 0, 0);
 	/* The guest's virtual counter carries on from where it stopped. */
 	vm.stopped_vcount = state.vcount;
 	if (!vm.stopped)
 		vcpu_time_resume(v);
-	guest_apply_id_view(v);
 	if (!quiet)
 		printf("regvisor: load: %u registers loaded from a v%u blob, %u dropped\n",
 		       state.nregs - drops.n, state.fw_version, drops.n);

@@ -210,31 +210,51 @@ uint64_t sysreg_fw_default(unsigned int idx, unsigned int version)
 	return sysreg_table[idx].reset;
 }
 
+/* Context registers are live in the CPU unless the vCPU is stopped. */
+static bool ctx_live(const struct vcpu_sysregs *vs, unsigned int idx)
+{
+	return sysreg_table[idx].cls == CTX && !vs->ctx_in_memory;
+}
+
+void sysreg_ctx_to_memory(struct vcpu_sysregs *vs)
+{
+	if (!vs->ctx_in_memory)
+		sysreg_hw_save_ctx(vs->val);
+	vs->ctx_in_memory = true;
+}
+
+void sysreg_ctx_to_cpu(struct vcpu_sysregs *vs)
+{
+	if (vs->ctx_in_memory)
+		sysreg_hw_restore_ctx(vs->val);
+	vs->ctx_in_memory = false;
+}
+
 uint64_t sysreg_get(const struct vcpu_sysregs *vs, unsigned int idx)
 {
-	if (sysreg_table[idx].cls == CTX)
-		return sysreg_hw_read(idx);
-	return vs->val[idx];
+	return ctx_live(vs, idx) ? sysreg_hw_read(idx) : vs->val[idx];
 }
 
 void sysreg_get_all(const struct vcpu_sysregs *vs, uint64_t val[SYSREG_COUNT])
 {
 	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
 		val[i] = vs->val[i];
-	sysreg_hw_save_ctx(val);
+	if (!vs->ctx_in_memory)
+		sysreg_hw_save_ctx(val);
 }
 
 void sysreg_set_all(struct vcpu_sysregs *vs, const uint64_t val[SYSREG_COUNT])
 {
 	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
-		if (sysreg_table[i].cls != CTX)
+		if (!ctx_live(vs, i))
 			vs->val[i] = val[i];
-	sysreg_hw_restore_ctx(val);
+	if (!vs->ctx_in_memory)
+		sysreg_hw_restore_ctx(val);
 }
 
 void sysreg_set(struct vcpu_sysregs *vs, unsigned int idx, uint64_t val)
 {
-	if (sysreg_table[idx].cls == CTX)
+	if (ctx_live(vs, idx))
 		sysreg_hw_write(idx, val);
 	else
 		vs->val[idx] = val;

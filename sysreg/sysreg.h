@@ -9,8 +9,6 @@
 
 #include "lib/rv.h"
 
-#define FW_VERSION_LATEST	2
-
 enum sysreg_class { CTX, ID, FWR, SYSREG_NR_CLASSES };
 enum sysreg_flag {
 	RESET_SAFE = 1,		/* a blob may lack it: the reset value is right */
@@ -93,6 +91,7 @@ struct vcpu_sysregs {
 	struct sysreg_mask hidden;	/* left out of the state blob */
 	unsigned int cpu_version;	/* the ID view is version cpu_version's */
 	unsigned int world_version;	/* registers and calls the guest gets */
+	bool ctx_in_memory;		/* context registers are in val[] (vCPU stopped), not the CPU */
 };
 
 /* The backend: real MRS/MSR in the firmware, an array on the host. */
@@ -102,7 +101,15 @@ void sysreg_hw_write(unsigned int idx, uint64_t val);
 void sysreg_hw_save_ctx(uint64_t val[SYSREG_COUNT]);
 void sysreg_hw_restore_ctx(const uint64_t val[SYSREG_COUNT]);
 
-/* All of the guest's registers into val[index] (context ones read live). */
+/*
+ * A stopped vCPU's context registers move to val[] (MRS) and back (MSR),
+ * on its own CPU; while they are in memory every accessor below uses val[],
+ * so another CPU's monitor or codec can read and write them.
+ */
+void sysreg_ctx_to_memory(struct vcpu_sysregs *vs);
+void sysreg_ctx_to_cpu(struct vcpu_sysregs *vs);
+
+/* All of the guest's registers into val[index] (context ones from wherever they are). */
 void sysreg_get_all(const struct vcpu_sysregs *vs, uint64_t val[SYSREG_COUNT]);
 /* All of them from val[index]. */
 void sysreg_set_all(struct vcpu_sysregs *vs, const uint64_t val[SYSREG_COUNT]);

@@ -110,8 +110,7 @@ MUTATIONS = [
              "version 2's hypercall handlers compiled into version 1 (switched off only "
              "at run time)",
              "el2/smccc.c",
-             [("#else\n#define HCALL_SINCE_2(...)\n#endif",
-               "#else\n#define HCALL_SINCE_2(...) __VA_ARGS__\n#endif"),
+             [("RV_SINCE(since_, ", "RV_SINCE(1, "),
               ("#if FW_VERSION >= 2\n/*\n * SMCCC_ARCH_WORKAROUND_2", "#if 1\n/*\n * SMCCC_ARCH_WORKAROUND_2"),
               ("v->sr.val[SYSREG_SMCCC_ARCH_WORKAROUND_2] =", "v->sr.val[SYSREG_COUNT - 1] =")],
              [pytest("tests/qemu/test_build.py")]),

@@ -1,6 +1,6 @@
 # The host tool, from the same portable sysreg/ and vmstate/ files as the firmware.
 TOOL_BUILD := build/tool
-TOOL_CFLAGS := $(COMMON_CFLAGS) -O2 -DFW_VERSION=$(FW_VERSION_LATEST)
+TOOL_CFLAGS := $(COMMON_CFLAGS) -O2 $(call version_flags,$(FW_VERSION_LATEST))
 TOOL_OBJS := $(addprefix $(TOOL_BUILD)/sysreg/,$(sysreg-core-objs) $(sysreg-host-objs)) \
 	$(addprefix $(TOOL_BUILD)/vmstate/,$(vmstate-core-objs)) \
 	$(addprefix $(TOOL_BUILD)/tools/,regvisor-state.o state_encode.o state_versions.o state_send.o) \
@@ -19,7 +19,7 @@ tool: build/regvisor-state
 # The host codec benchmark, with limits large enough for 10,000 registers.
 build/bench/bench_host: tools/bench_host.c $(PORTABLE_SRCS)
 	@mkdir -p $(@D)
-	$(HOSTCC) -O2 -g -I. -DFW_VERSION=$(FW_VERSION_LATEST) -DVMSTATE_MAX_ENTRIES=16384 \
+	$(HOSTCC) -O2 -g -I. $(call version_flags,$(FW_VERSION_LATEST)) -DVMSTATE_MAX_ENTRIES=16384 \
 		-DVMSTATE_MAX_BLOB=262144 -o $@ $^
 
 .PHONY: bench

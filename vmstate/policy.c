@@ -25,34 +25,23 @@ static void report_why(struct vmstate_report *r, enum vmstate_err err, uint64_t 
 }
 
 /*
- * Names of the list's rows newer than this build: a blob from a newer
- * version names them in this firmware's log too (this build's own rows are
- * in sysreg_table). Terminated by a NULL name.
+ * Every row of the list, of every version: a blob from a newer version
+ * names its rows in this firmware's log too (this build's own rows are
+ * also in sysreg_table, which is looked at first). Ends with a NULL name.
  */
-#define NEWER_1(...)
-#if FW_VERSION < 2
-#define NEWER_2(...) __VA_ARGS__
-#else
-#define NEWER_2(...)
-#endif
 static const struct {
 	uint64_t id;
 	const char *name;
 	uint64_t reset;		/* the default, for CTX and FWR rows */
 	unsigned int cls, since;
-} newer_names[] = {
-#define SYSREG(n, id_, acc, cl, fl, rs, wm, si) NEWER_##si({ id_, #n, (uint64_t)(rs), cl, si },)
-#pragma push_macro("FW_VERSION")
-#undef FW_VERSION
-#define FW_VERSION 999
+} every_row[] = {
+#define SYSREG(n, id_, acc, cl, fl, rs, wm, si) { id_, #n, (uint64_t)(rs), cl, si },
+#define SYSREG_ALL_VERSIONS
 #include "sysreg/sysregs.h"
-#undef FW_VERSION
-#pragma pop_macro("FW_VERSION")
+#undef SYSREG_ALL_VERSIONS
 #undef SYSREG
 	{ 0, NULL, 0, 0, 0 },
 };
-#undef NEWER_1
-#undef NEWER_2
 
 const char *vmstate_id_name(uint64_t id)
 {
@@ -60,9 +49,9 @@ const char *vmstate_id_name(uint64_t id)
 
 	if (idx >= 0)
 		return sysreg_table[idx].name;
-	for (unsigned int i = 0; newer_names[i].name; i++)
-		if (newer_names[i].id == id)
-			return newer_names[i].name;
+	for (unsigned int i = 0; every_row[i].name; i++)
+		if (every_row[i].id == id)
+			return every_row[i].name;
 	return NULL;
 }
 
@@ -287,9 +276,9 @@ static bool known_default(uint64_t id, int idx, const struct vcpu_sysregs *vs, u
 		*def = sysreg_default(vs, (unsigned int)idx);
 		return true;
 	}
-	for (unsigned int i = 0; newer_names[i].name; i++)
-		if (newer_names[i].id == id && newer_names[i].cls != ID) {
-			*def = newer_names[i].reset;
+	for (unsigned int i = 0; every_row[i].name; i++)
+		if (every_row[i].id == id && every_row[i].cls != ID) {
+			*def = every_row[i].reset;
 			return true;
 		}
 	return false;
@@ -300,9 +289,9 @@ static unsigned int since_of(uint64_t id, int idx)
 {
 	if (idx >= 0)
 		return sysreg_table[idx].since;
-	for (unsigned int i = 0; newer_names[i].name; i++)
-		if (newer_names[i].id == id)
-			return newer_names[i].since;
+	for (unsigned int i = 0; every_row[i].name; i++)
+		if (every_row[i].id == id)
+			return every_row[i].since;
 	return 0;
 }
 

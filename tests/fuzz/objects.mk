@@ -5,7 +5,7 @@
 FUZZ_BUILD := build/fuzz
 FUZZ_SECONDS ?= 120
 FUZZ_CC ?= clang
-FUZZ_CFLAGS := -std=gnu11 -O1 -g -I. -DFW_VERSION=$(FW_VERSION_LATEST) \
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -I. $(call version_flags,$(FW_VERSION_LATEST)) \
 	-DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_TARGETS := blob frame

@@ -4,11 +4,11 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from rvqemu import Qemu, build_path  # noqa: E402
+from rvqemu import LATEST, Qemu, build_path  # noqa: E402
 
 
 @functools.lru_cache(maxsize=None)
-def boot(version=2, image="bin", append="", virtualization=True, secure=False, timeout=60,
+def boot(version=LATEST, image="bin", append="", virtualization=True, secure=False, timeout=60,
          smp=1):
     """Boot one firmware build to the end and return its Result (cached per config)."""
     path = build_path(version, "regvisor." + image)

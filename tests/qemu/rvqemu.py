@@ -29,10 +29,20 @@ def guest_image_for(kernel):
     return os.path.join(base, "guest", "guest.bin")
 
 
+def _latest_version():
+    """The newest firmware version, from the one place it is written (the Makefile)."""
+    with open(os.path.join(ROOT, "Makefile")) as f:
+        return int(re.search(r"^FW_VERSION_LATEST := (\d+)$", f.read(), re.M).group(1))
+
+
+LATEST = _latest_version()
+VERSIONS = list(range(1, LATEST + 1))
+
+
 def build_path(version, name):
     """build/NAME for the newest version, build/vN/NAME for older ones."""
     base = os.path.join(ROOT, "build")
-    if version != 2:
+    if version != LATEST:
         base = os.path.join(base, f"v{version}")
     return os.path.join(base, name)
 

@@ -233,7 +233,7 @@ static void hidden_masks(void **state)
 
 static void id_view_by_cpu_model(void **state)
 {
-	struct vcpu_sysregs vs;
+	struct vcpu_sysregs vs = { 0 };
 
 	(void)state;
 	fake_hw_reset();
@@ -302,7 +302,7 @@ static const uint64_t id_hw_patterns[] = {
 
 static void id_view_is_hardware_and_mask(void **state)
 {
-	struct vcpu_sysregs vs;
+	struct vcpu_sysregs vs = { 0 };
 	unsigned int listed = 0;
 
 	(void)state;
@@ -346,7 +346,7 @@ static void id_view_is_hardware_and_mask(void **state)
 
 static void reset_writes_context_defaults(void **state)
 {
-	struct vcpu_sysregs vs;
+	struct vcpu_sysregs vs = { 0 };
 
 	(void)state;
 	fake_hw_reset();
