@@ -9,7 +9,7 @@
 #   make deps       install the Debian packages the project needs
 
 # The newest firmware version: the one place it is written (lib/versions.h).
-FW_VERSION_LATEST := 2
+FW_VERSION_LATEST := 3
 ALL_VERSIONS := $(shell seq 1 $(FW_VERSION_LATEST))
 FW_VERSION ?= $(FW_VERSION_LATEST)
 # $(call version_flags,N): a build of version N (RV_GE_n: it has version n's additions).
@@ -101,7 +101,7 @@ all: firmware tool
 firmware: $(BUILD)/regvisor.bin $(BUILD)/regvisor.elf $(BUILD)/guest/guest.bin
 	@$(SIZE) $(BUILD)/regvisor.elf | awk 'NR==2 { printf "regvisor v$(FW_VERSION): text %d, data %d, bss %d bytes; loaded image (text+data) %d bytes\n", $$1, $$2, $$3, $$1 + $$2 }'
 	@$(CC) -E -P $(call version_flags,$(FW_VERSION)) -I. -x c sysreg/count.h | \
-		awk '/^CLASS/ { n[$$2]++; t++ } END { printf "regvisor v$(FW_VERSION): %d registers: %d context, %d id, %d firmware\n", t, n["CTX"], n["ID"], n["FWR"] }'
+		awk '{ for (i = 1; i < NF; i++) if ($$i == "CLASS") { n[$$(i + 1)]++; t++ } } END { printf "regvisor v$(FW_VERSION): %d registers: %d context, %d id, %d firmware\n", t, n["CTX"], n["ID"], n["FWR"] }'
 
 deps:
 	@tools/deps.sh

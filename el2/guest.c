@@ -40,20 +40,28 @@ struct vm vm;
 #define HCR_TID1	BIT64(16)	/* trap REVIDR_EL1, AIDR_EL1 */
 #define HCR_TID3	BIT64(18)	/* trap the ID register group 3 */
 #define HCR_TSC		BIT64(19)	/* trap SMC: guest SMCCC calls by SMC */
+#define HCR_TIDCP	BIT64(20)	/* trap IMPLEMENTATION DEFINED registers: not in the table, UNDEF */
 #define HCR_TACR	BIT64(21)	/* trap ACTLR_EL1: not in the table, UNDEF */
 #define HCR_RW		BIT64(31)	/* EL1 is AArch64 */
+#define HCR_TERR	BIT64(36)	/* trap the RAS error records: the guest has none */
 #define HCR_APK		BIT64(40)	/* pointer auth keys not trapped */
 #define HCR_API		BIT64(41)	/* pointer auth instructions not trapped */
 #define HCR_GUEST	(HCR_VM | HCR_SWIO | HCR_TID1 | HCR_TID3 | HCR_TSC | HCR_TACR | HCR_RW | \
-			 HCR_APK | HCR_API)
+			 HCR_APK | HCR_API | (FW_VERSION >= 3 ? HCR_TERR | HCR_TIDCP : 0))
 
 /*
  * CPTR_EL2 (non-VHE): RES1 bits, FP/SIMD not trapped (TFP = 0); SVE (TZ,
  * bit 8) and SME (TSM, bit 12) trapped: the guest's ID view has neither.
  */
 #define CPTR_EL2_GUEST	UINT64_C(0x33ff)
-/* CNTHCTL_EL2: the guest may read the physical counter and use its timer. */
-#define CNTHCTL_EL2_GUEST	UINT64_C(0x3)
+/*
+ * CNTHCTL_EL2 (non-VHE): EL1PCTEN [0], EL1PCEN [1]. From world 3 the
+ * physical counter and timer are trapped (el2_trap_sysreg): the guest's
+ * physical count is its virtual one, so both survive a move. Older worlds
+ * reach them directly, as their firmware let them.
+ */
+#define CNTHCTL_EL2_LIVE	UINT64_C(0x3)
+#define CNTHCTL_EL2_TRAPPED	UINT64_C(0x0)
 
 /* The guest's RAM starts right after the firmware's 2 MiB window. */
 #define GUEST_BASE	UINT64_C(0x40400000)
@@ -330,10 +338,16 @@ void guest_configure(const struct rv_config *c)
  * The guest's ID view after any change to it: MIDR and MPIDR through
  * VPIDR_EL2/VMPIDR_EL2, the trapped ones through the fast path's table.
  */
+static uint64_t guest_cnthctl(const struct vcpu *v)
+{
+	return v->sr.world_version >= 3 ? CNTHCTL_EL2_TRAPPED : CNTHCTL_EL2_LIVE;
+}
+
 void guest_apply_id_view(struct vcpu *v)
 {
 	el2_id_fast_sync(v);
-	vcpu_hw_id_view(v->sr.val[SYSREG_MIDR_EL1], v->sr.val[SYSREG_MPIDR_EL1]);
+	vcpu_hw_id_view(v->sr.val[SYSREG_MIDR_EL1], v->sr.val[SYSREG_MPIDR_EL1],
+			guest_cnthctl(v));
 }
 
 static void guest_el2_controls(struct vcpu *v)
@@ -342,13 +356,14 @@ static void guest_el2_controls(struct vcpu *v)
 		.vttbr = stage2_vttbr(),
 		.vtcr = stage2_vtcr(),
 		.cptr = CPTR_EL2_GUEST,
-		.cnthctl = CNTHCTL_EL2_GUEST,
+		.cnthctl = guest_cnthctl(v),
 		.cntvoff = vm.cntvoff,
 		.hcr = HCR_GUEST | (vgic_present() ? HCR_IMO | HCR_FMO : 0),
 		.mdcr = pmu_mdcr_for_guest(vm.guest_pmu),
 	};
 
 	vcpu_hw_controls(&c);
+	vcpu_hw_hcrx_clear();
 	vgic_cpu_init(v);
 	guest_apply_id_view(v);
 }

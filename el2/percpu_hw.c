@@ -22,9 +22,20 @@ void vcpu_write_cntvoff(uint64_t off)
 	__asm__ volatile("msr cntvoff_el2, %0\n isb" : : "r"(off) : "memory");
 }
 
-void vcpu_hw_id_view(uint64_t midr, uint64_t mpidr)
+void vcpu_hw_id_view(uint64_t midr, uint64_t mpidr, uint64_t cnthctl)
 {
-	__asm__ volatile("msr vpidr_el2, %0\n msr vmpidr_el2, %1\n isb" : : "r"(midr), "r"(mpidr));
+	__asm__ volatile("msr vpidr_el2, %0\n msr vmpidr_el2, %1\n msr cnthctl_el2, %2\n isb"
+			 : : "r"(midr), "r"(mpidr), "r"(cnthctl));
+}
+
+/* ID_AA64MMFR1_EL1.HCX [43:40]: HCRX_EL2 exists. */
+void vcpu_hw_hcrx_clear(void)
+{
+	uint64_t mmfr1;
+
+	__asm__ volatile("mrs %0, S3_0_C0_C7_1" : "=r"(mmfr1));
+	if ((mmfr1 >> 40) & 0xf)	/* everything off: TPIDR2_EL0 (EnTP2 0) traps, as SME is hidden */
+		__asm__ volatile("msr S3_4_C1_C2_2, xzr\n isb");
 }
 
 void vcpu_hw_controls(const struct el2_controls *c)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "el2/asm.h"
+#include "plat/plat.h"
 #include "el2/vcpu.h"
 #include "sysreg/iss.h"
 
@@ -44,6 +45,51 @@ void el2_id_fast_sync(struct vcpu *v)
 	v->id_fast = t;
 }
 
+/* ID_AA64PFR0_EL1.RAS [31:28] in the guest's view. */
+static bool ras_in_view(const struct vcpu *v)
+{
+	return (v->sr.val[SYSREG_ID_AA64PFR0_EL1] >> 28) & 0xf;
+}
+
+/*
+ * Registers answered by computation rather than kept: the physical count
+ * and timer value on the guest's time (CNTHCTL_EL2 traps them from world
+ * 3: the guest's physical count is CNTPCT - CNTVOFF, its virtual one, so
+ * it survives a move), and the RAS error records (HCR_EL2.TERR: the guest
+ * has none, ERRIDR_EL1.NUM 0, so each reads 0 and takes no write, as KVM
+ * answers). True when answered; *val is what a read gets.
+ */
+static bool sysreg_trap_computed(struct vcpu *v, const struct sysreg_access *a, uint64_t in,
+				 uint64_t *val)
+{
+	(void)in;
+#if FW_VERSION >= 3
+	if (a->op0 == 3 && a->op1 == 3 && a->crn == 14 && v->sr.world_version >= 3) {
+		uint64_t now = cpu_counter() - vm.cntvoff;
+
+		if (a->crm == 0 && a->op2 == 1 && a->read) {		/* CNTPCT_EL0 */
+			*val = now;
+			return true;
+		}
+		if (a->crm == 2 && a->op2 == 0) {			/* CNTP_TVAL_EL0 */
+			if (a->read)
+				*val = (uint32_t)(sysreg_get(&v->sr, SYSREG_CNTP_CVAL_EL0) - now);
+			else
+				sysreg_set(&v->sr, SYSREG_CNTP_CVAL_EL0,
+					   now + (uint64_t)(int64_t)(int32_t)(uint32_t)in);
+			return true;
+		}
+		return false;
+	}
+#endif
+	if (FW_VERSION >= 3 && a->op0 == 3 && a->op1 == 0 && a->crn == 5 && a->crm >= 3 &&
+	    a->crm <= 5 && ras_in_view(v) && (a->read || a->crm != 3 || a->op2 != 0)) {
+		*val = 0;					/* ERRIDR_EL1, ERRSELR_EL1, ERX* */
+		return true;
+	}
+	return false;
+}
+
 void el2_trap_sysreg(struct vcpu *v, struct el2_frame *f)
 {
 	struct sysreg_access a = sysreg_decode_iss((uint32_t)(f->esr & ESR_ISS_MASK));
@@ -61,6 +107,10 @@ void el2_trap_sysreg(struct vcpu *v, struct el2_frame *f)
 			vgic_sgi1r(v, a.rt == 31 ? 0 : f->x[a.rt]);
 		el2_skip_instr(f);	/* group 0 SGIs and ASGI1R: the guest has none; ignored */
 		return;
+	}
+	if (sysreg_trap_computed(v, &a, a.rt == 31 ? 0 : f->x[a.rt], &val)) {
+		v->stats.sysreg[SYSREG_COUNT]++;
+		goto done;
 	}
 	idx = sysreg_find_by_encoding(a.op0, a.op1, a.crn, a.crm, a.op2);
 	v->stats.sysreg[idx < 0 ? SYSREG_COUNT : (unsigned int)idx]++;
@@ -81,6 +131,7 @@ void el2_trap_sysreg(struct vcpu *v, struct el2_frame *f)
 
 		sysreg_set(&v->sr, (unsigned int)idx, in);
 	}
+done:
 	if (a.read && a.rt != 31)
 		f->x[a.rt] = val;
 	el2_skip_instr(f);

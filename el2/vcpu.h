@@ -88,8 +88,10 @@ struct el2_controls {
 	uint64_t vttbr, vtcr, cptr, cnthctl, cntvoff, hcr, mdcr;
 };
 void vcpu_hw_controls(const struct el2_controls *c);
-/* MIDR and MPIDR as the guest reads them (VPIDR_EL2, VMPIDR_EL2). */
-void vcpu_hw_id_view(uint64_t midr, uint64_t mpidr);
+/* MIDR and MPIDR as the guest reads them (VPIDR_EL2, VMPIDR_EL2), and its timer access (CNTHCTL_EL2). */
+void vcpu_hw_id_view(uint64_t midr, uint64_t mpidr, uint64_t cnthctl);
+/* HCRX_EL2, where the CPU has it: every control off. */
+void vcpu_hw_hcrx_clear(void);
 /* va through the guest's translation on this CPU, as a read would go (AT S12E1R). */
 bool vcpu_hw_translate(uint64_t va, uint64_t *pa);
 /* The page of the IPA whose access just faulted at stage 2 (HPFAR_EL2). */

@@ -119,7 +119,7 @@ int sysreg_find_by_name(const char *name)
  * traps) indexed directly: a trapped ID register is found in one load.
  * Entries hold table index + 1, 0 for none; filled on first use.
  */
-static int8_t id_space[64];
+static uint8_t id_space[64];
 static bool id_space_ready;
 
 static void id_space_init(void)
@@ -129,7 +129,7 @@ static void id_space_init(void)
 
 		if ((sysreg_table[i].id & SYSREG_ID_KIND_MASK) == UINT64_C(0x6030000000130000) &&
 		    (enc >> 6) == 0x300)	/* op0 3, op1 0, CRn 0 */
-			id_space[enc & 63] = (int8_t)(i + 1);
+			id_space[enc & 63] = (uint8_t)(i + 1);
 	}
 	id_space_ready = true;
 }
@@ -137,11 +137,11 @@ static void id_space_init(void)
 int sysreg_find_by_encoding(unsigned int op0, unsigned int op1, unsigned int crn,
 			    unsigned int crm, unsigned int op2)
 {
-	_Static_assert(SYSREG_COUNT < 127, "id_space holds int8_t indices");
+	_Static_assert(SYSREG_COUNT < 255, "id_space holds uint8_t indices");
 	if (op0 == 3 && op1 == 0 && crn == 0 && crm < 8) {
 		if (!id_space_ready)
 			id_space_init();
-		return id_space[(crm << 3) | (op2 & 7)] - 1;
+		return (int)id_space[(crm << 3) | (op2 & 7)] - 1;
 	}
 
 	uint64_t id = SYSREG_ID_SYS(op0 & 3, op1 & 7, crn & 15, crm & 15, op2 & 7);
@@ -182,7 +182,8 @@ void sysreg_mask_add_newer_than(struct sysreg_mask *m, unsigned int v)
 
 uint64_t sysreg_id_mask(unsigned int idx, unsigned int version)
 {
-	uint64_t mask = sysreg_table[idx].reset;
+	/* An ID register newer than the CPU model reads 0 in its view, as it did in its firmware. */
+	uint64_t mask = sysreg_table[idx].since > version ? 0 : sysreg_table[idx].reset;
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(idfeatures); i++)
 		if (idfeatures[i].reg == idx && idfeatures[i].since > version)

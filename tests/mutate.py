@@ -103,8 +103,8 @@ MUTATIONS = [
              "ID_AA64PFR0_EL1.SVE left in the guest's view (SVE is trapped: a hidden "
              "feature shown). The GIC field is shown on purpose since the vGIC.",
              "sysreg/sysregs.def",
-             [("SR(ID_AA64PFR0_EL1,\t3, 0, 0, 4, 0,\tID, 0, 0xff0f00000fff00ff,",
-               "SR(ID_AA64PFR0_EL1,\t3, 0, 0, 4, 0,\tID, 0, 0xff0f000f0fff00ff,")],
+             [("SR(ID_AA64PFR0_EL1,\t3, 0, 0, 4, 0,\tID, 0, 0xff0f0000ffff00ff,",
+               "SR(ID_AA64PFR0_EL1,\t3, 0, 0, 4, 0,\tID, 0, 0xff0f000fffff00ff,")],
              [UNIT, pytest("tests/qemu/test_sysreg.py", "tables_id")]),
     Mutation("v2-handlers-in-v1",
              "version 2's hypercall handlers compiled into version 1 (switched off only "

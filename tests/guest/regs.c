@@ -4,9 +4,17 @@
  */
 #include "tests/guest/regs.h"
 
-/* One reader (and, for context registers, one writer) per table row. */
-#define GEN_RD(n, acc) static uint64_t rd_##n(void) { return read_sysreg(acc); }
-#define GEN_WR(n, acc) static void wr_##n(uint64_t v) { write_sysreg(acc, v); }
+/*
+ * One reader (and, for context registers, one writer) per table row, by
+ * the encoding the guest uses (the last word of the row's access, sysregs.h).
+ */
+#define GUEST_ENC_ACC_MSR(enc)		enc
+#define GUEST_ENC_ACC_IF(pred, n, enc)	enc
+#define GUEST_ENC_ACC_FN(fn, arg, enc)	enc
+#define RD_ENC(enc)	read_sysreg(enc)
+#define WR_ENC(enc, v)	write_sysreg(enc, v)
+#define GEN_RD(n, acc) static uint64_t rd_##n(void) { return RD_ENC(GUEST_ENC_##acc); }
+#define GEN_WR(n, acc) static void wr_##n(uint64_t v) { WR_ENC(GUEST_ENC_##acc, v); }
 #define GEN_CTX(n, acc) GEN_RD(n, acc) GEN_WR(n, acc)
 #define GEN_ID(n, acc) GEN_RD(n, acc)
 #define GEN_FWR(n, acc)
