@@ -226,6 +226,7 @@ class Sweep:
         self.after = {(int(v), enc): dict(r=r, value=int(x, 16))
                       for v, enc, r, x in AFTER_RE.findall(self.dest)}
         self.counts = {int(m[0]): m[1:] for m in COUNT_RE.findall(self.source)}
+        self.after_vcpus = {v for v, _ in self.after}
         self.rows = []
         for key in sorted(set(self.before) | set(self.after)):
             vcpu, enc = key
@@ -235,7 +236,7 @@ class Sweep:
                        in_table=enc in table)
             row["rclass"] = self.klass(b["r"] if b else "undef", traps.get((enc, "read")))
             row["wclass"] = self.klass(b["w"] if b else "undef", traps.get((enc, "write")))
-            row["result"], row["why"] = self.result(enc, b, a)
+            row["result"], row["why"] = self.result(vcpu, enc, b, a)
             self.rows.append(row)
         return self
 
@@ -249,7 +250,7 @@ class Sweep:
             return "undef-trapped" if trap else "undef"
         return "fault-" + outcome
 
-    def result(self, enc, b, a):
+    def result(self, vcpu, enc, b, a):
         if b is None:
             return "APPEARED", "readable after the load, not before"
         if b["r"] == "skip":
@@ -261,6 +262,8 @@ class Sweep:
                 return "skipped-write", ""
             return ("write-only", "") if b["w"] == "ok" else ("undef", "")
         if a is None or a["r"] != "ok":
+            if vcpu not in self.after_vcpus:
+                return "LOST", f"vCPU {vcpu} did not come back after the load"
             return "LOST", "no longer readable after the load"
         if enc in VOLATILE:
             return "volatile", VOLATILE[enc]
