@@ -119,6 +119,7 @@ static void configure(void)
 	vm.fault_monitor = config.fault_monitor;
 	vm.load_timeout = config.load_timeout;
 	vm.guest_pmu = config.bench;
+	vm.traplog = config.traplog;
 	vm.ntolerate = config.ntolerate;
 	vm.tolerate = config.tolerate;
 	/* What the guest's world does not have is never in its state either. */

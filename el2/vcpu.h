@@ -75,6 +75,9 @@ struct vm {
 	uint64_t cntvoff;		/* CNTVOFF_EL2, the same on every CPU */
 	int reported_status;		/* from RV_REPORT_STATUS, -1 if none */
 	bool guest_pmu;			/* benchmarks: the guest may read the PMU */
+	bool traplog;			/* regvisor.traplog=1: log each trapped encoding once */
+	/* Encodings (op0 2..3) and directions logged so far: el2/sysreg_trap.c. */
+	uint64_t traplog_seen[2 * 8 * 16 * 16 * 8 * 2 / 64];
 };
 
 extern struct vm vm;

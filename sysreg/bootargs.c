@@ -118,6 +118,7 @@ static const struct config_switch switches[] = {
 	SWITCH("regvisor.fault", "el2", fault_el2, true),
 	SWITCH("regvisor.fault", "stack", fault_stack, true),
 	SWITCH("regvisor.dumpdtb", "1", dump_dtb, true),
+	SWITCH("regvisor.traplog", "1", traplog, true),
 };
 #undef SWITCH
 

@@ -24,6 +24,8 @@
  *   regvisor.breakin=N|off        the console key that stops the guest and
  *                                 opens the monitor (default 0x1d, Ctrl-])
  *   regvisor.dumpdtb=1            print the guest DTB (base64, BEGIN/END REGVISOR DTB)
+ *   regvisor.traplog=1            one line the first time each system-register
+ *                                 encoding traps, per direction (the sweep test)
  *   ... -- ARGS                   everything after " -- " is the guest's command line
  *
  * A bad item gets one error line naming it and is ignored; parsing goes on.
@@ -59,6 +61,7 @@ struct rv_config {
 	uint64_t initrd_addr, initrd_size;	/* size 0: none given */
 	bool guest_args_bad;		/* a bad regvisor.guest/initrd: start no guest */
 	bool dump_dtb;			/* print the guest DTB, framed */
+	bool traplog;			/* log each trapped MRS/MSR encoding once */
 	int breakin;			/* break-in key, -1: none */
 };
 

@@ -209,6 +209,13 @@ MUTATIONS = [
              "el2/guest.c",
              [(".mdcr = pmu_mdcr_for_guest(vm.guest_pmu),", ".mdcr = pmu_mdcr_for_guest(true),")],
              [pytest("tests/qemu/test_sysreg.py", "tables_id")]),
+    Mutation("sweep-tpidr-el0-dropped",
+             "export writes 0 for TPIDR_EL0: a live register not carried (the sweep names it)",
+             "vmstate/policy.c",
+             [("uint64_t val = d->cls == CTX ? vals[i] & d->wmask : vals[i];",
+               "uint64_t val = d->cls == CTX ? (i == SYSREG_TPIDR_EL0 ? 0 : vals[i] & d->wmask) "
+               ": vals[i];")],
+             [pytest("tests/qemu/test_sweep.py", "table_registers and smp1")]),
     Mutation("layer-include-upward",
              "a platform file includes the hypervisor's header",
              "plat/power.c",

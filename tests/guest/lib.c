@@ -12,6 +12,7 @@ static volatile uint32_t *uart;
 static unsigned int passes, failures;
 static bool quiet_passes;
 volatile uint64_t last_esr;
+bool (*volatile exception_hook)(uint64_t esr);
 static volatile int exc_expected = -1, exc_taken;
 
 void guest_console_init(uint64_t base)
@@ -216,6 +217,10 @@ void guest_exception(uint64_t *regs)
 	uint64_t elr = read_sysreg(elr_el1);
 
 	(void)regs;
+	if (exception_hook && exception_hook(esr)) {
+		write_sysreg(elr_el1, elr + 4);
+		return;
+	}
 	last_esr = esr;
 	if (exc_expected >= 0 && (esr >> 26) == (uint64_t)exc_expected) {
 		exc_taken++;

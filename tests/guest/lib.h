@@ -32,6 +32,11 @@ bool expect_undef(void (*fn)(void));
 bool expect_exception(void (*fn)(void), unsigned int ec);
 /* Set by start.S's vectors: the last exception's ESR_EL1. */
 extern volatile uint64_t last_esr;
+/*
+ * Asked first about every exception (the sweep's): true when it took it,
+ * and the guest goes on past the instruction that raised it.
+ */
+extern bool (*volatile exception_hook)(uint64_t esr);
 
 #define read_sysreg(r) ({ uint64_t __v; __asm__ volatile("mrs %0, " #r : "=r"(__v)); __v; })
 #define write_sysreg(r, v) __asm__ volatile("msr " #r ", %x0" : : "rZ"((uint64_t)(v)))

@@ -41,6 +41,7 @@ bool pauth_in_view(void);
 #define GUEST_MODE_HOSTILE		UINT64_C(0x1000)	/* attack the firmware's interrupts */
 #define GUEST_MODE_TIMER_RESET		UINT64_C(0x2000)	/* SYSTEM_RESET with the timer pending */
 #define GUEST_MODE_MMIO_SIZES		UINT64_C(0x4000)	/* narrow loads of emulated registers */
+#define GUEST_MODE_SWEEP		UINT64_C(0x8000)	/* sweep every system register, checkpoint */
 #define GUEST_HOSTILE_SHIFT		24		/* which attack: mode >> 24 */
 #define GUEST_SOAK_CYCLES_SHIFT		16		/* cycles: mode >> 16 */
 
@@ -65,6 +66,9 @@ _Noreturn void test_timer_reset(void);
 _Noreturn void test_mmio_sizes(void);
 /* smp.c: a SYSTEM_RESET with a secondary running; true on the boot after it. */
 bool test_reset(void);
+
+/* sweep.c: every EL1/EL0 system-register encoding on every vCPU, checkpoint, read back. */
+_Noreturn void test_sweep(void);
 
 /* ckpt.c: fill every register, checkpoint; the rest runs after the resume. */
 _Noreturn void test_checkpoint(void);

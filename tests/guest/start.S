@@ -90,6 +90,7 @@ secondary_stacks:
 
 	.text
 	.balign	0x800
+	.globl	guest_vectors		/* the sweep's secondaries install it too */
 guest_vectors:
 	.rept	16
 	ventry
