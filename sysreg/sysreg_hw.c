@@ -140,8 +140,9 @@ static inline void hw_oslk_write(unsigned int unused, uint64_t v)
 /*
  * The guest's physical timer counts the guest's time, as its virtual one
  * does (the physical count is trapped and answered as CNTPCT - CNTVOFF,
- * el2/vtimer.c): the hardware compare value is the guest's plus
- * CNTVOFF_EL2, saturated so that "never" stays never.
+ * el2/sysreg_trap.c): the hardware compare value is the guest's plus
+ * CNTVOFF_EL2, modulo 2^64, so a read gives back exactly what was written;
+ * "never" (all ones) stays never.
  */
 static inline uint64_t hw_cntp_cval_read(unsigned int unused)
 {
@@ -156,7 +157,14 @@ static inline void hw_cntp_cval_write(unsigned int unused, uint64_t v)
 	uint64_t off = MRS(S3_4_C14_C0_3);
 
 	(void)unused;
-	MSR(S3_3_C14_C2_2, v > ~off ? ~UINT64_C(0) : v + off);
+	MSR(S3_3_C14_C2_2, v == ~UINT64_C(0) ? v : v + off);
+}
+
+/* SME's TPIDR2_EL0 (ID_AA64PFR1_EL1.SME [27:24]): reachable with SME hidden where HCRX_EL2 is not. */
+static inline bool hw_has_sme(unsigned int unused)
+{
+	(void)unused;
+	return (MRS(S3_0_C0_C4_1) >> 24) & 0xf;
 }
 
 /* How each row is reached (sysregs.h); a writer writes the v_ in its scope. */

@@ -54,9 +54,9 @@
 /* A breakpoint's or watchpoint's four registers, instance n (Arm ARM D19.3). */
 #define SYSREG_DEBUG_PAIR(n, si)						\
 	SRIF(DBGBVR##n##_EL1, 2, 0, 0, n, 4, bp, n, CTX, 0, 0, ~0, si)		\
-	SRIF(DBGBCR##n##_EL1, 2, 0, 0, n, 5, bp, n, CTX, 0, 0, 0x0000000000ffe1e7, si) \
+	SRIF(DBGBCR##n##_EL1, 2, 0, 0, n, 5, bp, n, CTX, 0, 0, ~0, si) \
 	SRIF(DBGWVR##n##_EL1, 2, 0, 0, n, 6, wp, n, CTX, 0, 0, ~0, si)		\
-	SRIF(DBGWCR##n##_EL1, 2, 0, 0, n, 7, wp, n, CTX, 0, 0, 0x000000001f1fffff, si)
+	SRIF(DBGWCR##n##_EL1, 2, 0, 0, n, 7, wp, n, CTX, 0, 0, ~0, si)
 
 #include "sysreg/sysregs.def"
 

@@ -428,12 +428,17 @@ static bool sweep_wait(volatile uint64_t *flag)
 	return true;
 }
 
-/* The physical count against the virtual one, read back to back. */
+/*
+ * The physical count against the virtual one, read back to back, twice:
+ * the second pair is the one kept, as a fresh firmware's first trap of an
+ * encoding may be slow (regvisor.traplog prints a line for it).
+ */
 static uint64_t sweep_pv(void)
 {
-	uint64_t p, v;
+	uint64_t p = 0, v = 0;
 
-	__asm__ volatile("isb\n mrs %0, cntpct_el0\n mrs %1, cntvct_el0" : "=r"(p), "=r"(v));
+	for (unsigned int i = 0; i < 2; i++)
+		__asm__ volatile("isb\n mrs %0, cntpct_el0\n mrs %1, cntvct_el0" : "=r"(p), "=r"(v));
 	return p - v;
 }
 

@@ -23,7 +23,7 @@ import re
 import threading
 
 from migrate import reframe, resume, send_blob
-from rvqemu import ROOT, Qemu, build_path
+from rvqemu import LATEST, ROOT, Qemu, build_path
 
 SWEEP = 0x8000
 ARGS = "regvisor.traplog=1"
@@ -189,7 +189,7 @@ COUNTER_CHECK = "sweep: CNTPCT_EL0 - CNTVCT_EL0 the same after the load"
 class Sweep:
     """One source/destination run and its joined table."""
 
-    def __init__(self, smp, cpu, version=2, extra=""):
+    def __init__(self, smp, cpu, version=LATEST, extra=""):
         self.smp, self.cpu, self.version = smp, cpu, version
         self.args = f"{ARGS} regvisor.cpu={cpu} {extra}".strip()
         self.source = self.dest = ""

@@ -5,20 +5,17 @@ names each register the issue lists: carried, or unreachable (UNDEF).
 
 One source/destination pair of QEMUs per (-smp, regvisor.cpu), all run side
 by side once per session; every check reads the same runs."""
-import os
 import re
 
 import pytest
 
 import sweep
-from rvqemu import ROOT
+from rvqemu import VERSIONS
 
 
 def cpu_versions():
     """regvisor.cpu=1..the build's newest version (the Makefile's FW_VERSION_LATEST)."""
-    with open(os.path.join(ROOT, "Makefile")) as f:
-        latest = int(re.search(r"^FW_VERSION_LATEST := (\d+)$", f.read(), re.M).group(1))
-    return list(range(1, latest + 1))
+    return VERSIONS
 
 
 SMPS = [1, 2]
