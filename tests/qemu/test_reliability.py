@@ -118,7 +118,7 @@ def corrupt_cases(good):
         ("flipped bit", frame(bytes(flipped)), decode_error("CRC-32C mismatch")),
         ("wrong frame CRC", frame(raw, crc=0x12345678), frame_error("frame CRC-32C mismatch")),
         ("wrong magic", frame(Blob(bytes(magic)).encode()),
-         decode_error("bad magic (not a regvisor vCPU state)")),
+         decode_error("bad magic (not a regvisor state blob)")),
         ("future major version", frame(Blob(bytes(major)).encode()),
          decode_error("format major version newer than this reader")),
         ("garbage in the frame", "\n".join(framed[:5] + ["hello, world"] + framed[5:]),
