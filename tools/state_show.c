@@ -8,22 +8,12 @@
 /* A register's name, or a device entry's ("GICD+0x100"), or "(unknown)". */
 static const char *entry_name(uint64_t id)
 {
-	static const struct { uint64_t base; const char *fmt; } dev[] = {
-		{ VMSTATE_DEV_GICD, "GICD+0x%llx" },
-		{ VMSTATE_DEV_GICR_SGI, "GICR_SGI+0x%llx" },
-		{ VMSTATE_DEV_GIC_LR, "ICH_LR%llu_EL2" },
-	};
 	static char buf[40];
 	const char *n = vmstate_id_name(id);
 
 	if (n)
 		return n;
-	for (unsigned int i = 0; i < ARRAY_SIZE(dev); i++)
-		if ((id & ~UINT64_C(0xffff)) == dev[i].base) {
-			snprintf(buf, sizeof(buf), dev[i].fmt, (unsigned long long)(id & 0xffff));
-			return buf;
-		}
-	return "(unknown)";
+	return vmstate_dev_name(id, buf, sizeof(buf)) ? buf : "(unknown)";
 }
 
 static void print_entries(const struct vmstate_entry *e, unsigned int n)

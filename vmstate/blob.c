@@ -106,3 +106,19 @@ const char *vmstate_where_text(enum vmstate_err e, uint64_t where, char *buf, si
 	}
 	return buf;
 }
+
+bool vmstate_dev_name(uint64_t id, char *buf, size_t size)
+{
+	static const struct { uint64_t base; const char *fmt; } dev[] = {
+		{ VMSTATE_DEV_GICD, "GICD+0x%llx" },
+		{ VMSTATE_DEV_GICR_SGI, "GICR_SGI+0x%llx" },
+		{ VMSTATE_DEV_GIC_LR, "ICH_LR%llu_EL2" },
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(dev); i++)
+		if ((id & ~UINT64_C(0xffff)) == dev[i].base) {
+			snprintf(buf, size, dev[i].fmt, (unsigned long long)(id & 0xffff));
+			return true;
+		}
+	return false;
+}

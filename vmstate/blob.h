@@ -176,6 +176,8 @@ const struct vmstate_entry *vmstate_find(const struct vmstate_vcpu *c, uint64_t 
 /* The same in any entry array. */
 const struct vmstate_entry *vmstate_find_entry(const struct vmstate_entry *e, unsigned int n,
 					       uint64_t id);
+/* A device id's name ("GICD+0x100", "ICH_LR3_EL2") into buf; false if none. */
+bool vmstate_dev_name(uint64_t id, char *buf, size_t size);
 /* Section name by type ("CORE"), or "?" */
 const char *vmstate_section_name(unsigned int type);
 /* "on", "off", "on_pending", or NULL for a value no firmware writes. */

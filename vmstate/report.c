@@ -67,6 +67,7 @@ void vmstate_report_print(const struct vmstate_report *r, const char *prefix)
 	for (unsigned int i = 0; i < shown; i++) {
 		const struct vmstate_problem *p = &r->p[i];
 		const char *name = vmstate_id_name(p->id);
+		char dev[40];
 		int idx = sysreg_find_by_id(p->id);
 		const char *field = NULL;
 
@@ -77,6 +78,8 @@ void vmstate_report_print(const struct vmstate_report *r, const char *prefix)
 			printf("vcpu %d: ", p->vcpu);
 		if (print_whole(p))
 			continue;
+		if (!name && vmstate_dev_name(p->id, dev, sizeof(dev)))
+			name = dev;
 		printf("%s (0x%016llx): %s", name ? name : "?", (unsigned long long)p->id,
 		       vmstate_strerror(p->err));
 		switch (p->err) {

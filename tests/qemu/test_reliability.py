@@ -92,11 +92,11 @@ def frame_error(text):
 
 def policy_error(name, rid, text, detail=""):
     """The whole line for a register the import check refuses."""
-    return (rf"regvisor: load: error: {re.escape(name)} \(0x{rid:016x}\): {re.escape(text)}"
-            + detail)
+    return (rf"regvisor: load: error: vcpu 0: {re.escape(name)} \(0x{rid:016x}\): "
+            rf"{re.escape(text)}" + detail)
 
 
-PSTATE_ERROR = r"regvisor: load: error: " + re.escape(
+PSTATE_ERROR = r"regvisor: load: error: vcpu 0: " + re.escape(
     "PSTATE is not an AArch64 EL0/EL1 state the guest can return to") + ": 0x%x"
 
 

@@ -71,7 +71,7 @@ def test_hidden_register_modified_refuses_export():
     assert "regvisor: save: 56 registers" in ok.output, ok.output
     # A configured (non-default) hidden bitmap: refused, naming it and both values.
     res = boot(append="regvisor.checkpoint=save regvisor.guestarg=2 regvisor.bmap2=1 regvisor.hide=VENDOR_HYP_BMAP_2")
-    assert ("regvisor: save: error: VENDOR_HYP_BMAP_2 (0x6030000000160003): hidden register "
+    assert ("regvisor: save: error: vcpu 0: VENDOR_HYP_BMAP_2 (0x6030000000160003): hidden register "
             "does not hold its default value: holds 0x1, default 0x0") in res.output, res.output
     assert "regvisor: save: refused, nothing exported" in res.output
     assert "-----BEGIN REGVISOR VMSTATE-----" not in res.output
