@@ -111,7 +111,7 @@ def corrupt_cases(good):
     magic = bytearray(raw)
     magic[0:4] = b"XVST"
     major = bytearray(raw)
-    major[4] = 2
+    major[4] = 3     # this reader knows 1.0 and 2.0
     framed = frame(raw).split("\n")
     return [
         ("truncated", frame(raw[:700]), decode_error("blob truncated")),
