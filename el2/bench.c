@@ -60,8 +60,11 @@ static void bench_context(void)
 	report("ctx_registers", ctx_count(), 1);
 }
 
-/* The benchmarks' state and blob buffers, one set for all of them. */
-static struct vmstate bst, bin;
+/*
+ * The benchmarks' state and blob buffers, one set for all of them: a blob
+ * decodes back into the state it was encoded from (the same values).
+ */
+static struct vmstate bst;
 static uint8_t bbuf[VMSTATE_MAX_BLOB] __attribute__((aligned(8)));
 
 /* Each step of a save and of a load, per register of the full table. */
@@ -74,33 +77,35 @@ static void bench_export_import(struct vcpu *v)
 	uint64_t t[6];
 	uint64_t ops;
 
-	bst.fw_version = FW_VERSION;	/* a header as a save writes it */
-	bst.vcpu = (uint16_t)v->index;
+	/* One vCPU's steps: a header as a save of a one-vCPU machine writes it. */
+	vmstate_clear(&bst, 1);
+	bst.fw_version = FW_VERSION;
+	bst.major = (uint8_t)vmstate_major_for(FW_VERSION);
 	t[0] = pmu_read();
 	for (int r = 0; r < REPS; r++)
-		vmstate_export_regs(&v->sr, 0, &bst, &rep);
+		vmstate_export_regs(&v->sr, 0, &bst.vcpu[0], &rep);
 	t[1] = pmu_read();
 	for (int r = 0; r < REPS; r++)
 		len = vmstate_encode(&bst, bbuf, sizeof(bbuf), &e);
 	t[2] = pmu_read();
 	for (int r = 0; r < REPS; r++)
-		vmstate_decode(bbuf, len, &bin, NULL);
+		vmstate_decode(bbuf, len, &bst, NULL);
 	t[3] = pmu_read();
 	for (int r = 0; r < REPS; r++)
-		vmstate_check_regs(&bin, &v->sr, NULL, &drops, &rep);
+		vmstate_check_regs(&bst, 0, &v->sr, NULL, &drops, &rep);
 	t[4] = pmu_read();
 	for (int r = 0; r < REPS; r++)
-		vmstate_apply_regs(&bin, &v->sr);
+		vmstate_apply_regs(&bst.vcpu[0], &v->sr);
 	t[5] = pmu_read();
 	BUG_ON(rep.total || !len);
-	ops = (uint64_t)REPS * bst.nregs;
+	ops = (uint64_t)REPS * bst.vcpu[0].nregs;
 	report("fw_export_regs", t[1] - t[0], ops);
 	report("fw_encode", t[2] - t[1], ops);
 	report("fw_decode", t[3] - t[2], ops);
 	report("fw_check", t[4] - t[3], ops);
 	report("fw_apply", t[5] - t[4], ops);
 	report("blob_bytes", len, 1);
-	report("blob_registers", bst.nregs, 1);
+	report("blob_registers", bst.vcpu[0].nregs, 1);
 }
 
 /*
@@ -192,13 +197,13 @@ static void bench_framed(void)
 	uint64_t ours = 0, base = 0;
 	size_t len, base_len;
 
-	vmstate_export_regs(&vm.vcpu[0].sr, 0, &bst, &rep);
+	vmstate_export_regs(&vm.vcpu[0].sr, 0, &bst.vcpu[0], &rep);
 	len = vmstate_encode(&bst, bbuf, sizeof(bbuf), &e);
 	BUG_ON(!len);
 	frame_encode(bbuf, len, count_line, &ours);
 	/* The same sections with every register as an 8-byte id and an 8-byte value. */
 	base_len = VMSTATE_HDR_SIZE + 5 * VMSTATE_SEC_HDR_SIZE + 33 * 8 + 32 * 16 + 8 + 8 +
-		   (size_t)bst.nregs * 16 + VMSTATE_CRC_SIZE;
+		   (size_t)bst.vcpu[0].nregs * 16 + VMSTATE_CRC_SIZE;
 	BUG_ON(base_len > sizeof(bbuf));
 	frame_encode(bbuf, base_len, count_line, &base);
 	report("blob_framed_bytes", ours, 1);

@@ -104,9 +104,10 @@ static void cmd_help(struct monitor *m, int argc, char **argv)
 static void cmd_version(struct monitor *m, int argc, char **argv)
 {
 	(void)argc, (void)argv;
-	printf("regvisor: version %d (%s), blob format %d.%d, guest cpu model v%u, world v%u\n",
-	       FW_VERSION, RV_BUILD_ID, VMSTATE_MAJOR, VMSTATE_MINOR, m->v->sr.cpu_version,
-	       m->v->sr.world_version);
+	/* The newest format it reads; `save` writes the one its own version reads. */
+	printf("regvisor: version %d (%s), blob format %d.%d (saves %u.0), guest cpu model v%u, "
+	       "world v%u\n", FW_VERSION, RV_BUILD_ID, VMSTATE_MAJOR, VMSTATE_MINOR,
+	       vmstate_major_for(FW_VERSION), m->v->sr.cpu_version, m->v->sr.world_version);
 }
 
 static const char *const power_names[] = { "on", "off", "on-pending" };

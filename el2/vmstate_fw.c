@@ -1,7 +1,10 @@
 /*
- * Saving and loading the guest's whole state: the portable codec and
- * policy (vmstate/) on the firmware's live vCPU. The guest is stopped
- * (it made the checkpoint call) while this runs.
+ * Saving and loading the guest's whole state, every vCPU: the portable
+ * codec and policy (vmstate/) on the firmware's vCPUs. The guest is
+ * stopped while this runs (a break-in, or its checkpoint call: every other
+ * vCPU is parked at EL2 or off), and every vCPU's state is in memory:
+ * v->frame, v->fp and v->sr.val[] (context registers too). This file reads
+ * and writes only that memory; vcpu_state_loaded() tells el2 what changed.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,26 +14,64 @@
 #include "vmstate/frame.h"
 #include "vmstate/policy.h"
 
-static struct vmstate state;		/* one at a time: the firmware is single-threaded */
+_Static_assert(RV_MAX_CPUS <= VMSTATE_MAX_VCPUS, "a blob must hold every vCPU");
+_Static_assert((int)VCPU_ON == (int)VMSTATE_POWER_ON && (int)VCPU_OFF == (int)VMSTATE_POWER_OFF &&
+	       (int)VCPU_ON_PENDING == (int)VMSTATE_POWER_ON_PENDING,
+	       "the blob's power states are PSCI's");
+
+static struct vmstate state;		/* one at a time: vm.monitor_lock */
 static uint8_t blob[VMSTATE_MAX_BLOB] __attribute__((aligned(8)));
+static struct vmstate_drops drops[VMSTATE_MAX_VCPUS];
 
 /*
- * The soak's wipe, between its export and its import: x0..x30, V0..V31,
- * FPSR, FPCR and every table register (context, ID, firmware) are set to
- * nothing the guest wrote, as on a fresh destination, so what the guest
- * finds after a cycle is only what the import put back. PC and PSTATE
- * stay: a guest that lost them could not report it. What was wiped is
- * kept and put back if the import refuses: a refusal changes nothing.
+ * The soak's wipe, between its export and its import: every vCPU's
+ * x0..x30, V0..V31, FPSR, FPCR and every table register (context, ID,
+ * firmware) are set to nothing the guest wrote, as on a fresh destination,
+ * so what the guest finds after a cycle is only what the import put back.
+ * PC and PSTATE stay: a guest that lost them could not report it. What was
+ * wiped is kept and put back if the import refuses: a refusal changes
+ * nothing.
  */
 static struct {
 	uint64_t x[31];
 	struct fpsimd_state fp;
 	uint64_t sr[SYSREG_COUNT];
-} wiped;
+} wiped[RV_MAX_CPUS];
+
+/*
+ * Until el2 keeps the monitor's own vCPU's context registers in
+ * v->sr.val[] while stopped and writes loaded state back on resume (the
+ * lead's change, which defines RV_CTX_IN_MEMORY in el2/vcpu.h), this CPU's
+ * are copied to memory before an export and a load writes them back at
+ * once. Parked vCPUs already saved theirs (vcpu_park).
+ */
+#ifndef RV_CTX_IN_MEMORY
+static void ctx_to_memory(struct vcpu *cur)
+{
+	sysreg_hw_save_ctx(cur->sr.val);
+}
+
+__attribute__((weak)) void vcpu_state_loaded(struct vcpu *v, int power, uint64_t entry,
+					     uint64_t context)
+{
+	(void)power, (void)entry, (void)context;
+	if (v == vcpu_current()) {
+		sysreg_hw_restore_ctx(v->sr.val);
+		guest_apply_id_view(v);
+	} else {
+		el2_id_fast_sync(v);
+	}
+}
+#else
+static void ctx_to_memory(struct vcpu *cur)
+{
+	(void)cur;
+}
+#endif
 
 size_t vmstate_fw_buffer_bytes(void)
 {
-	return sizeof(state) + sizeof(blob) + sizeof(wiped);
+	return sizeof(state) + sizeof(blob) + sizeof(drops) + sizeof(wiped);
 }
 
 void vcpu_time_stop(struct vcpu *v)
@@ -55,21 +96,47 @@ static void emit_console(const char *line, void *ctx)
 	printf("%s\n", line);
 }
 
-static void fill_state(struct vcpu *v)
+/* vCPU v's record and general state into c (an off vCPU without a frame: zeros). */
+static void fill_vcpu(const struct vcpu *v, struct vmstate_vcpu *c)
 {
 	const struct el2_frame *f = v->frame;
 
-	fpsimd_claim();		/* the guest's FP/SIMD registers are in v->fp now */
-	memset(&state, 0, offsetof(struct vmstate, regs));
-	state.fw_version = FW_VERSION;
-	state.vcpu = (uint16_t)v->index;
-	memcpy(state.core.x, f->x, sizeof(state.core.x));
-	state.core.pc = f->elr;
-	state.core.pstate = f->spsr;
-	memcpy(state.fp.v, v->fp.v, sizeof(state.fp.v));
-	state.fp.fpsr = (uint32_t)v->fp.fpsr;
-	state.fp.fpcr = (uint32_t)v->fp.fpcr;
+	c->power = (uint8_t)__atomic_load_n(&v->power, __ATOMIC_ACQUIRE);
+	c->mpidr = v->vmpidr;
+	c->entry = c->power == VCPU_ON_PENDING ? v->on_entry : 0;
+	c->context = c->power == VCPU_ON_PENDING ? v->on_x0 : 0;
+	if (f) {
+		memcpy(c->core.x, f->x, sizeof(c->core.x));
+		c->core.pc = f->elr;
+		c->core.pstate = f->spsr;
+	}
+	memcpy(c->fp.v, v->fp.v, sizeof(c->fp.v));
+	c->fp.fpsr = (uint32_t)v->fp.fpsr;
+	c->fp.fpcr = (uint32_t)v->fp.fpcr;
+}
+
+/* Every vCPU into state for a destination of version target; problems in rep. */
+static unsigned int fill_state(struct vcpu *cur, unsigned int target, struct vmstate_report *rep)
+{
+	fpsimd_claim();		/* the guest's FP/SIMD registers are in cur->fp now */
+	ctx_to_memory(cur);
+	if (vmstate_export_begin(&state, target, vm.nvcpus, rep))
+		return rep->total;
 	state.vcount = vm.stopped ? vm.stopped_vcount : cpu_virtual_counter();
+	for (unsigned int i = 0; i < vm.nvcpus; i++) {
+		fill_vcpu(&vm.vcpu[i], &state.vcpu[i]);
+		vmstate_export_regs(&vm.vcpu[i].sr, target, &state.vcpu[i], rep);
+	}
+	return rep->total;
+}
+
+static unsigned int state_regs(void)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < state.nvcpus; i++)
+		n += state.vcpu[i].nregs;
+	return n;
 }
 
 bool vmstate_save(struct vcpu *v, unsigned int target)
@@ -78,9 +145,7 @@ bool vmstate_save(struct vcpu *v, unsigned int target)
 	enum vmstate_err err;
 	size_t len;
 
-	fill_state(v);
-
-	if (vmstate_export_regs(&v->sr, target, &state, &rep)) {
+	if (fill_state(v, target, &rep)) {
 		vmstate_report_print(&rep, "regvisor: save");
 		printf("regvisor: save: refused, nothing exported\n");
 		return false;
@@ -90,31 +155,36 @@ bool vmstate_save(struct vcpu *v, unsigned int target)
 		printf("regvisor: save: error: %s\n", vmstate_strerror(err));
 		return false;
 	}
-	printf("regvisor: save: %u registers (%u hidden left out), %u bytes, for v%u\n",
-	       state.nregs, (unsigned int)(SYSREG_COUNT - state.nregs), (unsigned int)len,
-	       target ? target : FW_VERSION);
+	printf("regvisor: save: %u registers (%u hidden left out), %u bytes, for v%u "
+	       "(format %u.%u, %u vCPU%s)\n", state_regs(),
+	       (unsigned int)(SYSREG_COUNT * state.nvcpus - state_regs()), (unsigned int)len,
+	       target ? target : FW_VERSION, state.major, state.minor, state.nvcpus,
+	       state.nvcpus == 1 ? "" : "s");
 	frame_encode(blob, len, emit_console, NULL);
 	return true;
 }
 
-static void cycle_wipe(struct vcpu *v, bool undo)
+static void cycle_wipe(bool undo)
 {
-	static const uint64_t zero[SYSREG_COUNT];
+	for (unsigned int i = 0; i < vm.nvcpus; i++) {
+		struct vcpu *v = &vm.vcpu[i];
 
-	fpsimd_claim();		/* the guest's FP/SIMD registers are in v->fp now */
-	if (undo) {
-		memcpy(v->frame->x, wiped.x, sizeof(wiped.x));
-		v->fp = wiped.fp;
-		sysreg_set_all(&v->sr, wiped.sr);
-		return;
+		if (undo) {
+			if (v->frame)
+				memcpy(v->frame->x, wiped[i].x, sizeof(wiped[i].x));
+			v->fp = wiped[i].fp;
+			memcpy(v->sr.val, wiped[i].sr, sizeof(v->sr.val));
+			continue;
+		}
+		if (v->frame)
+			memcpy(wiped[i].x, v->frame->x, sizeof(wiped[i].x));
+		wiped[i].fp = v->fp;
+		memcpy(wiped[i].sr, v->sr.val, sizeof(v->sr.val));
+		for (unsigned int r = 0; v->frame && r < 31; r++)
+			v->frame->x[r] = UINT64_C(0x0badbad000000000) | r;
+		memset(&v->fp, 0x5b, sizeof(v->fp));
+		memset(v->sr.val, 0, sizeof(v->sr.val));
 	}
-	memcpy(wiped.x, v->frame->x, sizeof(wiped.x));
-	wiped.fp = v->fp;
-	sysreg_get_all(&v->sr, wiped.sr);
-	for (unsigned int i = 0; i < 31; i++)
-		v->frame->x[i] = UINT64_C(0x0badbad000000000) | i;
-	memset(&v->fp, 0x5b, sizeof(v->fp));
-	sysreg_set_all(&v->sr, zero);
 }
 
 void vmstate_cycle(struct vcpu *v)
@@ -125,8 +195,7 @@ void vmstate_cycle(struct vcpu *v)
 	bool done = false;
 
 	vcpu_time_stop(v);
-	fill_state(v);
-	if (vmstate_export_regs(&v->sr, 0, &state, &rep)) {
+	if (fill_state(v, 0, &rep)) {
 		vmstate_report_print(&rep, "regvisor: cycle");
 	} else {
 		len = vmstate_encode(&state, blob, sizeof(blob), &err);
@@ -135,10 +204,10 @@ void vmstate_cycle(struct vcpu *v)
 	}
 	/* A refusal leaves the guest as it was: it goes on, uncycled, and the log says why. */
 	if (len) {
-		cycle_wipe(v, false);
+		cycle_wipe(false);
 		done = vmstate_load(v, blob, len, true);
 		if (!done)
-			cycle_wipe(v, true);
+			cycle_wipe(true);
 	}
 	if (done)
 		vm.cycles++;
@@ -148,54 +217,88 @@ void vmstate_cycle(struct vcpu *v)
 	vcpu_time_resume(v);
 }
 
+/* What an accepted import leaves out, one line each. */
+static void print_drops(void)
+{
+	for (unsigned int i = 0; i < state.nvcpus; i++)
+		for (unsigned int k = 0; k < drops[i].n; k++) {
+			const char *name = vmstate_id_name(drops[i].id[k]);
+
+			printf("regvisor: load: ");
+			if (state.nvcpus > 1)
+				printf("vcpu %u: ", i);
+			printf("dropped %s (0x%016llx): unknown here, %s\n", name ? name : "?",
+			       (unsigned long long)drops[i].id[k],
+			       vmstate_find(&state.vcpu[i], drops[i].id[k])->droppable ?
+			       "at its default" : "tolerated (regvisor.tolerate)");
+		}
+}
+
+/* The checked state into vCPU v (memory only: el2 puts it in the CPU on resume). */
+static void put_vcpu(struct vcpu *v, const struct vmstate_vcpu *c)
+{
+	struct el2_frame *f = v->frame;
+
+	if (f) {
+		memcpy(f->x, c->core.x, sizeof(f->x));
+		f->elr = c->core.pc;
+		f->spsr = c->core.pstate;
+	}
+	memcpy(v->fp.v, c->fp.v, sizeof(v->fp.v));
+	v->fp.fpsr = c->fp.fpsr;
+	v->fp.fpcr = c->fp.fpcr;
+}
+
 bool vmstate_load(struct vcpu *v, const uint8_t *in, size_t len, bool quiet)
 {
-	static struct vmstate_drops drops;
+	struct vmstate_tolerance tol = { .n = vm.ntolerate, .ids = vm.tolerate };
+	struct vmstate_machine m = {
+		.nvcpus = vm.nvcpus, .tol = &tol, .dev = NULL, .entry_ok = guest_entry_valid,
+	};
 	struct vmstate_report rep = { 0 };
-	struct el2_frame *f = v->frame;
+	unsigned int ndrops = 0;
 	enum vmstate_err err;
 	uint64_t where;
+	char at[80];
 
 	err = vmstate_decode(in, len, &state, &where);
 	if (err != VMSTATE_E_OK) {
-		printf("regvisor: load: error: %s (at 0x%llx); nothing loaded\n",
-		       vmstate_strerror(err), (unsigned long long)where);
+		printf("regvisor: load: error: %s (%s); nothing loaded\n", vmstate_strerror(err),
+		       vmstate_where_text(err, where, at, sizeof(at)));
 		return false;
 	}
-	struct vmstate_tolerance tol = { .n = vm.ntolerate, .ids = vm.tolerate };
-
-	vmstate_check_header(&state, v->index, &rep);
-	vmstate_check_core(&state, &rep);
-	if (vmstate_check_regs(&state, &v->sr, &tol, &drops, &rep)) {
+	for (unsigned int i = 0; i < vm.nvcpus; i++)
+		m.sr[i] = &vm.vcpu[i].sr;
+	/*
+	 * The check reads no register state; what it passes overwrites every
+	 * in-world register of every vCPU in memory (the soak's wipe proves
+	 * it), so nothing is copied from the CPU first.
+	 */
+	fpsimd_claim();		/* v->fp is the guest's from here: put_vcpu() writes it */
+	if (vmstate_check_all(&state, &m, drops, &rep)) {
 		vmstate_report_print(&rep, "regvisor: load");
 		printf("regvisor: load: refused, nothing loaded\n");
 		return false;
 	}
 
-	/* Checked: from here on nothing can fail. */
-	for (unsigned int i = 0; i < drops.n; i++) {
-		const char *name = vmstate_id_name(drops.id[i]);
-
-		printf("regvisor: load: dropped %s (0x%016llx): unknown here, %s\n",
-		       name ? name : "?", (unsigned long long)drops.id[i],
-		       vmstate_find(&state, drops.id[i])->droppable ? "at its default" :
-		       "tolerated (regvisor.tolerate)");
+	/* Checked, every vCPU: from here on nothing can fail. */
+	print_drops();
+	for (unsigned int i = 0; i < state.nvcpus; i++) {
+		put_vcpu(&vm.vcpu[i], &state.vcpu[i]);
+		ndrops += drops[i].n;
 	}
-	fpsimd_claim();
-	memcpy(f->x, state.core.x, sizeof(f->x));
-	f->elr = state.core.pc;
-	f->spsr = state.core.pstate;
-	memcpy(v->fp.v, state.fp.v, sizeof(v->fp.v));
-	v->fp.fpsr = state.fp.fpsr;
-	v->fp.fpcr = state.fp.fpcr;
-	vmstate_apply_regs(&state, &v->sr);
-	vcpu_state_loaded(v, VCPU_ON, 0, 0);
+	vmstate_apply_all(&state, &m);
 	/* The guest's virtual counter carries on from where it stopped. */
 	vm.stopped_vcount = state.vcount;
 	if (!vm.stopped)
 		vcpu_time_resume(v);
+	for (unsigned int i = 0; i < state.nvcpus; i++)
+		vcpu_state_loaded(&vm.vcpu[i], state.vcpu[i].power, state.vcpu[i].entry,
+				  state.vcpu[i].context);
 	if (!quiet)
-		printf("regvisor: load: %u registers loaded from a v%u blob, %u dropped\n",
-		       state.nregs - drops.n, state.fw_version, drops.n);
+		printf("regvisor: load: %u registers loaded from a v%u blob, %u dropped "
+		       "(format %u.%u, %u vCPU%s)\n", state_regs() - ndrops, state.fw_version,
+		       ndrops, state.major, state.minor, state.nvcpus,
+		       state.nvcpus == 1 ? "" : "s");
 	return true;
 }

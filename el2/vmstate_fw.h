@@ -1,20 +1,23 @@
-/* The firmware's side of the vCPU state blob: save the stopped guest, load one. */
+/* The firmware's side of the state blob: save the stopped guest (every vCPU), load one. */
 #ifndef EL2_VMSTATE_FW_H
 #define EL2_VMSTATE_FW_H
 
 #include "el2/vcpu.h"
 
 /*
- * Export the stopped guest for a destination of version `target` (0: this
- * version) and print it framed on the console. Refusals print one line per
- * problem and leave nothing out. Returns true when a blob was printed.
+ * Export the stopped guest, every vCPU, for a destination of version
+ * `target` (0: this version) and print it framed on the console: format
+ * 1.0 for a target before VMSTATE_FIRST_V2_FIRMWARE (one vCPU only), else
+ * 2.0. Refusals print one line per problem and leave nothing out. Returns
+ * true when a blob was printed. v is the vCPU whose CPU runs this.
  */
 bool vmstate_save(struct vcpu *v, unsigned int target);
 
 /*
- * Check a whole blob and only then put it into the stopped guest: general,
- * FP/SIMD, system and firmware registers, the virtual counter. A refused
- * blob changes nothing. Returns true when it was loaded.
+ * Check a whole blob, every vCPU, and only then put it into the stopped
+ * guest's memory: general, FP/SIMD, system and firmware registers, the
+ * virtual counter; then vcpu_state_loaded() for each vCPU. A refused blob
+ * changes nothing. Returns true when it was loaded.
  */
 bool vmstate_load(struct vcpu *v, const uint8_t *blob, size_t len, bool quiet);
 
@@ -24,6 +27,15 @@ bool vmstate_load(struct vcpu *v, const uint8_t *blob, size_t len, bool quiet);
  * this firmware's own blob.
  */
 void vmstate_cycle(struct vcpu *v);
+
+/*
+ * el2's side (declared in el2/vcpu.h by that change too): vCPU v's state
+ * in memory was replaced by a load; on resume its CPU takes it into the
+ * hardware (context registers, ID view) and its power state becomes
+ * `power` (enum vcpu_power), for ON_PENDING starting at entry with x0 =
+ * context.
+ */
+void vcpu_state_loaded(struct vcpu *v, int power, uint64_t entry, uint64_t context);
 
 /* Bytes of the firmware's state buffers (fixed: nothing is allocated). */
 size_t vmstate_fw_buffer_bytes(void);

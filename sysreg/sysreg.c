@@ -267,8 +267,14 @@ void sysreg_vcpu_reset(struct vcpu_sysregs *vs, unsigned int cpu_version,
 	memset(vs->val, 0, sizeof(vs->val));
 	vs->cpu_version = cpu_version;
 	vs->world_version = world_version;
-	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
-		sysreg_set(vs, i, sysreg_default(vs, i));
+	/*
+	 * val[] holds every class, context registers too: the image a stopped
+	 * vCPU's state is exported from (vmstate/policy.c reads only memory).
+	 */
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
+		vs->val[i] = sysreg_default(vs, i);
+		sysreg_set(vs, i, vs->val[i]);
+	}
 }
 
 uint64_t sysreg_default(const struct vcpu_sysregs *vs, unsigned int idx)

@@ -83,11 +83,12 @@ void sysreg_mask_add_newer_than(struct sysreg_mask *m, unsigned int v);
 
 /*
  * The guest's register state. Context registers live in the CPU while the
- * guest runs (non-VHE, one guest: nothing else uses EL1); ID and firmware
- * registers live here.
+ * guest runs (non-VHE, one guest: nothing else uses EL1) and in val[]
+ * while it is stopped (the state blob is made from and into val[]); ID and
+ * firmware registers live here.
  */
 struct vcpu_sysregs {
-	uint64_t val[SYSREG_COUNT];	/* ID and firmware registers */
+	uint64_t val[SYSREG_COUNT];	/* every register; context ones while stopped */
 	struct sysreg_mask hidden;	/* left out of the state blob */
 	unsigned int cpu_version;	/* the ID view is version cpu_version's */
 	unsigned int world_version;	/* registers and calls the guest gets */

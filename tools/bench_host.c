@@ -16,6 +16,9 @@
 #include "vmstate/policy.h"
 
 static struct vmstate s, d;
+/* One vCPU's registers: what the per-register numbers are about. */
+#define S	(s.vcpu[0])
+#define D	(d.vcpu[0])
 /*
  * QEMU's migration format for the same state: the core and FP/SIMD
  * registers as fixed arrays, then the system registers as a cpreg index
@@ -65,48 +68,48 @@ __attribute__((noinline)) void bench_op(int op)
 			abort();
 		break;
 	case 2:
-		if (vmstate_export_regs(&vs, 0, &s, &rep))
+		if (vmstate_export_regs(&vs, 0, &S, &rep))
 			abort();
 		break;
 	case 3:
 		if (vmstate_decode(buf, len, &d, NULL) != VMSTATE_E_OK ||
-		    vmstate_check_regs(&d, &vs, NULL, &drops, &rep))
+		    vmstate_check_regs(&d, 0, &vs, NULL, &drops, &rep))
 			abort();
-		vmstate_apply_regs(&d, &vs);
+		vmstate_apply_regs(&D, &vs);
 		break;
 	case 4:	/* baseline: write the same state as QEMU-style arrays */
 		memcpy(cpreg_buf, "RVST", 4);
-		memcpy(cpreg_buf + 4, &s.nregs, sizeof(s.nregs));
-		memcpy(cpreg_buf + o, s.core.x, sizeof(s.core.x));
-		o += sizeof(s.core.x);
-		memcpy(cpreg_buf + o, &s.core.pc, 8);
-		memcpy(cpreg_buf + o + 8, &s.core.pstate, 8);
+		memcpy(cpreg_buf + 4, &S.nregs, sizeof(S.nregs));
+		memcpy(cpreg_buf + o, S.core.x, sizeof(S.core.x));
+		o += sizeof(S.core.x);
+		memcpy(cpreg_buf + o, &S.core.pc, 8);
+		memcpy(cpreg_buf + o + 8, &S.core.pstate, 8);
 		o += 16;
-		memcpy(cpreg_buf + o, s.fp.v, sizeof(s.fp.v));
-		o += sizeof(s.fp.v);
-		memcpy(cpreg_buf + o, &s.fp.fpsr, 4);
-		memcpy(cpreg_buf + o + 4, &s.fp.fpcr, 4);
+		memcpy(cpreg_buf + o, S.fp.v, sizeof(S.fp.v));
+		o += sizeof(S.fp.v);
+		memcpy(cpreg_buf + o, &S.fp.fpsr, 4);
+		memcpy(cpreg_buf + o + 4, &S.fp.fpcr, 4);
 		o += 8;
-		for (unsigned int i = 0; i < s.nregs; i++) {
-			cpreg_idx[i] = s.regs[i].id;
-			cpreg_val[i] = s.regs[i].value;
+		for (unsigned int i = 0; i < S.nregs; i++) {
+			cpreg_idx[i] = S.regs[i].id;
+			cpreg_val[i] = S.regs[i].value;
 		}
-		memcpy(cpreg_buf + o, cpreg_idx, s.nregs * 8);
-		memcpy(cpreg_buf + o + s.nregs * 8, cpreg_val, s.nregs * 8);
+		memcpy(cpreg_buf + o, cpreg_idx, S.nregs * 8);
+		memcpy(cpreg_buf + o + S.nregs * 8, cpreg_val, S.nregs * 8);
 		break;
 	case 5: {	/* baseline: read it back, merging the indexes into ours */
 		unsigned int n;
 
 		memcpy(&n, cpreg_buf + 4, sizeof(n));
-		memcpy(d.core.x, cpreg_buf + o, sizeof(d.core.x));
-		o += sizeof(d.core.x);
-		memcpy(&d.core.pc, cpreg_buf + o, 8);
-		memcpy(&d.core.pstate, cpreg_buf + o + 8, 8);
+		memcpy(D.core.x, cpreg_buf + o, sizeof(D.core.x));
+		o += sizeof(D.core.x);
+		memcpy(&D.core.pc, cpreg_buf + o, 8);
+		memcpy(&D.core.pstate, cpreg_buf + o + 8, 8);
 		o += 16;
-		memcpy(d.fp.v, cpreg_buf + o, sizeof(d.fp.v));
-		o += sizeof(d.fp.v);
-		memcpy(&d.fp.fpsr, cpreg_buf + o, 4);
-		memcpy(&d.fp.fpcr, cpreg_buf + o + 4, 4);
+		memcpy(D.fp.v, cpreg_buf + o, sizeof(D.fp.v));
+		o += sizeof(D.fp.v);
+		memcpy(&D.fp.fpsr, cpreg_buf + o, 4);
+		memcpy(&D.fp.fpcr, cpreg_buf + o + 4, 4);
 		o += 8;
 		memcpy(cpreg_idx, cpreg_buf + o, n * 8);
 		memcpy(cpreg_val, cpreg_buf + o + n * 8, n * 8);
@@ -135,15 +138,17 @@ int main(int argc, char **argv)
 		return 2;
 	fake_hw_reset();
 	sysreg_vcpu_reset(&vs, FW_VERSION, FW_VERSION);
-	s.fw_version = FW_VERSION;	/* the header a save writes */
+	vmstate_clear(&s, 1);		/* the header a save of one vCPU writes */
+	s.fw_version = FW_VERSION;
+	s.major = (uint8_t)vmstate_major_for(FW_VERSION);
 	if (n == 0) {
 		struct vmstate_report rep = { 0 };
 
-		vmstate_export_regs(&vs, 0, &s, &rep);
+		vmstate_export_regs(&vs, 0, &S, &rep);
 	} else {
 		/* Synthetic: consecutive system-register ids, values of mixed widths. */
 		for (unsigned long i = 0; i < n; i++)
-			s.regs[s.nregs++] = (struct vmstate_entry){
+			S.regs[S.nregs++] = (struct vmstate_entry){
 				.id = UINT64_C(0x6030000000130000) + 1 + i,
 				.value = (i % 4 == 0) ? 0 : (UINT64_C(0x1234567) << (i % 32)),
 			};
@@ -152,11 +157,11 @@ int main(int argc, char **argv)
 	if (!len)
 		return 1;
 	/* The destination knows these registers (the same list, sorted). */
-	for (unsigned int i = 0; i < s.nregs; i++)
-		dest_ids[dest_n++] = s.regs[i].id;
+	for (unsigned int i = 0; i < S.nregs; i++)
+		dest_ids[dest_n++] = S.regs[i].id;
 	if (op == 5)
 		bench_op(4);	/* something to read */
 	bench_op(op);
-	printf("%s %u registers %zu bytes\n", ops[op], s.nregs, len);
+	printf("%s %u registers %zu bytes\n", ops[op], S.nregs, len);
 	return 0;
 }

@@ -3,7 +3,7 @@ TOOL_BUILD := build/tool
 TOOL_CFLAGS := $(COMMON_CFLAGS) -O2 $(call version_flags,$(FW_VERSION_LATEST))
 TOOL_OBJS := $(addprefix $(TOOL_BUILD)/sysreg/,$(sysreg-core-objs) $(sysreg-host-objs)) \
 	$(addprefix $(TOOL_BUILD)/vmstate/,$(vmstate-core-objs)) \
-	$(addprefix $(TOOL_BUILD)/tools/,regvisor-state.o state_encode.o state_versions.o state_send.o) \
+	$(addprefix $(TOOL_BUILD)/tools/,regvisor-state.o state_encode.o state_show.o state_versions.o state_send.o) \
 	$(addprefix $(TOOL_BUILD)/lib/,$(lib-core-objs) $(lib-host-objs))
 
 $(TOOL_BUILD)/%.o: %.c

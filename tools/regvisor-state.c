@@ -1,6 +1,6 @@
 /*
- * regvisor-state: the host's view of regvisor vCPU state blobs, built from
- * the same vmstate/ and sysreg/ files as the firmware.
+ * regvisor-state: the host's view of regvisor state blobs (every vCPU),
+ * built from the same vmstate/ and sysreg/ files as the firmware.
  *
  * The commands and their help are one table (`commands` below; `help`).
  * Exit codes: 0 fine; 1 invalid input (the message says why) or a blob the
@@ -29,19 +29,30 @@ static const struct {
 	const char *name, *synopsis, *help;
 } commands[] = {
 	{ "decode", "decode BLOB|LOG [--frame N]",
-	  "Print a blob: x0..x30, PC, PSTATE, V0..V31, FPSR, FPCR, the virtual count and\n"
-	  "every register entry (name, id, value, flags). BLOB is a raw blob; LOG a\n"
+	  "Print a blob (format 1.0 or 2.0): the header, the virtual count and the VM's\n"
+	  "device entries, then per vCPU a `vcpu N:` line (MPIDR, power state, entry and\n"
+	  "context when on_pending), x0..x30, PC, PSTATE, V0..V31, FPSR, FPCR and every\n"
+	  "register and device entry (name, id, value, flags). BLOB is a raw blob; LOG a\n"
 	  "console log: the last framed blob in it, or the Nth (--frame N, from 1).\n"
 	  "Only frames whose BEGIN line starts a line count: the firmware prefixes any\n"
 	  "guest line that could pass for one." },
 	{ "diff", "diff A B [--frame N]",
-	  "Compare two blobs: the virtual count, PC, PSTATE, x0..x30, V0..V31, FPSR,\n"
-	  "FPCR and every register, by name with both values. Exit 3 when they differ." },
+	  "Compare two blobs: the vCPU count, the virtual count and the VM's device\n"
+	  "entries, then under a `vcpu N:` line each vCPU's MPIDR, power state, entry,\n"
+	  "context, PC, PSTATE, x0..x30, V0..V31, FPSR, FPCR and every register and\n"
+	  "device entry, by name with both values. Exit 3 when they differ." },
 	{ "encode", "encode TEXT -o BLOB",
 	  "Build a blob from lines `key = value [droppable]`: a register name or KVM id\n"
-	  "(an id this build does not know is warned about), x0..x30, pc, pstate, d0..d63\n"
-	  "(V registers' halves), fpsr, fpcr, vcount, fw_version, vcpu. `#` starts a\n"
-	  "comment. Unknown words and duplicate ids are errors with their line." },
+	  "(an id this build does not know is warned about; a device id, coprocessor\n"
+	  "0xf0..0xff, is a DEVREGS entry), x0..x30, pc, pstate, d0..d63 (V registers'\n"
+	  "halves), fpsr, fpcr, mpidr, power (on, off, on_pending or 0..2), entry,\n"
+	  "context; and for the whole blob vcount, fw_version, format (1 or 2), vcpus\n"
+	  "(the count; default: the highest vCPU + 1). A line `vcpu N` starts vCPU N's\n"
+	  "keys and `vm` the VM's (device ids there are the VM's); before either,\n"
+	  "vCPU keys are vCPU 0's and device ids the VM's. The format is 2.0 when the\n"
+	  "text uses a `vcpu N` line or a 2.0-only key, else 1.0 (`vcpu = N` there sets\n"
+	  "1.0's header vCPU index); `format` overrides. `#` starts a comment. Unknown\n"
+	  "words and duplicate ids are errors with their line." },
 	{ "frame", "frame BLOB|LOG [--frame N]",
 	  "Print a checked blob framed for a UART (base64 between BEGIN and END)." },
 	{ "send", "send BLOB|LOG --to PTY|SOCKET [--frame N] [--timeout S]",
@@ -220,101 +231,15 @@ int load_blob(const char *path, struct vmstate *s, uint8_t *raw, size_t *rawlen)
 	}
 	free(buf);
 	if (e != VMSTATE_E_OK) {
-		fprintf(stderr, "%s: %s: %s (at 0x%llx)\n", prog, path, vmstate_strerror(e),
-			(unsigned long long)where);
+		char at[80];
+
+		fprintf(stderr, "%s: %s: %s (%s)\n", prog, path, vmstate_strerror(e),
+			vmstate_where_text(e, where, at, sizeof(at)));
 		return EXIT_INVALID;
 	}
 	if (frame_picked)
 		fprintf(stderr, "%s: %s: %s\n", prog, path, frame_picked);
 	return 0;
-}
-
-static const char *name_or_unknown(uint64_t id)
-{
-	const char *n = vmstate_id_name(id);
-
-	return n ? n : "(unknown)";
-}
-
-static int cmd_decode(const char *path)
-{
-	static struct vmstate s;
-	int rc = load_blob(path, &s, NULL, NULL);
-
-	if (rc)
-		return rc;
-	printf("format %u.%u, written by firmware v%u, vcpu %u, %u registers\n", s.major,
-	       s.minor, s.fw_version, s.vcpu, s.nregs);
-	for (unsigned int i = 0; i < 31; i++)
-		printf("x%-2u = 0x%016llx\n", i, (unsigned long long)s.core.x[i]);
-	printf("pc  = 0x%016llx\npstate = 0x%016llx\n", (unsigned long long)s.core.pc,
-	       (unsigned long long)s.core.pstate);
-	for (unsigned int i = 0; i < 32; i++)
-		printf("v%-2u = 0x%016llx%016llx\n", i, (unsigned long long)s.fp.v[i][1],
-		       (unsigned long long)s.fp.v[i][0]);
-	printf("fpsr = 0x%08x\nfpcr = 0x%08x\nvcount = 0x%016llx\n", s.fp.fpsr, s.fp.fpcr,
-	       (unsigned long long)s.vcount);
-	printf("%-26s %-18s  %-18s  %s\n", "name", "id", "value", "flags");
-	for (unsigned int i = 0; i < s.nregs; i++)
-		printf("%-26s 0x%016llx  0x%016llx  %s\n", name_or_unknown(s.regs[i].id),
-		       (unsigned long long)s.regs[i].id, (unsigned long long)s.regs[i].value,
-		       s.regs[i].droppable ? "droppable" : "-");
-	return 0;
-}
-
-/* One differing value, in the register lines' columns; 1 when it differs. */
-static unsigned int diff_u64(const char *name, uint64_t a, uint64_t b)
-{
-	if (a == b)
-		return 0;
-	printf("%-26s %-18s  0x%016llx  0x%016llx\n", name, "", (unsigned long long)a,
-	       (unsigned long long)b);
-	return 1;
-}
-
-static int cmd_diff(const char *a, const char *b)
-{
-	static struct vmstate sa, sb;
-	unsigned int ndiff = 0;
-	int rc;
-
-	if ((rc = load_blob(a, &sa, NULL, NULL)) || (rc = load_blob(b, &sb, NULL, NULL)))
-		return rc;
-	ndiff += diff_u64("vcount", sa.vcount, sb.vcount);
-	ndiff += diff_u64("pc", sa.core.pc, sb.core.pc);
-	ndiff += diff_u64("pstate", sa.core.pstate, sb.core.pstate);
-	for (unsigned int i = 0; i < 31; i++) {
-		char name[8];
-
-		snprintf(name, sizeof(name), "x%u", i);
-		ndiff += diff_u64(name, sa.core.x[i], sb.core.x[i]);
-	}
-	for (unsigned int i = 0; i < 32; i++)
-		if (sa.fp.v[i][0] != sb.fp.v[i][0] || sa.fp.v[i][1] != sb.fp.v[i][1]) {
-			ndiff++;
-			printf("v%-25u %-18s  0x%016llx%016llx  0x%016llx%016llx\n", i, "",
-			       (unsigned long long)sa.fp.v[i][1], (unsigned long long)sa.fp.v[i][0],
-			       (unsigned long long)sb.fp.v[i][1], (unsigned long long)sb.fp.v[i][0]);
-		}
-	ndiff += diff_u64("fpsr", sa.fp.fpsr, sb.fp.fpsr);
-	ndiff += diff_u64("fpcr", sa.fp.fpcr, sb.fp.fpcr);
-	for (unsigned int i = 0; i < sa.nregs; i++) {
-		const struct vmstate_entry *ea = &sa.regs[i], *eb = vmstate_find(&sb, ea->id);
-
-		if (!eb)
-			ndiff++, printf("%-26s 0x%016llx  only in A\n", name_or_unknown(ea->id),
-					(unsigned long long)ea->id);
-		else if (ea->value != eb->value)
-			ndiff++, printf("%-26s 0x%016llx  0x%016llx  0x%016llx\n",
-					name_or_unknown(ea->id), (unsigned long long)ea->id,
-					(unsigned long long)ea->value, (unsigned long long)eb->value);
-	}
-	for (unsigned int i = 0; i < sb.nregs; i++)
-		if (!vmstate_find(&sa, sb.regs[i].id))
-			ndiff++, printf("%-26s 0x%016llx  only in B\n", name_or_unknown(sb.regs[i].id),
-					(unsigned long long)sb.regs[i].id);
-	printf("%u differences\n", ndiff);
-	return ndiff ? EXIT_DIFFERENT : 0;
 }
 
 static void emit_stdout(const char *line, void *ctx)

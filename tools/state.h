@@ -17,6 +17,9 @@ uint8_t *read_file(const char *path, size_t *len);
 extern unsigned int frame_choice;	/* --frame N (0: the last frame of a log) */
 extern const char *frame_picked;	/* which frame the last load_blob took, or NULL */
 int load_blob(const char *path, struct vmstate *s, uint8_t *raw, size_t *rawlen);
+/* state_show.c: decode and diff, per vCPU */
+int cmd_decode(const char *path);
+int cmd_diff(const char *a, const char *b);
 /* state_send.c: into a firmware's console, and the console itself */
 int cmd_send(const char *src, const char *to, double timeout);
 int cmd_console(const char *path);

@@ -1,4 +1,7 @@
-/* regvisor-state encode: "key=value [droppable]" lines into a blob. */
+/*
+ * regvisor-state encode: "key=value [droppable]" lines into a blob, with
+ * `vcpu N` and `vm` lines saying whose keys follow.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,8 +11,6 @@
 #include "sysreg/sysreg.h"
 #include "vmstate/policy.h"
 #include "tools/state.h"
-
-static unsigned int entry_line[VMSTATE_MAX_ENTRIES];	/* each entry's source line */
 
 static int entry_cmp(const void *a, const void *b)
 {
@@ -63,18 +64,131 @@ static bool parse_reg_key(const char *key, unsigned int lno, uint64_t *id)
 	return false;
 }
 
-/* One "key = value [droppable]" line into s; false with a message on error. */
-static bool encode_line(struct vmstate *s, char *line, unsigned int lno)
-{
-	char *eq = strchr(line, '='), *key, *val, *word, *rest;
-	bool droppable = false;
-	uint64_t v, id;
-	unsigned int n;
+/* The text being encoded: the state, and where its lines put things. */
+static struct {
+	struct vmstate s;
+	int scope;		/* SCOPE_START, SCOPE_VM, or a vCPU index */
+	bool v2;		/* a `vcpu N` line or a 2.0-only key: format 2.0 */
+	unsigned int format;	/* `format = N`; 0: by what the text uses */
+	unsigned int nvcpus;	/* `vcpus = N`; 0: the highest vCPU + 1 */
+	unsigned int highest;
+	unsigned int reg_line[VMSTATE_MAX_VCPUS][VMSTATE_MAX_ENTRIES];
+	unsigned int dev_line[VMSTATE_MAX_VCPUS][VMSTATE_MAX_DEV_VCPU];
+	unsigned int vm_dev_line[VMSTATE_MAX_DEV_VM];
+} enc;
+#define SCOPE_START	(-1)	/* before any `vcpu N` or `vm` line */
+#define SCOPE_VM	(-2)
 
-	if (!eq) {
-		fprintf(stderr, "%s: line %u: expected key=value\n", prog, lno);
+/* One entry into an array of n (at most max), refusing a duplicate id by its first line. */
+static bool add_entry(struct vmstate_entry *e, unsigned int *n, unsigned int max,
+		      unsigned int *lines, uint64_t id, uint64_t v, bool droppable, unsigned int lno)
+{
+	if (*n >= max) {
+		fprintf(stderr, "%s: line %u: more than %u entries there\n", prog, lno, max);
 		return false;
 	}
+	for (unsigned int i = 0; i < *n; i++)
+		if (e[i].id == id) {
+			fprintf(stderr, "%s: line %u: duplicate id 0x%016llx (%s), first on line %u\n",
+				prog, lno, (unsigned long long)id,
+				vmstate_id_name(id) ? vmstate_id_name(id) : "?", lines[i]);
+			return false;
+		}
+	lines[*n] = lno;
+	e[(*n)++] = (struct vmstate_entry){ .id = id, .value = v, .droppable = droppable };
+	return true;
+}
+
+/* A line without '=': `vcpu N` or `vm`. */
+static bool scope_line(char *line, unsigned int lno)
+{
+	char *rest = line, *w = next_word(&rest), *n = next_word(&rest);
+	uint64_t v;
+
+	if (w && !strcmp(w, "vm") && !n) {
+		enc.scope = SCOPE_VM;
+		return true;
+	}
+	if (w && !strcmp(w, "vcpu") && n && !next_word(&rest) && parse_u64(n, strlen(n), &v) &&
+	    v < VMSTATE_MAX_VCPUS) {
+		enc.scope = (int)v;
+		enc.v2 = true;
+		if (v > enc.highest)
+			enc.highest = (unsigned int)v;
+		return true;
+	}
+	fprintf(stderr, "%s: line %u: expected key=value, `vcpu N` (N below %u) or `vm`\n", prog,
+		lno, VMSTATE_MAX_VCPUS);
+	return false;
+}
+
+static bool parse_power(const char *w, uint64_t *v)
+{
+	for (unsigned int p = 0; p < 3; p++)
+		if (!strcmp(w, vmstate_power_name(p))) {
+			*v = p;
+			return true;
+		}
+	return parse_u64(w, strlen(w), v) && *v <= 0xff;
+}
+
+/* Keys of the whole blob; false when key is not one. */
+static bool vm_key(const char *key, uint64_t v)
+{
+	if (!strcmp(key, "vcount"))
+		enc.s.vcount = v;
+	else if (!strcmp(key, "fw_version"))
+		enc.s.fw_version = (uint16_t)v;
+	else if (!strcmp(key, "format"))
+		enc.format = (unsigned int)v;
+	else if (!strcmp(key, "vcpus"))
+		enc.nvcpus = (unsigned int)v;
+	else
+		return false;
+	return true;
+}
+
+/* Keys of a vCPU's record and general state; false when key is not one. */
+static bool vcpu_key(struct vmstate_vcpu *c, const char *key, uint64_t v)
+{
+	unsigned int n;
+
+	if (sscanf(key, "x%u", &n) == 1 && n < 31 && key[1] >= '0')
+		c->core.x[n] = v;
+	else if (!strcmp(key, "pc"))
+		c->core.pc = v;
+	else if (!strcmp(key, "pstate"))
+		c->core.pstate = v;
+	else if (!strcmp(key, "fpsr"))
+		c->fp.fpsr = (uint32_t)v;
+	else if (!strcmp(key, "fpcr"))
+		c->fp.fpcr = (uint32_t)v;
+	else if (sscanf(key, "d%u", &n) == 1 && n < 64 && key[1] >= '0')
+		c->fp.v[n / 2][n % 2] = v;	/* d<2k> low half of v<k>, d<2k+1> high half */
+	else if (!strcmp(key, "mpidr"))
+		c->mpidr = v, enc.v2 = true;
+	else if (!strcmp(key, "power"))
+		c->power = (uint8_t)v, enc.v2 = true;
+	else if (!strcmp(key, "entry"))
+		c->entry = v, enc.v2 = true;
+	else if (!strcmp(key, "context"))
+		c->context = v, enc.v2 = true;
+	else
+		return false;
+	return true;
+}
+
+/* One "key = value [droppable]" line; false with a message on error. */
+static bool encode_line(char *line, unsigned int lno)
+{
+	char *eq = strchr(line, '='), *key, *val, *word, *rest;
+	unsigned int vi = enc.scope >= 0 ? (unsigned int)enc.scope : 0;
+	struct vmstate_vcpu *c = &enc.s.vcpu[vi];
+	bool droppable = false;
+	uint64_t v, id;
+
+	if (!eq)
+		return scope_line(line, lno);
 	*eq = '\0';
 	rest = line;
 	key = next_word(&rest);
@@ -84,7 +198,8 @@ static bool encode_line(struct vmstate *s, char *line, unsigned int lno)
 	}
 	rest = eq + 1;
 	val = next_word(&rest);
-	if (!val || !parse_u64(val, strlen(val), &v)) {
+	if (!val || !(!strcmp(key, "power") ? parse_power(val, &v) :
+		      parse_u64(val, strlen(val), &v))) {
 		fprintf(stderr, "%s: line %u: bad value '%s'\n", prog, lno, val ? val : "");
 		return false;
 	}
@@ -96,50 +211,56 @@ static bool encode_line(struct vmstate *s, char *line, unsigned int lno)
 		}
 		droppable = true;
 	}
-	if (sscanf(key, "x%u", &n) == 1 && n < 31 && key[1] >= '0')
-		s->core.x[n] = v;
-	else if (!strcmp(key, "pc"))
-		s->core.pc = v;
-	else if (!strcmp(key, "pstate"))
-		s->core.pstate = v;
-	else if (!strcmp(key, "fpsr"))
-		s->fp.fpsr = (uint32_t)v;
-	else if (!strcmp(key, "fpcr"))
-		s->fp.fpcr = (uint32_t)v;
-	else if (!strcmp(key, "vcount"))
-		s->vcount = v;
-	else if (!strcmp(key, "fw_version"))
-		s->fw_version = (uint16_t)v;
-	else if (!strcmp(key, "vcpu"))
-		s->vcpu = (uint16_t)v;
-	else if (sscanf(key, "d%u", &n) == 1 && n < 64 && key[1] >= '0')
-		s->fp.v[n / 2][n % 2] = v;	/* d<2k> low half of v<k>, d<2k+1> high half */
-	else {
-		if (!parse_reg_key(key, lno, &id))
-			return false;
-		if (s->nregs >= VMSTATE_MAX_ENTRIES) {
-			fprintf(stderr, "%s: line %u: more than %u registers\n", prog, lno,
-				VMSTATE_MAX_ENTRIES);
-			return false;
-		}
-		for (unsigned int i = 0; i < s->nregs; i++)
-			if (s->regs[i].id == id) {
-				fprintf(stderr, "%s: line %u: duplicate id 0x%016llx (%s), first on "
-					"line %u\n", prog, lno, (unsigned long long)id,
-					vmstate_id_name(id) ? vmstate_id_name(id) : "?", entry_line[i]);
-				return false;
-			}
-		entry_line[s->nregs] = lno;
-		s->regs[s->nregs++] = (struct vmstate_entry){
-			.id = id, .value = v, .droppable = droppable,
-		};
+	if (vm_key(key, v))
+		return true;
+	if (!strcmp(key, "vcpu") && enc.scope == SCOPE_START) {
+		c->index = (uint16_t)v;		/* 1.0's header vCPU index */
+		return true;
+	}
+	if (!strncmp(key, "0x", 2) && parse_u64(key, strlen(key), &id) && vmstate_id_is_dev(id)) {
+		enc.v2 = true;
+		if (enc.scope < 0)
+			return add_entry(enc.s.dev, &enc.s.ndev, VMSTATE_MAX_DEV_VM, enc.vm_dev_line,
+					 id, v, droppable, lno);
+		return add_entry(c->dev, &c->ndev, VMSTATE_MAX_DEV_VCPU, enc.dev_line[vi], id, v,
+				 droppable, lno);
+	}
+	if (enc.scope == SCOPE_VM) {
+		fprintf(stderr, "%s: line %u: '%s' is a vCPU's: put it after a `vcpu N` line\n",
+			prog, lno, key);
+		return false;
+	}
+	if (vcpu_key(c, key, v))
+		return true;
+	if (!parse_reg_key(key, lno, &id))
+		return false;
+	return add_entry(c->regs, &c->nregs, VMSTATE_MAX_ENTRIES, enc.reg_line[vi], id, v,
+			 droppable, lno);
+}
+
+/* The text's state, complete: count, format, every array sorted. */
+static bool finish(const char *in)
+{
+	struct vmstate *s = &enc.s;
+
+	s->nvcpus = (uint16_t)(enc.nvcpus ? enc.nvcpus : enc.highest + 1);
+	s->major = (uint8_t)(enc.format ? enc.format : enc.v2 ? 2 : 1);
+	if (s->major < 1 || s->major > VMSTATE_MAJOR || !s->nvcpus ||
+	    s->nvcpus > VMSTATE_MAX_VCPUS || s->nvcpus <= enc.highest) {
+		fprintf(stderr, "%s: %s: format %u with %u vCPUs (the text names vCPU %u): not "
+			"a blob this tool writes\n", prog, in, s->major, s->nvcpus, enc.highest);
+		return false;
+	}
+	qsort(s->dev, s->ndev, sizeof(s->dev[0]), entry_cmp);
+	for (unsigned int i = 0; i < s->nvcpus; i++) {
+		qsort(s->vcpu[i].regs, s->vcpu[i].nregs, sizeof(s->vcpu[i].regs[0]), entry_cmp);
+		qsort(s->vcpu[i].dev, s->vcpu[i].ndev, sizeof(s->vcpu[i].dev[0]), entry_cmp);
 	}
 	return true;
 }
 
 int cmd_encode(const char *in, const char *out)
 {
-	static struct vmstate s;
 	static uint8_t blob[VMSTATE_MAX_BLOB];
 	size_t len;
 	uint8_t *text = read_file(in, &len);
@@ -150,7 +271,9 @@ int cmd_encode(const char *in, const char *out)
 
 	if (!text)
 		return EXIT_INVALID;
-	s.fw_version = FW_VERSION;
+	vmstate_clear(&enc.s, VMSTATE_MAX_VCPUS);
+	enc.s.fw_version = FW_VERSION;
+	enc.scope = SCOPE_START;
 	text[len] = '\0';
 	for (line = (char *)text; line; line = next) {
 		char *end;
@@ -165,14 +288,15 @@ int cmd_encode(const char *in, const char *out)
 		line = skip_blanks(line);
 		if (!*line || *line == '#')
 			continue;
-		if (!encode_line(&s, line, lno)) {
+		if (!encode_line(line, lno)) {
 			free(text);
 			return EXIT_INVALID;
 		}
 	}
 	free(text);
-	qsort(s.regs, s.nregs, sizeof(s.regs[0]), entry_cmp);
-	len = vmstate_encode(&s, blob, sizeof(blob), &e);
+	if (!finish(in))
+		return EXIT_INVALID;
+	len = vmstate_encode(&enc.s, blob, sizeof(blob), &e);
 	if (!len) {
 		fprintf(stderr, "%s: %s: %s\n", prog, in, vmstate_strerror(e));
 		return EXIT_INVALID;

@@ -126,6 +126,7 @@ int cmd_send(const char *src, const char *to, double timeout)
 	size_t len;
 	bool ok = true;
 	int rc = load_blob(src, &s, raw, &len), verdict;
+	unsigned int nregs;
 
 	if (rc)
 		return rc;
@@ -145,8 +146,12 @@ int cmd_send(const char *src, const char *to, double timeout)
 		close(out_fd);
 		return EXIT_INVALID;
 	}
-	printf("sent %s%s%zu bytes (%u registers) to %s\n", frame_picked ? frame_picked : "",
-	       frame_picked ? " of the log: " : "", len, s.nregs, to);
+	nregs = 0;
+	for (unsigned int i = 0; i < s.nvcpus; i++)
+		nregs += s.vcpu[i].nregs;
+	printf("sent %s%s%zu bytes (%u registers, %u vCPU%s) to %s\n",
+	       frame_picked ? frame_picked : "", frame_picked ? " of the log: " : "", len, nregs,
+	       s.nvcpus, s.nvcpus == 1 ? "" : "s", to);
 	fflush(stdout);
 	verdict = read_verdict(out_fd, timeout);
 	close(out_fd);

@@ -1,4 +1,8 @@
 /* What the blob's encoder and decoder share: error texts, id kinds, lookup. */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "vmstate/blob_internal.h"
 
 static const char *const vmstate_errors[VMSTATE_E_COUNT] = {
@@ -17,4 +21,104 @@ bool vmstate_id_is_fw(uint64_t id)
 	uint64_t cp = (id >> KVM_ID_COPROC_SHIFT) & KVM_ID_COPROC_MASK;
 
 	return cp == KVM_COPROC_FW || cp == KVM_COPROC_FW_FEAT;
+}
+
+bool vmstate_id_is_dev(uint64_t id)
+{
+	return (id & ~(KVM_ID_COPROC_MASK << KVM_ID_COPROC_SHIFT) & ~UINT64_C(0xffff)) ==
+		       ID_DELTA_BASE &&
+	       ((id >> KVM_ID_COPROC_SHIFT) & KVM_ID_COPROC_MASK) >= KVM_COPROC_DEV_FIRST &&
+	       ((id >> KVM_ID_COPROC_SHIFT) & KVM_ID_COPROC_MASK) <= KVM_COPROC_DEV_LAST;
+}
+
+unsigned int vmstate_major_for(unsigned int target)
+{
+	return target < VMSTATE_FIRST_V2_FIRMWARE ? 1 : 2;
+}
+
+void vmstate_clear(struct vmstate *s, unsigned int nvcpus)
+{
+	memset(s, 0, offsetof(struct vmstate, dev));
+	s->major = VMSTATE_MAJOR;
+	s->minor = VMSTATE_MINOR;
+	s->nvcpus = (uint16_t)nvcpus;
+	for (unsigned int i = 0; i < VMSTATE_MAX_VCPUS; i++) {
+		struct vmstate_vcpu *c = &s->vcpu[i];
+
+		memset(c, 0, offsetof(struct vmstate_vcpu, dev));
+		c->index = (uint16_t)i;
+		c->power = VMSTATE_POWER_ON;
+		c->mpidr = VMSTATE_VMPIDR(i);
+		c->nregs = 0;
+	}
+}
+
+const struct vmstate_entry *vmstate_find_entry(const struct vmstate_entry *e, unsigned int n,
+					       uint64_t id)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (e[i].id == id)
+			return &e[i];
+	return NULL;
+}
+
+const struct vmstate_entry *vmstate_find(const struct vmstate_vcpu *c, uint64_t id)
+{
+	return vmstate_find_entry(c->regs, c->nregs, id);
+}
+
+static const char *const section_names[VMSTATE_SEC_LAST + 1] = {
+	[VMSTATE_SEC_CORE] = "CORE", [VMSTATE_SEC_FPSIMD] = "FPSIMD",
+	[VMSTATE_SEC_SYSREGS] = "SYSREGS", [VMSTATE_SEC_FWREGS] = "FWREGS",
+	[VMSTATE_SEC_TIMER] = "TIMER", [VMSTATE_SEC_VCPU] = "VCPU",
+	[VMSTATE_SEC_DEVREGS] = "DEVREGS",
+};
+
+const char *vmstate_section_name(unsigned int type)
+{
+	return type <= VMSTATE_SEC_LAST && section_names[type] ? section_names[type] : "?";
+}
+
+const char *vmstate_power_name(unsigned int power)
+{
+	static const char *const names[] = { "on", "off", "on_pending" };
+
+	return power < ARRAY_SIZE(names) ? names[power] : NULL;
+}
+
+const char *vmstate_where_text(enum vmstate_err e, uint64_t where, char *buf, size_t size)
+{
+	switch (e) {
+	case VMSTATE_E_VCPU_RANGE:
+		snprintf(buf, size, "the blob has %llu vCPUs, this reader takes 1..%u",
+			 (unsigned long long)where, VMSTATE_MAX_VCPUS);
+		break;
+	case VMSTATE_E_MISSING_SECTION:
+		if (where >> 16 == VMSTATE_OWNER_VM)
+			snprintf(buf, size, "%s", vmstate_section_name((unsigned int)where & 0xff));
+		else
+			snprintf(buf, size, "vcpu %llu's %s", (unsigned long long)(where >> 16),
+				 vmstate_section_name((unsigned int)where & 0xff));
+		break;
+	default:
+		snprintf(buf, size, "at 0x%llx", (unsigned long long)where);
+		break;
+	}
+	return buf;
+}
+
+bool vmstate_dev_name(uint64_t id, char *buf, size_t size)
+{
+	static const struct { uint64_t base; const char *fmt; } dev[] = {
+		{ VMSTATE_DEV_GICD, "GICD+0x%llx" },
+		{ VMSTATE_DEV_GICR_SGI, "GICR_SGI+0x%llx" },
+		{ VMSTATE_DEV_GIC_LR, "ICH_LR%llu_EL2" },
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(dev); i++)
+		if ((id & ~UINT64_C(0xffff)) == dev[i].base) {
+			snprintf(buf, size, dev[i].fmt, (unsigned long long)(id & 0xffff));
+			return true;
+		}
+	return false;
 }

@@ -1,6 +1,7 @@
 /*
- * The vCPU state blob (vmstate/FORMAT.md): its in-memory form and the
- * codec. Portable: the firmware and the host tool share it.
+ * The guest's state blob (vmstate/FORMAT.md): every vCPU and the VM-wide
+ * parts, its in-memory form and the codec. Portable: the firmware and the
+ * host tool share it.
  */
 #ifndef VMSTATE_BLOB_H
 #define VMSTATE_BLOB_H
@@ -18,17 +19,28 @@
 #endif
 
 #define VMSTATE_MAGIC		"RVST"
-#define VMSTATE_MAJOR		1
+#define VMSTATE_MAJOR		2	/* what this reader reads up to, and writes by default */
 #define VMSTATE_MINOR		0
 #define VMSTATE_HDR_SIZE	16
 #define VMSTATE_SEC_HDR_SIZE	8
 #define VMSTATE_CRC_SIZE	4
 #ifndef VMSTATE_MAX_BLOB
-#define VMSTATE_MAX_BLOB	16384	/* hard limit, checked before anything is read */
+#define VMSTATE_MAX_BLOB	65536	/* hard limit, checked before anything is read */
 #endif
 #ifndef VMSTATE_MAX_ENTRIES
-#define VMSTATE_MAX_ENTRIES	512
+#define VMSTATE_MAX_ENTRIES	512	/* SYSREGS + FWREGS entries, per vCPU */
 #endif
+#ifndef VMSTATE_MAX_VCPUS
+#define VMSTATE_MAX_VCPUS	8	/* the format allows 65535; this reader no more */
+#endif
+#define VMSTATE_MAX_DEV_VCPU	64	/* DEVREGS entries per vCPU */
+#define VMSTATE_MAX_DEV_VM	512	/* DEVREGS entries of the VM */
+
+/*
+ * The first firmware version that reads format 2.0: a blob for an older
+ * one (versions 1 and 2) is written as 1.0, which holds one vCPU only.
+ */
+#define VMSTATE_FIRST_V2_FIRMWARE	3
 
 enum vmstate_err {
 #define VMSTATE_ERR(code, text) VMSTATE_E_##code,
@@ -44,8 +56,33 @@ enum vmstate_section {
 	VMSTATE_SEC_SYSREGS = 3,	/* register entries: KVM core and system ids */
 	VMSTATE_SEC_FWREGS = 4,		/* register entries: firmware ids */
 	VMSTATE_SEC_TIMER = 5,		/* the guest's virtual count at save */
+	VMSTATE_SEC_VCPU = 6,		/* 2.0: vMPIDR, PSCI power state, pending entry */
+	VMSTATE_SEC_DEVREGS = 7,	/* 2.0: device register entries (GIC) */
 };
+#define VMSTATE_SEC_LAST	VMSTATE_SEC_DEVREGS
 #define VMSTATE_SEC_OPTIONAL	0x01	/* a reader that does not know it skips it */
+#define VMSTATE_OWNER_VM	0xffff	/* 2.0 section owner: the VM, not a vCPU */
+#define VMSTATE_VCPU_PAYLOAD	32
+/* The MPIDR_EL1 the firmware gives vCPU i: RES1 bit 31, Aff0 = i, the rest 0. */
+#define VMSTATE_VMPIDR(i)	(UINT64_C(1) << 31 | (uint64_t)(i))	/* VCPU: mpidr u64, power u8, 7 zero, entry, context */
+
+/* A vCPU's power state: PSCI AFFINITY_INFO's values. */
+enum vmstate_power {
+	VMSTATE_POWER_ON = 0,
+	VMSTATE_POWER_OFF = 1,
+	VMSTATE_POWER_ON_PENDING = 2,
+};
+
+/*
+ * regvisor's own ids for device state (DEVREGS), in KVM's id layout with
+ * coprocessor numbers KVM leaves unused (0xf0..0xff): the distributor by
+ * register offset, a redistributor's SGI frame by offset, list registers by
+ * number. Which ids a firmware accepts is its device code's business
+ * (struct vmstate_dev_ops, vmstate/policy.h).
+ */
+#define VMSTATE_DEV_GICD	UINT64_C(0x6030000000f00000)	/* | GICD offset (VM) */
+#define VMSTATE_DEV_GICR_SGI	UINT64_C(0x6030000000f10000)	/* | SGI-frame offset (vCPU) */
+#define VMSTATE_DEV_GIC_LR	UINT64_C(0x6030000000f20000)	/* | n: ICH_LR<n>_EL2 (vCPU) */
 
 /* Entry flag byte: value length in bytes (0..8), droppable bit; the rest 0. */
 #define VMSTATE_ENT_LEN_MASK	0x0f
@@ -61,11 +98,13 @@ struct vmstate_entry {
 	bool droppable;		/* the writer says: this is the register's default */
 };
 
-struct vmstate {
-	uint8_t major, minor;
-	uint16_t flags;
-	uint16_t fw_version;	/* the firmware that wrote it */
-	uint16_t vcpu;
+/* One vCPU's state: what a 1.0 blob held, and its power state. */
+struct vmstate_vcpu {
+	uint16_t index;		/* its position; a 1.0 blob's header index (policy wants 0) */
+	uint8_t power;		/* enum vmstate_power */
+	uint64_t mpidr;		/* MPIDR_EL1 as the guest reads it (the firmware's vMPIDR) */
+	uint64_t entry;		/* ON_PENDING: where it starts ... */
+	uint64_t context;	/* ... with this in x0 (both 0 otherwise) */
 	struct {
 		uint64_t x[31];
 		uint64_t pc;
@@ -76,30 +115,72 @@ struct vmstate {
 		uint32_t fpsr;
 		uint32_t fpcr;
 	} fp;
-	uint64_t vcount;	/* CNTVCT_EL0 as the guest saw it at save */
+	unsigned int ndev;
+	struct vmstate_entry dev[VMSTATE_MAX_DEV_VCPU];	/* its DEVREGS, sorted */
 	unsigned int nregs;
-	struct vmstate_entry regs[VMSTATE_MAX_ENTRIES];	/* sorted by id */
+	struct vmstate_entry regs[VMSTATE_MAX_ENTRIES];	/* SYSREGS then FWREGS */
+};
+
+/* The guest: header, VM-wide parts, and vcpu[0..nvcpus). */
+struct vmstate {
+	uint8_t major, minor;	/* the format: the decoder's input, the encoder's choice */
+	uint16_t flags;
+	uint16_t fw_version;	/* the firmware that wrote it */
+	uint16_t nvcpus;	/* 1..VMSTATE_MAX_VCPUS (a 1.0 blob: 1) */
+	uint64_t vcount;	/* CNTVCT_EL0 as the guest saw it at save */
+	unsigned int ndev;
+	struct vmstate_entry dev[VMSTATE_MAX_DEV_VM];	/* the VM's DEVREGS, sorted */
+	struct vmstate_vcpu vcpu[VMSTATE_MAX_VCPUS];
 };
 
 /* True for ids the FWREGS section carries (KVM's firmware coprocessors 0x14, 0x16). */
 bool vmstate_id_is_fw(uint64_t id);
+/* True for ids of regvisor's device state (coprocessors 0xf0..0xff): DEVREGS only. */
+bool vmstate_id_is_dev(uint64_t id);
 
 /*
- * Encode s into buf; returns the blob's length, or 0 (with *err) when it
- * does not fit or s is not sorted.
+ * The format a blob for firmware version `target` is written in: 1 for
+ * versions before VMSTATE_FIRST_V2_FIRMWARE, else 2.
+ */
+unsigned int vmstate_major_for(unsigned int target);
+
+/*
+ * Clear s down to its header and vCPU records, ready to be filled: every
+ * vCPU's registers and device entries empty, nvcpus vCPUs ON at their
+ * index. Cheap: the entry arrays are left as they are.
+ */
+void vmstate_clear(struct vmstate *s, unsigned int nvcpus);
+
+/*
+ * Encode s into buf as format s->major (1: one vCPU only; 2); returns the
+ * blob's length, or 0 (with *err) when it does not fit, s is not sorted, or
+ * 1.0 cannot hold it.
  */
 size_t vmstate_encode(const struct vmstate *s, uint8_t *buf, size_t cap,
 		      enum vmstate_err *err);
 
 /*
- * Decode and check the whole blob into out. Nothing but out is written, and
- * out only makes sense when VMSTATE_E_OK is returned. *where, when not
- * NULL, gets the byte offset or the id the error is about.
+ * Decode and check the whole blob (1.0 or 2.0) into out. Nothing but out is
+ * written, and out only makes sense when VMSTATE_E_OK is returned. *where,
+ * when not NULL, gets what the error is about: a byte offset, an id, or
+ * what vmstate_where_text() says for the error.
  */
 enum vmstate_err vmstate_decode(const uint8_t *buf, size_t len, struct vmstate *out,
 				uint64_t *where);
 
-/* Find an entry by id in a decoded state (bisection), or NULL. */
-const struct vmstate_entry *vmstate_find(const struct vmstate *s, uint64_t id);
+/* "at 0x1c0", or for errors whose *where is not an offset what it is; into buf. */
+const char *vmstate_where_text(enum vmstate_err e, uint64_t where, char *buf, size_t size);
+
+/* Find a vCPU's register entry by id, or NULL. */
+const struct vmstate_entry *vmstate_find(const struct vmstate_vcpu *c, uint64_t id);
+/* The same in any entry array. */
+const struct vmstate_entry *vmstate_find_entry(const struct vmstate_entry *e, unsigned int n,
+					       uint64_t id);
+/* A device id's name ("GICD+0x100", "ICH_LR3_EL2") into buf; false if none. */
+bool vmstate_dev_name(uint64_t id, char *buf, size_t size);
+/* Section name by type ("CORE"), or "?" */
+const char *vmstate_section_name(unsigned int type);
+/* "on", "off", "on_pending", or NULL for a value no firmware writes. */
+const char *vmstate_power_name(unsigned int power);
 
 #endif

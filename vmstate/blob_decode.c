@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "sysreg/sysreg.h"
 #include "vmstate/blob_internal.h"
 #include "vmstate/crc32c.h"
 
@@ -67,17 +68,37 @@ static bool get_varint(struct rbuf *r, uint64_t *out)
 	return false;
 }
 
-static enum vmstate_err get_entries(struct rbuf *r, struct vmstate *out, bool fw,
-				    uint64_t *where)
+/* What a register-entry section may carry, and where its entries go. */
+struct entry_sink {
+	struct vmstate_entry *e;
+	unsigned int *n;
+	unsigned int max;
+	enum { SINK_SYS, SINK_FW, SINK_DEV } kind;
+	bool v2;	/* 2.0: SYSREGS and FWREGS never carry device ids */
+};
+
+static bool id_fits(const struct entry_sink *k, uint64_t id)
+{
+	switch (k->kind) {
+	case SINK_FW:
+		return vmstate_id_is_fw(id);
+	case SINK_DEV:
+		return vmstate_id_is_dev(id);
+	default:
+		return !vmstate_id_is_fw(id) && !(k->v2 && vmstate_id_is_dev(id));
+	}
+}
+
+static enum vmstate_err get_entries(struct rbuf *r, const struct entry_sink *k, uint64_t *where)
 {
 	uint64_t count, prev = ID_DELTA_BASE;
 
 	if (!get_varint(r, &count))
 		return VMSTATE_E_BAD_ENTRY;
-	if (count > VMSTATE_MAX_ENTRIES - out->nregs)
+	if (count > k->max - *k->n)
 		return VMSTATE_E_TOO_MANY;
 	for (uint64_t i = 0; i < count; i++) {
-		struct vmstate_entry *e = &out->regs[out->nregs];
+		struct vmstate_entry *e = &k->e[*k->n];
 		uint64_t delta, flags;
 
 		*where = r->off;
@@ -118,63 +139,150 @@ static enum vmstate_err get_entries(struct rbuf *r, struct vmstate *out, bool fw
 			return VMSTATE_E_UNSORTED;
 		}
 		e->id = prev + delta;
-		if (vmstate_id_is_fw(e->id) != fw) {
+		if (!id_fits(k, e->id)) {
 			*where = e->id;
 			return VMSTATE_E_BAD_ENTRY;
 		}
 		e->droppable = flags & VMSTATE_ENT_DROPPABLE;
 		prev = e->id;
-		out->nregs++;
+		(*k->n)++;
 	}
 	return r->off == r->n ? VMSTATE_E_OK : VMSTATE_E_BAD_SECTION;
 }
 
-static enum vmstate_err get_section(enum vmstate_section type, struct rbuf *r,
-				    struct vmstate *out, uint64_t *where)
+/* The VCPU section: vMPIDR, power, seven zero bytes, entry, context. */
+static void get_vcpu(struct rbuf *r, struct vmstate_vcpu *c)
 {
+	c->mpidr = get_le(r, 8);
+	c->power = (uint8_t)get_le(r, 1);
+	if (get_le(r, 7))
+		r->short_read = true;	/* reserved bytes: refused as a malformed section */
+	c->entry = get_le(r, 8);
+	c->context = get_le(r, 8);
+}
+
+/* One known section's payload into out; owner is its vCPU, or VMSTATE_OWNER_VM. */
+static enum vmstate_err get_section(enum vmstate_section type, struct rbuf *r,
+				    struct vmstate *out, unsigned int owner, uint64_t *where)
+{
+	struct vmstate_vcpu *c = &out->vcpu[owner == VMSTATE_OWNER_VM ? 0 : owner];
+	struct entry_sink k = { .e = c->regs, .n = &c->nregs, .max = VMSTATE_MAX_ENTRIES,
+				.kind = SINK_SYS, .v2 = out->major >= 2 };
+
 	switch (type) {
 	case VMSTATE_SEC_CORE:
 		for (unsigned int i = 0; i < 31; i++)
-			out->core.x[i] = get_le(r, 8);
-		out->core.pc = get_le(r, 8);
-		out->core.pstate = get_le(r, 8);
+			c->core.x[i] = get_le(r, 8);
+		c->core.pc = get_le(r, 8);
+		c->core.pstate = get_le(r, 8);
 		break;
 	case VMSTATE_SEC_FPSIMD:
 		for (unsigned int i = 0; i < 32; i++) {
-			out->fp.v[i][0] = get_le(r, 8);
-			out->fp.v[i][1] = get_le(r, 8);
+			c->fp.v[i][0] = get_le(r, 8);
+			c->fp.v[i][1] = get_le(r, 8);
 		}
-		out->fp.fpsr = (uint32_t)get_le(r, 4);
-		out->fp.fpcr = (uint32_t)get_le(r, 4);
+		c->fp.fpsr = (uint32_t)get_le(r, 4);
+		c->fp.fpcr = (uint32_t)get_le(r, 4);
 		break;
-	case VMSTATE_SEC_SYSREGS:
 	case VMSTATE_SEC_FWREGS:
-		return get_entries(r, out, type == VMSTATE_SEC_FWREGS, where);
+		k.kind = SINK_FW;
+		/* fall through */
+	case VMSTATE_SEC_SYSREGS:
+		return get_entries(r, &k, where);
+	case VMSTATE_SEC_DEVREGS:
+		k.kind = SINK_DEV;
+		if (owner == VMSTATE_OWNER_VM)
+			k = (struct entry_sink){ .e = out->dev, .n = &out->ndev,
+						 .max = VMSTATE_MAX_DEV_VM, .kind = SINK_DEV };
+		else
+			k = (struct entry_sink){ .e = c->dev, .n = &c->ndev,
+						 .max = VMSTATE_MAX_DEV_VCPU, .kind = SINK_DEV };
+		return get_entries(r, &k, where);
 	case VMSTATE_SEC_TIMER:
 		out->vcount = get_le(r, 8);
 		break;
+	case VMSTATE_SEC_VCPU:
+		get_vcpu(r, c);
+		break;
 	}
-	/* Fixed-size sections must be exactly their size in 1.x. */
+	/* Fixed-size sections must be exactly their size. */
 	return r->short_read || r->off != r->n ? VMSTATE_E_BAD_SECTION : VMSTATE_E_OK;
 }
 
-#define REQUIRED_SECTIONS	((1u << VMSTATE_SEC_CORE) | (1u << VMSTATE_SEC_FPSIMD) | \
-				 (1u << VMSTATE_SEC_SYSREGS) | (1u << VMSTATE_SEC_FWREGS) | \
-				 (1u << VMSTATE_SEC_TIMER))
+#define SEC(t)	(1u << VMSTATE_SEC_##t)
+/* 1.0: every section once, no owners. */
+#define V1_KNOWN	(SEC(CORE) | SEC(FPSIMD) | SEC(SYSREGS) | SEC(FWREGS) | SEC(TIMER))
+/* 2.0: each vCPU's sections once per vCPU, the VM's once. */
+#define V2_VCPU_REQUIRED (SEC(CORE) | SEC(FPSIMD) | SEC(SYSREGS) | SEC(FWREGS) | SEC(VCPU))
+#define V2_VCPU_ALLOWED	(V2_VCPU_REQUIRED | SEC(DEVREGS))
+#define V2_VM_REQUIRED	SEC(TIMER)
+#define V2_VM_ALLOWED	(SEC(TIMER) | SEC(DEVREGS))
+
+/*
+ * The section header's owner as the format reads it: 1.0 has none (the
+ * field is reserved, 0); in 2.0 a vCPU's section names a vCPU of the blob
+ * and a VM section VMSTATE_OWNER_VM. Returns the error, or OK with *bit
+ * the section's bit in its owner's known set (0: a type this reader does
+ * not know).
+ */
+static enum vmstate_err check_owner(const struct vmstate *out, unsigned int type,
+				    unsigned int owner, unsigned int *bit)
+{
+	unsigned int b = type <= VMSTATE_SEC_LAST ? 1u << type : 0;
+
+	if (out->major < 2) {
+		*bit = b & V1_KNOWN;
+		return owner ? VMSTATE_E_BAD_SECTION : VMSTATE_E_OK;
+	}
+	*bit = b & (owner == VMSTATE_OWNER_VM ? V2_VM_ALLOWED : V2_VCPU_ALLOWED);
+	if (owner != VMSTATE_OWNER_VM && owner >= out->nvcpus)
+		return VMSTATE_E_BAD_OWNER;
+	if (b && (b & (V2_VM_ALLOWED | V2_VCPU_ALLOWED)) && !*bit)
+		return VMSTATE_E_BAD_OWNER;	/* a known type with the other kind of owner */
+	return VMSTATE_E_OK;
+}
+
+/* Every required section there: 0, or (owner << 16 | type) of the first missing. */
+static uint64_t first_missing(const struct vmstate *out, unsigned int seen_vm,
+			      const uint8_t *seen)
+{
+	unsigned int need = out->major < 2 ? V1_KNOWN : V2_VM_REQUIRED;
+
+	for (unsigned int t = 1; t <= VMSTATE_SEC_LAST; t++)
+		if ((need & (1u << t)) && !(seen_vm & (1u << t)))
+			return (uint64_t)VMSTATE_OWNER_VM << 16 | t;
+	for (unsigned int i = 0; out->major >= 2 && i < out->nvcpus; i++)
+		for (unsigned int t = 1; t <= VMSTATE_SEC_LAST; t++)
+			if ((V2_VCPU_REQUIRED & (1u << t)) && !(seen[i] & (1u << t)))
+				return (uint64_t)i << 16 | t;
+	return 0;
+}
+
+/* A 1.0 blob as a one-vCPU machine: on, with the vMPIDR its MPIDR_EL1 entry holds. */
+static void v1_as_machine(struct vmstate *out, unsigned int index)
+{
+	struct vmstate_vcpu *c = &out->vcpu[0];
+	const struct vmstate_entry *m = vmstate_find(c, sysreg_table[SYSREG_MPIDR_EL1].id);
+
+	c->index = (uint16_t)index;
+	c->power = VMSTATE_POWER_ON;
+	c->mpidr = m ? m->value : VMSTATE_VMPIDR(index);
+}
 
 enum vmstate_err vmstate_decode(const uint8_t *buf, size_t len, struct vmstate *out,
 				uint64_t *where)
 {
 	struct rbuf r = { .p = buf, .n = len };
-	uint64_t dummy, hlen;
-	unsigned int seen = 0;
+	uint8_t seen[VMSTATE_MAX_VCPUS] = { 0 };
+	uint64_t dummy, hlen, missing;
+	unsigned int seen_vm = 0, hdr_vcpus;
 	enum vmstate_err e;
 
 	if (!where)
 		where = &dummy;
 	*where = 0;
 	/* Entries are written as they are decoded: clear only what precedes them. */
-	memset(out, 0, offsetof(struct vmstate, regs));
+	vmstate_clear(out, 1);
 	if (len > VMSTATE_MAX_BLOB)
 		return VMSTATE_E_TOO_LARGE;
 	if (len < 4 || memcmp(buf, VMSTATE_MAGIC, 4) != 0)
@@ -190,7 +298,7 @@ enum vmstate_err vmstate_decode(const uint8_t *buf, size_t len, struct vmstate *
 		return VMSTATE_E_BAD_MAGIC;
 	out->flags = (uint16_t)get_le(&r, 2);
 	out->fw_version = (uint16_t)get_le(&r, 2);
-	out->vcpu = (uint16_t)get_le(&r, 2);
+	hdr_vcpus = (unsigned int)get_le(&r, 2);	/* 1.0: the vCPU index; 2.0: the count */
 	hlen = get_le(&r, 4);
 	if (hlen > len)
 		return VMSTATE_E_TRUNCATED;
@@ -202,33 +310,50 @@ enum vmstate_err vmstate_decode(const uint8_t *buf, size_t len, struct vmstate *
 		return VMSTATE_E_BAD_CRC;
 	if (out->flags & ~VMSTATE_HDR_FLAGS_KNOWN)
 		return VMSTATE_E_BAD_SECTION;
+	if (out->major >= 2) {
+		if (hdr_vcpus < 1 || hdr_vcpus > VMSTATE_MAX_VCPUS) {
+			*where = hdr_vcpus;
+			return VMSTATE_E_VCPU_RANGE;
+		}
+		out->nvcpus = (uint16_t)hdr_vcpus;
+	}
 
 	r.n = len - VMSTATE_CRC_SIZE;
 	while (r.off < r.n) {
 		size_t start = r.off;
 		unsigned int type = (unsigned int)get_le(&r, 1);
 		unsigned int sflags = (unsigned int)get_le(&r, 1);
-		uint64_t reserved = get_le(&r, 2);
+		unsigned int owner = (unsigned int)get_le(&r, 2);
+		unsigned int bit;
+		uint8_t *seen_by;
 		uint64_t slen;
 		struct rbuf sub;
 
 		slen = get_le(&r, 4);
 		*where = start;
-		if (r.short_read || slen > r.n - r.off || reserved ||
+		if (r.short_read || slen > r.n - r.off ||
 		    (sflags & ~(unsigned int)VMSTATE_SEC_OPTIONAL))
 			return VMSTATE_E_BAD_SECTION;
+		e = check_owner(out, type, owner, &bit);
+		if (e != VMSTATE_E_OK)
+			return e;
 		sub = (struct rbuf){ .p = buf + r.off, .n = (size_t)slen };
 		r.off += (size_t)slen;
-		if (type < VMSTATE_SEC_CORE || type > VMSTATE_SEC_TIMER) {
+		if (!bit) {
 			if (sflags & VMSTATE_SEC_OPTIONAL)
 				continue;	/* a newer minor version's addition */
 			return VMSTATE_E_UNKNOWN_SECTION;
 		}
-		if (seen & (1u << type))
+		seen_by = owner == VMSTATE_OWNER_VM || out->major < 2 ? NULL : &seen[owner];
+		if ((seen_by ? *seen_by : seen_vm) & bit)
 			return VMSTATE_E_DUP_SECTION;
-		seen |= 1u << type;
+		if (seen_by)
+			*seen_by = (uint8_t)(*seen_by | bit);
+		else
+			seen_vm |= bit;
 		*where = 0;
-		e = get_section((enum vmstate_section)type, &sub, out, where);
+		e = get_section((enum vmstate_section)type, &sub, out, out->major < 2 ? 0 : owner,
+				where);
 		if (e != VMSTATE_E_OK) {
 			/* Offsets inside the section become offsets in the blob; ids stay ids. */
 			if (*where < VMSTATE_MAX_BLOB)
@@ -236,15 +361,12 @@ enum vmstate_err vmstate_decode(const uint8_t *buf, size_t len, struct vmstate *
 			return e;
 		}
 	}
-	if ((seen & REQUIRED_SECTIONS) != REQUIRED_SECTIONS)
+	missing = first_missing(out, seen_vm, seen);
+	if (missing) {
+		*where = missing;
 		return VMSTATE_E_MISSING_SECTION;
+	}
+	if (out->major < 2)
+		v1_as_machine(out, hdr_vcpus);
 	return VMSTATE_E_OK;
-}
-
-const struct vmstate_entry *vmstate_find(const struct vmstate *s, uint64_t id)
-{
-	for (unsigned int i = 0; i < s->nregs; i++)
-		if (s->regs[i].id == id)
-			return &s->regs[i];
-	return NULL;
 }

@@ -92,13 +92,13 @@ static void put_entry(struct wbuf *w, uint64_t delta, uint64_t value, bool dropp
 }
 
 /* Start a section; returns where its length goes. */
-static size_t sec_begin(struct wbuf *w, enum vmstate_section type)
+static size_t sec_begin(struct wbuf *w, enum vmstate_section type, unsigned int owner)
 {
 	size_t at;
 
 	put_u8(w, (uint8_t)type);
 	put_u8(w, 0);
-	put_le(w, 0, 2);
+	put_le(w, owner, 2);
 	at = w->n;
 	put_le(w, 0, 4);
 	return at;
@@ -115,14 +115,14 @@ static void sec_end(struct wbuf *w, size_t len_at)
  * above: the loops look at the few entries there one by one and take the
  * ones before it wholesale.
  */
-static unsigned int fw_split(const struct vmstate *s)
+static unsigned int fw_split(const struct vmstate_vcpu *c)
 {
-	unsigned int lo = 0, hi = s->nregs;
+	unsigned int lo = 0, hi = c->nregs;
 
 	while (lo < hi) {
 		unsigned int mid = lo + (hi - lo) / 2;
 
-		if (s->regs[mid].id < ID_DELTA_BASE + (UINT64_C(0x14) << KVM_ID_COPROC_SHIFT))
+		if (c->regs[mid].id < ID_DELTA_BASE + (UINT64_C(0x14) << KVM_ID_COPROC_SHIFT))
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -130,16 +130,16 @@ static unsigned int fw_split(const struct vmstate *s)
 	return lo;
 }
 
-static bool put_entries(struct wbuf *w, const struct vmstate *s, bool fw, unsigned int split)
+static bool put_entries(struct wbuf *w, const struct vmstate_vcpu *c, bool fw, unsigned int split)
 {
 	uint64_t prev = ID_DELTA_BASE;
 	unsigned int count = fw ? 0 : split;
 
-	for (unsigned int i = split; i < s->nregs; i++)
-		count += vmstate_id_is_fw(s->regs[i].id) == fw;
+	for (unsigned int i = split; i < c->nregs; i++)
+		count += vmstate_id_is_fw(c->regs[i].id) == fw;
 	put_varint(w, count);
-	for (unsigned int i = fw ? split : 0; i < s->nregs; i++) {
-		const struct vmstate_entry *e = &s->regs[i];
+	for (unsigned int i = fw ? split : 0; i < c->nregs; i++) {
+		const struct vmstate_entry *e = &c->regs[i];
 
 		if (i >= split && vmstate_id_is_fw(e->id) != fw)
 			continue;
@@ -151,53 +151,121 @@ static bool put_entries(struct wbuf *w, const struct vmstate *s, bool fw, unsign
 	return true;
 }
 
+/* A DEVREGS section (2.0), when there are entries: every id a device id, increasing. */
+static bool put_dev(struct wbuf *w, const struct vmstate_entry *e, unsigned int n,
+		    unsigned int owner)
+{
+	uint64_t prev = ID_DELTA_BASE;
+	size_t sec;
+
+	if (!n)
+		return true;
+	sec = sec_begin(w, VMSTATE_SEC_DEVREGS, owner);
+	put_varint(w, n);
+	for (unsigned int i = 0; i < n; i++) {
+		if (e[i].id <= prev || !vmstate_id_is_dev(e[i].id))
+			return false;
+		put_entry(w, e[i].id - prev, e[i].value, e[i].droppable);
+		prev = e[i].id;
+	}
+	sec_end(w, sec);
+	return true;
+}
+
+/* One vCPU's sections; owner 0 with no VCPU section in 1.0. */
+static bool put_vcpu(struct wbuf *w, const struct vmstate_vcpu *c, unsigned int owner, bool v2)
+{
+	unsigned int split = fw_split(c);
+	size_t sec;
+
+	if (v2) {
+		sec = sec_begin(w, VMSTATE_SEC_VCPU, owner);
+		put_le(w, c->mpidr, 8);
+		put_le(w, c->power, 1);
+		put_le(w, 0, 7);
+		put_le(w, c->entry, 8);
+		put_le(w, c->context, 8);
+		sec_end(w, sec);
+	}
+	sec = sec_begin(w, VMSTATE_SEC_CORE, owner);
+	for (unsigned int i = 0; i < 31; i++)
+		put_le(w, c->core.x[i], 8);
+	put_le(w, c->core.pc, 8);
+	put_le(w, c->core.pstate, 8);
+	sec_end(w, sec);
+
+	sec = sec_begin(w, VMSTATE_SEC_FPSIMD, owner);
+	for (unsigned int i = 0; i < 32; i++) {
+		put_le(w, c->fp.v[i][0], 8);
+		put_le(w, c->fp.v[i][1], 8);
+	}
+	put_le(w, c->fp.fpsr, 4);
+	put_le(w, c->fp.fpcr, 4);
+	sec_end(w, sec);
+
+	sec = sec_begin(w, VMSTATE_SEC_SYSREGS, owner);
+	if (!put_entries(w, c, false, split))
+		return false;
+	sec_end(w, sec);
+
+	sec = sec_begin(w, VMSTATE_SEC_FWREGS, owner);
+	if (!put_entries(w, c, true, split))
+		return false;
+	sec_end(w, sec);
+	return !v2 || put_dev(w, c->dev, c->ndev, owner);
+}
+
+static void put_timer(struct wbuf *w, uint64_t vcount, unsigned int owner)
+{
+	size_t sec = sec_begin(w, VMSTATE_SEC_TIMER, owner);
+
+	put_le(w, vcount, 8);
+	sec_end(w, sec);
+}
+
+/* What 1.0 can hold: one vCPU, on, no device state. */
+static bool fits_v1(const struct vmstate *s)
+{
+	return s->nvcpus == 1 && s->vcpu[0].power == VMSTATE_POWER_ON && !s->ndev &&
+	       !s->vcpu[0].ndev;
+}
+
 size_t vmstate_encode(const struct vmstate *s, uint8_t *buf, size_t cap,
 		      enum vmstate_err *err)
 {
 	struct wbuf w = { .p = buf, .cap = cap > VMSTATE_MAX_BLOB ? VMSTATE_MAX_BLOB : cap };
-	size_t len_at, sec;
-	unsigned int split = fw_split(s);
+	bool v2 = s->major >= 2;
+	size_t len_at;
 
-	/* Header. */
+	if (v2 ? s->nvcpus < 1 || s->nvcpus > VMSTATE_MAX_VCPUS : !fits_v1(s)) {
+		*err = VMSTATE_E_FORMAT_VCPUS;
+		return 0;
+	}
+	/* Header: 1.0 names its one vCPU, 2.0 counts them. */
 	for (unsigned int i = 0; i < 4; i++)
 		put_u8(&w, (uint8_t)VMSTATE_MAGIC[i]);
-	put_u8(&w, VMSTATE_MAJOR);
+	put_u8(&w, v2 ? 2 : 1);
 	put_u8(&w, VMSTATE_MINOR);
 	put_le(&w, s->flags, 2);
 	put_le(&w, s->fw_version, 2);
-	put_le(&w, s->vcpu, 2);
+	put_le(&w, v2 ? s->nvcpus : s->vcpu[0].index, 2);
 	len_at = w.n;
 	put_le(&w, 0, 4);
 
-	sec = sec_begin(&w, VMSTATE_SEC_CORE);
-	for (unsigned int i = 0; i < 31; i++)
-		put_le(&w, s->core.x[i], 8);
-	put_le(&w, s->core.pc, 8);
-	put_le(&w, s->core.pstate, 8);
-	sec_end(&w, sec);
-
-	sec = sec_begin(&w, VMSTATE_SEC_FPSIMD);
-	for (unsigned int i = 0; i < 32; i++) {
-		put_le(&w, s->fp.v[i][0], 8);
-		put_le(&w, s->fp.v[i][1], 8);
-	}
-	put_le(&w, s->fp.fpsr, 4);
-	put_le(&w, s->fp.fpcr, 4);
-	sec_end(&w, sec);
-
-	sec = sec_begin(&w, VMSTATE_SEC_SYSREGS);
-	if (!put_entries(&w, s, false, split))
+	/*
+	 * 1.0: CORE, FPSIMD, SYSREGS, FWREGS, TIMER. 2.0: TIMER, each vCPU's
+	 * sections, the VM's DEVREGS last (so the fixed-size payloads of the
+	 * first vCPU stay 8-byte aligned).
+	 */
+	if (v2)
+		put_timer(&w, s->vcount, VMSTATE_OWNER_VM);
+	for (unsigned int i = 0; i < (v2 ? s->nvcpus : 1u); i++)
+		if (!put_vcpu(&w, &s->vcpu[i], v2 ? i : 0, v2))
+			goto unsorted;
+	if (!v2)
+		put_timer(&w, s->vcount, 0);
+	else if (!put_dev(&w, s->dev, s->ndev, VMSTATE_OWNER_VM))
 		goto unsorted;
-	sec_end(&w, sec);
-
-	sec = sec_begin(&w, VMSTATE_SEC_FWREGS);
-	if (!put_entries(&w, s, true, split))
-		goto unsorted;
-	sec_end(&w, sec);
-
-	sec = sec_begin(&w, VMSTATE_SEC_TIMER);
-	put_le(&w, s->vcount, 8);
-	sec_end(&w, sec);
 
 	patch_le32(&w, len_at, (uint32_t)(w.n + VMSTATE_CRC_SIZE));
 	if (w.full || w.n + VMSTATE_CRC_SIZE > w.cap) {

@@ -1,28 +1,9 @@
-/* Export and import rules for the register entries of a vCPU state. */
-#include <stdio.h>
-
+/*
+ * Export and import rules for a vCPU's register entries. Registers are
+ * read and written in vs->val[] (every class): the vCPUs are stopped,
+ * their state in memory.
+ */
 #include "vmstate/policy.h"
-
-void vmstate_report_add(struct vmstate_report *r, enum vmstate_err err, uint64_t id,
-			uint64_t value, uint64_t expect, int field_shift)
-{
-	if (r->total < VMSTATE_REPORT_MAX)
-		r->p[r->total] = (struct vmstate_problem){
-			.err = err, .id = id, .value = value, .expect = expect,
-			.field_shift = field_shift,
-		};
-	r->total++;
-}
-
-static void report_why(struct vmstate_report *r, enum vmstate_err err, uint64_t id,
-		       uint64_t value, const char *why)
-{
-	if (r->total < VMSTATE_REPORT_MAX)
-		r->p[r->total] = (struct vmstate_problem){
-			.err = err, .id = id, .value = value, .field_shift = -1, .why = why,
-		};
-	r->total++;
-}
 
 /*
  * Every row of the list, of every version: a blob from a newer version
@@ -55,68 +36,6 @@ const char *vmstate_id_name(uint64_t id)
 	return NULL;
 }
 
-void vmstate_report_print(const struct vmstate_report *r, const char *prefix)
-{
-	unsigned int shown = r->total < VMSTATE_REPORT_MAX ? r->total : VMSTATE_REPORT_MAX;
-
-	for (unsigned int i = 0; i < shown; i++) {
-		const struct vmstate_problem *p = &r->p[i];
-		const char *name = vmstate_id_name(p->id);
-		int idx = sysreg_find_by_id(p->id);
-		const char *field = NULL;
-
-		if (p->field_shift >= 0 && idx >= 0)
-			field = sysreg_id_field_name((unsigned int)idx, (unsigned int)p->field_shift);
-		if (p->err == VMSTATE_E_BAD_HEADER) {
-			printf("%s: error: %s: %s, not %llu\n", prefix, vmstate_strerror(p->err),
-			       p->why, (unsigned long long)p->value);
-			continue;
-		}
-		if (p->err == VMSTATE_E_BAD_PSTATE) {
-			printf("%s: error: %s: 0x%llx\n", prefix, vmstate_strerror(p->err),
-			       (unsigned long long)p->value);
-			continue;
-		}
-		printf("%s: error: %s (0x%016llx): %s", prefix, name ? name : "?",
-		       (unsigned long long)p->id, vmstate_strerror(p->err));
-		switch (p->err) {
-		case VMSTATE_E_HIDDEN_MODIFIED:
-			printf(": holds 0x%llx, default 0x%llx", (unsigned long long)p->value,
-			       (unsigned long long)p->expect);
-			break;
-		case VMSTATE_E_WMASK:
-			printf(": 0x%llx, writable 0x%llx", (unsigned long long)p->value,
-			       (unsigned long long)p->expect);
-			break;
-		case VMSTATE_E_ID_INCOMPATIBLE:
-			printf(": %s[%d:%d] is %llu, this firmware offers %llu",
-			       field ? field : "field", p->field_shift + 3, p->field_shift,
-			       (unsigned long long)((p->value >> p->field_shift) & 0xf),
-			       (unsigned long long)((p->expect >> p->field_shift) & 0xf));
-			break;
-		case VMSTATE_E_BAD_VALUE:
-			printf(": 0x%llx: %s", (unsigned long long)p->value, p->why);
-			break;
-		case VMSTATE_E_DROPPABLE_MODIFIED:
-			printf(": holds 0x%llx, default 0x%llx", (unsigned long long)p->value,
-			       (unsigned long long)p->expect);
-			break;
-		case VMSTATE_E_NEWER_THAN_WRITER:
-			printf(": since v%llu, the blob's writer is v%llu", (unsigned long long)p->expect,
-			       (unsigned long long)p->value);
-			break;
-		case VMSTATE_E_UNKNOWN_ID:
-			printf(": value 0x%llx, not marked droppable", (unsigned long long)p->value);
-			break;
-		default:
-			break;
-		}
-		printf("\n");
-	}
-	if (r->total > shown)
-		printf("%s: error: ... and %u more problems\n", prefix, r->total - shown);
-}
-
 /*
  * What this destination can offer in an ID register: the newest CPU model
  * its guest's world allows (a destination booted with compat=1 offers
@@ -128,20 +47,20 @@ static uint64_t id_offer(unsigned int idx, unsigned int world)
 }
 
 unsigned int vmstate_export_regs(const struct vcpu_sysregs *vs, unsigned int target,
-				 struct vmstate *s, struct vmstate_report *rep)
+				 struct vmstate_vcpu *c, struct vmstate_report *rep)
 {
 	struct sysreg_mask leave_out = vs->hidden;
-	uint64_t vals[SYSREG_COUNT];
+	unsigned int tag = rep->vcpu_tag;
 
 	if (!target)
 		target = FW_VERSION;
+	rep->vcpu_tag = c->index + 1u;
 	sysreg_mask_add_newer_than(&leave_out, target);
-	sysreg_get_all(vs, vals);
-	s->nregs = 0;
+	c->nregs = 0;
 	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
 		const struct sysreg_desc *d = &sysreg_table[i];
 		/* Bits outside wmask are status (CNTV_CTL_EL0.ISTATUS), not state. */
-		uint64_t val = d->cls == CTX ? vals[i] & d->wmask : vals[i];
+		uint64_t val = d->cls == CTX ? vs->val[i] & d->wmask : vs->val[i];
 		uint64_t def = sysreg_default(vs, i);
 
 		if (d->cls == ID && !(d->flags & IDENT) && target < FW_VERSION) {
@@ -158,10 +77,11 @@ unsigned int vmstate_export_regs(const struct vcpu_sysregs *vs, unsigned int tar
 				vmstate_report_add(rep, VMSTATE_E_HIDDEN_MODIFIED, d->id, val, def, -1);
 			continue;
 		}
-		s->regs[s->nregs++] = (struct vmstate_entry){
+		c->regs[c->nregs++] = (struct vmstate_entry){
 			.id = d->id, .value = val, .droppable = val == def,
 		};
 	}
+	rep->vcpu_tag = tag;
 	return rep->total;
 }
 
@@ -173,13 +93,16 @@ unsigned int vmstate_export_regs(const struct vcpu_sysregs *vs, unsigned int tar
 #define PSTATE_GUEST_BITS	UINT64_C(0xf3e01fcf)
 #define PSTATE_M_MASK		UINT64_C(0xf)
 
-unsigned int vmstate_check_core(const struct vmstate *s, struct vmstate_report *rep)
+unsigned int vmstate_check_core(const struct vmstate_vcpu *c, struct vmstate_report *rep)
 {
-	uint64_t m = s->core.pstate & PSTATE_M_MASK;
+	uint64_t m = c->core.pstate & PSTATE_M_MASK;
+	unsigned int tag = rep->vcpu_tag;
 
-	if ((s->core.pstate & ~PSTATE_GUEST_BITS) || (m != 0x0 && m != 0x4 && m != 0x5))
-		vmstate_report_add(rep, VMSTATE_E_BAD_PSTATE, 0, s->core.pstate, PSTATE_GUEST_BITS,
+	rep->vcpu_tag = c->index + 1u;
+	if ((c->core.pstate & ~PSTATE_GUEST_BITS) || (m != 0x0 && m != 0x4 && m != 0x5))
+		vmstate_report_add(rep, VMSTATE_E_BAD_PSTATE, 0, c->core.pstate, PSTATE_GUEST_BITS,
 				   -1);
+	rep->vcpu_tag = tag;
 	return rep->total;
 }
 
@@ -189,19 +112,6 @@ static bool tolerated(const struct vmstate_tolerance *tol, uint64_t id)
 		if (tol->ids[i] == id)
 			return true;
 	return false;
-}
-
-unsigned int vmstate_check_header(const struct vmstate *s, unsigned int vcpu,
-				  struct vmstate_report *rep)
-{
-	if (s->fw_version < 1 || s->fw_version > VMSTATE_FW_VERSION_MAX)
-		report_why(rep, VMSTATE_E_BAD_HEADER, 0, s->fw_version,
-			   "writer's firmware version must be 1..32767");
-	if (s->vcpu != vcpu)
-		report_why(rep, VMSTATE_E_BAD_HEADER, 0, s->vcpu,
-			   vcpu ? "vCPU index must be the vCPU being loaded" :
-			   "vCPU index must be 0, the vCPU being loaded");
-	return rep->total;
 }
 
 /*
@@ -259,7 +169,7 @@ static const char *value_rule_broken(unsigned int idx, uint64_t value, unsigned 
 			return r->why;
 	}
 	if (idx == SYSREG_MPIDR_EL1 && (value & 0xff) != vcpu)
-		return "MPIDR_EL1.Aff0[7:0] must be the blob's vCPU index";
+		return "MPIDR_EL1.Aff0[7:0] must be the vCPU's index";
 	return NULL;
 }
 
@@ -313,16 +223,18 @@ static void check_unplaced(const struct vmstate_entry *e, int idx, const struct 
 	}
 }
 
-unsigned int vmstate_check_regs(const struct vmstate *s, const struct vcpu_sysregs *vs,
-				const struct vmstate_tolerance *tol,
+unsigned int vmstate_check_regs(const struct vmstate *s, unsigned int i_vcpu,
+				const struct vcpu_sysregs *vs, const struct vmstate_tolerance *tol,
 				struct vmstate_drops *drops, struct vmstate_report *rep)
 {
+	const struct vmstate_vcpu *c = &s->vcpu[i_vcpu];
 	struct sysreg_mask seen = { { 0 } };
-	unsigned int hint = 0;
+	unsigned int hint = 0, tag = rep->vcpu_tag;
 
+	rep->vcpu_tag = i_vcpu + 1;
 	drops->n = 0;
-	for (unsigned int k = 0; k < s->nregs; k++) {
-		const struct vmstate_entry *e = &s->regs[k];
+	for (unsigned int k = 0; k < c->nregs; k++) {
+		const struct vmstate_entry *e = &c->regs[k];
 		int idx = sysreg_find_by_id_next(e->id, &hint);
 		unsigned int since = since_of(e->id, idx);
 		const struct sysreg_desc *d;
@@ -341,9 +253,9 @@ unsigned int vmstate_check_regs(const struct vmstate *s, const struct vcpu_sysre
 		}
 		d = &sysreg_table[idx];
 		sysreg_mask_set(&seen, (unsigned int)idx);
-		why = value_rule_broken((unsigned int)idx, e->value, s->vcpu);
+		why = value_rule_broken((unsigned int)idx, e->value, c->index);
 		if (why) {
-			report_why(rep, VMSTATE_E_BAD_VALUE, e->id, e->value, why);
+			vmstate_report_why(rep, VMSTATE_E_BAD_VALUE, e->id, e->value, 0, why);
 		} else if (d->cls != ID) {
 			if (e->value & ~d->wmask)
 				vmstate_report_add(rep, VMSTATE_E_WMASK, e->id, e->value, d->wmask, -1);
@@ -364,28 +276,26 @@ unsigned int vmstate_check_regs(const struct vmstate *s, const struct vcpu_sysre
 		if (!(d->flags & RESET_SAFE) && !sysreg_mask_test(&vs->hidden, i))
 			vmstate_report_add(rep, VMSTATE_E_MISSING_REG, d->id, 0, 0, -1);
 	}
+	rep->vcpu_tag = tag;
 	return rep->total;
 }
 
-void vmstate_apply_regs(const struct vmstate *s, struct vcpu_sysregs *vs)
+void vmstate_apply_regs(const struct vmstate_vcpu *c, struct vcpu_sysregs *vs)
 {
 	struct sysreg_mask seen = { { 0 } };
-	uint64_t vals[SYSREG_COUNT];
 	unsigned int hint = 0;
 
-	sysreg_get_all(vs, vals);
-	for (unsigned int k = 0; k < s->nregs; k++) {
-		int idx = sysreg_find_by_id_next(s->regs[k].id, &hint);
+	for (unsigned int k = 0; k < c->nregs; k++) {
+		int idx = sysreg_find_by_id_next(c->regs[k].id, &hint);
 
 		if (idx < 0 || !sysreg_in_world((unsigned int)idx, vs->world_version))
 			continue;	/* dropped, as the check allowed */
-		vals[idx] = s->regs[k].value;
+		vs->val[idx] = c->regs[k].value;
 		sysreg_mask_set(&seen, (unsigned int)idx);
 	}
 	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
 		if (!sysreg_mask_test(&seen, i) && sysreg_in_world(i, vs->world_version))
-			vals[i] = sysreg_default(vs, i);
-	sysreg_set_all(vs, vals);
+			vs->val[i] = sysreg_default(vs, i);
 	/* The guest's CPU model is now the blob's, whatever this side booted with. */
 	vs->cpu_version = sysreg_cpu_model_of(vs);
 }

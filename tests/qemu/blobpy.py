@@ -1,7 +1,10 @@
 """A second, independent reading of vmstate/FORMAT.md in Python, for tests
-that craft broken blobs: parse a blob into sections and entries, change
-them, write them back with correct or deliberately wrong lengths and CRCs,
-and frame them for the UART."""
+that craft broken blobs: parse a blob (format 1.0 or 2.0) into sections
+and entries, change them, write them back with correct or deliberately
+wrong lengths and CRCs, and frame them for the UART.
+
+A section is [type, flags, payload or entries, owner]: the owner is 2.0's
+vCPU index or OWNER_VM (0 in 1.0, where the field is reserved)."""
 import base64
 import struct
 
@@ -21,7 +24,10 @@ def crc32c(data):
 
 
 BASE = 0x6030000000000000
-SYSREGS, FWREGS = 3, 4
+CORE, FPSIMD, SYSREGS, FWREGS, TIMER, VCPU, DEVREGS = 1, 2, 3, 4, 5, 6, 7
+ENTRY_SECTIONS = (SYSREGS, FWREGS, DEVREGS)
+OWNER_VM = 0xFFFF
+POWER = {0: "on", 1: "off", 2: "on_pending"}
 
 
 def varint(v):
@@ -47,16 +53,35 @@ def read_varint(b, off):
 class Blob:
     def __init__(self, raw):
         self.header = bytearray(raw[:16])
-        self.sections = []          # [type, flags, payload or entries]
+        self.sections = []          # [type, flags, payload or entries, owner]
         off = 16
         while off < len(raw) - 4:
-            typ, flags, _, length = struct.unpack_from("<BBHI", raw, off)
+            typ, flags, owner, length = struct.unpack_from("<BBHI", raw, off)
             payload = raw[off + 8:off + 8 + length]
-            if typ in (SYSREGS, FWREGS):
-                self.sections.append([typ, flags, self._entries(payload)])
+            if typ in ENTRY_SECTIONS:
+                self.sections.append([typ, flags, self._entries(payload), owner])
             else:
-                self.sections.append([typ, flags, bytes(payload)])
+                self.sections.append([typ, flags, bytes(payload), owner])
             off += 8 + length
+
+    @property
+    def major(self):
+        return self.header[4]
+
+    @property
+    def vcpus(self):
+        """The vCPU count (2.0); a 1.0 blob holds one."""
+        return struct.unpack_from("<H", self.header, 10)[0] if self.major >= 2 else 1
+
+    def vcpu(self, owner):
+        """vCPU owner's record (2.0): mpidr, power name, entry, context."""
+        p = self.section(VCPU, owner)[2]
+        mpidr, power, _, entry, context = struct.unpack("<QB7sQQ", p)
+        return {"mpidr": mpidr, "power": POWER.get(power, power), "entry": entry,
+                "context": context}
+
+    def section(self, typ, owner=None):
+        return next(s for s in self.sections if s[0] == typ and (owner is None or s[3] == owner))
 
     @staticmethod
     def _entries(p):
@@ -72,14 +97,17 @@ class Blob:
             out.append([prev, value, flags & 0x10])
         return out
 
-    def entries(self, typ=SYSREGS):
-        return next(s[2] for s in self.sections if s[0] == typ)
+    def entries(self, typ=SYSREGS, owner=None):
+        return self.section(typ, owner)[2]
 
     def encode(self, entries_raw=None, fix_crc=True, length=None):
+        """entries_raw replaces the first SYSREGS section's payload."""
         body = bytearray()
-        for typ, flags, data in self.sections:
-            if typ in (SYSREGS, FWREGS):
-                if entries_raw is not None and typ == SYSREGS:
+        raw_done = False
+        for typ, flags, data, owner in self.sections:
+            if typ in ENTRY_SECTIONS:
+                if entries_raw is not None and typ == SYSREGS and not raw_done:
+                    raw_done = True
                     payload = entries_raw
                 else:
                     payload = bytearray(varint(len(data)))
@@ -91,7 +119,7 @@ class Blob:
                         prev = rid
             else:
                 payload = data
-            body += struct.pack("<BBHI", typ, flags, 0, len(payload)) + payload
+            body += struct.pack("<BBHI", typ, flags, owner, len(payload)) + payload
         out = bytearray(self.header) + body
         struct.pack_into("<I", out, 12, length if length is not None else len(out) + 4)
         out += struct.pack("<I", crc32c(out) if fix_crc else crc32c(out) ^ 1)

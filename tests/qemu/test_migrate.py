@@ -71,7 +71,7 @@ def test_hidden_register_written_by_the_guest_refuses_export():
     src = boot_source(2, f"regvisor.cpu=1 {HIDE_V2_FW}", CHECKPOINT | KEEP_WA2)
     try:
         out = save(src, "1")
-        assert ("regvisor: save: error: SMCCC_ARCH_WORKAROUND_2 (0x6030000000140002): hidden "
+        assert ("regvisor: save: error: vcpu 0: SMCCC_ARCH_WORKAROUND_2 (0x6030000000140002): hidden "
                 "register does not hold its default value: holds 0x10, default 0x0") in out, out
         assert "regvisor: save: refused, nothing exported" in out
         assert "BEGIN REGVISOR VMSTATE" not in out
@@ -83,7 +83,7 @@ def test_configured_hidden_bitmap_refuses_export():
     src = boot_source(2, f"regvisor.cpu=1 regvisor.bmap2=1 {HIDE_V2_FW}")
     try:
         out = save(src, "1")
-        assert ("regvisor: save: error: VENDOR_HYP_BMAP_2 (0x6030000000160003): hidden register "
+        assert ("regvisor: save: error: vcpu 0: VENDOR_HYP_BMAP_2 (0x6030000000160003): hidden register "
                 "does not hold its default value: holds 0x1, default 0x0") in out, out
         assert "BEGIN REGVISOR VMSTATE" not in out
     finally:
@@ -113,7 +113,7 @@ def test_guest_wrote_v2_register_v1_refuses_then_accepts_a_good_blob():
     try:
         first = save(src)
         loaded = send_blob(dst, reframe(first))
-        assert ("regvisor: load: error: SMCCC_ARCH_WORKAROUND_2 (0x6030000000140002): register "
+        assert ("regvisor: load: error: vcpu 0: SMCCC_ARCH_WORKAROUND_2 (0x6030000000140002): register "
                 "unknown to this firmware: value 0x10, not marked droppable") in loaded, loaded
         assert "regvisor: load: refused, nothing loaded" in loaded
         assert "no guest state yet" in dst.command("resume")
@@ -133,13 +133,13 @@ def test_v2_default_view_to_v1_refused(hide):
     src, dst = move(2, 1, hide)
     try:
         loaded = send_blob(dst, reframe(save(src)))
-        assert ("regvisor: load: error: ID_AA64ISAR1_EL1 (0x603000000013c031): guest saw a "
+        assert ("regvisor: load: error: vcpu 0: ID_AA64ISAR1_EL1 (0x603000000013c031): guest saw a "
                 "feature this firmware cannot offer: API[11:8] is 1, this firmware offers 0") \
             in loaded, loaded
         assert "regvisor: load: refused, nothing loaded" in loaded
         # And the source, asked for a version-1 blob, says so before anything leaves.
         out = save(src, "1")
-        assert "regvisor: save: error: ID_AA64ISAR1_EL1 (0x603000000013c031): guest saw a " \
+        assert "regvisor: save: error: vcpu 0: ID_AA64ISAR1_EL1 (0x603000000013c031): guest saw a " \
             "feature this firmware cannot offer" in out, out
         assert "BEGIN REGVISOR VMSTATE" not in out
     finally:

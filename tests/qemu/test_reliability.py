@@ -92,11 +92,11 @@ def frame_error(text):
 
 def policy_error(name, rid, text, detail=""):
     """The whole line for a register the import check refuses."""
-    return (rf"regvisor: load: error: {re.escape(name)} \(0x{rid:016x}\): {re.escape(text)}"
-            + detail)
+    return (rf"regvisor: load: error: vcpu 0: {re.escape(name)} \(0x{rid:016x}\): "
+            rf"{re.escape(text)}" + detail)
 
 
-PSTATE_ERROR = r"regvisor: load: error: " + re.escape(
+PSTATE_ERROR = r"regvisor: load: error: vcpu 0: " + re.escape(
     "PSTATE is not an AArch64 EL0/EL1 state the guest can return to") + ": 0x%x"
 
 
@@ -111,14 +111,14 @@ def corrupt_cases(good):
     magic = bytearray(raw)
     magic[0:4] = b"XVST"
     major = bytearray(raw)
-    major[4] = 2
+    major[4] = 3     # this reader knows 1.0 and 2.0
     framed = frame(raw).split("\n")
     return [
         ("truncated", frame(raw[:700]), decode_error("blob truncated")),
         ("flipped bit", frame(bytes(flipped)), decode_error("CRC-32C mismatch")),
         ("wrong frame CRC", frame(raw, crc=0x12345678), frame_error("frame CRC-32C mismatch")),
         ("wrong magic", frame(Blob(bytes(magic)).encode()),
-         decode_error("bad magic (not a regvisor vCPU state)")),
+         decode_error("bad magic (not a regvisor state blob)")),
         ("future major version", frame(Blob(bytes(major)).encode()),
          decode_error("format major version newer than this reader")),
         ("garbage in the frame", "\n".join(framed[:5] + ["hello, world"] + framed[5:]),

@@ -22,27 +22,28 @@ static struct vmstate st, st2;
 static uint8_t buf[VMSTATE_MAX_BLOB];
 static struct vcpu_sysregs vs;
 
+/* A one-vCPU state written as format 1.0, as a version-2 firmware writes it. */
 static void fill_state(struct vmstate *s)
 {
-	memset(s, 0, sizeof(*s));
+	vmstate_clear(s, 1);
+	s->major = 1;
 	s->fw_version = 2;
-	s->vcpu = 0;
 	for (unsigned int i = 0; i < 31; i++)
-		s->core.x[i] = 0x1000000000000000ull * (i % 16) + i;
-	s->core.pc = 0x40401234;
-	s->core.pstate = 0x3c5;
+		s->vcpu[0].core.x[i] = 0x1000000000000000ull * (i % 16) + i;
+	s->vcpu[0].core.pc = 0x40401234;
+	s->vcpu[0].core.pstate = 0x3c5;
 	for (unsigned int i = 0; i < 32; i++) {
-		s->fp.v[i][0] = 0xaaaa000000000000ull | i;
-		s->fp.v[i][1] = 0xbbbb000000000000ull | i;
+		s->vcpu[0].fp.v[i][0] = 0xaaaa000000000000ull | i;
+		s->vcpu[0].fp.v[i][1] = 0xbbbb000000000000ull | i;
 	}
-	s->fp.fpsr = 0x0800009f;
-	s->fp.fpcr = 0x03000000;
+	s->vcpu[0].fp.fpsr = 0x0800009f;
+	s->vcpu[0].fp.fpcr = 0x03000000;
 	s->vcount = 0x123456789;
-	s->regs[s->nregs++] = (struct vmstate_entry){ 0x603000000013c080, 0x30d00800, true };
-	s->regs[s->nregs++] = (struct vmstate_entry){ 0x603000000013c081, 0, false };
-	s->regs[s->nregs++] = (struct vmstate_entry){ 0x603000000013de82, UINT64_MAX, false };
-	s->regs[s->nregs++] = (struct vmstate_entry){ 0x6030000000140000, 0x10001, true };
-	s->regs[s->nregs++] = (struct vmstate_entry){ 0x6030000000160003, 1, false };
+	s->vcpu[0].regs[s->vcpu[0].nregs++] = (struct vmstate_entry){ 0x603000000013c080, 0x30d00800, true };
+	s->vcpu[0].regs[s->vcpu[0].nregs++] = (struct vmstate_entry){ 0x603000000013c081, 0, false };
+	s->vcpu[0].regs[s->vcpu[0].nregs++] = (struct vmstate_entry){ 0x603000000013de82, UINT64_MAX, false };
+	s->vcpu[0].regs[s->vcpu[0].nregs++] = (struct vmstate_entry){ 0x6030000000140000, 0x10001, true };
+	s->vcpu[0].regs[s->vcpu[0].nregs++] = (struct vmstate_entry){ 0x6030000000160003, 1, false };
 }
 
 static size_t encode(const struct vmstate *s, uint8_t *out)
@@ -84,20 +85,22 @@ static void round_trip_every_section(void **state)
 	fill_state(&st);
 	n = encode(&st, buf);
 	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_OK);
-	assert_int_equal(st2.major, VMSTATE_MAJOR);
+	assert_int_equal(st2.major, 1);
+	assert_int_equal(st2.nvcpus, 1);
+	assert_int_equal(st2.vcpu[0].power, VMSTATE_POWER_ON);
 	assert_int_equal(st2.fw_version, 2);
-	assert_memory_equal(&st.core, &st2.core, sizeof(st.core));
-	assert_memory_equal(&st.fp, &st2.fp, sizeof(st.fp));
+	assert_memory_equal(&st.vcpu[0].core, &st2.vcpu[0].core, sizeof(st.vcpu[0].core));
+	assert_memory_equal(&st.vcpu[0].fp, &st2.vcpu[0].fp, sizeof(st.vcpu[0].fp));
 	assert_int_equal(st2.vcount, st.vcount);
-	assert_int_equal(st2.nregs, st.nregs);
-	for (unsigned int i = 0; i < st.nregs; i++) {
-		assert_int_equal(st2.regs[i].id, st.regs[i].id);
-		assert_int_equal(st2.regs[i].value, st.regs[i].value);
-		assert_int_equal(st2.regs[i].droppable, st.regs[i].droppable);
+	assert_int_equal(st2.vcpu[0].nregs, st.vcpu[0].nregs);
+	for (unsigned int i = 0; i < st.vcpu[0].nregs; i++) {
+		assert_int_equal(st2.vcpu[0].regs[i].id, st.vcpu[0].regs[i].id);
+		assert_int_equal(st2.vcpu[0].regs[i].value, st.vcpu[0].regs[i].value);
+		assert_int_equal(st2.vcpu[0].regs[i].droppable, st.vcpu[0].regs[i].droppable);
 	}
 	/* Compact: a zero register costs 2 bytes, a neighbour's id 1 byte. */
-	assert_non_null(vmstate_find(&st2, 0x6030000000160003));
-	assert_null(vmstate_find(&st2, 0x6030000000160002));
+	assert_non_null(vmstate_find(&st2.vcpu[0], 0x6030000000160003));
+	assert_null(vmstate_find(&st2.vcpu[0], 0x6030000000160002));
 }
 
 static void refuses_bad_magic_and_newer_major(void **state)
@@ -168,7 +171,7 @@ static size_t craft(const uint8_t *entries, size_t elen, uint8_t *out)
 	size_t n, sys_at;
 
 	fill_state(&st);
-	st.nregs = 0;
+	st.vcpu[0].nregs = 0;
 	n = encode(&st, out);
 	/* Sections in order: CORE, FPSIMD, SYSREGS (empty: 1 byte), FWREGS, TIMER. */
 	sys_at = VMSTATE_HDR_SIZE + (VMSTATE_SEC_HDR_SIZE + 264) + (VMSTATE_SEC_HDR_SIZE + 520);
@@ -229,7 +232,7 @@ static void refuses_unsorted_duplicate_and_malformed_entries(void **state)
 	}
 	/* The encoder refuses unsorted input too. */
 	fill_state(&st);
-	st.regs[1].id = st.regs[0].id;
+	st.vcpu[0].regs[1].id = st.vcpu[0].regs[0].id;
 	assert_int_equal(vmstate_encode(&st, buf, sizeof(buf), &(enum vmstate_err){ 0 }), 0);
 }
 
@@ -293,16 +296,16 @@ static void export_leaves_hidden_out_and_refuses_modified(void **state)
 	sysreg_vcpu_reset(&vs, 2, 2);
 	vs.hidden = mask_of(SYSREG_VENDOR_HYP_BMAP_2);
 	sysreg_mask_set(&vs.hidden, SYSREG_TCR_EL1);
-	assert_int_equal(vmstate_export_regs(&vs, 0, &st, &rep), 0);
-	assert_int_equal(st.nregs, SYSREG_COUNT - 2);
-	assert_null(vmstate_find(&st, sysreg_table[SYSREG_VENDOR_HYP_BMAP_2].id));
-	assert_null(vmstate_find(&st, sysreg_table[SYSREG_TCR_EL1].id));
-	assert_true(vmstate_find(&st, sysreg_table[SYSREG_SCTLR_EL1].id)->droppable);
+	assert_int_equal(vmstate_export_regs(&vs, 0, &st.vcpu[0], &rep), 0);
+	assert_int_equal(st.vcpu[0].nregs, SYSREG_COUNT - 2);
+	assert_null(vmstate_find(&st.vcpu[0], sysreg_table[SYSREG_VENDOR_HYP_BMAP_2].id));
+	assert_null(vmstate_find(&st.vcpu[0], sysreg_table[SYSREG_TCR_EL1].id));
+	assert_true(vmstate_find(&st.vcpu[0], sysreg_table[SYSREG_SCTLR_EL1].id)->droppable);
 
 	/* The guest wrote a hidden register: refused, naming it and both values. */
-	fake_hw[SYSREG_TCR_EL1] = 0x32b5193519;
+	vs.val[SYSREG_TCR_EL1] = 0x32b5193519;
 	vs.val[SYSREG_VENDOR_HYP_BMAP_2] = 1;
-	assert_int_equal(vmstate_export_regs(&vs, 0, &st, &rep), 2);
+	assert_int_equal(vmstate_export_regs(&vs, 0, &st.vcpu[0], &rep), 2);
 	assert_int_equal(rep.p[0].err, VMSTATE_E_HIDDEN_MODIFIED);
 	assert_int_equal(rep.p[0].id, sysreg_table[SYSREG_TCR_EL1].id);
 	assert_int_equal(rep.p[0].value, 0x32b5193519);
@@ -319,7 +322,7 @@ static void export_for_version_1(void **state)
 	fake_hw_reset();
 	/* The guest saw pointer authentication: version 1 cannot offer it. */
 	sysreg_vcpu_reset(&vs, 2, 2);
-	assert_int_equal(vmstate_export_regs(&vs, 1, &st, &rep), 2);
+	assert_int_equal(vmstate_export_regs(&vs, 1, &st.vcpu[0], &rep), 2);
 	assert_int_equal(rep.p[0].err, VMSTATE_E_ID_INCOMPATIBLE);
 	assert_int_equal(rep.p[0].id, sysreg_table[SYSREG_ID_AA64ISAR1_EL1].id);
 	assert_int_equal(rep.p[0].field_shift, 8);	/* API */
@@ -329,12 +332,12 @@ static void export_for_version_1(void **state)
 	/* With version 1's CPU model and the v2 registers at default it works. */
 	memset(&rep, 0, sizeof(rep));
 	sysreg_vcpu_reset(&vs, 1, 2);
-	assert_int_equal(vmstate_export_regs(&vs, 1, &st, &rep), 0);
-	assert_null(vmstate_find(&st, sysreg_table[SYSREG_VENDOR_HYP_BMAP_2].id));
-	assert_null(vmstate_find(&st, sysreg_table[SYSREG_APIAKEYLO_EL1].id));
+	assert_int_equal(vmstate_export_regs(&vs, 1, &st.vcpu[0], &rep), 0);
+	assert_null(vmstate_find(&st.vcpu[0], sysreg_table[SYSREG_VENDOR_HYP_BMAP_2].id));
+	assert_null(vmstate_find(&st.vcpu[0], sysreg_table[SYSREG_APIAKEYLO_EL1].id));
 	/* The guest enabled the workaround (a v2-only register): refused. */
 	vs.val[SYSREG_SMCCC_ARCH_WORKAROUND_2] = 0x10;
-	assert_int_equal(vmstate_export_regs(&vs, 1, &st, &rep), 1);
+	assert_int_equal(vmstate_export_regs(&vs, 1, &st.vcpu[0], &rep), 1);
 	assert_int_equal(rep.p[0].err, VMSTATE_E_HIDDEN_MODIFIED);
 }
 
@@ -357,12 +360,12 @@ static void assert_untouched(void)
 static unsigned int check(struct vmstate_report *rep, struct vmstate_drops *drops)
 {
 	memset(rep, 0, sizeof(*rep));
-	return vmstate_check_regs(&st, &vs, NULL, drops, rep);
+	return vmstate_check_regs(&st, 0, &vs, NULL, drops, rep);
 }
 
 static struct vmstate_entry *entry(unsigned int idx)
 {
-	return (struct vmstate_entry *)vmstate_find(&st, sysreg_table[idx].id);
+	return (struct vmstate_entry *)vmstate_find(&st.vcpu[0], sysreg_table[idx].id);
 }
 
 static void import_checks_and_applies(void **state)
@@ -373,19 +376,19 @@ static void import_checks_and_applies(void **state)
 	(void)state;
 	fake_hw_reset();
 	sysreg_vcpu_reset(&vs, 2, 2);
-	fake_hw[SYSREG_TPIDR_EL0] = 0x1234;
+	vs.val[SYSREG_TPIDR_EL0] = 0x1234;
 	vs.val[SYSREG_SMCCC_ARCH_WORKAROUND_2] = 0x10;
-	assert_int_equal(vmstate_export_regs(&vs, 0, &st, &rep), 0);
+	assert_int_equal(vmstate_export_regs(&vs, 0, &st.vcpu[0], &rep), 0);
 	st.fw_version = 2;
-	st.vcpu = 0;
+	st.vcpu[0].index = 0;
 
 	/* A fresh destination takes it. */
 	fake_hw_reset();
 	sysreg_vcpu_reset(&vs, 2, 2);
 	assert_int_equal(check(&rep, &drops), 0);
 	assert_int_equal(drops.n, 0);
-	vmstate_apply_regs(&st, &vs);
-	assert_int_equal(fake_hw[SYSREG_TPIDR_EL0], 0x1234);
+	vmstate_apply_regs(&st.vcpu[0], &vs);
+	assert_int_equal(vs.val[SYSREG_TPIDR_EL0], 0x1234);
 	assert_int_equal(vs.cpu_version, 2);	/* the blob's guest saw pointer auth */
 	assert_int_equal(vs.val[SYSREG_SMCCC_ARCH_WORKAROUND_2], 0x10);
 
@@ -416,21 +419,21 @@ static void import_checks_and_applies(void **state)
 	vs.world_version = 2;
 
 	/* An unknown id: refused unless droppable. */
-	st.regs[st.nregs++] = (struct vmstate_entry){ 0x6030000000140099, 5, false };
+	st.vcpu[0].regs[st.vcpu[0].nregs++] = (struct vmstate_entry){ 0x6030000000140099, 5, false };
 	assert_int_equal(check(&rep, &drops), 1);
 	assert_int_equal(rep.p[0].err, VMSTATE_E_UNKNOWN_ID);
-	st.regs[st.nregs - 1].droppable = true;
+	st.vcpu[0].regs[st.vcpu[0].nregs - 1].droppable = true;
 	assert_int_equal(check(&rep, &drops), 0);
 	assert_int_equal(drops.n, 1);
 	assert_int_equal(drops.id[0], 0x6030000000140099);
 	/* Or when this destination's tolerance list names it. */
-	st.regs[st.nregs - 1].droppable = false;
+	st.vcpu[0].regs[st.vcpu[0].nregs - 1].droppable = false;
 	memset(&rep, 0, sizeof(rep));
-	assert_int_equal(vmstate_check_regs(&st, &vs, &(struct vmstate_tolerance){ 1,
+	assert_int_equal(vmstate_check_regs(&st, 0, &vs, &(struct vmstate_tolerance){ 1,
 					    (const uint64_t[]){ 0x6030000000140099 } },
 					    &drops, &rep), 0);
 	assert_int_equal(drops.n, 1);
-	st.nregs--;
+	st.vcpu[0].nregs--;
 
 	/* A register this destination needs and the blob lacks. */
 	entry(SYSREG_SCTLR_EL1)->droppable = false;
@@ -451,20 +454,20 @@ static void import_missing_reset_safe_and_hidden(void **state)
 	sysreg_vcpu_reset(&vs, 1, 1);	/* as a version-1 guest would be */
 	vs.hidden = (struct sysreg_mask){ { 0 } };
 	sysreg_mask_add_newer_than(&vs.hidden, 1);
-	assert_int_equal(vmstate_export_regs(&vs, 1, &st, &rep), 0);
+	assert_int_equal(vmstate_export_regs(&vs, 1, &st.vcpu[0], &rep), 0);
 	st.fw_version = 1;
-	st.vcpu = 0;
+	st.vcpu[0].index = 0;
 	/* A version-2 destination: the v2 registers are reset-safe. */
 	sysreg_vcpu_reset(&vs, 2, 2);
 	vs.hidden = (struct sysreg_mask){ { 0 } };
 	assert_int_equal(check(&rep, &drops), 0);
 	/* Loaded there, the guest keeps version 1's CPU model. */
-	vmstate_apply_regs(&st, &vs);
+	vmstate_apply_regs(&st.vcpu[0], &vs);
 	assert_int_equal(vs.cpu_version, 1);
 	/* TCR_EL1 left out: refused unless hidden on this side too. */
-	for (unsigned int i = 0; i < st.nregs; i++)
-		if (st.regs[i].id == sysreg_table[SYSREG_TCR_EL1].id)
-			memmove(&st.regs[i], &st.regs[i + 1], (--st.nregs - i) * sizeof(st.regs[0]));
+	for (unsigned int i = 0; i < st.vcpu[0].nregs; i++)
+		if (st.vcpu[0].regs[i].id == sysreg_table[SYSREG_TCR_EL1].id)
+			memmove(&st.vcpu[0].regs[i], &st.vcpu[0].regs[i + 1], (--st.vcpu[0].nregs - i) * sizeof(st.vcpu[0].regs[0]));
 	assert_int_equal(check(&rep, &drops), 1);
 	assert_int_equal(rep.p[0].err, VMSTATE_E_MISSING_REG);
 	vs.hidden = mask_of(SYSREG_TCR_EL1);
@@ -480,10 +483,11 @@ static void fresh_export(void)
 	fake_hw_reset();
 	sysreg_vcpu_reset(&vs, 2, 2);
 	vs.hidden = (struct sysreg_mask){ { 0 } };
-	memset(&st, 0, offsetof(struct vmstate, regs));
+	vmstate_clear(&st, 1);
+	st.major = 1;
 	st.fw_version = 2;
-	st.core.pstate = 0x3c5;
-	assert_int_equal(vmstate_export_regs(&vs, 0, &st, &rep), 0);
+	st.vcpu[0].core.pstate = 0x3c5;
+	assert_int_equal(vmstate_export_regs(&vs, 0, &st.vcpu[0], &rep), 0);
 }
 
 /* Values no firmware could have written: each refused, naming its field. */
@@ -542,7 +546,7 @@ static void import_refuses_values_no_firmware_writes(void **state)
 	}
 }
 
-/* The header: a writer version that exists, the vCPU being loaded. */
+/* The header of a 1.0 blob: a writer version that exists, vCPU index 0, one vCPU. */
 static void import_checks_the_header(void **state)
 {
 	static const struct { uint16_t fw, vcpu; bool ok; } cases[] = {
@@ -557,25 +561,17 @@ static void import_checks_the_header(void **state)
 
 		fresh_export();
 		st.fw_version = cases[i].fw;
-		st.vcpu = cases[i].vcpu;
-		if ((vmstate_check_header(&st, 0, &rep) == 0) != cases[i].ok)
+		st.vcpu[0].index = cases[i].vcpu;
+		if ((vmstate_check_header(&st, 1, &rep) == 0) != cases[i].ok)
 			fail_msg("fw %u vcpu %u", cases[i].fw, cases[i].vcpu);
 		if (!cases[i].ok) {
 			assert_int_equal(rep.total, 1);
 			assert_int_equal(rep.p[0].err, VMSTATE_E_BAD_HEADER);
-			assert_non_null(strstr(rep.p[0].why, cases[i].vcpu ? "vCPU index" :
+			assert_non_null(strstr(rep.p[0].why, cases[i].vcpu ? "vCPU index must be 0" :
 					       "firmware version"));
 			assert_int_equal(rep.p[0].value, cases[i].vcpu ? cases[i].vcpu : cases[i].fw);
 			vmstate_report_print(&rep, "test");
 		}
-	}
-	/* Another vCPU's loader wants that vCPU's index. */
-	{
-		struct vmstate_report rep = { 0 };
-
-		st.vcpu = 1;
-		st.fw_version = 2;
-		assert_int_equal(vmstate_check_header(&st, 1, &rep), 0);
 	}
 }
 
@@ -594,10 +590,10 @@ static void droppable_checked_where_known(void **state)
 	entry(SYSREG_APIAKEYLO_EL1)->droppable = true;
 	sysreg_vcpu_reset(&vs, 1, 1);	/* compat=1: pointer auth outside the world */
 	sysreg_mask_add_newer_than(&vs.hidden, 1);
-	for (unsigned int i = 0; i < st.nregs; i++)	/* v1's CPU view, so only the key is wrong */
-		if (st.regs[i].id == sysreg_table[SYSREG_ID_AA64ISAR1_EL1].id ||
-		    st.regs[i].id == sysreg_table[SYSREG_ID_AA64ISAR2_EL1].id)
-			st.regs[i].value = 0;
+	for (unsigned int i = 0; i < st.vcpu[0].nregs; i++)	/* v1's CPU view, so only the key is wrong */
+		if (st.vcpu[0].regs[i].id == sysreg_table[SYSREG_ID_AA64ISAR1_EL1].id ||
+		    st.vcpu[0].regs[i].id == sysreg_table[SYSREG_ID_AA64ISAR2_EL1].id)
+			st.vcpu[0].regs[i].value = 0;
 	snapshot();
 	assert_int_equal(check(&rep, &drops), 1);
 	assert_int_equal(rep.p[0].err, VMSTATE_E_DROPPABLE_MODIFIED);
@@ -611,7 +607,7 @@ static void droppable_checked_where_known(void **state)
 	/* The operator's tolerance still drops a changed one (logged). */
 	entry(SYSREG_APIAKEYLO_EL1)->value = 0x1234;
 	memset(&rep, 0, sizeof(rep));
-	assert_int_equal(vmstate_check_regs(&st, &vs, &(struct vmstate_tolerance){ 1,
+	assert_int_equal(vmstate_check_regs(&st, 0, &vs, &(struct vmstate_tolerance){ 1,
 					    &sysreg_table[SYSREG_APIAKEYLO_EL1].id },
 					    &drops, &rep), 0);
 	/* A register added after the writer's version cannot come from it. */
@@ -639,11 +635,11 @@ static void unknown_id_above_firmware_ids_keeps_known_ones(void **state)
 	fresh_export();
 	entry(SYSREG_SMCCC_ARCH_WORKAROUND_2)->value = 0x10;
 	entry(SYSREG_SMCCC_ARCH_WORKAROUND_2)->droppable = false;
-	while (at < st.nregs && !vmstate_id_is_fw(st.regs[at].id))
+	while (at < st.vcpu[0].nregs && !vmstate_id_is_fw(st.vcpu[0].regs[at].id))
 		at++;
-	memmove(&st.regs[at + 1], &st.regs[at], (st.nregs - at) * sizeof(st.regs[0]));
-	st.regs[at] = (struct vmstate_entry){ 0x6030000000150001, 0, true };
-	st.nregs++;
+	memmove(&st.vcpu[0].regs[at + 1], &st.vcpu[0].regs[at], (st.vcpu[0].nregs - at) * sizeof(st.vcpu[0].regs[0]));
+	st.vcpu[0].regs[at] = (struct vmstate_entry){ 0x6030000000150001, 0, true };
+	st.vcpu[0].nregs++;
 	n = encode(&st, buf);
 	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_OK);
 	st = st2;
@@ -653,7 +649,7 @@ static void unknown_id_above_firmware_ids_keeps_known_ones(void **state)
 	assert_int_equal(drops.n, 1);
 	assert_int_equal(drops.id[0], 0x6030000000150001);
 	assert_int_equal(vs.val[SYSREG_SMCCC_ARCH_WORKAROUND_2], 0);
-	vmstate_apply_regs(&st, &vs);
+	vmstate_apply_regs(&st.vcpu[0], &vs);
 	assert_int_equal(vs.val[SYSREG_SMCCC_ARCH_WORKAROUND_2], 0x10);
 }
 
@@ -675,8 +671,8 @@ static void pstate_checked(void **state)
 		struct vmstate_report rep = { 0 };
 
 		fill_state(&st);
-		st.core.pstate = cases[i].pstate;
-		if ((vmstate_check_core(&st, &rep) == 0) != cases[i].ok)
+		st.vcpu[0].core.pstate = cases[i].pstate;
+		if ((vmstate_check_core(&st.vcpu[0], &rep) == 0) != cases[i].ok)
 			fail_msg("pstate 0x%llx", (unsigned long long)cases[i].pstate);
 		if (!cases[i].ok)
 			assert_int_equal(rep.p[0].err, VMSTATE_E_BAD_PSTATE);
