@@ -410,11 +410,24 @@ static struct el2_frame *guest_first_frame(struct vcpu *v, uint64_t pc, uint64_t
 	return f;
 }
 
-/* Before the first entry and on every reset: the guest's DTB, fresh. */
+/*
+ * Before the first entry and on every reset: the guest's DTB, fresh, and
+ * every vCPU that is off in the boot vCPU's model, out of reset in memory
+ * (what a save of an off vCPU writes, what a load checks against).
+ */
 static void guest_prepare(void)
 {
 	if (!guest_dtb_make())
 		board_poweroff(EXIT_GUEST_IMAGE);
+	for (unsigned int i = 1; i < vm.nvcpus; i++) {
+		struct vcpu *t = &vm.vcpu[i];
+
+		if (__atomic_load_n(&t->power, __ATOMIC_ACQUIRE) != VCPU_OFF)
+			continue;
+		t->sr.ctx_in_memory = true;
+		vcpu_reset_regs(t, &vm.vcpu[0].sr);
+		el2_id_fast_sync(t);
+	}
 }
 
 void guest_start(void)

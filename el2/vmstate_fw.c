@@ -38,37 +38,6 @@ static struct {
 	uint64_t sr[SYSREG_COUNT];
 } wiped[RV_MAX_CPUS];
 
-/*
- * Until el2 keeps the monitor's own vCPU's context registers in
- * v->sr.val[] while stopped and writes loaded state back on resume (the
- * lead's change, which defines RV_CTX_IN_MEMORY in el2/vcpu.h), this CPU's
- * are copied to memory before an export and a load writes them back at
- * once. Parked vCPUs already saved theirs (vcpu_park).
- */
-#ifndef RV_CTX_IN_MEMORY
-static void ctx_to_memory(struct vcpu *cur)
-{
-	sysreg_hw_save_ctx(cur->sr.val);
-}
-
-__attribute__((weak)) void vcpu_state_loaded(struct vcpu *v, int power, uint64_t entry,
-					     uint64_t context)
-{
-	(void)power, (void)entry, (void)context;
-	if (v == vcpu_current()) {
-		sysreg_hw_restore_ctx(v->sr.val);
-		guest_apply_id_view(v);
-	} else {
-		el2_id_fast_sync(v);
-	}
-}
-#else
-static void ctx_to_memory(struct vcpu *cur)
-{
-	(void)cur;
-}
-#endif
-
 size_t vmstate_fw_buffer_bytes(void)
 {
 	return sizeof(state) + sizeof(blob) + sizeof(drops) + sizeof(wiped);
@@ -118,8 +87,7 @@ static void fill_vcpu(const struct vcpu *v, struct vmstate_vcpu *c)
 /* Every vCPU into state for a destination of version target; problems in rep. */
 static unsigned int fill_state(struct vcpu *cur, unsigned int target, struct vmstate_report *rep)
 {
-	fpsimd_claim();		/* the guest's FP/SIMD registers are in cur->fp now */
-	ctx_to_memory(cur);
+	(void)cur;		/* its state, like every vCPU's, is in memory (el2/stop.c) */
 	if (vmstate_export_begin(&state, target, vm.nvcpus, rep))
 		return rep->total;
 	state.vcount = vm.stopped ? vm.stopped_vcount : cpu_virtual_counter();

@@ -35,7 +35,6 @@ void vmstate_cycle(struct vcpu *v);
  * `power` (enum vcpu_power), for ON_PENDING starting at entry with x0 =
  * context.
  */
-void vcpu_state_loaded(struct vcpu *v, int power, uint64_t entry, uint64_t context);
 
 /* Bytes of the firmware's state buffers (fixed: nothing is allocated). */
 size_t vmstate_fw_buffer_bytes(void);

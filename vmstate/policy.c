@@ -71,7 +71,13 @@ unsigned int vmstate_export_regs(const struct vcpu_sysregs *vs, unsigned int tar
 				vmstate_report_add(rep, VMSTATE_E_ID_INCOMPATIBLE, d->id, val,
 						   can, shift);
 		}
-		/* ID registers are the guest's CPU: they always travel. */
+		/*
+		 * ID registers are the guest's CPU: they always travel, but for
+		 * one the target's list does not have (its view read it as 0;
+		 * the check above refused any other value).
+		 */
+		if (d->cls == ID && d->since > target)
+			continue;
 		if (sysreg_mask_test(&leave_out, i) && d->cls != ID) {
 			if (val != def)
 				vmstate_report_add(rep, VMSTATE_E_HIDDEN_MODIFIED, d->id, val, def, -1);
@@ -273,6 +279,9 @@ unsigned int vmstate_check_regs(const struct vmstate *s, unsigned int i_vcpu,
 
 		if (sysreg_mask_test(&seen, i) || !sysreg_in_world(i, vs->world_version))
 			continue;
+		/* An ID register newer than the writer: its CPU models read it as 0. */
+		if (d->cls == ID && d->since > s->fw_version)
+			continue;
 		if (!(d->flags & RESET_SAFE) && !sysreg_mask_test(&vs->hidden, i))
 			vmstate_report_add(rep, VMSTATE_E_MISSING_REG, d->id, 0, 0, -1);
 	}
@@ -293,9 +302,17 @@ void vmstate_apply_regs(const struct vmstate_vcpu *c, struct vcpu_sysregs *vs)
 		vs->val[idx] = c->regs[k].value;
 		sysreg_mask_set(&seen, (unsigned int)idx);
 	}
+	/*
+	 * The guest's CPU model is now the blob's, whatever this side booted
+	 * with: found from the ID registers the blob has (one it lacks is
+	 * newer than its writer, 0 in the writer's view), then what the blob
+	 * lacks gets its default in that model.
+	 */
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+		if (!sysreg_mask_test(&seen, i) && sysreg_table[i].cls == ID)
+			vs->val[i] = 0;
+	vs->cpu_version = sysreg_cpu_model_of(vs);
 	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
 		if (!sysreg_mask_test(&seen, i) && sysreg_in_world(i, vs->world_version))
 			vs->val[i] = sysreg_default(vs, i);
-	/* The guest's CPU model is now the blob's, whatever this side booted with. */
-	vs->cpu_version = sysreg_cpu_model_of(vs);
 }

@@ -228,6 +228,11 @@ static void hidden_masks(void **state)
 	assert_true(sysreg_mask_test(&m, SYSREG_APGAKEYHI_EL1));
 	memset(&m, 0, sizeof(m));
 	sysreg_mask_add_newer_than(&m, 2);
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+		assert_int_equal(sysreg_mask_test(&m, i), sysreg_table[i].since > 2);
+	assert_true(sysreg_mask_test(&m, SYSREG_CNTP_CVAL_EL0));
+	memset(&m, 0, sizeof(m));
+	sysreg_mask_add_newer_than(&m, FW_VERSION_LATEST);
 	assert_int_equal(sysreg_mask_count(&m), 0);
 }
 
@@ -262,36 +267,73 @@ static void id_view_by_cpu_model(void **state)
 #define F(shift)	(UINT64_C(0xf) << (shift))
 static const struct {
 	unsigned int idx;
-	uint64_t v1, v2;	/* fields shown to CPU model 1 and 2 */
+	uint64_t v1, v2, v3;	/* fields shown to CPU models 1, 2 and 3 */
 } id_view_masks[] = {
 	/* Identification, carried as it is: MIDR's 32 bits, REVIDR and AIDR whole. */
-	{ SYSREG_MIDR_EL1, 0xffffffff, 0xffffffff },
-	{ SYSREG_REVIDR_EL1, ~UINT64_C(0), ~UINT64_C(0) },
-	{ SYSREG_AIDR_EL1, ~UINT64_C(0), ~UINT64_C(0) },
-	/* EL0, EL1, FP, AdvSIMD, GIC, DIT, CSV2, CSV3 (not EL2, EL3, RAS, SVE, SEL2, MPAM, AMU, RME). */
-	{ SYSREG_ID_AA64PFR0_EL1, F(0) | F(4) | F(16) | F(20) | F(24) | F(48) | F(56) | F(60),
-	  F(0) | F(4) | F(16) | F(20) | F(24) | F(48) | F(56) | F(60) },
+	{ SYSREG_MIDR_EL1, 0xffffffff, 0xffffffff,
+	  0xffffffff },
+	{ SYSREG_REVIDR_EL1, ~UINT64_C(0), ~UINT64_C(0),
+	  ~UINT64_C(0) },
+	{ SYSREG_AIDR_EL1, ~UINT64_C(0), ~UINT64_C(0),
+	  ~UINT64_C(0) },
+	/* EL0, EL1, FP, AdvSIMD, GIC, DIT, CSV2, CSV3; RAS from model 3 (not EL2, EL3, SVE, SEL2, MPAM, AMU, RME). */
+	{ SYSREG_ID_AA64PFR0_EL1, F(0) | F(4) | F(16) | F(20) | F(24) | F(48) | F(56) | F(60), F(0) | F(4) | F(16) | F(20) | F(24) | F(48) | F(56) | F(60),
+	  (F(0) | F(4) | F(16) | F(20) | F(24) | F(48) | F(56) | F(60)) | F(28) },
 	/* BT, SSBS, CSV2_frac (not MTE, RAS_frac, MPAM_frac, SME, RNDR_trap, NMI...). */
-	{ SYSREG_ID_AA64PFR1_EL1, F(0) | F(4) | F(32), F(0) | F(4) | F(32) },
-	{ SYSREG_ID_AA64ZFR0_EL1, 0, 0 },		/* no SVE */
+	{ SYSREG_ID_AA64PFR1_EL1, F(0) | F(4) | F(32), F(0) | F(4) | F(32),
+	  F(0) | F(4) | F(32) },
+	{ SYSREG_ID_AA64ZFR0_EL1, 0, 0,
+	  0 },		/* no SVE */
 	/* DebugVer, BRPs, WRPs, CTX_CMPs (not TraceVer, PMUVer, PMSVer: no PMU, no SPE). */
-	{ SYSREG_ID_AA64DFR0_EL1, F(0) | F(12) | F(20) | F(28), F(0) | F(12) | F(20) | F(28) },
-	{ SYSREG_ID_AA64DFR1_EL1, 0, 0 },
-	{ SYSREG_ID_AA64AFR0_EL1, 0, 0 },
-	{ SYSREG_ID_AA64AFR1_EL1, 0, 0 },
+	{ SYSREG_ID_AA64DFR0_EL1, F(0) | F(12) | F(20) | F(28), F(0) | F(12) | F(20) | F(28),
+	  F(0) | F(12) | F(20) | F(28) },
+	{ SYSREG_ID_AA64DFR1_EL1, 0, 0,
+	  0 },
+	{ SYSREG_ID_AA64AFR0_EL1, 0, 0,
+	  0 },
+	{ SYSREG_ID_AA64AFR1_EL1, 0, 0,
+	  0 },
 	/* Every instruction-set field but bits [3:0] (RES0) and TME [27:24]. */
-	{ SYSREG_ID_AA64ISAR0_EL1, ~(F(0) | F(24)), ~(F(0) | F(24)) },
+	{ SYSREG_ID_AA64ISAR0_EL1, ~(F(0) | F(24)), ~(F(0) | F(24)),
+	  ~(F(0) | F(24)) },
 	/* All but LS64 [63:60]; model 1 without APA, API, GPA, GPI (pointer auth). */
-	{ SYSREG_ID_AA64ISAR1_EL1, ~(F(60) | F(4) | F(8) | F(24) | F(28)), ~F(60) },
+	{ SYSREG_ID_AA64ISAR1_EL1, ~(F(60) | F(4) | F(8) | F(24) | F(28)), ~F(60),
+	  ~F(60) },
 	/* RPRES, BC; model 2 adds GPA3, APA3, PAC_frac (not WFxT, MOPS, CLRBHB, ...). */
-	{ SYSREG_ID_AA64ISAR2_EL1, F(4) | F(20), F(4) | F(8) | F(12) | F(20) | F(24) },
+	{ SYSREG_ID_AA64ISAR2_EL1, F(4) | F(20), F(4) | F(8) | F(12) | F(20) | F(24),
+	  F(4) | F(8) | F(12) | F(20) | F(24) },
 	/* PARange .. TGran4, the low 32 bits (not the stage-2 granules, ExS, FGT, ECV). */
-	{ SYSREG_ID_AA64MMFR0_EL1, 0xffffffff, 0xffffffff },
+	{ SYSREG_ID_AA64MMFR0_EL1, 0xffffffff, 0xffffffff,
+	  0xffffffff },
 	/* HAFDBS, HPDS, LO, PAN, XNX (not VMIDBits, VH, SpecSEI, TWED, ETS, ...). */
-	{ SYSREG_ID_AA64MMFR1_EL1, F(0) | F(12) | F(16) | F(20) | F(28),
+	{ SYSREG_ID_AA64MMFR1_EL1, F(0) | F(12) | F(16) | F(20) | F(28), F(0) | F(12) | F(16) | F(20) | F(28),
 	  F(0) | F(12) | F(16) | F(20) | F(28) },
 	/* All but NV, FWB and EVT (nested virtualisation and stage-2 features). */
-	{ SYSREG_ID_AA64MMFR2_EL1, ~(F(24) | F(40) | F(56)), ~(F(24) | F(40) | F(56)) },
+	{ SYSREG_ID_AA64MMFR2_EL1, ~(F(24) | F(40) | F(56)), ~(F(24) | F(40) | F(56)),
+	  ~(F(24) | F(40) | F(56)) },
+	/* AArch32 (EL0 may run it), from CPU model 3: all but AMU, trace and the PMU. */
+	{ SYSREG_ID_PFR0_EL1, 0, 0, 0xffffffff & ~F(20) },
+	{ SYSREG_ID_PFR1_EL1, 0, 0, 0xffffffff },
+	{ SYSREG_ID_DFR0_EL1, 0, 0, F(0) | F(4) | F(8) | F(20) },
+	{ SYSREG_ID_AFR0_EL1, 0, 0, 0xffff },
+	{ SYSREG_ID_MMFR0_EL1, 0, 0, 0xffffffff },
+	{ SYSREG_ID_MMFR1_EL1, 0, 0, 0xffffffff },
+	{ SYSREG_ID_MMFR2_EL1, 0, 0, 0xffffffff },
+	{ SYSREG_ID_MMFR3_EL1, 0, 0, 0xffffffff },
+	{ SYSREG_ID_ISAR0_EL1, 0, 0, 0xffffffff },
+	{ SYSREG_ID_ISAR1_EL1, 0, 0, 0xffffffff },
+	{ SYSREG_ID_ISAR2_EL1, 0, 0, 0xffffffff },
+	{ SYSREG_ID_ISAR3_EL1, 0, 0, 0xffffffff },
+	{ SYSREG_ID_ISAR4_EL1, 0, 0, 0xffffffff },
+	{ SYSREG_ID_ISAR5_EL1, 0, 0, 0xffffffff },
+	{ SYSREG_ID_MMFR4_EL1, 0, 0, 0xffffffff },
+	{ SYSREG_ID_ISAR6_EL1, 0, 0, 0xffffffff },
+	{ SYSREG_MVFR0_EL1, 0, 0, 0xffffffff },
+	{ SYSREG_MVFR1_EL1, 0, 0, 0xffffffff },
+	{ SYSREG_MVFR2_EL1, 0, 0, 0xff },
+	{ SYSREG_ID_PFR2_EL1, 0, 0, 0xff },
+	{ SYSREG_ID_DFR1_EL1, 0, 0, 0 },
+	{ SYSREG_ID_MMFR5_EL1, 0, 0, 0xffffffff },
 };
 #undef F
 
@@ -320,16 +362,17 @@ static void id_view_is_hardware_and_mask(void **state)
 	}
 	assert_int_equal(listed, ARRAY_SIZE(id_view_masks) + 1);
 	for (unsigned int p = 0; p < ARRAY_SIZE(id_hw_patterns); p++) {
-		for (unsigned int cpu = 1; cpu <= 2; cpu++) {
+		for (unsigned int cpu = 1; cpu <= 3; cpu++) {
 			fake_hw_reset();
 			for (unsigned int i = 0; i < SYSREG_COUNT; i++)
 				if (sysreg_table[i].cls == ID)
 					fake_hw[i] = id_hw_patterns[p];
-			sysreg_vcpu_reset(&vs, cpu, 2);
+			sysreg_vcpu_reset(&vs, cpu, 3);
 			for (unsigned int k = 0; k < ARRAY_SIZE(id_view_masks); k++) {
 				unsigned int i = id_view_masks[k].idx;
 				uint64_t want = id_hw_patterns[p] &
-					(cpu == 1 ? id_view_masks[k].v1 : id_view_masks[k].v2);
+					(cpu == 1 ? id_view_masks[k].v1 :
+					 cpu == 2 ? id_view_masks[k].v2 : id_view_masks[k].v3);
 
 				if (vs.val[i] != want)
 					fail_msg("%s, CPU model %u, hardware 0x%016llx: view 0x%016llx, "

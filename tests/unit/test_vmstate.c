@@ -22,6 +22,14 @@ static struct vmstate st, st2;
 static uint8_t buf[VMSTATE_MAX_BLOB];
 static struct vcpu_sysregs vs;
 
+/* A vCPU of CPU model cpu in world `world`, as the firmware sets it up: newer rows hidden. */
+static void reset_world(struct vcpu_sysregs *r, unsigned int cpu, unsigned int world)
+{
+	sysreg_vcpu_reset(r, cpu, world);
+	memset(&r->hidden, 0, sizeof(r->hidden));
+	sysreg_mask_add_newer_than(&r->hidden, world);
+}
+
 /* A one-vCPU state written as format 1.0, as a version-2 firmware writes it. */
 static void fill_state(struct vmstate *s)
 {
@@ -279,13 +287,6 @@ static void sections_unknown_duplicate_missing_oversized(void **state)
 
 /* --- policy --- */
 
-static struct sysreg_mask mask_of(unsigned int idx)
-{
-	struct sysreg_mask m = { { 0 } };
-
-	sysreg_mask_set(&m, idx);
-	return m;
-}
 
 static void export_leaves_hidden_out_and_refuses_modified(void **state)
 {
@@ -293,8 +294,8 @@ static void export_leaves_hidden_out_and_refuses_modified(void **state)
 
 	(void)state;
 	fake_hw_reset();
-	sysreg_vcpu_reset(&vs, 2, 2);
-	vs.hidden = mask_of(SYSREG_VENDOR_HYP_BMAP_2);
+	reset_world(&vs, 2, FW_VERSION);
+	sysreg_mask_set(&vs.hidden, SYSREG_VENDOR_HYP_BMAP_2);
 	sysreg_mask_set(&vs.hidden, SYSREG_TCR_EL1);
 	assert_int_equal(vmstate_export_regs(&vs, 0, &st.vcpu[0], &rep), 0);
 	assert_int_equal(st.vcpu[0].nregs, SYSREG_COUNT - 2);
@@ -321,7 +322,7 @@ static void export_for_version_1(void **state)
 	(void)state;
 	fake_hw_reset();
 	/* The guest saw pointer authentication: version 1 cannot offer it. */
-	sysreg_vcpu_reset(&vs, 2, 2);
+	reset_world(&vs, 2, 2);
 	assert_int_equal(vmstate_export_regs(&vs, 1, &st.vcpu[0], &rep), 2);
 	assert_int_equal(rep.p[0].err, VMSTATE_E_ID_INCOMPATIBLE);
 	assert_int_equal(rep.p[0].id, sysreg_table[SYSREG_ID_AA64ISAR1_EL1].id);
@@ -331,7 +332,7 @@ static void export_for_version_1(void **state)
 	vmstate_report_print(&rep, "test");
 	/* With version 1's CPU model and the v2 registers at default it works. */
 	memset(&rep, 0, sizeof(rep));
-	sysreg_vcpu_reset(&vs, 1, 2);
+	reset_world(&vs, 1, 2);
 	assert_int_equal(vmstate_export_regs(&vs, 1, &st.vcpu[0], &rep), 0);
 	assert_null(vmstate_find(&st.vcpu[0], sysreg_table[SYSREG_VENDOR_HYP_BMAP_2].id));
 	assert_null(vmstate_find(&st.vcpu[0], sysreg_table[SYSREG_APIAKEYLO_EL1].id));
@@ -375,16 +376,16 @@ static void import_checks_and_applies(void **state)
 
 	(void)state;
 	fake_hw_reset();
-	sysreg_vcpu_reset(&vs, 2, 2);
+	reset_world(&vs, 2, 2);
 	vs.val[SYSREG_TPIDR_EL0] = 0x1234;
 	vs.val[SYSREG_SMCCC_ARCH_WORKAROUND_2] = 0x10;
-	assert_int_equal(vmstate_export_regs(&vs, 0, &st.vcpu[0], &rep), 0);
+	assert_int_equal(vmstate_export_regs(&vs, 2, &st.vcpu[0], &rep), 0);
 	st.fw_version = 2;
 	st.vcpu[0].index = 0;
 
 	/* A fresh destination takes it. */
 	fake_hw_reset();
-	sysreg_vcpu_reset(&vs, 2, 2);
+	reset_world(&vs, 2, 2);
 	assert_int_equal(check(&rep, &drops), 0);
 	assert_int_equal(drops.n, 0);
 	vmstate_apply_regs(&st.vcpu[0], &vs);
@@ -451,15 +452,14 @@ static void import_missing_reset_safe_and_hidden(void **state)
 
 	(void)state;
 	fake_hw_reset();
-	sysreg_vcpu_reset(&vs, 1, 1);	/* as a version-1 guest would be */
-	vs.hidden = (struct sysreg_mask){ { 0 } };
+	reset_world(&vs, 1, 1);	/* as a version-1 guest would be */
 	sysreg_mask_add_newer_than(&vs.hidden, 1);
 	assert_int_equal(vmstate_export_regs(&vs, 1, &st.vcpu[0], &rep), 0);
 	st.fw_version = 1;
 	st.vcpu[0].index = 0;
 	/* A version-2 destination: the v2 registers are reset-safe. */
-	sysreg_vcpu_reset(&vs, 2, 2);
-	vs.hidden = (struct sysreg_mask){ { 0 } };
+	reset_world(&vs, 2, 2);
+	reset_world(&vs, vs.cpu_version, vs.world_version);
 	assert_int_equal(check(&rep, &drops), 0);
 	/* Loaded there, the guest keeps version 1's CPU model. */
 	vmstate_apply_regs(&st.vcpu[0], &vs);
@@ -470,7 +470,7 @@ static void import_missing_reset_safe_and_hidden(void **state)
 			memmove(&st.vcpu[0].regs[i], &st.vcpu[0].regs[i + 1], (--st.vcpu[0].nregs - i) * sizeof(st.vcpu[0].regs[0]));
 	assert_int_equal(check(&rep, &drops), 1);
 	assert_int_equal(rep.p[0].err, VMSTATE_E_MISSING_REG);
-	vs.hidden = mask_of(SYSREG_TCR_EL1);
+	sysreg_mask_set(&vs.hidden, SYSREG_TCR_EL1);
 	assert_int_equal(check(&rep, &drops), 0);
 }
 
@@ -481,13 +481,13 @@ static void fresh_export(void)
 	struct vmstate_report rep = { 0 };
 
 	fake_hw_reset();
-	sysreg_vcpu_reset(&vs, 2, 2);
-	vs.hidden = (struct sysreg_mask){ { 0 } };
+	reset_world(&vs, 2, 2);
+	reset_world(&vs, vs.cpu_version, vs.world_version);
 	vmstate_clear(&st, 1);
 	st.major = 1;
 	st.fw_version = 2;
 	st.vcpu[0].core.pstate = 0x3c5;
-	assert_int_equal(vmstate_export_regs(&vs, 0, &st.vcpu[0], &rep), 0);
+	assert_int_equal(vmstate_export_regs(&vs, 2, &st.vcpu[0], &rep), 0);
 }
 
 /* Values no firmware could have written: each refused, naming its field. */
@@ -588,7 +588,7 @@ static void droppable_checked_where_known(void **state)
 	fresh_export();
 	entry(SYSREG_APIAKEYLO_EL1)->value = 0x1234;
 	entry(SYSREG_APIAKEYLO_EL1)->droppable = true;
-	sysreg_vcpu_reset(&vs, 1, 1);	/* compat=1: pointer auth outside the world */
+	reset_world(&vs, 1, 1);	/* compat=1: pointer auth outside the world */
 	sysreg_mask_add_newer_than(&vs.hidden, 1);
 	for (unsigned int i = 0; i < st.vcpu[0].nregs; i++)	/* v1's CPU view, so only the key is wrong */
 		if (st.vcpu[0].regs[i].id == sysreg_table[SYSREG_ID_AA64ISAR1_EL1].id ||
@@ -644,7 +644,7 @@ static void unknown_id_above_firmware_ids_keeps_known_ones(void **state)
 	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_OK);
 	st = st2;
 	fake_hw_reset();
-	sysreg_vcpu_reset(&vs, 2, 2);
+	reset_world(&vs, 2, 2);
 	assert_int_equal(check(&rep, &drops), 0);
 	assert_int_equal(drops.n, 1);
 	assert_int_equal(drops.id[0], 0x6030000000150001);
