@@ -416,6 +416,22 @@ static void cmd_load(struct monitor *m, int argc, char **argv)
 		m->loaded = true;
 }
 
+/*
+ * Every vCPU's state as a guest reset leaves it (registers, FP/SIMD, the
+ * interrupts it had): what survives a wipe and a `load` is only what the
+ * blob carries. The guest cannot run from a wiped state: save and resume
+ * wait for a load, as on a firmware booted for incoming state.
+ */
+static void cmd_wipe(struct monitor *m, int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	vcpu_wipe_all();
+	m->loaded_required = true;
+	m->loaded = false;
+	printf("regvisor: wipe: %u vCPU%s at their reset values; `load` a state before `resume`\n",
+	       vm.nvcpus, vm.nvcpus == 1 ? "" : "s");
+}
+
 static void cmd_manifest(struct monitor *m, int argc, char **argv)
 {
 	(void)m, (void)argc, (void)argv;

@@ -43,6 +43,20 @@ void vcpu_state_loaded(struct vcpu *v, int power, uint64_t entry, uint64_t conte
 	v->load_power = power;
 }
 
+void vcpu_wipe_all(void)
+{
+	struct vcpu_sysregs model = vm.vcpu[0].sr;
+
+	for (unsigned int i = 0; i < vm.nvcpus; i++) {
+		struct vcpu *t = &vm.vcpu[i];
+
+		vcpu_reset_regs(t, &model);
+		guest_frame_reset(t, 0, 0, 0);
+		t->loaded = true;	/* into its CPU as it goes on, if it ever does */
+		t->load_power = __atomic_load_n(&t->power, __ATOMIC_ACQUIRE);
+	}
+}
+
 /*
  * After a load, a vCPU that was off and that the state has on starts on
  * its CPU from the loaded state; one that was on and is off in the state

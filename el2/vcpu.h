@@ -133,6 +133,8 @@ void vcpu_state_to_cpu(struct vcpu *v);
  * starts it out of reset at entry with x0 = context.
  */
 void vcpu_state_loaded(struct vcpu *v, int power, uint64_t entry, uint64_t context);
+/* Every stopped vCPU's state in memory as a guest reset leaves it (the monitor's `wipe`). */
+void vcpu_wipe_all(void);
 /* Another CPU's monitor wants this vCPU still: it waits at EL2 until released. */
 void vcpu_park(struct vcpu *v);
 /* The firmware's SGI to every other vCPU that runs: it comes to EL2 whatever the guest does. */

@@ -14,6 +14,7 @@ import time
 import pytest
 
 import linuxguest as lg
+from migrate import reframe, send_blob
 from rvqemu import UBOOT
 
 SMP = 2
@@ -250,3 +251,42 @@ def test_make_run_linux_walkthrough(built):
             os.kill(pid, 9)
             os.waitpid(pid, 0)
         os.close(fd)
+
+
+@pytest.mark.parametrize("mode", ["busy", "idle"])
+def test_regvisor_save_wipe_load_resume(built, mode):
+    """Issue 13: break into Linux on every CPU, `save` the whole machine, `wipe`
+    every vCPU back to its reset values, `load` the blob, `resume`: Linux goes
+    on on every CPU without a warning. Only what the blob carries survives the
+    wipe (guest memory stays: the guest does not run in between), so this
+    proves the blob is every vCPU's whole state."""
+    q = lg.qemu_regvisor(smp=SMP, mode=mode, secs=20)
+    q.start()
+    try:
+        q.expect(rf"REGVISOR-{mode.upper()}-START", 180)
+        time.sleep(3)
+        q.send(BREAKIN)
+        q.expect(r"regvisor: monitor: break-in: every vCPU stopped", 30)
+        q.expect(re.escape(MONITOR_PROMPT), 30)
+        saved = q.command("save")
+        assert re.search(rf"regvisor: save: .*format 2\.0, {SMP} vCPUs", saved), saved
+        assert "-----END REGVISOR VMSTATE-----" in saved, saved
+        wiped = q.command("wipe")
+        assert f"regvisor: wipe: {SMP} vCPUs at their reset values" in wiped, wiped
+        regs = q.command("regs context")
+        assert re.search(r"^VBAR_EL1 +0x[0-9a-f]{16}  0x0{16}", regs, re.M), regs
+        assert "no guest state yet" in q.command("resume")
+        loaded = send_blob(q, reframe(saved))
+        assert re.search(rf"regvisor: load: \d+ registers loaded from a v\d+ blob, 0 dropped "
+                         rf"\(format 2\.0, {SMP} vCPUs\)", loaded), loaded
+        regs = q.command("regs context")
+        assert re.search(r"^VBAR_EL1 +0x[0-9a-f]{16}  0xffff", regs, re.M), regs
+        q.send("resume\r")
+        q.expect(rf"REGVISOR-{mode.upper()}-OK", 120)
+        res = q.wait(60)
+    finally:
+        q.kill()
+    out = res.output
+    assert "REGVISOR-KLOG bad=0" in out, out
+    assert re.search(lg.DONE_RE, out), out
+    assert res.status == 0, out
