@@ -47,7 +47,7 @@ struct vm vm;
 #define HCR_APK		BIT64(40)	/* pointer auth keys not trapped */
 #define HCR_API		BIT64(41)	/* pointer auth instructions not trapped */
 #define HCR_GUEST	(HCR_VM | HCR_SWIO | HCR_TID1 | HCR_TID3 | HCR_TSC | HCR_TACR | HCR_RW | \
-			 HCR_APK | HCR_API | (FW_VERSION >= 3 ? HCR_TERR | HCR_TIDCP : 0))
+			 (FW_VERSION >= 3 ? HCR_TERR | HCR_TIDCP : 0))
 
 /*
  * CPTR_EL2 (non-VHE): RES1 bits, FP/SIMD not trapped (TFP = 0); SVE (TZ,
@@ -343,11 +343,25 @@ static uint64_t guest_cnthctl(const struct vcpu *v)
 	return v->sr.world_version >= 3 ? CNTHCTL_EL2_TRAPPED : CNTHCTL_EL2_LIVE;
 }
 
+/*
+ * HCR_EL2: pointer authentication's keys and instructions are the guest's
+ * when its ID view shows the feature; from world 3 a view without it traps
+ * both (the keys are UNDEF, el2/sysreg_trap.c), as older worlds did not.
+ */
+static uint64_t guest_hcr(const struct vcpu *v)
+{
+	uint64_t hcr = HCR_GUEST | (vgic_present() ? HCR_IMO | HCR_FMO : 0);
+
+	if (v->sr.world_version < 3 || sysreg_pauth_in_view(&v->sr))
+		hcr |= HCR_APK | HCR_API;
+	return hcr;
+}
+
 void guest_apply_id_view(struct vcpu *v)
 {
 	el2_id_fast_sync(v);
 	vcpu_hw_id_view(v->sr.val[SYSREG_MIDR_EL1], v->sr.val[SYSREG_MPIDR_EL1],
-			guest_cnthctl(v));
+			guest_cnthctl(v), guest_hcr(v));
 }
 
 static void guest_el2_controls(struct vcpu *v)
@@ -358,7 +372,7 @@ static void guest_el2_controls(struct vcpu *v)
 		.cptr = CPTR_EL2_GUEST,
 		.cnthctl = guest_cnthctl(v),
 		.cntvoff = vm.cntvoff,
-		.hcr = HCR_GUEST | (vgic_present() ? HCR_IMO | HCR_FMO : 0),
+		.hcr = guest_hcr(v),
 		.mdcr = pmu_mdcr_for_guest(vm.guest_pmu),
 	};
 

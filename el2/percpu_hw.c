@@ -22,10 +22,11 @@ void vcpu_write_cntvoff(uint64_t off)
 	__asm__ volatile("msr cntvoff_el2, %0\n isb" : : "r"(off) : "memory");
 }
 
-void vcpu_hw_id_view(uint64_t midr, uint64_t mpidr, uint64_t cnthctl)
+void vcpu_hw_id_view(uint64_t midr, uint64_t mpidr, uint64_t cnthctl, uint64_t hcr)
 {
-	__asm__ volatile("msr vpidr_el2, %0\n msr vmpidr_el2, %1\n msr cnthctl_el2, %2\n isb"
-			 : : "r"(midr), "r"(mpidr), "r"(cnthctl));
+	__asm__ volatile("msr vpidr_el2, %0\n msr vmpidr_el2, %1\n msr cnthctl_el2, %2\n"
+			 " msr hcr_el2, %3\n isb"
+			 : : "r"(midr), "r"(mpidr), "r"(cnthctl), "r"(hcr));
 }
 
 /* ID_AA64MMFR1_EL1.HCX [43:40]: HCRX_EL2 exists. */

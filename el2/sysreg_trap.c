@@ -144,6 +144,10 @@ void el2_trap_sysreg(struct vcpu *v, struct el2_frame *f)
 			sysreg_trap_undef(v, f, &a, "not in the register table");
 			return;
 		}
+	} else if (sysreg_is_pauth_key((unsigned int)idx) && !sysreg_pauth_in_view(&v->sr)) {
+		/* Trapped only while the view hides pointer authentication (guest_hcr). */
+		sysreg_trap_undef(v, f, &a, "pointer authentication is not in the guest's view");
+		return;
 	} else if (a.read) {
 		val = sysreg_get(&v->sr, (unsigned int)idx);
 	} else if (sysreg_table[idx].cls != CTX) {

@@ -91,8 +91,11 @@ struct el2_controls {
 	uint64_t vttbr, vtcr, cptr, cnthctl, cntvoff, hcr, mdcr;
 };
 void vcpu_hw_controls(const struct el2_controls *c);
-/* MIDR and MPIDR as the guest reads them (VPIDR_EL2, VMPIDR_EL2), and its timer access (CNTHCTL_EL2). */
-void vcpu_hw_id_view(uint64_t midr, uint64_t mpidr, uint64_t cnthctl);
+/*
+ * MIDR and MPIDR as the guest reads them (VPIDR_EL2, VMPIDR_EL2), and what
+ * its view lets it reach: the timers (CNTHCTL_EL2), the rest (HCR_EL2).
+ */
+void vcpu_hw_id_view(uint64_t midr, uint64_t mpidr, uint64_t cnthctl, uint64_t hcr);
 /* HCRX_EL2, where the CPU has it: every control off. */
 void vcpu_hw_hcrx_clear(void);
 /* va through the guest's translation on this CPU, as a read would go (AT S12E1R). */

@@ -205,6 +205,21 @@ unsigned int sysreg_cpu_model_of(const struct vcpu_sysregs *vs)
 	return vs->world_version;
 }
 
+bool sysreg_pauth_in_view(const struct vcpu_sysregs *vs)
+{
+	return (vs->val[SYSREG_ID_AA64ISAR1_EL1] & UINT64_C(0x00000000ff000ff0)) ||
+	       (vs->val[SYSREG_ID_AA64ISAR2_EL1] & UINT64_C(0x000000000000ff00));
+}
+
+bool sysreg_is_pauth_key(unsigned int idx)
+{
+	uint64_t id = sysreg_table[idx].id;
+
+	return (id & SYSREG_ID_KIND_MASK) == UINT64_C(0x6030000000130000) &&
+	       ((id & SYSREG_ENC_MASK) >> 7) == 0x182 &&	/* op0 3, op1 0, CRn 2 */
+	       ((id >> 3) & 0xf) >= 1 && ((id >> 3) & 0xf) <= 3;
+}
+
 uint64_t sysreg_fw_default(unsigned int idx, unsigned int version)
 {
 	(void)version;	/* no firmware default has changed between versions yet */

@@ -144,6 +144,13 @@ uint64_t sysreg_default(const struct vcpu_sysregs *vs, unsigned int idx);
 int sysreg_id_exceeds(unsigned int idx, uint64_t want, uint64_t offer);
 /* Name of the feature field at shift in ID register idx, or NULL. */
 const char *sysreg_id_field_name(unsigned int idx, unsigned int shift);
+/*
+ * Pointer authentication in the vCPU's ID view (ID_AA64ISAR1_EL1 APA, API,
+ * GPA, GPI; ID_AA64ISAR2_EL1 GPA3, APA3), and whether row idx is one of
+ * its keys (op0 3, op1 0, CRn 2, CRm 1..3).
+ */
+bool sysreg_pauth_in_view(const struct vcpu_sysregs *vs);
+bool sysreg_is_pauth_key(unsigned int idx);
 /* Default value of a firmware register in version `version`'s world. */
 uint64_t sysreg_fw_default(unsigned int idx, unsigned int version);
 /* True when the register exists in version `version`'s world. */

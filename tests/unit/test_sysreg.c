@@ -236,6 +236,37 @@ static void hidden_masks(void **state)
 	assert_int_equal(sysreg_mask_count(&m), 0);
 }
 
+/* The ten pointer-authentication keys, and nothing else, are pauth's (its view traps them). */
+static void pauth_keys(void **state)
+{
+	static const char *const keys[] = {
+		"APIAKEYLO_EL1", "APIAKEYHI_EL1", "APIBKEYLO_EL1", "APIBKEYHI_EL1", "APDAKEYLO_EL1",
+		"APDAKEYHI_EL1", "APDBKEYLO_EL1", "APDBKEYHI_EL1", "APGAKEYLO_EL1", "APGAKEYHI_EL1",
+	};
+	struct vcpu_sysregs vs = { 0 };
+	unsigned int n = 0;
+
+	(void)state;
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
+		bool want = false;
+
+		for (unsigned int k = 0; k < ARRAY_SIZE(keys); k++)
+			want |= !strcmp(sysreg_table[i].name, keys[k]);
+		if (sysreg_is_pauth_key(i) != want)
+			fail_msg("%s: pauth key %d, want %d", sysreg_table[i].name,
+				 sysreg_is_pauth_key(i), want);
+		n += want;
+	}
+	assert_int_equal(n, ARRAY_SIZE(keys));
+	assert_false(sysreg_pauth_in_view(&vs));
+	vs.val[SYSREG_ID_AA64ISAR1_EL1] = UINT64_C(0x100);	/* API */
+	assert_true(sysreg_pauth_in_view(&vs));
+	vs.val[SYSREG_ID_AA64ISAR1_EL1] = UINT64_C(0x0011111110211002) & ~UINT64_C(0xff000ff0);
+	assert_false(sysreg_pauth_in_view(&vs));
+	vs.val[SYSREG_ID_AA64ISAR2_EL1] = UINT64_C(0x1000);	/* APA3 */
+	assert_true(sysreg_pauth_in_view(&vs));
+}
+
 static void id_view_by_cpu_model(void **state)
 {
 	struct vcpu_sysregs vs = { 0 };
@@ -433,6 +464,7 @@ int main(void)
 		cmocka_unit_test(ids_round_trip_to_encoding),
 		cmocka_unit_test(iss_decoding),
 		cmocka_unit_test(hidden_masks),
+		cmocka_unit_test(pauth_keys),
 		cmocka_unit_test(id_view_by_cpu_model),
 		cmocka_unit_test(id_view_is_hardware_and_mask),
 		cmocka_unit_test(reset_writes_context_defaults),
