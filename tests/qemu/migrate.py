@@ -11,16 +11,16 @@ TOOL = os.path.join(ROOT, "build", "regvisor-state")
 CHECKPOINT = 0x2
 
 
-def boot_source(version, append="", mode=CHECKPOINT):
-    q = Qemu(kernel=build_path(version, "regvisor.bin"), unix_socket=True,
+def boot_source(version, append="", mode=CHECKPOINT, smp=1):
+    q = Qemu(kernel=build_path(version, "regvisor.bin"), unix_socket=True, smp=smp,
              append=f"{append} regvisor.guestarg={mode}".strip()).start()
     q.expect(r"regvisor: monitor: guest stopped at its checkpoint call", 60)
     q.expect(Qemu.PROMPT, 10)
     return q
 
 
-def boot_destination(version, append=""):
-    q = Qemu(kernel=build_path(version, "regvisor.bin"), unix_socket=True,
+def boot_destination(version, append="", smp=1):
+    q = Qemu(kernel=build_path(version, "regvisor.bin"), unix_socket=True, smp=smp,
              append=f"{append} regvisor.incoming=uart".strip()).start()
     q.expect(r"waiting for incoming guest state", 60)
     q.expect(Qemu.PROMPT, 10)
