@@ -53,10 +53,10 @@
 	SYSREG_SINCE(si, SYSREG(n, SYSREG_ID_BMAP(num), ACC_NONE(), cl, fl, rs, wm, si))
 /* A breakpoint's or watchpoint's four registers, instance n (Arm ARM D19.3). */
 #define SYSREG_DEBUG_PAIR(n, si)						\
-	SRIF(DBGBVR##n##_EL1, 2, 0, 0, n, 4, bp, n, CTX, 0, 0, ~0, si)		\
-	SRIF(DBGBCR##n##_EL1, 2, 0, 0, n, 5, bp, n, CTX, 0, 0, ~0, si) \
-	SRIF(DBGWVR##n##_EL1, 2, 0, 0, n, 6, wp, n, CTX, 0, 0, ~0, si)		\
-	SRIF(DBGWCR##n##_EL1, 2, 0, 0, n, 7, wp, n, CTX, 0, 0, ~0, si)
+	SRIF(DBGBVR##n##_EL1, 2, 0, 0, n, 4, bp, n, CTX, RESET_SAFE, 0, ~0, si)		\
+	SRIF(DBGBCR##n##_EL1, 2, 0, 0, n, 5, bp, n, CTX, RESET_SAFE, 0, ~0, si) \
+	SRIF(DBGWVR##n##_EL1, 2, 0, 0, n, 6, wp, n, CTX, RESET_SAFE, 0, ~0, si)		\
+	SRIF(DBGWCR##n##_EL1, 2, 0, 0, n, 7, wp, n, CTX, RESET_SAFE, 0, ~0, si)
 
 #include "sysreg/sysregs.def"
 

@@ -79,7 +79,8 @@ unsigned int vmstate_export_regs(const struct vcpu_sysregs *vs, unsigned int tar
 		if (d->cls == ID && d->since > target)
 			continue;
 		if (sysreg_mask_test(&leave_out, i) && d->cls != ID) {
-			if (val != def)
+			/* Outside the guest's world a register is no one's state (as in its firmware). */
+			if (val != def && sysreg_in_world(i, vs->world_version))
 				vmstate_report_add(rep, VMSTATE_E_HIDDEN_MODIFIED, d->id, val, def, -1);
 			continue;
 		}
