@@ -48,10 +48,20 @@ entry:
 from_el3:
 	/*
 	 * Drop to EL2 in Non-secure state, AArch64 below EL3, HVC enabled,
-	 * pointer-authentication instructions not trapped to EL3.
+	 * pointer-authentication instructions not trapped to EL3, nor
+	 * TPIDR2_EL0 (where SME exists) and HCRX_EL2 (where FEAT_HCX does),
+	 * which EL2 saves and clears.
 	 */
 	ldr	x1, =SCR_EL3_BOOT
-	msr	scr_el3, x1
+	mrs	x2, id_aa64pfr1_el1
+	ubfx	x2, x2, #24, #4			/* SME */
+	cbz	x2, 1f
+	orr	x1, x1, #SCR_EL3_ENTP2		/* TPIDR2_EL0 not trapped to EL3 */
+1:	mrs	x2, id_aa64mmfr1_el1
+	ubfx	x2, x2, #40, #4			/* HCX */
+	cbz	x2, 2f
+	orr	x1, x1, #SCR_EL3_HXEN		/* HCRX_EL2 not trapped to EL3 */
+2:	msr	scr_el3, x1
 	msr	cptr_el3, xzr
 	ldr	x1, =SCTLR_EL2_BOOT
 	msr	sctlr_el2, x1

@@ -25,6 +25,10 @@
 
 /* SCR_EL3: NS, RES1 bits 5:4, HCE, RW, APK, API (Arm ARM D19.2.138). */
 #define SCR_EL3_BOOT		0x30531
+/* SCR_EL3.EnTP2 (FEAT_SME): EL2 and below reach TPIDR2_EL0 without a trap to EL3. */
+#define SCR_EL3_ENTP2		0x20000000000
+/* SCR_EL3.HXEn (FEAT_HCX): EL2 reaches HCRX_EL2 without a trap to EL3. */
+#define SCR_EL3_HXEN		0x4000000000
 /* SCTLR_EL2 with only its RES1 bits set (non-VHE): MMU, caches off, LE. */
 #define SCTLR_EL2_BOOT		0x30c50830
 /* SPSR: EL2h with D, A, I, F masked. */

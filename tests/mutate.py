@@ -234,7 +234,7 @@ MUTATIONS = [
              "count jumps across a move",
              "el2/guest.c",
              [("return v->sr.world_version >= 3 ? CNTHCTL_EL2_TRAPPED : CNTHCTL_EL2_LIVE;",
-               "return CNTHCTL_EL2_LIVE;")],
+               "return (void)v, CNTHCTL_EL2_LIVE;")],
              [pytest("tests/qemu/test_sweep.py", "counter_offset and smp1-cpu3")]),
     Mutation("breakpoints-not-carried",
              "the firmware believes the CPU has no breakpoints: DBGBVR/BCR<n> are neither "

@@ -39,6 +39,32 @@ LATEST = _latest_version()
 VERSIONS = list(range(1, LATEST + 1))
 
 
+_TABLES = {}
+
+
+def table(version=LATEST):
+    """The register table's rows in VERSION as (name, id, class, since), in
+    table order: the host tool's manifest, built from sysreg/sysregs.def, so
+    counts and names in expectations follow the table instead of being written
+    down (class is context, id or firmware)."""
+    if version not in _TABLES:
+        tool = os.path.join(ROOT, "build", "regvisor-state")
+        out = subprocess.run([tool, "manifest", "--version", str(version)], capture_output=True,
+                             text=True, check=True, timeout=30).stdout
+        rows = []
+        for line in out.splitlines()[1:]:
+            if line.strip():
+                name, rid, cls, since = line.split()
+                rows.append((name, int(rid, 16), cls, int(since)))
+        _TABLES[version] = rows
+    return _TABLES[version]
+
+
+def n_registers(version=LATEST, cls=None):
+    """How many registers VERSION's table has (of class CLS: context, id, firmware)."""
+    return sum(1 for row in table(version) if cls is None or row[2] == cls)
+
+
 def build_path(version, name):
     """build/NAME for the newest version, build/vN/NAME for older ones."""
     base = os.path.join(ROOT, "build")

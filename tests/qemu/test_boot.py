@@ -4,13 +4,13 @@ import re
 import pytest
 
 from conftest import boot
-from rvqemu import UBOOT, Qemu, build_path
+from rvqemu import LATEST, UBOOT, Qemu, build_path
 
 
 def assert_clean_guest_run(res, entered="EL2"):
     out = res.output
     assert not res.timed_out, out
-    assert re.search(r"regvisor: version 2 \(", out), out
+    assert re.search(rf"regvisor: version {LATEST} \(", out), out
     assert re.search(rf"regvisor: running at EL2 \(entered at {entered}\), mmu on", out), out
     assert "regvisor: console pl011 at 0x9000000 (dtb stdout-path)" in out, out
     assert re.search(r"regvisor: memory 0x40000000\.\.0x50000000 \(dtb\)", out), out
@@ -53,7 +53,7 @@ def test_boot_through_uboot(tmp_path):
     firmware with U-Boot's DTB. The guest is entered as an arm64 Image, gets
     the command line after ' -- ' in its DTB, and passes."""
     from test_loader import check_guest_dtb
-    q = Qemu(bios=UBOOT, loader=(build_path(2, "regvisor.bin"), 0x44000000),
+    q = Qemu(bios=UBOOT, loader=(build_path(LATEST, "regvisor.bin"), 0x44000000),
              append="regvisor.dumpdtb=1", guest_append="console=ttyAMA0 from=u-boot")
     assert "regvisor.guest=0x40400000 -- console=ttyAMA0 from=u-boot" in q.append
     assert any(a.startswith("loader,file=") and "guest.bin,addr=0x40400000" in a
@@ -109,10 +109,10 @@ def test_run_wrapper_exit_code(tmp_path):
     import os
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     tool = os.path.join(root, "tools", "regvisor-qemu")
-    ok = subprocess.run([tool, "--bin", build_path(2, "regvisor.bin"), "--timeout", "60"],
+    ok = subprocess.run([tool, "--bin", build_path(LATEST, "regvisor.bin"), "--timeout", "60"],
                         capture_output=True, text=True, timeout=90)
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    el1 = subprocess.run([tool, "--bin", build_path(2, "regvisor.bin"), "--no-el2",
+    el1 = subprocess.run([tool, "--bin", build_path(LATEST, "regvisor.bin"), "--no-el2",
                           "--timeout", "60"], capture_output=True, text=True, timeout=90)
     assert el1.returncode == 2, el1.stdout + el1.stderr
 
@@ -128,7 +128,7 @@ def test_failing_guest_gives_a_failure_status():
     assert res.status == 1
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     r = subprocess.run([os.path.join(root, "tools", "regvisor-qemu"), "--bin",
-                        build_path(2, "regvisor.bin"), "--append", "regvisor.guestarg=1"],
+                        build_path(LATEST, "regvisor.bin"), "--append", "regvisor.guestarg=1"],
                        capture_output=True, text=True, timeout=90)
     assert r.returncode == 1, r.stdout[-2000:]
 
@@ -139,7 +139,7 @@ def test_stack_overflow_hits_the_guard_page():
     res = boot(append="regvisor.fault=stack")
     assert "regvisor: CRASH: unexpected exception: EL2 sync, DABT_CUR" in res.output, res.output
     far = int(re.search(r"crash: far  = (0x[0-9a-f]+)", res.output).group(1), 16)
-    nm = subprocess.run(["aarch64-linux-gnu-nm", build_path(2, "regvisor.elf")],
+    nm = subprocess.run(["aarch64-linux-gnu-nm", build_path(LATEST, "regvisor.elf")],
                         capture_output=True, text=True, check=True).stdout
     guard = int(re.search(r"^([0-9a-f]+) B stack_guard_boot$", nm, re.M).group(1), 16)
     assert guard <= far < guard + 4096, (hex(far), hex(guard))
@@ -149,7 +149,7 @@ def test_stack_overflow_hits_the_guard_page():
 def test_secondary_cpus_parked():
     """Started at EL3 with two CPUs (no PSCI to hold the second back), the
     secondary parks and the boot CPU runs the guest."""
-    q = Qemu(kernel=build_path(2, "regvisor.elf"), secure=True, extra=["-smp", "2"])
+    q = Qemu(kernel=build_path(LATEST, "regvisor.elf"), secure=True, extra=["-smp", "2"])
     res = q.run(timeout=60)
     assert_clean_guest_run(res, entered="EL3")
-    assert res.output.count("regvisor: version 2 (") == 1
+    assert res.output.count(f"regvisor: version {LATEST} (") == 1

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from rvqemu import Qemu, build_path
+from rvqemu import LATEST, Qemu, build_path
 
 GUEST_MODE_SPIN = 0x40
 GUEST_MODE_WFI = 0x80
@@ -21,7 +21,7 @@ BREAKIN = "\x1d"
 @pytest.mark.parametrize("mode,smp", [(GUEST_MODE_SPIN, 1), (GUEST_MODE_SPIN, 4),
                                       (GUEST_MODE_WFI, 1), (GUEST_MODE_WFI, 4)])
 def test_breakin_reaches_a_stuck_guest(mode, smp):
-    q = Qemu(kernel=build_path(2, "regvisor.bin"), append=f"regvisor.guestarg={mode:#x}",
+    q = Qemu(kernel=build_path(LATEST, "regvisor.bin"), append=f"regvisor.guestarg={mode:#x}",
              smp=smp).start()
     try:
         how = "in WFI" if mode == GUEST_MODE_WFI else "spinning"
@@ -63,7 +63,7 @@ def test_breakin_reaches_a_stuck_guest(mode, smp):
 
 
 def test_breakin_key_can_be_turned_off():
-    q = Qemu(kernel=build_path(2, "regvisor.bin"),
+    q = Qemu(kernel=build_path(LATEST, "regvisor.bin"),
              append=f"regvisor.guestarg={GUEST_MODE_SPIN:#x} regvisor.breakin=off").start()
     try:
         q.expect(r"INFO: stuck: 1 vCPUs spinning", timeout=30)

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from rvqemu import Qemu, build_path
+from rvqemu import LATEST, Qemu, build_path
 
 GUEST_MODE_HOSTILE = 0x1000
 GUEST_HOSTILE_SHIFT = 24
@@ -27,7 +27,7 @@ ATTACKS = ["gicd-icenabler-33", "gicd-igroupr-33", "gicd-ctlr-0", "gicd-ipriorit
 @pytest.mark.parametrize("what", range(len(ATTACKS)), ids=ATTACKS)
 def test_breakin_survives_a_hostile_guest(what):
     mode = GUEST_MODE_HOSTILE | what << GUEST_HOSTILE_SHIFT
-    q = Qemu(kernel=build_path(2, "regvisor.bin"), append=f"regvisor.guestarg={mode:#x}",
+    q = Qemu(kernel=build_path(LATEST, "regvisor.bin"), append=f"regvisor.guestarg={mode:#x}",
              smp=2).start()
     try:
         q.expect(rf"INFO: hostile: {re.escape(ATTACKS[what])} done\n", timeout=30)
@@ -63,7 +63,7 @@ def test_a_vcpu_on_its_way_up_stops_for_the_monitor(attempt):
     running, or on without a frame while its "vCPU 1 on" line waited for
     the console the prompt held). A race: several attempts."""
     mode = GUEST_MODE_HOSTILE | CPU_ON_THEN_STOP << GUEST_HOSTILE_SHIFT
-    q = Qemu(kernel=build_path(2, "regvisor.bin"),
+    q = Qemu(kernel=build_path(LATEST, "regvisor.bin"),
              append=f"regvisor.guestarg={mode:#x} regvisor.onfault=monitor", smp=2).start()
     try:
         q.expect(r"regvisor: monitor: guest faulted", timeout=30)
@@ -91,7 +91,7 @@ def test_timer_pending_in_a_list_register_survives_reset_and_cpu_off(smp):
     its physical PPI stayed active for good (only an *active* linked list
     register was deactivated, and CPU_OFF dropped them all), and the timer
     never interrupted that vCPU again."""
-    q = Qemu(kernel=build_path(2, "regvisor.bin"),
+    q = Qemu(kernel=build_path(LATEST, "regvisor.bin"),
              append=f"regvisor.guestarg={GUEST_MODE_TIMER_RESET:#x}", smp=smp).start()
     try:
         res = q.wait(timeout=60)
@@ -114,7 +114,7 @@ def test_narrow_loads_of_emulated_registers():
     LDRB of IROUTER byte 0 put 0x80000000 in a W register (the 32-bit half
     the vGIC returns was never cut to the access size), LDRSB missed its
     sign, and an LDRB of UARTCR byte 1 read byte 0's word."""
-    q = Qemu(kernel=build_path(2, "regvisor.bin"),
+    q = Qemu(kernel=build_path(LATEST, "regvisor.bin"),
              append=f"regvisor.guestarg={GUEST_MODE_MMIO_SIZES:#x}").start()
     try:
         res = q.wait(timeout=30)

@@ -15,9 +15,9 @@ import subprocess
 import pytest
 
 from fdtpy import Fdt, dumped_dtb
-from rvqemu import GUEST_ADDR, ROOT, Qemu, build_path, guest_image_for
+from rvqemu import GUEST_ADDR, LATEST, ROOT, Qemu, build_path, guest_image_for
 
-FIRMWARE = build_path(2, "regvisor.bin")
+FIRMWARE = build_path(LATEST, "regvisor.bin")
 TEST_GUEST = guest_image_for(FIRMWARE)
 EXIT_GUEST_IMAGE = 6
 

@@ -5,9 +5,11 @@ import re
 import pytest
 
 from migrate import boot_destination, boot_source, reframe, resume, send_blob
+from rvqemu import LATEST, VERSIONS, n_registers
 
 CHECKPOINT, KEEP_WA2 = 0x2, 0x4
 HIDE_V2_FW = "regvisor.hide=VENDOR_HYP_BMAP_2,SMCCC_ARCH_WORKAROUND_2"
+N1, N2 = n_registers(1), n_registers(2)        # version 1's and version 2's tables
 
 
 def save(src, arg=""):
@@ -49,22 +51,64 @@ def move_and_resume(src_v, dst_v, src_args, save_arg, saved, loaded_re, pauth):
         dst.kill()
 
 
-@pytest.mark.parametrize("src_v,dst_v,pauth", [(1, 1, 0), (2, 2, 1), (1, 2, 0)])
+@pytest.mark.parametrize("src_v,dst_v,pauth", [(1, 1, 0), (2, 2, 1), (1, 2, 0), (3, 3, 1)])
 def test_same_or_newer_version(src_v, dst_v, pauth):
-    move_and_resume(src_v, dst_v, "", "", r"regvisor: save: \d+ registers",
-                    rf"regvisor: load: \d+ registers loaded from a v{src_v} blob, 0 dropped", pauth)
+    n = n_registers(src_v)
+    move_and_resume(src_v, dst_v, "", "", rf"regvisor: save: {n} registers",
+                    rf"regvisor: load: {n} registers loaded from a v{src_v} blob, 0 dropped", pauth)
+
+
+@pytest.mark.parametrize("src_v", [1, 2])
+def test_older_version_to_v3_refused(src_v):
+    """Version 3's registers are not reset-safe: a version-1 or version-2
+    guest cannot move to version 3; the load names what is missing."""
+    src, dst = move(src_v, 3)
+    try:
+        loaded = send_blob(dst, reframe(save(src)))
+        assert ("regvisor: load: error: DBGBVR0_EL1 (0x6030000000138004): register missing "
+                "from the blob") in loaded, loaded
+        shown = loaded.count("register missing from the blob")
+        assert f"... and {n_registers(3) - N2 - shown} more problems" in loaded, loaded
+        assert "regvisor: load: refused, nothing loaded" in loaded
+        assert "no guest state yet" in dst.command("resume")
+    finally:
+        src.kill()
+        dst.kill()
 
 
 def test_v2_compat_1_to_v1():
-    move_and_resume(2, 1, "regvisor.compat=1", "", r"\(12 hidden left out\), \d+ bytes, for v2",
-                    r"45 registers loaded from a v2 blob, 0 dropped", 0)
+    move_and_resume(2, 1, "regvisor.compat=1", "",
+                    rf"\({N2 - N1} hidden left out\), \d+ bytes, for v2",
+                    rf"{N1} registers loaded from a v2 blob, 0 dropped", 0)
+
+
+@pytest.mark.parametrize("level", VERSIONS[:-1])
+def test_newest_compat_to_older_version(level):
+    """regvisor.compat=V on the newest build: its blob loads on version V."""
+    n = n_registers(level)
+    move_and_resume(LATEST, level, f"regvisor.compat={level}", "",
+                    rf"\({n_registers(LATEST) - n} hidden left out\), \d+ bytes, for v{LATEST}",
+                    rf"{n} registers loaded from a v{LATEST} blob, 0 dropped", int(level >= 2))
+
+
+def test_v3_default_view_to_v2_refused():
+    """Without compat=2 the version-3 guest saw RAS: version 2 refuses, naming the field."""
+    src, dst = move(3, 2)
+    try:
+        loaded = send_blob(dst, reframe(save(src)))
+        assert ("regvisor: load: error: ID_AA64PFR0_EL1 (0x603000000013c020): guest saw a "
+                "feature this firmware cannot offer: RAS[31:28]") in loaded, loaded
+        assert "regvisor: load: refused, nothing loaded" in loaded
+    finally:
+        src.kill()
+        dst.kill()
 
 
 def test_v2_cpu1_hidden_at_defaults_to_v1():
     """The seed's case: VENDOR_HYP_BMAP_2 and the guest-writable register are
     hidden (the guest still reaches both), both at their defaults."""
-    move_and_resume(2, 1, f"regvisor.cpu=1 {HIDE_V2_FW}", "1", r"regvisor: save: 45 registers",
-                    r"45 registers loaded from a v2 blob, 0 dropped", 0)
+    move_and_resume(2, 1, f"regvisor.cpu=1 {HIDE_V2_FW}", "1", rf"regvisor: save: {N1} registers",
+                    rf"{N1} registers loaded from a v2 blob, 0 dropped", 0)
 
 
 def test_hidden_register_written_by_the_guest_refuses_export():
@@ -100,7 +144,8 @@ def test_v2_cpu1_nothing_hidden_droppable_to_v1():
                 "here, at its default") in loaded, loaded
         assert ("regvisor: load: dropped VENDOR_HYP_BMAP_2 (0x6030000000160003): unknown here, "
                 "at its default") in loaded, loaded
-        assert "regvisor: load: 45 registers loaded from a v2 blob, 12 dropped" in loaded
+        assert f"regvisor: load: {N1} registers loaded from a v2 blob, {N2 - N1} dropped" \
+            in loaded
         assert_resumed_and_passed(resume(dst), 0)
     finally:
         src.kill()
@@ -202,7 +247,7 @@ def test_send_to_a_socket_reports_the_verdict(tmp_path):
     log = tmp_path / "source.log"
     try:
         good = save(src, "1")
-        assert "regvisor: save: 45 registers" in good, good
+        assert f"regvisor: save: {N1} registers" in good, good
         log.write_text(src.output)
     finally:
         src.kill()
@@ -226,7 +271,7 @@ def test_send_to_a_socket_reports_the_verdict(tmp_path):
                            capture_output=True, text=True, timeout=60)
         assert r.returncode == 0, (r.stdout, r.stderr)
         assert "sent frame 1 of 1" in r.stdout and "loaded: the firmware took it" in r.stdout
-        dst.expect(r"45 registers loaded from a v2 blob", 10)
+        dst.expect(rf"{N1} registers loaded from a v2 blob", 10)
         dst.send("resume\r")
         dst.expect(r"regvisor: poweroff status=\d+", 60)
         assert_resumed_and_passed(dst.wait(1), 0)
@@ -243,7 +288,7 @@ def test_tolerance_list_lets_an_operator_drop_an_unknown_register():
         loaded = send_blob(dst, reframe(save(src)))
         assert ("regvisor: load: dropped SMCCC_ARCH_WORKAROUND_2 (0x6030000000140002): unknown "
                 "here, tolerated (regvisor.tolerate)") in loaded, loaded
-        assert "45 registers loaded from a v2 blob, 12 dropped" in loaded
+        assert f"{N1} registers loaded from a v2 blob, {N2 - N1} dropped" in loaded
     finally:
         src.kill()
         dst.kill()

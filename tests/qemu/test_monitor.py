@@ -3,7 +3,10 @@ errors, `save` before a `load`, `hide` warning at once, `hidden` agreeing
 with `save V`, `load` cancelled by Ctrl-C, history and completion."""
 import re
 
+import pytest
+
 from migrate import boot_destination, boot_source
+from rvqemu import LATEST
 
 UP, DOWN = "\x1b[A", "\x1b[B"
 
@@ -22,11 +25,13 @@ def test_extra_arguments_are_errors():
         src.kill()
 
 
-def test_cpu_help_and_range():
-    src = boot_source(2)
+@pytest.mark.parametrize("version", sorted({2, LATEST}))
+def test_cpu_help_and_range(version):
+    src = boot_source(version)
     try:
         out = src.command("cpu 7")
-        assert "cpu V takes a CPU model version from 1 to 2 (the guest's world), not '7'" in out
+        assert (f"cpu V takes a CPU model version from 1 to {version} (the guest's world), "
+                "not '7'") in out, out
         assert "`vcpu N` selects a vCPU" in out
         assert re.search(r"^  cpu +V +change the guest's CPU model", src.command("help"), re.M)
     finally:

@@ -10,7 +10,7 @@ import pytest
 
 from blobpy import FWREGS, SYSREGS, Blob, frame, unframe
 from migrate import boot_source, resume, send_blob
-from rvqemu import Qemu, build_path
+from rvqemu import LATEST, Qemu, build_path, n_registers
 
 SCTLR, TPIDR_EL0 = 0x603000000013C080, 0x603000000013DE82
 PFR0, WA2 = 0x603000000013C020, 0x6030000000140002
@@ -150,8 +150,9 @@ def corrupt_cases(good):
     ]
 
 
-def test_corrupt_blobs_over_the_uart_lose_nothing():
-    src = boot_source(2, "regvisor.load_timeout=1")
+@pytest.mark.parametrize("version", sorted({2, LATEST}))
+def test_corrupt_blobs_over_the_uart_lose_nothing(version):
+    src = boot_source(version, "regvisor.load_timeout=1")
     try:
         before = src.command("save")
         raw = unframe(before)
@@ -181,7 +182,8 @@ def test_corrupt_blobs_over_the_uart_lose_nothing():
         print(f"\ncorrupt-input campaign: {cases_run} cases, {len(lost)} lost state")
         # The correct blob is taken without a reboot, and the guest carries on.
         out = send_blob(src, frame(raw))
-        assert "57 registers loaded from a v2 blob, 0 dropped" in out, out
+        assert f"{n_registers(version)} registers loaded from a v{version} blob, 0 dropped" \
+            in out, out
         res = resume(src)
         assert "PASS: checkpoint: x1..x30 came back unchanged" in res.output
         assert res.status == 0, res.output
@@ -217,7 +219,9 @@ def test_compat_at_the_monitor():
     src = boot_source(2, "regvisor.cpu=1")      # no pointer auth in view: keys unused
     try:
         assert "guest world v1, cpu model v1" in src.command("compat 1")
-        assert re.search(r"regvisor: save: 45 registers \(12 hidden left out\)", src.command("save"))
+        hidden = n_registers(2) - n_registers(1)
+        assert re.search(rf"regvisor: save: {n_registers(1)} registers \({hidden} hidden left out\)",
+                         src.command("save"))
     finally:
         src.kill()
 
@@ -242,7 +246,7 @@ def test_soak_checkpoint_cycles():
     the guest's checks after every cycle see only what the import put back.
     A guest that lost its registers cannot always say so (its stack and
     vectors are gone): its first fault ends the run at once."""
-    q = Qemu(kernel=build_path(2, "regvisor.bin"),
+    q = Qemu(kernel=build_path(LATEST, "regvisor.bin"),
              append=f"regvisor.checkpoint=cycle regvisor.guestarg={(SOAK << 16) | 0x10}").start()
     try:
         start = q.expect(rf"guest: soak: {SOAK} checkpoint cycles\n", 60).end()
@@ -266,7 +270,7 @@ def test_soak_checkpoint_cycles():
 def test_fault_stops_at_the_monitor():
     """regvisor.onfault=monitor: a guest access outside its memory stops at the
     monitor; its state can be read and saved; on resume the guest gets its abort."""
-    q = Qemu(kernel=build_path(2, "regvisor.bin"), unix_socket=True,
+    q = Qemu(kernel=build_path(LATEST, "regvisor.bin"), unix_socket=True,
              append="regvisor.onfault=monitor").start()
     try:
         q.expect(r"regvisor: monitor: guest faulted \(the abort is delivered on resume\)", 60)

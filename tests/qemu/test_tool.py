@@ -3,7 +3,7 @@ import os
 import re
 import subprocess
 
-from rvqemu import ROOT
+from rvqemu import LATEST, ROOT, n_registers, table
 
 TOOL = os.path.join(ROOT, "build", "regvisor-state")
 
@@ -88,14 +88,24 @@ def test_diff(tmp_path):
 
 
 def test_manifest_by_version():
-    v2, v1 = tool("manifest"), tool("manifest", "--version", "1")
-    assert v2.returncode == 0 and v1.returncode == 0
-    rows2 = [l for l in v2.stdout.splitlines()[1:] if l]
-    rows1 = [l for l in v1.stdout.splitlines()[1:] if l]
-    assert len(rows2) == 57 and len(rows1) == 45
+    # The counts are the firmware builds' own (`make` says "regvisor vN: K registers").
+    built = {}
+    for v in range(1, LATEST + 1):
+        r = subprocess.run(["make", "-s", f"FW_VERSION={v}", "firmware"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=600)
+        assert r.returncode == 0, r.stdout + r.stderr
+        built[v] = int(re.search(rf"^regvisor v{v}: (\d+) registers", r.stdout, re.M).group(1))
+    latest, v1, v2 = tool("manifest"), tool("manifest", "--version", "1"), \
+        tool("manifest", "--version", "2")
+    assert latest.returncode == 0 and v1.returncode == 0 and v2.returncode == 0
+    assert tool("manifest", "--version", str(LATEST)).stdout == latest.stdout
+    rows = {v: [l for l in out.stdout.splitlines()[1:] if l]
+            for v, out in [(LATEST, latest), (1, v1), (2, v2)]}
+    assert {v: len(r) for v, r in rows.items()} == {v: built[v] for v in rows}
+    assert len(rows[1]) < len(rows[2]) < len(rows[LATEST]) == n_registers(LATEST)
     assert re.search(r"^VENDOR_HYP_BMAP_2 +0x6030000000160003  firmware  2$", v2.stdout, re.M)
     assert "VENDOR_HYP_BMAP_2" not in v1.stdout
-    ids = [int(l.split()[1], 16) for l in rows2]
+    ids = [int(l.split()[1], 16) for l in rows[LATEST]]
     assert ids == sorted(ids)
 
 
@@ -104,10 +114,28 @@ def test_check_between_versions():
     assert down.returncode == 0, down.stdout
     assert re.search(r"VENDOR_HYP_BMAP_2 +0x6030000000160003  unknown to v1", down.stdout)
     assert "field API[11:8] shown by v2, not by v1" in down.stdout
-    assert "result: possible; 12 registers must stay at their defaults" in down.stdout
+    n = n_registers(2) - n_registers(1)
+    assert f"result: possible; {n} registers must stay at their defaults" in down.stdout
     up = tool("check", "--from", "1", "--to", "2")
     assert up.returncode == 0
     assert "VENDOR_HYP_BMAP_2" in up.stdout and "gets its reset value" in up.stdout
+
+
+def test_check_to_and_from_version_3():
+    """Version 3's registers are not reset-safe: a version-2 guest cannot
+    move up (each one named), a version-3 guest moves down on v2's model."""
+    up = tool("check", "--from", "2", "--to", "3")
+    assert "result: impossible" in up.stdout, up.stdout
+    new = [r[0] for r in table(3) if r[3] == 3]
+    assert len(new) == n_registers(3) - n_registers(2)
+    for name in new:
+        assert re.search(rf"^  {name} +0x[0-9a-f]{{16}}  new in v3: not reset-safe", up.stdout,
+                         re.M), name
+    down = tool("check", "--from", "3", "--to", "2")
+    assert down.returncode == 0, down.stdout
+    assert "field RAS[31:28] shown by v3, not by v2" in down.stdout
+    assert (f"result: possible; {len(new)} registers must stay at their defaults, 1 ID fields "
+            "need the v2 CPU model") in down.stdout, down.stdout
 
 
 def test_diff_compares_everything(tmp_path):
