@@ -159,19 +159,39 @@ def test_regvisor_id_view_reaches_linux(built, cpu, has_pac):
     assert res.status == 0, res.output
 
 
+def stop_at_monitor(q, mode):
+    """Start q, wait for the init's mode to be running, break in (Ctrl-]) and
+    wait for the monitor's prompt with every vCPU stopped."""
+    q.start()
+    q.expect(rf"REGVISOR-{mode.upper()}-START", 180)
+    time.sleep(3)
+    q.send(BREAKIN)
+    q.expect(r"regvisor: monitor: break-in: every vCPU stopped", 30)
+    q.expect(re.escape(MONITOR_PROMPT), 30)
+
+
+def resume_to_the_end(q, mode):
+    """`resume`, then the mode ends with no kernel-log trouble and power-off status 0."""
+    try:
+        q.send("resume\r")
+        q.expect(rf"REGVISOR-{mode.upper()}-OK", 120)
+        res = q.wait(60)
+    finally:
+        q.kill()
+    out = res.output
+    assert "REGVISOR-KLOG bad=0" in out, out
+    assert re.search(lg.DONE_RE, out), out
+    assert res.status == 0, out
+
+
 @pytest.mark.parametrize("mode", ["busy", "idle"])
 def test_regvisor_breakin(built, mode):
     """Ctrl-] while Linux spins on every CPU, and while it idles: the monitor
     lists every vCPU, shows the kernel's VBAR_EL1/TTBR1_EL1, resumes; Linux
     finishes with no RCU stall, clocksource warning or lost timer."""
     q = lg.qemu_regvisor(smp=2, mode=mode, secs=20)
-    q.start()
     try:
-        q.expect(rf"REGVISOR-{mode.upper()}-START", 180)
-        time.sleep(3)
-        q.send(BREAKIN)
-        q.expect(r"regvisor: monitor: break-in: every vCPU stopped", 30)
-        q.expect(re.escape(MONITOR_PROMPT), 30)
+        stop_at_monitor(q, mode)
         cpus = q.command("cpus")
         for n in range(2):
             assert re.search(rf"^regvisor: vcpu {n}( \(selected\))?: on, pc 0x[0-9a-f]+, EL[01]"
@@ -185,15 +205,10 @@ def test_regvisor_breakin(built, mode):
             ttbr1 = re.search(r"^TTBR1_EL1 +0x[0-9a-f]{16}  0x([0-9a-f]{16})", regs, re.M)
             assert vbar and vbar.group(1).startswith("ffff"), regs
             assert ttbr1 and int(ttbr1.group(1), 16) != 0, regs
-        q.send("resume\r")
-        q.expect(rf"REGVISOR-{mode.upper()}-OK", 120)
-        res = q.wait(60)
-    finally:
+    except BaseException:
         q.kill()
-    out = res.output
-    assert "REGVISOR-KLOG bad=0" in out, out
-    assert re.search(lg.DONE_RE, out), out
-    assert res.status == 0, out
+        raise
+    resume_to_the_end(q, mode)
 
 
 def test_make_run_linux_walkthrough(built):
@@ -261,13 +276,8 @@ def test_regvisor_save_wipe_load_resume(built, mode):
     wipe (guest memory stays: the guest does not run in between), so this
     proves the blob is every vCPU's whole state."""
     q = lg.qemu_regvisor(smp=SMP, mode=mode, secs=20)
-    q.start()
     try:
-        q.expect(rf"REGVISOR-{mode.upper()}-START", 180)
-        time.sleep(3)
-        q.send(BREAKIN)
-        q.expect(r"regvisor: monitor: break-in: every vCPU stopped", 30)
-        q.expect(re.escape(MONITOR_PROMPT), 30)
+        stop_at_monitor(q, mode)
         saved = q.command("save")
         assert re.search(rf"regvisor: save: .*format 2\.0, {SMP} vCPUs", saved), saved
         assert "-----END REGVISOR VMSTATE-----" in saved, saved
@@ -281,12 +291,7 @@ def test_regvisor_save_wipe_load_resume(built, mode):
                          rf"\(format 2\.0, {SMP} vCPUs\)", loaded), loaded
         regs = q.command("regs context")
         assert re.search(r"^VBAR_EL1 +0x[0-9a-f]{16}  0xffff", regs, re.M), regs
-        q.send("resume\r")
-        q.expect(rf"REGVISOR-{mode.upper()}-OK", 120)
-        res = q.wait(60)
-    finally:
+    except BaseException:
         q.kill()
-    out = res.output
-    assert "REGVISOR-KLOG bad=0" in out, out
-    assert re.search(lg.DONE_RE, out), out
-    assert res.status == 0, out
+        raise
+    resume_to_the_end(q, mode)
