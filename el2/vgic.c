@@ -194,14 +194,28 @@ void vgic_claim_spi(uint32_t intid)
  * first: pending or active, EL2 acknowledged its physical interrupt, which
  * stays active (never signalled again) until the guest's EOI that now cannot come.
  */
+static void vgic_drop_lr(uint64_t lr)
+{
+	if ((lr & LR_HW) && (lr & (LR_STATE_PENDING | LR_STATE_ACTIVE)))
+		gic_hw_deactivate((uint32_t)(lr >> LR_PINTID_SHIFT) & 0x3ff);
+}
+
 static void vgic_clear_lrs(struct vcpu *v)
 {
 	for (unsigned int n = 0; n < v->vgic.nr_lrs; n++) {
-		uint64_t lr = ich_hw_lr_read(n);
-
-		if ((lr & LR_HW) && (lr & (LR_STATE_PENDING | LR_STATE_ACTIVE)))
-			gic_hw_deactivate((uint32_t)(lr >> LR_PINTID_SHIFT) & 0x3ff);
+		vgic_drop_lr(ich_hw_lr_read(n));
 		ich_hw_lr_write(n, 0);
+	}
+	for (unsigned int n = 0; n < ich_hw_nr_aprs(); n++)
+		ich_hw_ap1r_write(n, 0);
+}
+
+/* The same for the list registers in memory and the queue. */
+static void vgic_clear_memory(struct vcpu *v)
+{
+	for (unsigned int n = 0; n < VGIC_MAX_LRS; n++) {
+		vgic_drop_lr(v->vgic.lr[n]);
+		v->vgic.lr[n] = 0;
 	}
 	for (unsigned int w = 0; w < VGIC_QUEUE_WORDS; w++) {
 		for (unsigned int b = 0; b < 64; b++)
@@ -209,14 +223,16 @@ static void vgic_clear_lrs(struct vcpu *v)
 				gic_hw_deactivate(w * 64 + b);
 		v->vgic.queued[w] = v->vgic.queued_hw[w] = 0;
 	}
-	for (unsigned int n = 0; n < ich_hw_nr_aprs(); n++)
-		ich_hw_ap1r_write(n, 0);
+	v->vgic.in_memory = false;
 }
 
 void vgic_cpu_off(struct vcpu *v)
 {
-	if (g.present)
-		vgic_clear_lrs(v);	/* CPU_ON resets the CPU: its list registers with it */
+	if (!g.present)
+		return;
+	/* CPU_ON resets the CPU: its list registers with it (a stopped vCPU's are in memory). */
+	vgic_clear_lrs(v);
+	vgic_clear_memory(v);
 }
 
 void vgic_cpu_init(struct vcpu *v)
@@ -242,12 +258,16 @@ void vgic_cpu_init(struct vcpu *v)
 	gic_hw_write8(sgi + GICD_IPRIORITYR + VGIC_MAINT_PPI, FW_PRIO);
 	gic_hw_write32(sgi + GICD_ISENABLER, fw_bits(0));
 	vgic_clear_lrs(v);
-	memset(v->vgic.prio, 0, sizeof(v->vgic.prio));
+	/* A vCPU a load started keeps what the load put in memory (vgic_state_to_cpu). */
+	if (!v->loaded) {
+		vgic_clear_memory(v);
+		memset(v->vgic.prio, 0, sizeof(v->vgic.prio));
+	}
 	ich_hw_vmcr_write(0);
 	ich_hw_hcr_write(ICH_HCR_EN);
 }
 
-static uint8_t vgic_prio(const struct vcpu *v, uint32_t intid)
+uint8_t vgic_guest_prio(const struct vcpu *v, uint32_t intid)
 {
 	return intid < 32 ? v->vgic.prio[intid] : intid < VGIC_MAX_INTID ? g.spi_prio[intid] : 0;
 }
@@ -255,7 +275,7 @@ static uint8_t vgic_prio(const struct vcpu *v, uint32_t intid)
 static uint64_t vgic_lr(const struct vcpu *v, uint32_t intid, bool hw)
 {
 	uint64_t lr = LR_STATE_PENDING | LR_GROUP1 | intid |
-		      (uint64_t)vgic_prio(v, intid) << LR_PRIO_SHIFT;
+		      (uint64_t)vgic_guest_prio(v, intid) << LR_PRIO_SHIFT;
 
 	if (hw)
 		lr |= LR_HW | (uint64_t)intid << LR_PINTID_SHIFT;
@@ -294,8 +314,13 @@ static bool vgic_place(struct vcpu *v, uint32_t intid, bool hw)
 
 void vgic_inject_level(struct vcpu *v, uint32_t intid)
 {
-	uint64_t empty = ich_hw_elrsr();
+	uint64_t empty;
 
+	if (v->vgic.in_memory) {
+		vgic_inject(v, intid, false);	/* stopped: queued in memory */
+		return;
+	}
+	empty = ich_hw_elrsr();
 	for (unsigned int n = 0; n < v->vgic.nr_lrs; n++)
 		if (!((empty >> n) & 1) && (ich_hw_lr_read(n) & LR_VINTID_MASK) == intid)
 			return;		/* pending or active: its EOI will have it looked at again */
@@ -312,12 +337,13 @@ void vgic_inject(struct vcpu *v, uint32_t intid, bool hw)
 {
 	if (intid >= VGIC_MAX_INTID)
 		return;
-	if (vgic_place(v, intid, hw))
+	if (!v->vgic.in_memory && vgic_place(v, intid, hw))
 		return;
 	v->vgic.queued[intid / 64] |= UINT64_C(1) << (intid % 64);
 	if (hw)
 		v->vgic.queued_hw[intid / 64] |= UINT64_C(1) << (intid % 64);
-	ich_hw_hcr_write(ICH_HCR_EN | ICH_HCR_UIE);	/* tell us when the LRs drain */
+	if (!v->vgic.in_memory)		/* else vgic_state_to_cpu sets it */
+		ich_hw_hcr_write(ICH_HCR_EN | ICH_HCR_UIE);	/* tell us when the LRs drain */
 }
 
 /* The maintenance interrupt: list registers drained; move queued ones in. */
@@ -710,4 +736,31 @@ bool vgic_mmio(struct vcpu *v, uint64_t ipa, unsigned int size, bool write, uint
 		return true;	/* frames of CPUs the guest does not have: RAZ/WI */
 	}
 	return false;
+}
+
+void vgic_guest_rw(int vcpu, uint32_t off, unsigned int size, bool write, uint64_t *val)
+{
+	if (!write)
+		*val = 0;
+	if (vcpu < 0)
+		gicd_access(off, size, write, val);
+	else if ((unsigned int)vcpu < vm.nvcpus)
+		gicr_access((unsigned int)vcpu, off, size, write, val);
+}
+
+unsigned int vgic_nintids(void)
+{
+	unsigned int n = 32 * ((gic_hw_read32(g.gicd + GICD_TYPER) & 0x1f) + 1);
+
+	return n > VGIC_MAX_INTID ? VGIC_MAX_INTID : n;
+}
+
+uint32_t vgic_console_spi(void)
+{
+	return g.fw_spi;
+}
+
+unsigned int vgic_nr_lrs(void)
+{
+	return vm.vcpu[0].vgic.nr_lrs;
 }

@@ -84,6 +84,28 @@ static void fill_vcpu(const struct vcpu *v, struct vmstate_vcpu *c)
 	c->fp.fpcr = (uint32_t)v->fp.fpcr;
 }
 
+/*
+ * The guest's GIC (DEVREGS, version 3 on). Format 1.0 has no place for it:
+ * a blob for version 1 or 2 leaves it out, and says so when the guest had
+ * any of it away from reset.
+ */
+static void fill_gic(struct vmstate_report *rep)
+{
+	unsigned int n;
+
+	if (vgic_state_export(&state, rep) || state.major >= 2)
+		return;
+	n = state.ndev;
+	state.ndev = 0;
+	for (unsigned int i = 0; i < state.nvcpus; i++) {
+		n += state.vcpu[i].ndev;
+		state.vcpu[i].ndev = 0;
+	}
+	if (n)
+		printf("regvisor: save: warning: %u GIC registers and interrupts left out: format "
+		       "1.0 cannot carry them\n", n);
+}
+
 /* Every vCPU into state for a destination of version target; problems in rep. */
 static unsigned int fill_state(struct vcpu *cur, unsigned int target, struct vmstate_report *rep)
 {
@@ -95,6 +117,8 @@ static unsigned int fill_state(struct vcpu *cur, unsigned int target, struct vms
 		fill_vcpu(&vm.vcpu[i], &state.vcpu[i]);
 		vmstate_export_regs(&vm.vcpu[i].sr, target, &state.vcpu[i], rep);
 	}
+	if (RV_GE_3)
+		fill_gic(rep);
 	return rep->total;
 }
 
@@ -221,7 +245,8 @@ bool vmstate_load(struct vcpu *v, const uint8_t *in, size_t len, bool quiet)
 {
 	struct vmstate_tolerance tol = { .n = vm.ntolerate, .ids = vm.tolerate };
 	struct vmstate_machine m = {
-		.nvcpus = vm.nvcpus, .tol = &tol, .dev = NULL, .entry_ok = guest_entry_valid,
+		.nvcpus = vm.nvcpus, .tol = &tol, .dev = RV_GE_3 ? vgic_state_ops(&state) : NULL,
+		.entry_ok = guest_entry_valid,
 	};
 	struct vmstate_report rep = { 0 };
 	unsigned int ndrops = 0;
