@@ -5,6 +5,9 @@
  * vCPU is parked at EL2 or off), and every vCPU's state is in memory:
  * v->frame, v->fp and v->sr.val[] (context registers too). This file reads
  * and writes only that memory; vcpu_state_loaded() tells el2 what changed.
+ * The one exception is the GIC's distributor and redistributors, which are
+ * the guest's state in place (memory-mapped, any CPU reaches them): a load
+ * writes them once every check has passed (el2/vgic_state.c).
  */
 #include <stdio.h>
 #include <string.h>
