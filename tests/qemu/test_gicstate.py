@@ -8,6 +8,7 @@ before and after must be the same, and every interrupt must arrive after
 (the timer again once EOIed)."""
 import re
 
+from blobpy import DEVREGS, Blob, frame, unframe
 from migrate import boot_destination, boot_source, reframe, resume, send_blob
 from rvqemu import LATEST
 
@@ -58,3 +59,42 @@ def test_gic_state_travels_to_a_fresh_firmware():
                   "nothing else pending"]:
         assert f"PASS: gicstate: {check}" in tail, (check, tail)
     assert res.status == 0, tail
+
+
+def edit_devregs(owner, change):
+    """A blob_edit for run_move: change(entries) on owner's DEVREGS section."""
+    def edit(framed):
+        b = Blob(unframe(framed))
+        change(b.entries(DEVREGS, owner))
+        return frame(b.encode())
+    return edit
+
+
+GICR_ISACTIVER0 = 0x6030000000f10300
+IRQ = 0x6030000000f20000
+
+
+def test_hardware_link_without_its_active_physical_interrupt_is_refused():
+    """The timer's list register without PPI 27 active in the redistributor:
+    loaded, the guest's EOI would deactivate nothing (FORMAT.md)."""
+    def drop_active(entries):
+        entries[:] = [e for e in entries if e[0] != GICR_ISACTIVER0]
+    _, loaded, res = run_move(edit_devregs(0, drop_active))
+    assert res is None, loaded
+    assert (f"regvisor: load: error: vcpu 0: vINTID 27 (0x{IRQ | 27:016x}): device register "
+            "this firmware does not take: value 0xb020001b0000001b: hardware-linked, but its "
+            "physical interrupt is not active in the blob's distributor or redistributor "
+            "state") in loaded, loaded
+    assert "regvisor: load: refused, nothing loaded" in loaded
+
+
+def test_firmware_interrupt_in_flight_is_refused():
+    """The maintenance PPI (25) is the firmware's: never carried, never taken."""
+    def add_25(entries):
+        entries.append([IRQ | 25, (1 << 62) | (1 << 60) | 25, 0])
+        entries.sort()
+    _, loaded, res = run_move(edit_devregs(0, add_25))
+    assert res is None, loaded
+    assert f"vINTID 25 (0x{IRQ | 25:016x})" in loaded and "the firmware's own interrupt" in loaded, \
+        loaded
+    assert "regvisor: load: refused, nothing loaded" in loaded
