@@ -89,19 +89,20 @@ static void fill_vcpu(const struct vcpu *v, struct vmstate_vcpu *c)
 
 /*
  * The guest's GIC (DEVREGS, version 3 on). Format 1.0 has no place for it:
- * a blob for version 1 or 2 leaves it out, and says so when the guest had
- * any of it away from reset.
+ * a blob for version 1 or 2 is refused unless the GIC is at reset, as a
+ * hidden register must hold its default (the CPU interface's registers,
+ * table rows since version 3, follow that rule too).
  */
-static void fill_gic(struct vmstate_report *rep)
+static void fill_gic(unsigned int target, struct vmstate_report *rep)
 {
-	struct vmstate_report left_out = { 0 };
+	struct vmstate_report counted = { 0 };
 	unsigned int n;
 
 	if (state.major >= 2) {
 		vgic_state_export(&state, rep);
 		return;
 	}
-	vgic_state_export(&state, &left_out);	/* only counted: too many is no problem here */
+	vgic_state_export(&state, &counted);	/* only counted: "too many" is not the problem */
 	n = state.ndev;
 	state.ndev = 0;
 	for (unsigned int i = 0; i < state.nvcpus; i++) {
@@ -109,8 +110,7 @@ static void fill_gic(struct vmstate_report *rep)
 		state.vcpu[i].ndev = 0;
 	}
 	if (n)
-		printf("regvisor: save: warning: %u GIC registers and interrupts left out: format "
-		       "1.0 cannot carry them\n", n);
+		vmstate_report_add(rep, VMSTATE_E_FORMAT_DEVICES, 0, n, target, -1);
 }
 
 /* Every vCPU into state for a destination of version target; problems in rep. */
@@ -125,7 +125,7 @@ static unsigned int fill_state(struct vcpu *cur, unsigned int target, struct vms
 		vmstate_export_regs(&vm.vcpu[i].sr, target, &state.vcpu[i], rep);
 	}
 	if (RV_GE_3)
-		fill_gic(rep);
+		fill_gic(target, rep);
 	return rep->total;
 }
 
