@@ -1,6 +1,6 @@
 /*
  * Stopping the guest: every vCPU brought to EL2 (the firmware's SGI), its
- * whole state moved into memory, the monitor or the codec run on one CPU,
+ * whole state moved into memory (registers, FP/SIMD, list registers), the monitor or the codec run on one CPU,
  * then every vCPU put back into its CPU (as a load may have changed it:
  * registers, power state) and released.
  */
@@ -17,12 +17,14 @@ void vcpu_state_to_memory(struct vcpu *v)
 {
 	fpsimd_claim();		/* the guest's FP/SIMD registers are in v->fp now */
 	sysreg_ctx_to_memory(&v->sr);
+	vgic_state_to_memory(v);	/* its list registers: pending and active interrupts */
 	v->in_wfi = vcpu_stopped_in_wfi(v);
 }
 
 void vcpu_state_to_cpu(struct vcpu *v)
 {
 	sysreg_ctx_to_cpu(&v->sr);
+	vgic_state_to_cpu(v);		/* before loaded is cleared: a load's list registers too */
 	if (v->loaded) {
 		guest_apply_id_view(v);	/* the loaded ID view: VPIDR, VMPIDR, the fast path */
 		v->loaded = false;

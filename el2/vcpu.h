@@ -126,7 +126,7 @@ _Noreturn void vcpu_psci_cpu_off(struct vcpu *v);
 /* The firmware's own SGI reached this CPU: a reset or a stop wants it. */
 void vcpu_irq_kicked(struct vcpu *v);
 /* el2/stop.c */
-/* This CPU's vCPU, stopped: its whole state into memory (FP/SIMD, context registers). */
+/* This CPU's vCPU, stopped: its whole state into memory (FP/SIMD, context and list registers). */
 void vcpu_state_to_memory(struct vcpu *v);
 /* ... and back into this CPU before it runs the guest again. */
 void vcpu_state_to_cpu(struct vcpu *v);

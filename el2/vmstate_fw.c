@@ -5,6 +5,9 @@
  * vCPU is parked at EL2 or off), and every vCPU's state is in memory:
  * v->frame, v->fp and v->sr.val[] (context registers too). This file reads
  * and writes only that memory; vcpu_state_loaded() tells el2 what changed.
+ * The one exception is the GIC's distributor and redistributors, which are
+ * the guest's state in place (memory-mapped, any CPU reaches them): a load
+ * writes them once every check has passed (el2/vgic_state.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -84,6 +87,32 @@ static void fill_vcpu(const struct vcpu *v, struct vmstate_vcpu *c)
 	c->fp.fpcr = (uint32_t)v->fp.fpcr;
 }
 
+/*
+ * The guest's GIC (DEVREGS, version 3 on). Format 1.0 has no place for it:
+ * a blob for version 1 or 2 is refused unless the GIC is at reset, as a
+ * hidden register must hold its default (the CPU interface's registers,
+ * table rows since version 3, follow that rule too).
+ */
+static void fill_gic(unsigned int target, struct vmstate_report *rep)
+{
+	struct vmstate_report counted = { 0 };
+	unsigned int n;
+
+	if (state.major >= 2) {
+		vgic_state_export(&state, rep);
+		return;
+	}
+	vgic_state_export(&state, &counted);	/* only counted: "too many" is not the problem */
+	n = state.ndev;
+	state.ndev = 0;
+	for (unsigned int i = 0; i < state.nvcpus; i++) {
+		n += state.vcpu[i].ndev;
+		state.vcpu[i].ndev = 0;
+	}
+	if (n)
+		vmstate_report_add(rep, VMSTATE_E_FORMAT_DEVICES, 0, n, target, -1);
+}
+
 /* Every vCPU into state for a destination of version target; problems in rep. */
 static unsigned int fill_state(struct vcpu *cur, unsigned int target, struct vmstate_report *rep)
 {
@@ -95,6 +124,8 @@ static unsigned int fill_state(struct vcpu *cur, unsigned int target, struct vms
 		fill_vcpu(&vm.vcpu[i], &state.vcpu[i]);
 		vmstate_export_regs(&vm.vcpu[i].sr, target, &state.vcpu[i], rep);
 	}
+	if (RV_GE_3)
+		fill_gic(target, rep);
 	return rep->total;
 }
 
@@ -221,7 +252,8 @@ bool vmstate_load(struct vcpu *v, const uint8_t *in, size_t len, bool quiet)
 {
 	struct vmstate_tolerance tol = { .n = vm.ntolerate, .ids = vm.tolerate };
 	struct vmstate_machine m = {
-		.nvcpus = vm.nvcpus, .tol = &tol, .dev = NULL, .entry_ok = guest_entry_valid,
+		.nvcpus = vm.nvcpus, .tol = &tol, .dev = RV_GE_3 ? vgic_state_ops(&state) : NULL,
+		.entry_ok = guest_entry_valid,
 	};
 	struct vmstate_report rep = { 0 };
 	unsigned int ndrops = 0;

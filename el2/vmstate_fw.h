@@ -7,8 +7,8 @@
 /*
  * Export the stopped guest, every vCPU, for a destination of version
  * `target` (0: this version) and print it framed on the console: format
- * 1.0 for a target before VMSTATE_FIRST_V2_FIRMWARE (one vCPU only), else
- * 2.0. Refusals print one line per problem and leave nothing out. Returns
+ * 1.0 for a target before VMSTATE_FIRST_V2_FIRMWARE (one vCPU only, no
+ * GIC state), else 2.0 with the GIC state. Refusals print one line per problem and leave nothing out. Returns
  * true when a blob was printed. v is the vCPU whose CPU runs this.
  */
 bool vmstate_save(struct vcpu *v, unsigned int target);
@@ -16,8 +16,10 @@ bool vmstate_save(struct vcpu *v, unsigned int target);
 /*
  * Check a whole blob, every vCPU, and only then put it into the stopped
  * guest's memory: general, FP/SIMD, system and firmware registers, the
- * virtual counter; then vcpu_state_loaded() for each vCPU. A refused blob
- * changes nothing. Returns true when it was loaded.
+ * virtual counter, the interrupts in flight (and, into the GIC itself, the
+ * distributor's and redistributors' guest-owned state: el2/vgic_state.c);
+ * then vcpu_state_loaded() for each vCPU. A refused blob changes nothing.
+ * Returns true when it was loaded.
  */
 bool vmstate_load(struct vcpu *v, const uint8_t *blob, size_t len, bool quiet);
 

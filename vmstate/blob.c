@@ -112,7 +112,7 @@ bool vmstate_dev_name(uint64_t id, char *buf, size_t size)
 	static const struct { uint64_t base; const char *fmt; } dev[] = {
 		{ VMSTATE_DEV_GICD, "GICD+0x%llx" },
 		{ VMSTATE_DEV_GICR_SGI, "GICR_SGI+0x%llx" },
-		{ VMSTATE_DEV_GIC_LR, "ICH_LR%llu_EL2" },
+		{ VMSTATE_DEV_GIC_IRQ, "vINTID %llu" },
 	};
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(dev); i++)

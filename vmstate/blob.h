@@ -76,13 +76,14 @@ enum vmstate_power {
 /*
  * regvisor's own ids for device state (DEVREGS), in KVM's id layout with
  * coprocessor numbers KVM leaves unused (0xf0..0xff): the distributor by
- * register offset, a redistributor's SGI frame by offset, list registers by
- * number. Which ids a firmware accepts is its device code's business
- * (struct vmstate_dev_ops, vmstate/policy.h).
+ * register offset, a redistributor's SGI frame by offset, a virtual
+ * interrupt in flight by its vINTID (vmstate/gic.h). Which ids a firmware
+ * accepts is its device code's business (struct vmstate_dev_ops,
+ * vmstate/policy.h).
  */
 #define VMSTATE_DEV_GICD	UINT64_C(0x6030000000f00000)	/* | GICD offset (VM) */
 #define VMSTATE_DEV_GICR_SGI	UINT64_C(0x6030000000f10000)	/* | SGI-frame offset (vCPU) */
-#define VMSTATE_DEV_GIC_LR	UINT64_C(0x6030000000f20000)	/* | n: ICH_LR<n>_EL2 (vCPU) */
+#define VMSTATE_DEV_GIC_IRQ	UINT64_C(0x6030000000f20000)	/* | vINTID: in flight (vCPU) */
 
 /* Entry flag byte: value length in bytes (0..8), droppable bit; the rest 0. */
 #define VMSTATE_ENT_LEN_MASK	0x0f
@@ -176,7 +177,7 @@ const struct vmstate_entry *vmstate_find(const struct vmstate_vcpu *c, uint64_t 
 /* The same in any entry array. */
 const struct vmstate_entry *vmstate_find_entry(const struct vmstate_entry *e, unsigned int n,
 					       uint64_t id);
-/* A device id's name ("GICD+0x100", "ICH_LR3_EL2") into buf; false if none. */
+/* A device id's name ("GICD+0x100", "vINTID 27") into buf; false if none. */
 bool vmstate_dev_name(uint64_t id, char *buf, size_t size);
 /* Section name by type ("CORE"), or "?" */
 const char *vmstate_section_name(unsigned int type);

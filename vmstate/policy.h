@@ -128,7 +128,11 @@ struct vmstate_dev_ops {
 	 * why not (one line, naming the rule).
 	 */
 	const char *(*check)(unsigned int owner, const struct vmstate_entry *e, void *ctx);
-	/* Put owner's checked entries in place (after every check passed). */
+	/*
+	 * Put owner's checked entries in place (after every check passed):
+	 * called for every vCPU and the VM, n 0 included, so what the blob
+	 * leaves out can be set to its reset value.
+	 */
 	void (*apply)(unsigned int owner, const struct vmstate_entry *e, unsigned int n,
 		      void *ctx);
 	void *ctx;

@@ -105,9 +105,9 @@ void vmstate_apply_all(const struct vmstate *s, const struct vmstate_machine *m)
 {
 	for (unsigned int i = 0; i < s->nvcpus; i++) {
 		vmstate_apply_regs(&s->vcpu[i], m->sr[i]);
-		if (m->dev && m->dev->apply && s->vcpu[i].ndev)
+		if (m->dev && m->dev->apply)
 			m->dev->apply(i, s->vcpu[i].dev, s->vcpu[i].ndev, m->dev->ctx);
 	}
-	if (m->dev && m->dev->apply && s->ndev)
+	if (m->dev && m->dev->apply)
 		m->dev->apply(VMSTATE_OWNER_VM, s->dev, s->ndev, m->dev->ctx);
 }

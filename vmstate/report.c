@@ -49,6 +49,10 @@ static bool print_whole(const struct vmstate_problem *p)
 		printf("%s: version %llu reads single-vCPU blobs (format 1.0); this machine has "
 		       "%llu vCPUs\n", what, x, v);
 		return true;
+	case VMSTATE_E_FORMAT_DEVICES:
+		printf("%s: version %llu reads format 1.0, which has no device entries; the guest's "
+		       "GIC has %llu registers or interrupts away from reset\n", what, x, v);
+		return true;
 	case VMSTATE_E_BAD_VCPU:
 		printf("%s: %s: 0x%llx\n", what, p->why, v);
 		return true;

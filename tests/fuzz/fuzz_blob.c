@@ -37,7 +37,7 @@ static bool same_vcpu(const struct vmstate_vcpu *a, const struct vmstate_vcpu *b
 static const char *dev_check(unsigned int owner, const struct vmstate_entry *e, void *ctx)
 {
 	(void)ctx;
-	return owner != VMSTATE_OWNER_VM && (e->id & ~UINT64_C(0xf)) == VMSTATE_DEV_GIC_LR ?
+	return owner != VMSTATE_OWNER_VM && (e->id & ~UINT64_C(0xf)) == VMSTATE_DEV_GIC_IRQ ?
 	       NULL : "not a list register";
 }
 

@@ -311,6 +311,8 @@ void guest_main(uint64_t dtb, uint64_t mode)
 		test_mmio_sizes();
 	if (mode & GUEST_MODE_SWEEP)
 		test_sweep();
+	if (mode & GUEST_MODE_GICSTATE)
+		test_gicstate();
 	if (mode & GUEST_MODE_TIMER_RESET)
 		test_timer_reset();
 	if (mode & GUEST_MODE_HOSTILE)

@@ -38,6 +38,7 @@ bool pauth_in_view(void);
 #define GUEST_MODE_FORGE		UINT64_C(0x100)	/* print forged firmware lines first */
 #define GUEST_MODE_STORM_SP		UINT64_C(0x200)	/* SP_EL1 into firmware memory, fault */
 #define GUEST_MODE_STORM_VBAR		UINT64_C(0x400)	/* VBAR_EL1 into firmware memory, fault */
+#define GUEST_MODE_GICSTATE		UINT64_C(0x800)	/* GIC state set up, checkpoint, checked */
 #define GUEST_MODE_HOSTILE		UINT64_C(0x1000)	/* attack the firmware's interrupts */
 #define GUEST_MODE_TIMER_RESET		UINT64_C(0x2000)	/* SYSTEM_RESET with the timer pending */
 #define GUEST_MODE_MMIO_SIZES		UINT64_C(0x4000)	/* narrow loads of emulated registers */
@@ -69,6 +70,9 @@ bool test_reset(void);
 
 /* sweep.c: every EL1/EL0 system-register encoding on every vCPU, checkpoint, read back. */
 _Noreturn void test_sweep(void);
+
+/* gicstate.c: SPIs, PPIs, an SGI and the timer in flight, checkpoint, all checked after. */
+_Noreturn void test_gicstate(void);
 
 /* ckpt.c: fill every register, checkpoint; the rest runs after the resume. */
 _Noreturn void test_checkpoint(void);

@@ -2,7 +2,7 @@
 
 The test guest (GUEST_MODE_HOSTILE, tests/guest/smp.c test_hostile) aims
 one write at what the firmware keeps for itself through the guest's
-distributor and redistributors (el2/vgic.c): the console's SPI 33 (enable,
+distributor and redistributors (el2/vgic_mmio.c): the console's SPI 33 (enable,
 group, priority, active, routing to a vCPU that then goes off), the
 firmware's SGI 15 on every redistributor (enable, group, priority), the
 distributor's group enables. Then every vCPU spins with DAIF

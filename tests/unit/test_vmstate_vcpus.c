@@ -189,7 +189,7 @@ static const char *dev_check(unsigned int owner, const struct vmstate_entry *e, 
 	(void)ctx;
 	if (owner == VMSTATE_OWNER_VM)
 		return e->id == VMSTATE_DEV_GICD ? NULL : "not a distributor register it keeps";
-	return (e->id & ~UINT64_C(0xf)) == VMSTATE_DEV_GIC_LR ? NULL : "not a list register";
+	return (e->id & ~UINT64_C(0xf)) == VMSTATE_DEV_GIC_IRQ ? NULL : "not a list register";
 }
 
 static void dev_apply(unsigned int owner, const struct vmstate_entry *e, unsigned int n,
@@ -213,7 +213,7 @@ static void round_trip_every_vcpu(void **state)
 	st.vcpu[1].context = 0x1234;
 	st.vcpu[2].power = VMSTATE_POWER_OFF;
 	st.dev[st.ndev++] = (struct vmstate_entry){ VMSTATE_DEV_GICD, 0x12, false };
-	st.vcpu[2].dev[st.vcpu[2].ndev++] = (struct vmstate_entry){ VMSTATE_DEV_GIC_LR | 3, 7, false };
+	st.vcpu[2].dev[st.vcpu[2].ndev++] = (struct vmstate_entry){ VMSTATE_DEV_GIC_IRQ | 3, 7, false };
 	n = encode(&st);
 	assert_int_equal(vmstate_decode(buf, n, &st2, NULL), VMSTATE_E_OK);
 	assert_int_equal(st2.major, 2);
@@ -297,7 +297,7 @@ static void decode_refuses_wrong_owners(void **state)
 
 		export_machine(2);
 		st.dev[st.ndev++] = (struct vmstate_entry){ VMSTATE_DEV_GICD, 1, false };
-		st.vcpu[0].dev[st.vcpu[0].ndev++] = (struct vmstate_entry){ VMSTATE_DEV_GIC_LR, 1, false };
+		st.vcpu[0].dev[st.vcpu[0].ndev++] = (struct vmstate_entry){ VMSTATE_DEV_GIC_IRQ, 1, false };
 		n = encode(&st);
 		sec = find_section(n, cases[i].type, cases[i].owner);
 		assert_true(sec > 0);
@@ -376,7 +376,7 @@ static void decode_refuses_device_ids_out_of_place(void **state)
 	st.vcpu[0].regs[st.vcpu[0].nregs++] = (struct vmstate_entry){ VMSTATE_DEV_GICD | 4, 1, 0 };
 	assert_int_equal(vmstate_decode(buf, encode(&st), &st2, NULL), VMSTATE_E_BAD_ENTRY);
 	export_machine(1);
-	st.vcpu[0].dev[st.vcpu[0].ndev++] = (struct vmstate_entry){ VMSTATE_DEV_GIC_LR, 1, 0 };
+	st.vcpu[0].dev[st.vcpu[0].ndev++] = (struct vmstate_entry){ VMSTATE_DEV_GIC_IRQ, 1, 0 };
 	{
 		size_t n = encode(&st), sec = find_section(n, VMSTATE_SEC_DEVREGS, 0);
 
