@@ -144,6 +144,9 @@ bool vmstate_save(struct vcpu *v, unsigned int target)
 	enum vmstate_err err;
 	size_t len;
 
+	/* A guest in an older version's world (compat) is saved for that version. */
+	if (!target && v->sr.world_version < FW_VERSION)
+		target = v->sr.world_version;
 	if (fill_state(v, target, &rep)) {
 		vmstate_report_print(&rep, "regvisor: save");
 		printf("regvisor: save: refused, nothing exported\n");

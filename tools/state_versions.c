@@ -41,11 +41,14 @@ int cmd_check(unsigned int from, unsigned int to)
 			       (unsigned long long)d->id, to);
 			defaults++;
 		} else if (d->since > from && d->since <= to) {
+			/* An ID register newer than the source read 0 in every view it had. */
+			bool fine = (d->flags & RESET_SAFE) || d->cls == ID;
+
 			printf("  %-26s 0x%016llx  new in v%u: %s\n", d->name,
 			       (unsigned long long)d->id, to,
-			       d->flags & RESET_SAFE ? "gets its reset value" :
-			       "not reset-safe: the move is impossible");
-			if (!(d->flags & RESET_SAFE))
+			       d->cls == ID ? "the source's views read it as 0, as it stays" :
+			       fine ? "gets its reset value" : "not reset-safe: the move is impossible");
+			if (!fine)
 				pinned += 1000;
 		} else if (d->cls == ID && sysreg_id_mask(i, from) != sysreg_id_mask(i, to)) {
 			uint64_t extra = sysreg_id_mask(i, from) & ~sysreg_id_mask(i, to);
