@@ -21,6 +21,9 @@ def loaded(dst, src):
 
 NO_PAUTH_ON_V1 = "ID_AA64ISAR1_EL1 (0x603000000013c031): guest saw a feature this firmware " \
     "cannot offer: API[11:8] is 1"
+NO_RAS_BEFORE_V3 = "vcpu 0: ID_AA64PFR0_EL1 (0x603000000013c020): guest saw a feature this " \
+    "firmware cannot offer: RAS[31:28] is 2, this firmware offers 0"
+TWO_VCPUS = "vCPU count differs from this machine's: the blob has 2 vCPUs, this machine has 1"
 # (destination version, golden blob) -> what must happen
 EXPECT = {
     (1, "v1/standard"): loaded(1, 1),
@@ -42,6 +45,17 @@ EXPECT = {
     (3, "v1/standard-d1b74cb"): loaded(3, 1),
     (3, "v2/standard-d1b74cb"): loaded(3, 2),
     (3, "v2/cpu1-d1b74cb"): loaded(3, 2),
+    # Version 3's first blobs (format 2.0): its default view shows RAS, CPU model 2's
+    # does not; a two-vCPU blob needs a two-vCPU machine (test_two_vcpu_golden_blob).
+    (1, "v3/standard"): NO_RAS_BEFORE_V3,
+    (2, "v3/standard"): NO_RAS_BEFORE_V3,
+    (3, "v3/standard"): loaded(3, 3),
+    (1, "v3/cpu2"): "vcpu 0: " + NO_PAUTH_ON_V1,
+    (2, "v3/cpu2"): loaded(2, 3),
+    (3, "v3/cpu2"): loaded(3, 3),
+    (1, "v3/smp2"): TWO_VCPUS,
+    (2, "v3/smp2"): TWO_VCPUS,
+    (3, "v3/smp2"): TWO_VCPUS,
 }
 
 
@@ -63,6 +77,9 @@ GOLDEN_SHA256 = {
     "v1/standard-d1b74cb": "b9d617c69ab9563fadb74cf9e7b2d94b43200d56aebdc78bfdd2893b72177b5d",
     "v2/cpu1-d1b74cb": "db80c4f9ecd1f28954da1ff470911ac49c85ec61f4cd5b29c637e9d3f3f420b4",
     "v2/standard-d1b74cb": "4943824efad9002ce57b4175849ebfae1ac9477a574605a676241a1eab7c01ba",
+    "v3/cpu2": "12d24a6bdbd647da6b145179cccf1b848a18a3d7cf34b4251b8d3130f3aa80dc",
+    "v3/smp2": "61f1b0d1face4648d2dd74cc2c46a4fb06016958bf34dd3719006d378a21d111",
+    "v3/standard": "92dd1a4624e3d9b90ee3b78440b11ee43e9e509240da0a4b29036d639c30fb8c",
 }
 
 
@@ -80,15 +97,26 @@ def test_golden_blobs_never_change():
         assert got == want, f"golden blob {name} changed: never edit one, add a new one"
 
 
-@pytest.mark.parametrize("version,name", sorted(EXPECT))
-def test_golden_blob(version, name):
+def load_golden(version, name, smp=1):
     with open(os.path.join(COMPAT, name + ".txt")) as f:
         framed = "".join(l for l in f if not l.startswith("#"))
-    dst = boot_destination(version)
+    dst = boot_destination(version, smp=smp)
     try:
-        out = send_blob(dst, framed)
+        return send_blob(dst, framed)
     finally:
         dst.kill()
+
+
+@pytest.mark.parametrize("version,name", sorted(EXPECT))
+def test_golden_blob(version, name):
+    out = load_golden(version, name)
     assert EXPECT[(version, name)] in out, out
     if "loaded" not in EXPECT[(version, name)]:
         assert "regvisor: load: refused, nothing loaded" in out
+
+
+def test_two_vcpu_golden_blob():
+    """Version 3's two-vCPU blob into a two-vCPU machine: both vCPUs' registers."""
+    out = load_golden(3, "v3/smp2", smp=2)
+    assert f"{2 * n_registers(3)} registers loaded from a v3 blob, 0 dropped (format 2.0, " \
+           "2 vCPUs)" in out, out
