@@ -76,7 +76,7 @@ FW_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) $(addprefix $(BUILD)/plat/,$
 	$(addprefix $(BUILD)/vmstate/,$(vmstate-core-objs) $(vmstate-fw-objs))
 GUEST_OBJS := $(addprefix $(BUILD)/guest/,$(guest-objs))
 
-.PHONY: all firmware deps run test unit clean check-portable versions print-versions golden soak mutate help
+.PHONY: all firmware deps run test unit clean check-portable versions print-versions golden release soak mutate help
 
 help:
 	@echo "make               firmware build/regvisor.{elf,bin} and the host tool build/regvisor-state"
@@ -179,6 +179,10 @@ soak: deps firmware
 # must make its tests fail. MUTATIONS="name ..." runs only those.
 mutate: deps
 	/usr/bin/python3 tests/mutate.py $(MUTATIONS)
+
+# Freeze a version as shipped (tools/release): RELEASE=N, default the newest.
+release: deps
+	tools/release $(RELEASE)
 
 golden: versions tool
 	/usr/bin/python3 tests/compat/make-golden

@@ -2,7 +2,8 @@
  * The benchmark's floor: the version-2 context registers saved and
  * restored by a hand-written straight-line MRS/MSR sequence, no table, no
  * dispatch. It is a baseline to measure against, not used by the firmware,
- * and deliberately not expanded from sysregs.def.
+ * and deliberately not expanded from sysregs.def. Version 3's rows reached
+ * through accessors are not in it: the benchmark compares per register.
  */
 	.text
 	.globl	bench_floor_save

@@ -12,7 +12,7 @@
  *   a smaller /memory: the guest's RAM stays one range, and no-map keeps
  *   even speculative accesses out (devicetree spec 3.5.4).
  * - /psci lists "arm,psci" last, so PSCI 0.1 function ids are given, but
- *   only the ones the firmware answers (el2/hypercalls.def: CPU_OFF and
+ *   only the ones the firmware answers (sysreg/hypercalls.def: CPU_OFF and
  *   CPU_ON); the boot DTB's ids are its firmware's, not ours.
  * - The boot DTB's memory reservation block goes: it describes the host.
  */

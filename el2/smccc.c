@@ -1,6 +1,6 @@
 /*
  * The guest's SMCCC calls. Every function is listed once in
- * el2/hypercalls.def with the firmware version that introduced it; the
+ * sysreg/hypercalls.def with the firmware version that introduced it; the
  * guest gets a call only if its world (regvisor.compat) has it and, for
  * the vendor service, its bit in VENDOR_HYP_BMAP(_2) is set. Anything
  * else answers NOT_SUPPORTED, as SMCCC requires.
@@ -210,7 +210,7 @@ struct hcall {
 static const struct hcall hcalls[] = {
 #define HCALL(name_, fid_, since_, handler)				\
 	RV_SINCE(since_, { .name = #name_, .fid = fid_, .since = since_, .fn = handler },)
-#include "el2/hypercalls.def"
+#include "sysreg/hypercalls.def"
 #undef HCALL
 };
 

@@ -18,10 +18,10 @@
 #define PSCI_RET_INTERNAL_FAILURE	(-6)
 #define PSCI_RET_INVALID_ADDRESS	(-9)
 
-/* Function ids: one list, el2/hypercalls.def. */
+/* Function ids: one list, sysreg/hypercalls.def. */
 enum hcall_id {
 #define HCALL(name, fid, since, handler) HCALL_##name = fid,
-#include "el2/hypercalls.def"
+#include "sysreg/hypercalls.def"
 #undef HCALL
 };
 

@@ -65,7 +65,7 @@ static const struct {
 	  "This terminal on a firmware's console (QEMU -serial pty, or -chardev\n"
 	  "socket,server=on): raw, every byte both ways (Ctrl-] breaks in); Ctrl-Q\n"
 	  "leaves and restores the terminal." },
-	{ "manifest", "manifest [--version N]", "The register list of this build or of version N." },
+	{ "manifest", "manifest [--version N] [--full]", "The register list of this build or of version N; --full: the release manifest (every register's class, flags, default, writable mask, since; every call)." },
 	{ "check", "check --from N --to M",
 	  "What must be hidden or defaulted to move a guest from version N to M, and\n"
 	  "whether it can work. Exit 3 when it cannot." },
@@ -329,14 +329,21 @@ int main(int argc, char **argv)
 		return argc == 3 ? cmd_console(argv[2]) : usage("console takes one path");
 	if (!strcmp(argv[1], "manifest")) {
 		unsigned int v = FW_VERSION;
+		bool full = false;
+		int a = 2;
 
-		if (argc == 4 && !strcmp(argv[2], "--version")) {
-			if (!parse_version(argv[3], &v))
+		if (a < argc && !strcmp(argv[a], "--version")) {
+			if (a + 1 >= argc || !parse_version(argv[a + 1], &v))
 				return usage("--version wants a firmware version this tool knows");
-		} else if (argc != 2) {
-			return usage("manifest takes [--version N]");
+			a += 2;
 		}
-		return cmd_manifest(v);
+		if (a < argc && !strcmp(argv[a], "--full")) {
+			full = true;
+			a++;
+		}
+		if (a != argc)
+			return usage("manifest takes [--version N] [--full]");
+		return cmd_manifest(v, full);
 	}
 	if (!strcmp(argv[1], "check")) {
 		unsigned int from, to;

@@ -27,7 +27,7 @@ int cmd_console(const char *path);
 int cmd_encode(const char *in, const char *out);
 /* state_versions.c: what versions know */
 bool parse_version(const char *s, unsigned int *v);
-int cmd_manifest(unsigned int version);
+int cmd_manifest(unsigned int version, bool full);
 int cmd_check(unsigned int from, unsigned int to);
 
 #endif

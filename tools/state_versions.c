@@ -16,14 +16,67 @@ bool parse_version(const char *s, unsigned int *v)
 	return true;
 }
 
-int cmd_manifest(unsigned int version)
+/* Every SMCCC call the firmware answers, and since which version (sysreg/hypercalls.def). */
+static const struct {
+	const char *name;
+	uint32_t fid;
+	unsigned int since;
+} hcalls[] = {
+#define HCALL(name, fid, since, handler) { #name, fid, since },
+#include "sysreg/hypercalls.def"
+#undef HCALL
+};
+
+static const char *flag_names(unsigned int flags, char *buf, size_t len)
 {
-	printf("%-26s %-18s  %-8s  %s\n", "name", "id", "class", "since");
-	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
-		if (sysreg_table[i].since <= version)
-			printf("%-26s 0x%016llx  %-8s  %u\n", sysreg_table[i].name,
-			       (unsigned long long)sysreg_table[i].id,
-			       sysreg_class_name(sysreg_table[i].cls), sysreg_table[i].since);
+	static const struct { unsigned int bit; const char *name; } names[] = {
+		{ RESET_SAFE, "RESET_SAFE" }, { GUEST_SET, "GUEST_SET" },
+		{ KVM_ID_ALIAS, "KVM_ID_ALIAS" }, { IDENT, "IDENT" },
+	};
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (unsigned int k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		if (flags & names[k].bit)
+			n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? "|" : "",
+					      names[k].name);
+	return n ? buf : "-";
+}
+
+/*
+ * The register list of version `version`; `full` is the release manifest:
+ * every register with what it means in that version (class, flags, the
+ * default: for an ID register the fields that version's CPU model shows,
+ * the writable mask, since) and every call, one line each.
+ */
+int cmd_manifest(unsigned int version, bool full)
+{
+	char fl[64];
+
+	if (!full)
+		printf("%-26s %-18s  %-8s  %s\n", "name", "id", "class", "since");
+	else
+		printf("# regvisor firmware version %u: registers, then calls\n", version);
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
+		const struct sysreg_desc *d = &sysreg_table[i];
+		uint64_t def = d->cls == ID ? sysreg_id_mask(i, version) :
+			       d->cls == FWR ? sysreg_fw_default(i, version) : d->reset;
+
+		if (d->since > version)
+			continue;
+		if (!full)
+			printf("%-26s 0x%016llx  %-8s  %u\n", d->name, (unsigned long long)d->id,
+			       sysreg_class_name(d->cls), d->since);
+		else
+			printf("register %-22s id=0x%016llx class=%s flags=%s default=0x%llx "
+			       "wmask=0x%llx since=%u\n", d->name, (unsigned long long)d->id,
+			       sysreg_class_name(d->cls), flag_names(d->flags, fl, sizeof(fl)),
+			       (unsigned long long)def, (unsigned long long)d->wmask, d->since);
+	}
+	for (unsigned int k = 0; full && k < sizeof(hcalls) / sizeof(hcalls[0]); k++)
+		if (hcalls[k].since <= version)
+			printf("call %-26s fid=0x%08x since=%u\n", hcalls[k].name, hcalls[k].fid,
+			       hcalls[k].since);
 	return 0;
 }
 

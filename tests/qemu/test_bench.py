@@ -16,7 +16,7 @@ ROWS = [
     "trapped guest MRS ID_AA64ISAR1_EL1, round trip",
     "a trapped MRS through the general C path (AIDR_EL1)",
     "guest HVC SMCCC_VERSION, round trip",
-    r"save\+restore all \d+ context registers \(table-expanded\)",
+    r"save\+restore all \d+ context registers \(table-expanded\), per register",
     "the same, register by register through the dispatch",
     "firmware export: read and check registers",
     "firmware export: encode the blob",

@@ -444,7 +444,7 @@ static void hypercalls_sorted(void **state)
 {
 	static const uint32_t fids[] = {
 #define HCALL(name, fid, since, handler) fid,
-#include "el2/hypercalls.def"
+#include "sysreg/hypercalls.def"
 #undef HCALL
 	};
 
