@@ -267,6 +267,14 @@ MUTATIONS = [
              "vmstate/gic.c",
              [("\tif (!physical_active(r, i, intid))", "\tif (false && !physical_active(r, i, intid))")],
              [UNIT], build=None),
+    # --- issue 14: versions you can trust ---
+    Mutation("release-semantics-drift",
+             "a released version's register changes meaning in the tree: "
+             "VENDOR_HYP_BMAP's default loses a bit for every version",
+             "sysreg/sysregs.def",
+             [("BMAP(VENDOR_HYP_BMAP,\t\t2, FWR, 0, 0x7, 0x7, 1)",
+               "BMAP(VENDOR_HYP_BMAP,\t\t2, FWR, 0, 0x3, 0x7, 1)")],
+             [pytest("tests/qemu/test_releases.py", "semantics")]),
     Mutation("layer-include-upward",
              "a platform file includes the hypervisor's header",
              "plat/power.c",
