@@ -5,7 +5,6 @@ blobpy (a second reading of vmstate/FORMAT.md), then loaded."""
 import re
 import struct
 
-import pytest
 
 from blobpy import (CORE, FPSIMD, FWREGS, OWNER_VM, SYSREGS, TIMER, VCPU, Blob, frame,
                     unframe)
@@ -93,9 +92,6 @@ def test_v2_blob_refusals_on_the_uart():
         dst.kill()
 
 
-@pytest.mark.xfail(reason="needs el2: every vCPU's sysregs set up at boot (a vCPU never "
-                   "started has world v0, so each register reads as unknown), and "
-                   "vcpu_state_loaded", strict=False)
 def test_two_vcpu_blob_into_two_vcpus():
     """vCPU 1 off in the blob and on the destination: the machine's size matches."""
     raw = to_v2(saved_v1_blob(), 2, (0, 1)).encode()
