@@ -5,7 +5,6 @@ blobpy (a second reading of vmstate/FORMAT.md), then loaded."""
 import re
 import struct
 
-
 from blobpy import (CORE, FPSIMD, FWREGS, OWNER_VM, SYSREGS, TIMER, VCPU, Blob, frame,
                     unframe)
 from migrate import boot_destination, boot_source, reframe, resume, send_blob
