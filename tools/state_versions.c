@@ -89,16 +89,16 @@ int cmd_check(unsigned int from, unsigned int to)
 		const struct sysreg_desc *d = &sysreg_table[i];
 
 		if (d->since <= from && d->since > to) {
-			printf("  %-26s 0x%016llx  unknown to v%u: must be hidden at its default, or "
-			       "exported droppable (at its default)\n", d->name,
-			       (unsigned long long)d->id, to);
+			printf("  %-26s 0x%016llx  new in v%u, unknown to v%u: must be hidden at its "
+			       "default, or exported droppable (at its default)\n", d->name,
+			       (unsigned long long)d->id, d->since, to);
 			defaults++;
 		} else if (d->since > from && d->since <= to) {
 			/* An ID register newer than the source read 0 in every view it had. */
 			bool fine = (d->flags & RESET_SAFE) || d->cls == ID;
 
 			printf("  %-26s 0x%016llx  new in v%u: %s\n", d->name,
-			       (unsigned long long)d->id, to,
+			       (unsigned long long)d->id, d->since,
 			       d->cls == ID ? "the source's views read it as 0, as it stays" :
 			       fine ? "gets its reset value" : "not reset-safe: the move is impossible");
 			if (!fine)

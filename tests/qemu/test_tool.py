@@ -112,13 +112,24 @@ def test_manifest_by_version():
 def test_check_between_versions():
     down = tool("check", "--from", "2", "--to", "1")
     assert down.returncode == 0, down.stdout
-    assert re.search(r"VENDOR_HYP_BMAP_2 +0x6030000000160003  unknown to v1", down.stdout)
+    assert re.search(r"VENDOR_HYP_BMAP_2 +0x6030000000160003  new in v2, unknown to v1",
+                     down.stdout)
     assert "field API[11:8] shown by v2, not by v1" in down.stdout
     n = n_registers(2) - n_registers(1)
     assert f"result: possible; {n} registers must stay at their defaults" in down.stdout
     up = tool("check", "--from", "1", "--to", "2")
     assert up.returncode == 0
     assert "VENDOR_HYP_BMAP_2" in up.stdout and "gets its reset value" in up.stdout
+
+
+def test_check_across_two_versions_names_each_registers_own():
+    """check --from 1 --to 3: each register labelled with the version that added it."""
+    up = tool("check", "--from", "1", "--to", "3")
+    assert up.returncode == 0, up.stdout
+    assert re.search(r"^  VENDOR_HYP_BMAP_2 +0x6030000000160003  new in v2: gets its reset value",
+                     up.stdout, re.M), up.stdout
+    assert re.search(r"^  DBGBVR0_EL1 +0x6030000000138004  new in v3: gets its reset value",
+                     up.stdout, re.M), up.stdout
 
 
 def test_check_to_and_from_version_3():
