@@ -60,7 +60,7 @@ include lib/objects.mk plat/objects.mk boot/objects.mk el2/objects.mk sysreg/obj
 # Code off the hot paths (boot, console, monitor, crash report, benchmarks,
 # boot arguments) is built for size; traps, the table and the codec for speed.
 COLD_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) $(addprefix $(BUILD)/plat/,$(plat-objs)) \
-	$(addprefix $(BUILD)/el2/,monitor.o monitor_line.o crash.o bench.o guest.o guest_dtb.o vmstate_fw.o stage2_hw.o) \
+	$(addprefix $(BUILD)/el2/,monitor.o monitor_line.o crash.o bench.o guest.o guest_dtb.o vmstate_fw.o stage2_hw.o upgrade.o) \
 	$(BUILD)/sysreg/bootargs.o $(BUILD)/vmstate/frame.o
 $(COLD_OBJS): OPT := -Os
 # Code that may run before the MMU is on (boot, console, DTB, libc) must not
@@ -136,8 +136,11 @@ $(BUILD)/guest/guest.bin: $(BUILD)/guest/guest.elf
 $(BUILD)/regvisor.elf: $(FW_OBJS) linker.ld
 	$(CC) $(FW_LDFLAGS) -o $@ $(FW_OBJS) $(LIBFDT) $(PICOLIBC)/lib/libc.a -lgcc
 
-$(BUILD)/regvisor.bin: $(BUILD)/regvisor.elf
-	$(OBJCOPY) -O binary $< $@
+# The image's CRC-32C goes into its header (vmstate/fwimage.h): `upgrade` checks it.
+$(BUILD)/regvisor.bin: $(BUILD)/regvisor.elf build/regvisor-state
+	$(OBJCOPY) -O binary $< $@.tmp
+	build/regvisor-state stamp $@.tmp
+	mv $@.tmp $@
 
 # Portable code must not touch hardware: only *_hw.c and *.S may hold
 # inline assembly or system-register accesses.

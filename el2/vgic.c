@@ -21,6 +21,7 @@
 #include "el2/gic_hw.h"
 #include "el2/vcpu.h"
 #include "el2/vgic.h"
+#include "el2/handover.h"
 #include "el2/vuart.h"
 
 /* Distributor (GICD_*) offsets. */
@@ -189,6 +190,8 @@ void vgic_claim_spi(uint32_t intid)
 	gic_hw_write32(word + GICD_ISENABLER, bit);
 }
 
+static void vgic_handover_restore_cpu(struct vcpu *v);
+
 /*
  * Physical list-register contents, cleared; a hardware-linked one deactivated
  * first: pending or active, EL2 acknowledged its physical interrupt, which
@@ -241,6 +244,10 @@ void vgic_cpu_init(struct vcpu *v)
 	gic_hw_write8(sgi + GICD_IPRIORITYR + VGIC_FW_SGI, FW_PRIO);
 	gic_hw_write8(sgi + GICD_IPRIORITYR + VGIC_MAINT_PPI, FW_PRIO);
 	gic_hw_write32(sgi + GICD_ISENABLER, fw_bits(0));
+	if (v->vgic.carried) {		/* upgrade: the guest's interrupts as they were */
+		vgic_handover_restore_cpu(v);
+		return;
+	}
 	vgic_clear_lrs(v);
 	memset(v->vgic.prio, 0, sizeof(v->vgic.prio));
 	ich_hw_vmcr_write(0);
@@ -710,4 +717,84 @@ bool vgic_mmio(struct vcpu *v, uint64_t ipa, unsigned int size, bool write, uint
 		return true;	/* frames of CPUs the guest does not have: RAZ/WI */
 	}
 	return false;
+}
+
+/*
+ * ---- Live upgrade (issue 15): the vGIC's part of the handover block. ----
+ * Kept apart and minimal: the list registers stay in the CPU while the
+ * guest runs; at a handover each CPU copies its own into the block before
+ * it goes off (a CPU_ON resets them), and the new firmware's vgic_cpu_init
+ * puts them back instead of clearing them (a hardware-linked one
+ * deactivated would be an interrupt lost). The distributor itself is
+ * hardware and is never reset; the firmware's copy of the guest's settings
+ * travels here.
+ */
+void vgic_handover_save(struct handover *h)
+{
+	struct handover_vgic *s = &h->vgic;
+
+	s->ctlr = g.ctlr;
+	s->fw_spi_cfg = g.fw_spi_cfg;
+	s->fw_spi_route = g.fw_spi_route;
+	s->fw_spi_enabled = g.fw_spi_enabled;
+	s->fw_spi_prio = g.fw_spi_prio;
+	memcpy(s->spi_prio, g.spi_prio, sizeof(g.spi_prio));
+}
+
+void vgic_handover_save_cpu(struct vcpu *v, struct handover_vgic_cpu *c)
+{
+	unsigned int naprs = ich_hw_nr_aprs();
+
+	memset(c, 0, sizeof(*c));
+	if (!g.present)
+		return;
+	c->nr_lrs = v->vgic.nr_lrs;
+	for (unsigned int n = 0; n < v->vgic.nr_lrs && n < HANDOVER_LRS; n++)
+		c->lr[n] = ich_hw_lr_read(n);
+	for (unsigned int n = 0; n < naprs && n < HANDOVER_APRS; n++)
+		c->ap1r[n] = ich_hw_ap1r_read(n);
+	c->vmcr = ich_hw_vmcr_read();
+	c->hcr = ICH_HCR_EN;
+	for (unsigned int w = 0; w < VGIC_QUEUE_WORDS; w++) {
+		c->queued[w] = v->vgic.queued[w];
+		c->queued_hw[w] = v->vgic.queued_hw[w];
+		if (c->queued[w])
+			c->hcr = ICH_HCR_EN | ICH_HCR_UIE;
+	}
+	memcpy(c->prio, v->vgic.prio, sizeof(c->prio));
+	c->valid = 1;
+}
+
+void vgic_handover_restore(const struct handover *h)
+{
+	const struct handover_vgic *s = &h->vgic;
+
+	g.ctlr = s->ctlr;
+	g.fw_spi_cfg = s->fw_spi_cfg;
+	g.fw_spi_route = s->fw_spi_route;
+	g.fw_spi_enabled = s->fw_spi_enabled != 0;
+	g.fw_spi_prio = (uint8_t)s->fw_spi_prio;
+	memcpy(g.spi_prio, s->spi_prio, sizeof(g.spi_prio));
+	for (unsigned int i = 0; i < vm.nvcpus && i < h->nvcpus; i++)
+		if (h->vgic_cpu[i].valid)
+			vm.vcpu[i].vgic.carried = &h->vgic_cpu[i];
+}
+
+static void vgic_handover_restore_cpu(struct vcpu *v)
+{
+	const struct handover_vgic_cpu *c = v->vgic.carried;
+	unsigned int naprs = ich_hw_nr_aprs();
+
+	v->vgic.carried = NULL;
+	for (unsigned int n = 0; n < v->vgic.nr_lrs; n++)
+		ich_hw_lr_write(n, n < c->nr_lrs && n < HANDOVER_LRS ? c->lr[n] : 0);
+	for (unsigned int n = 0; n < naprs && n < HANDOVER_APRS; n++)
+		ich_hw_ap1r_write(n, c->ap1r[n]);
+	for (unsigned int w = 0; w < VGIC_QUEUE_WORDS; w++) {
+		v->vgic.queued[w] = c->queued[w];
+		v->vgic.queued_hw[w] = c->queued_hw[w];
+	}
+	memcpy(v->vgic.prio, c->prio, sizeof(v->vgic.prio));
+	ich_hw_vmcr_write(c->vmcr);
+	ich_hw_hcr_write(c->hcr);
 }

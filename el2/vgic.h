@@ -16,16 +16,21 @@
 #define VGIC_QUEUE_WORDS	(1024 / 64)
 
 /* Per vCPU: the list registers live in its CPU; what did not fit waits here. */
+struct handover_vgic_cpu;
+
 struct vgic_cpu {
 	uint64_t gicr;				/* its physical redistributor (RD_base) */
 	uint64_t queued[VGIC_QUEUE_WORDS];	/* INTIDs waiting for a list register */
 	uint64_t queued_hw[VGIC_QUEUE_WORDS];	/* ... of which hardware-linked */
 	uint8_t prio[32];			/* the guest's SGI/PPI priorities */
 	unsigned int nr_lrs;
+	/* upgrade: what the old firmware left in flight, for vgic_cpu_init (el2/handover.h) */
+	const struct handover_vgic_cpu *carried;
 };
 
 struct vcpu;
 struct el2_frame;
+struct handover_vgic_cpu;
 
 /* Boot CPU, once: the distributor, each vCPU's redistributor. False: no GICv3. */
 bool vgic_init(void);
