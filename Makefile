@@ -76,7 +76,7 @@ FW_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) $(addprefix $(BUILD)/plat/,$
 	$(addprefix $(BUILD)/vmstate/,$(vmstate-core-objs) $(vmstate-fw-objs))
 GUEST_OBJS := $(addprefix $(BUILD)/guest/,$(guest-objs))
 
-.PHONY: all firmware deps run test unit clean check-portable versions print-versions golden soak mutate help
+.PHONY: all firmware deps run test unit clean check-portable versions peer print-versions golden soak mutate help
 
 help:
 	@echo "make               firmware build/regvisor.{elf,bin} and the host tool build/regvisor-state"
@@ -153,6 +153,11 @@ check-portable:
 versions:
 	$(foreach n,$(ALL_VERSIONS),$(MAKE) FW_VERSION=$(n) firmware &&) true
 
+# A second build of the newest version with another build id (build/peer/):
+# the live upgrade tests hand a running guest between it and build/.
+peer: tool
+	$(MAKE) BUILD=build/peer BUILD_ID=$(BUILD_ID)-peer firmware
+
 # For scripts and tests: the newest version, and every version there is.
 print-versions:
 	@echo $(ALL_VERSIONS)
@@ -171,7 +176,7 @@ PORTABLE_SRCS := $(addprefix sysreg/,$(sysreg-core-objs:.o=.c) $(sysreg-host-obj
 
 include tools/objects.mk tests/unit/objects.mk tests/fuzz/objects.mk tools/linux.mk
 
-test: deps check-portable versions tool unit fuzz-smoke build/bench/bench_host
+test: deps check-portable versions peer tool unit fuzz-smoke build/bench/bench_host
 	$(PYTEST) -q tests/qemu
 
 # The full soak: 10,000 checkpoint cycles in one QEMU run (make test runs 2,000).
