@@ -222,9 +222,10 @@ def test_linux_smp2_upgrade_round_trip():
         q.expect(r"REGVISOR-COUNTERS-START", 180)
         for image, build in ((PEER, "-peer)"), (V3, ")")):
             time.sleep(3)
+            start = len(q.output)
             q.send(BREAKIN)
-            q.expect(r"regvisor: monitor: break-in: every vCPU stopped", 30)
-            q.expect(PROMPT, 30)
+            m = q.expect(r"regvisor: monitor: break-in: every vCPU stopped", 30, start)
+            q.expect(PROMPT, 30, m.end())
             out = send_upgrade(q, open(image, "rb").read())
             assert "regvisor: upgrade: version 3 runs the guest" in out, out
             assert re.search(r"regvisor: load: \d+ registers loaded from a v3 blob, 0 dropped "
@@ -243,7 +244,11 @@ def test_linux_smp2_upgrade_round_trip():
         seen = [(int(n), float(up)) for c, n, up in COUNT_RE.findall(out) if int(c) == cpu]
         assert [n for n, _ in seen] == list(range(secs * 10)), (cpu, seen)  # none lost or repeated
         steps = [b - a for (_, a), (_, b) in zip(seen, seen[1:])]
-        assert min(steps) >= 0 and max(steps) < 1.0, (cpu, max(steps))     # uptime does not jump
+        assert min(steps) >= 0, (cpu, steps)                                # never backwards
+        # Known, and the same with a plain break-in and `resume` (README "Live
+        # upgrade"): Linux's /proc/uptime moves on by about the time the guest
+        # was stopped, once per stop; nowhere else may it jump.
+        assert len([d for d in steps if d >= 1.0]) <= 2, (cpu, steps)
     assert out.count("regvisor: upgrade: version 3 runs the guest") == 2, out
     assert "REGVISOR-KLOG bad=0" in out, out
     assert res.status == 0, out
