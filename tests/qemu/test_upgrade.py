@@ -224,6 +224,9 @@ def rejoin_stops(out):
     for line in out.split("\n"):
         if "regvisor: monitor: break-in" in line:
             stopped = True
+            head = line[:line.index("regvisor: monitor: break-in")]
+            if head:        # the guest's line, not ended on the console as seen here
+                kept.append(head)
             last = kept[-1] if kept else ""
             if last and not COUNT_RE.match(last) and \
                     (last.startswith("RV-COUNT") or "RV-COUNT".startswith(last)):
