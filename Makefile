@@ -60,7 +60,7 @@ include lib/objects.mk plat/objects.mk boot/objects.mk el2/objects.mk sysreg/obj
 # Code off the hot paths (boot, console, monitor, crash report, benchmarks,
 # boot arguments) is built for size; traps, the table and the codec for speed.
 COLD_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) $(addprefix $(BUILD)/plat/,$(plat-objs)) \
-	$(addprefix $(BUILD)/el2/,monitor.o monitor_line.o crash.o bench.o guest.o guest_dtb.o vmstate_fw.o stage2_hw.o) \
+	$(addprefix $(BUILD)/el2/,monitor.o monitor_line.o crash.o bench.o guest.o guest_dtb.o vmstate_fw.o stage2_hw.o upgrade.o) \
 	$(BUILD)/sysreg/bootargs.o $(BUILD)/vmstate/frame.o
 $(COLD_OBJS): OPT := -Os
 # Code that may run before the MMU is on (boot, console, DTB, libc) must not
@@ -76,7 +76,7 @@ FW_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) $(addprefix $(BUILD)/plat/,$
 	$(addprefix $(BUILD)/vmstate/,$(vmstate-core-objs) $(vmstate-fw-objs))
 GUEST_OBJS := $(addprefix $(BUILD)/guest/,$(guest-objs))
 
-.PHONY: all firmware deps run test unit clean check-portable versions print-versions golden release soak mutate help
+.PHONY: all firmware deps run test unit clean check-portable versions peer print-versions golden release soak mutate help
 
 help:
 	@echo "make               firmware build/regvisor.{elf,bin} and the host tool build/regvisor-state"
@@ -136,8 +136,11 @@ $(BUILD)/guest/guest.bin: $(BUILD)/guest/guest.elf
 $(BUILD)/regvisor.elf: $(FW_OBJS) linker.ld
 	$(CC) $(FW_LDFLAGS) -o $@ $(FW_OBJS) $(LIBFDT) $(PICOLIBC)/lib/libc.a -lgcc
 
-$(BUILD)/regvisor.bin: $(BUILD)/regvisor.elf
-	$(OBJCOPY) -O binary $< $@
+# The image's CRC-32C goes into its header (vmstate/fwimage.h): `upgrade` checks it.
+$(BUILD)/regvisor.bin: $(BUILD)/regvisor.elf build/regvisor-state
+	$(OBJCOPY) -O binary $< $@.tmp
+	build/regvisor-state stamp $@.tmp
+	mv $@.tmp $@
 
 # Portable code must not touch hardware: only *_hw.c and *.S may hold
 # inline assembly or system-register accesses.
@@ -149,6 +152,11 @@ check-portable:
 
 versions:
 	$(foreach n,$(ALL_VERSIONS),$(MAKE) FW_VERSION=$(n) firmware &&) true
+
+# A second build of the newest version with another build id (build/peer/):
+# the live upgrade tests hand a running guest between it and build/.
+peer: tool
+	$(MAKE) BUILD=build/peer BUILD_ID=$(BUILD_ID)-peer firmware
 
 # For scripts and tests: the newest version, and every version there is.
 print-versions:
@@ -168,7 +176,7 @@ PORTABLE_SRCS := $(addprefix sysreg/,$(sysreg-core-objs:.o=.c) $(sysreg-host-obj
 
 include tools/objects.mk tests/unit/objects.mk tests/fuzz/objects.mk tools/linux.mk
 
-test: deps check-portable versions tool unit fuzz-smoke build/bench/bench_host
+test: deps check-portable versions peer tool unit fuzz-smoke build/bench/bench_host
 	$(PYTEST) -q tests/qemu
 
 # The full soak: 10,000 checkpoint cycles in one QEMU run (make test runs 2,000).

@@ -16,12 +16,19 @@ _start:
 	.quad	0x200000			/* text_offset: RAM base + 2 MiB */
 	.quad	__image_size			/* image_size, BSS and stacks included */
 	.quad	IMAGE_FLAGS			/* LE, 4 KiB pages, 2 MiB aligned near RAM base */
-	.quad	0, 0, 0				/* res2..res4 */
+	/* res2..res4: regvisor's marker for `upgrade` (vmstate/fwimage.h) */
+	.long	0x57465652			/* "RVFW" */
+	.short	FW_VERSION			/* the version this image is */
+	.short	HANDOVER_CONTRACT		/* the handover contract it speaks */
+	.long	__image_load_size		/* bytes loaded: the .bin's length */
+	.long	0				/* their CRC-32C: `regvisor-state stamp` */
+	.quad	0
 	.long	0x644d5241			/* magic "ARM\x64" */
 	.long	0				/* res5: no PE header */
 
 entry:
 	mov	x19, x0				/* DTB address from the loader, or 0 */
+	mov	x21, x1				/* an upgrade's handover block, or 0 (booting.rst) */
 
 	/* Only the boot CPU (Aff0..Aff2 all zero) goes on; the others park. */
 	mrs	x1, mpidr_el1
@@ -94,6 +101,7 @@ at_el2:
 	bl	stack_guard_seed
 	mov	x0, x19
 	mov	x1, x20
+	mov	x2, x21
 	bl	boot_main
 	b	park
 

@@ -11,6 +11,8 @@
 #include "plat/asm.h"
 #include "el2/vcpu.h"
 #include "el2/vmstate_fw.h"
+#include "el2/handover.h"
+#include "el2/upgrade.h"
 #include "sysreg/bootargs.h"
 
 #ifndef RV_HIDE_DEFAULT
@@ -101,7 +103,7 @@ static void banner(unsigned int entry_el)
 	       (unsigned int)SYSREG_COUNT, n[CTX], n[ID], n[FWR]);
 }
 
-static void configure(void)
+static void configure(const struct handover *h)
 {
 	config_defaults(&config);
 	config_parse(&config, RV_HIDE_DEFAULT, "build");
@@ -111,7 +113,7 @@ static void configure(void)
 	config_parse(&config, board.bootargs, "bootargs");
 	config_finish(&config);
 
-	guest_configure(&config);
+	guest_configure(&config, h);
 	vm.vcpu[0].sr.hidden = config.hide;
 	vm.entry_x1 = config.guestarg;
 	vm.checkpoint_save = config.checkpoint_save;
@@ -127,7 +129,7 @@ static void configure(void)
 #if FW_VERSION >= 2
 	vm.vcpu[0].sr.val[SYSREG_VENDOR_HYP_BMAP_2] = config.bmap2;
 #endif
-	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+	for (unsigned int i = 0; i < SYSREG_COUNT && !h; i++)
 		if (sysreg_table[i].cls == ID)
 			printf("regvisor: id %-17s = 0x%016llx (hardware 0x%016llx)\n",
 			       sysreg_table[i].name, (unsigned long long)vm.vcpu[0].sr.val[i],
@@ -155,9 +157,13 @@ static void deliberate_el2_fault(void)
 	(void)*(volatile uint64_t *)UINT64_C(0x100000000);
 }
 
-void boot_main(const void *dtb, unsigned int entry_el)
+void boot_main(const void *dtb, unsigned int entry_el, uint64_t handover)
 {
+	const struct handover *h;
+	const char *why;
+
 	mmu_init();
+	h = handover_take(handover, &why);
 	board_defaults(&board);
 	board_from_fdt(&board, dtb);
 	/* Started at EL3 ourselves: there is no PSCI firmware below us to call. */
@@ -172,6 +178,14 @@ void boot_main(const void *dtb, unsigned int entry_el)
 	console_set_stdio_hook(fpsimd_claim);
 	board_set_poweroff_report(poweroff_report);
 	banner(entry_el);
+	if (h)
+		printf("regvisor: handover: from version %u, %u vCPU%s, a %u-byte blob: the guest's "
+		       "memory, interrupts, timers and counter offset as they are\n",
+		       h->from_version, h->nvcpus, h->nvcpus == 1 ? "" : "s",
+		       (unsigned int)h->blob_len);
+	else if (why)
+		printf("regvisor: handover: error: x1 0x%llx at entry: %s; booting the guest from "
+		       "its image\n", (unsigned long long)handover, why);
 	if (!board_keep_dtb(&board)) {
 		printf("regvisor: error: cannot keep a copy of the boot DTB (%s, %u bytes at most)\n",
 		       fdt_strerror(board.dtb_error), BOARD_DTB_COPY_MAX);
@@ -183,8 +197,10 @@ void boot_main(const void *dtb, unsigned int entry_el)
 	if (!smccc_table_sorted())
 		PANIC("hypercall table not sorted by id");
 
-	configure();
+	configure(h);
 	el2_stack_paint();
+	if (h)
+		guest_start_handover();	/* nothing else first: the guest is stopped */
 	if (config.fault_el2)
 		deliberate_el2_fault();
 	if (config.fault_stack) {

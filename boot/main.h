@@ -4,7 +4,8 @@
 
 #include "plat/plat.h"
 
-void boot_main(const void *dtb, unsigned int entry_el);
+/* handover: x1 at entry, an upgrade's handover block (el2/handover.h), or 0. */
+void boot_main(const void *dtb, unsigned int entry_el, uint64_t handover);
 void boot_without_el2(const void *dtb);
 
 #endif

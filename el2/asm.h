@@ -19,4 +19,7 @@
 #define FRAME_FAR		(35 * 8)
 #define FRAME_SIZE		(36 * 8)
 
+/* The handover contract boot/head.S writes in the image header (vmstate/fwimage.h). */
+#define HANDOVER_CONTRACT	1
+
 #endif

@@ -11,6 +11,8 @@
 #include "plat/plat.h"
 #include "el2/bench.h"
 #include "el2/guest_dtb.h"
+#include "el2/handover.h"
+#include "el2/upgrade.h"
 #include "el2/monitor.h"
 #include "el2/smccc.h"
 #include "el2/vgic.h"
@@ -289,7 +291,36 @@ static void vm_init_vcpus(void)
 	printf("\n");
 }
 
-void guest_configure(const struct rv_config *c)
+/* Started by an upgrade: the guest as the old firmware found it; nothing of it is checked again. */
+static void guest_take_over(const struct handover_guest *hg)
+{
+	gi.addr = hg->image_addr;
+	gi.end = hg->image_end;
+	gi.entry = vm.entry = hg->entry;
+	gi.is_image = hg->is_image != 0;
+	gi.initrd_start = hg->initrd_start;
+	gi.initrd_end = hg->initrd_end;
+	gi.dtb = hg->dtb;
+	gi.args = board.guest_args;
+	vm.reported_status = (int)hg->reported_status;
+	printf("regvisor: guest: taken over as it runs (image at 0x%llx, dtb at 0x%llx): nothing "
+	       "it owns is reset\n", (unsigned long long)gi.addr, (unsigned long long)gi.dtb);
+}
+
+void guest_handover_save(struct handover_guest *hg)
+{
+	hg->image_addr = gi.addr;
+	hg->image_end = gi.end;
+	hg->entry = vm.entry;
+	hg->entry_x1 = vm.entry_x1;
+	hg->is_image = gi.is_image;
+	hg->initrd_start = gi.initrd_start;
+	hg->initrd_end = gi.initrd_end;
+	hg->dtb = gi.dtb;
+	hg->reported_status = (uint32_t)vm.reported_status;
+}
+
+void guest_configure(const struct rv_config *c, const struct handover *h)
 {
 	uint64_t ram_end = board.ram_base + board.ram_size;
 
@@ -303,6 +334,10 @@ void guest_configure(const struct rv_config *c)
 		       (unsigned long long)board.gicd_base, (unsigned long long)board.gicr_base);
 		vgic_claim_spi(board.uart_intid);
 		vuart_init(board.uart_base, board.uart_intid, c->breakin);
+		if (h) {	/* the guest's interrupts and console as the old firmware left them */
+			vgic_handover_restore(h);
+			vuart_handover_restore(&h->vuart);
+		}
 	} else {
 		printf("regvisor: gic: no GICv3 found: the guest gets no interrupts, its console "
 		       "passed through\n");
@@ -314,6 +349,10 @@ void guest_configure(const struct rv_config *c)
 	vm.vcpu[0].sr.val[SYSREG_MPIDR_EL1] = vm.vcpu[0].vmpidr;
 	vm.reported_status = -1;
 	guest_dtb_dump = c->dump_dtb;
+	if (h) {
+		guest_take_over(&h->guest);
+		return;
+	}
 
 	guest_image_check(c);
 	gi.dtb = guest_ram_end - GUEST_DTB_MAX;
@@ -464,6 +503,32 @@ void guest_start_incoming(void)
 	guest_el2_controls(v);
 	f = guest_first_frame(v, vm.entry, gi.dtb, vm.entry_x1);
 	vcpu_stop_all(v, STOP_FOR_INCOMING, "waiting for incoming guest state (regvisor.incoming=uart)");
+	fpsimd_release();
+	el2_enter_guest(f);
+}
+
+/*
+ * Started by an upgrade (el2/upgrade.c): the boot vCPU's EL2 controls (its
+ * list registers put back, not cleared), then the import of the blob the
+ * old firmware left, as a `load` does it; the other vCPUs start on their
+ * CPUs with the loaded state as the guest goes on.
+ */
+void guest_start_handover(void)
+{
+	struct vcpu *v = &vm.vcpu[0];
+	struct el2_frame *f;
+
+	for (unsigned int i = 1; i < vm.nvcpus; i++) {
+		struct vcpu *t = &vm.vcpu[i];
+
+		t->sr.ctx_in_memory = true;
+		vcpu_reset_regs(t, &v->sr);
+		el2_id_fast_sync(t);
+	}
+	guest_el2_controls(v);
+	f = guest_first_frame(v, vm.entry, gi.dtb, vm.entry_x1);
+	vcpu_stop_all(v, STOP_FOR_HANDOVER, NULL);
+	upgrade_report();
 	fpsimd_release();
 	el2_enter_guest(f);
 }

@@ -10,6 +10,7 @@
 #include "plat/plat.h"
 #include "el2/monitor.h"
 #include "el2/monitor_line.h"
+#include "el2/upgrade.h"
 #include "el2/vmstate_fw.h"
 #include "sysreg/bootargs.h"
 #include "vmstate/frame.h"
@@ -353,7 +354,10 @@ static void cmd_save(struct monitor *m, int argc, char **argv)
 		return;
 	/* Booted for incoming state, the guest is not there yet: its reset state is no one's. */
 	if (m->loaded_required && !m->loaded) {
-		printf("regvisor: error: no guest state yet: `load` one first; nothing saved\n");
+		if (vm.handover_refused && !ver)
+			upgrade_print_refused_blob();
+		else
+			printf("regvisor: error: no guest state yet: `load` one first; nothing saved\n");
 		return;
 	}
 	vmstate_save(m->v, ver);
@@ -365,30 +369,32 @@ static bool is_frame_end(const char *line)
 	return !strncmp(line, "-----END", 8);
 }
 
-static void cmd_load(struct monitor *m, int argc, char **argv)
+static struct frame_dec dec;	/* one frame at a time: `load`, `upgrade` */
+
+/*
+ * Read one frame from the console into dec (already set up); true when it
+ * is whole and checked. Errors: `regvisor: WHO: error: ...; NOTHING`.
+ */
+static bool read_frame(const char *who, const char *nothing)
 {
-	static struct frame_dec dec;
 	char line[FRAME_LINE_MAX + 2];
 	int n;
 
-	(void)argc, (void)argv;
-	frame_dec_init(&dec);
-	printf("regvisor: load: send the framed blob (%s ... %s); Ctrl-C cancels\n", FRAME_BEGIN,
-	       FRAME_END);
 	while (dec.state != FRAME_DONE) {
 		n = monitor_read_line(line, sizeof(line), true, vm.load_timeout, NULL, NULL);
 		if (n == LINE_CANCEL) {
-			printf("regvisor: load: cancelled; nothing loaded\n");
-			return;
+			printf("regvisor: %s: cancelled; %s\n", who, nothing);
+			return false;
 		}
 		if (n == LINE_IDLE) {
 			/* After an error, one line is enough: the rest of the frame never came. */
 			if (dec.state != FRAME_ERROR)
-				printf("regvisor: load: error: %s (no input for %u s); nothing loaded\n",
+				printf("regvisor: %s: error: %s (no input for %u s); %s\n", who,
 				       vmstate_strerror(dec.state == FRAME_SEARCHING ?
 							VMSTATE_E_NO_FRAME :
-							VMSTATE_E_FRAME_UNTERMINATED), vm.load_timeout);
-			return;
+							VMSTATE_E_FRAME_UNTERMINATED), vm.load_timeout,
+				       nothing);
+			return false;
 		}
 		if (dec.state == FRAME_ERROR) {
 			/* Swallow the rest of the broken frame, up to its END. */
@@ -406,14 +412,42 @@ static void cmd_load(struct monitor *m, int argc, char **argv)
 			frame_feed(&dec, line, (size_t)n);
 		}
 		if (dec.state == FRAME_ERROR) {
-			printf("regvisor: load: error: %s (frame line %u); nothing loaded\n",
-			       vmstate_strerror(dec.err), dec.line_no);
+			printf("regvisor: %s: error: %s (frame line %u); %s\n", who,
+			       vmstate_strerror(dec.err), dec.line_no, nothing);
 			if (n >= 0 && is_frame_end(line))
-				return;	/* the frame is over: nothing left to swallow */
+				return false;	/* the frame is over: nothing left to swallow */
 		}
 	}
-	if (dec.state == FRAME_DONE && vmstate_load(m->v, dec.buf, dec.len, false))
+	return dec.state == FRAME_DONE;
+}
+
+size_t monitor_read_frame(const char *begin, const char *end, uint8_t *out, size_t cap,
+			  const char *who, const char *nothing)
+{
+	frame_dec_init_marked(&dec, begin, end, out, cap);
+	return read_frame(who, nothing) ? dec.len : 0;
+}
+
+static void cmd_load(struct monitor *m, int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	frame_dec_init(&dec);
+	printf("regvisor: load: send the framed blob (%s ... %s); Ctrl-C cancels\n", FRAME_BEGIN,
+	       FRAME_END);
+	if (read_frame("load", "nothing loaded") && vmstate_load(m->v, dec.buf, dec.len, false))
 		m->loaded = true;
+}
+
+static void cmd_upgrade(struct monitor *m, int argc, char **argv)
+{
+	uint64_t addr = 0;
+
+	if (argc == 2 && (!parse_u64(argv[1], strlen(argv[1]), &addr) || !addr)) {
+		printf("regvisor: error: upgrade ADDR takes an address (0x... or decimal), not '%s'\n",
+		       argv[1]);
+		return;
+	}
+	upgrade_run(m->v, argc == 2, addr, m->loaded_required && !m->loaded);
 }
 
 /*

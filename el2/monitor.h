@@ -13,4 +13,12 @@
  */
 bool monitor_run(struct vcpu *v, const char *why, bool loaded_required);
 
+/*
+ * One frame between the markers begin and end from the console into out
+ * (cap bytes at most): its length, or 0 after one error line
+ * (`regvisor: WHO: error: ...; NOTHING`) or a cancel.
+ */
+size_t monitor_read_frame(const char *begin, const char *end, uint8_t *out, size_t cap,
+			  const char *who, const char *nothing);
+
 #endif

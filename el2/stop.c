@@ -8,6 +8,7 @@
 
 #include "el2/monitor.h"
 #include "el2/smccc.h"
+#include "el2/upgrade.h"
 #include "el2/vcpu.h"
 #include "el2/vmstate_fw.h"
 #include "el2/vuart.h"
@@ -100,8 +101,11 @@ void vcpu_park(struct vcpu *v)
 {
 	vcpu_state_to_memory(v);
 	__atomic_store_n(&v->parked, 1, __ATOMIC_RELEASE);
-	while (__atomic_load_n(&vm.pause, __ATOMIC_ACQUIRE))
+	while (__atomic_load_n(&vm.pause, __ATOMIC_ACQUIRE)) {
+		if (__atomic_load_n(&vm.handover, __ATOMIC_ACQUIRE))
+			upgrade_cpu_off(v);	/* an upgrade: its state is in the blob */
 		cpu_wait_event();
+	}
 	if (v->loaded && v->load_power == VCPU_OFF)
 		vcpu_stop(v);	/* parked stays set until its power shows OFF */
 	vcpu_state_to_cpu(v);
@@ -158,6 +162,9 @@ bool vcpu_stop_all(struct vcpu *v, enum vcpu_stop_for what, const char *why)
 		break;
 	case STOP_FOR_CYCLE:
 		vmstate_cycle(v);
+		break;
+	case STOP_FOR_HANDOVER:
+		loaded = upgrade_import(v);
 		break;
 	}
 	__atomic_store_n(&vm.pause, 0, __ATOMIC_RELEASE);

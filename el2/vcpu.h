@@ -61,6 +61,9 @@ struct vm {
 	int monitor_lock;		/* one vCPU at a time in the monitor and the codec */
 	int stop_request;		/* SYSTEM_RESET: other vCPUs power off at their next trap */
 	int pause;			/* a break-in: every other vCPU waits at EL2 */
+	int handover;			/* upgrade: every parked vCPU's CPU goes off (el2/upgrade.c) */
+	bool handover_refused;		/* this firmware refused the blob a handover brought ... */
+	uint32_t handover_blob_len;	/* ... which is still in the upgrade area */
 	uint64_t entry;			/* where the guest starts after reset */
 	uint64_t entry_x1;		/* regvisor.guestarg, for the test guest */
 	bool checkpoint_save;		/* checkpoint: save and go on, no monitor */
@@ -112,11 +115,17 @@ void spin_unlock(int *l);
 
 /* el2/guest.c */
 struct rv_config;
+struct handover;
+struct handover_guest;
 /* Check the guest image, initrd and memory the bootloader left; power off if unusable. */
-void guest_configure(const struct rv_config *c);
+void guest_configure(const struct rv_config *c, const struct handover *h);
 _Noreturn void guest_start(void);
 /* Booted for incoming state: the monitor first, the guest once loaded. */
 _Noreturn void guest_start_incoming(void);
+/* Started by an upgrade: take the guest over from the handover block, resume it. */
+_Noreturn void guest_start_handover(void);
+/* What guest_configure found, for the next firmware (it does not check the image again). */
+void guest_handover_save(struct handover_guest *g);
 _Noreturn void guest_reset(struct vcpu *v);
 /* A physical CPU started for vCPU index (boot/head.S secondary_entry). */
 _Noreturn void guest_start_secondary(unsigned int index);
@@ -144,7 +153,9 @@ void vcpu_park(struct vcpu *v);
 void vcpu_kick_others(const struct vcpu *v);
 /* Every vCPU but v is off, or (parked_ok) parked. ON_PENDING counts as not yet. */
 bool vcpu_others_still(const struct vcpu *v, bool parked_ok);
-enum vcpu_stop_for { STOP_FOR_MONITOR, STOP_FOR_INCOMING, STOP_FOR_SAVE, STOP_FOR_CYCLE };
+enum vcpu_stop_for {
+	STOP_FOR_MONITOR, STOP_FOR_INCOMING, STOP_FOR_SAVE, STOP_FOR_CYCLE, STOP_FOR_HANDOVER
+};
 /*
  * Every other vCPU to EL2 and every vCPU's state into memory, then the
  * monitor (or a checkpoint's save or cycle) here, then all go on. True

@@ -18,6 +18,7 @@
 #include "el2/gic_hw.h"
 #include "el2/vcpu.h"
 #include "el2/vgic_internal.h"
+#include "el2/handover.h"
 #include "el2/vuart.h"
 
 /* List registers (ICH_LR<n>_EL2). */
@@ -184,6 +185,8 @@ void vgic_cpu_off(struct vcpu *v)
 	vgic_clear_memory(v);
 }
 
+static void vgic_handover_restore_cpu(struct vcpu *v);
+
 void vgic_cpu_init(struct vcpu *v)
 {
 	uint64_t sgi;
@@ -206,6 +209,10 @@ void vgic_cpu_init(struct vcpu *v)
 	gic_hw_write8(sgi + GICD_IPRIORITYR + VGIC_FW_SGI, FW_PRIO);
 	gic_hw_write8(sgi + GICD_IPRIORITYR + VGIC_MAINT_PPI, FW_PRIO);
 	gic_hw_write32(sgi + GICD_ISENABLER, vgic_fw_bits(0));
+	if (v->vgic.carried) {		/* upgrade: the guest's interrupts as they were */
+		vgic_handover_restore_cpu(v);
+		return;
+	}
 	vgic_clear_lrs(v);
 	/* A vCPU a load started keeps what the load put in memory (vgic_state_to_cpu). */
 	if (!v->loaded) {
@@ -413,4 +420,87 @@ uint32_t vgic_console_spi(void)
 unsigned int vgic_nr_lrs(void)
 {
 	return vm.vcpu[0].vgic.nr_lrs;
+}
+
+/*
+ * ---- Live upgrade (issue 15): the vGIC's part of the handover block. ----
+ * What a blob of format 1.0 does not carry (interrupts in flight, the
+ * virtual CPU interface) and the firmware's copy of the guest's settings.
+ * A stopped vCPU's list registers are in memory (vgic_state_to_memory):
+ * each CPU copies its own into the block before it goes off, and the new
+ * firmware's vgic_cpu_init puts them back in memory instead of clearing
+ * them (a hardware-linked one deactivated would be an interrupt lost). A
+ * 2.0 blob's GIC entries are applied after, and win.
+ */
+void vgic_handover_save(struct handover *h)
+{
+	struct handover_vgic *s = &h->vgic;
+
+	s->ctlr = vgic_g.ctlr;
+	s->fw_spi_cfg = vgic_g.fw_spi_cfg;
+	s->fw_spi_route = vgic_g.fw_spi_route;
+	s->fw_spi_enabled = vgic_g.fw_spi_enabled;
+	s->fw_spi_prio = vgic_g.fw_spi_prio;
+	_Static_assert(sizeof(s->spi_prio) >= sizeof(vgic_g.spi_prio), "handover SPI priorities");
+	memcpy(s->spi_prio, vgic_g.spi_prio, sizeof(vgic_g.spi_prio));
+}
+
+void vgic_handover_save_cpu(struct vcpu *v, struct handover_vgic_cpu *c)
+{
+	unsigned int naprs = ich_hw_nr_aprs();
+
+	memset(c, 0, sizeof(*c));
+	if (!vgic_g.present)
+		return;
+	vgic_state_to_memory(v);
+	c->nr_lrs = v->vgic.nr_lrs;
+	for (unsigned int n = 0; n < v->vgic.nr_lrs && n < HANDOVER_LRS; n++)
+		c->lr[n] = v->vgic.lr[n];
+	for (unsigned int n = 0; n < naprs && n < HANDOVER_APRS; n++)
+		c->ap1r[n] = ich_hw_ap1r_read(n);
+	c->vmcr = ich_hw_vmcr_read();
+	for (unsigned int w = 0; w < VGIC_QUEUE_WORDS; w++) {
+		c->queued[w] = v->vgic.queued[w];
+		c->queued_hw[w] = v->vgic.queued_hw[w];
+	}
+	memcpy(c->prio, v->vgic.prio, sizeof(c->prio));
+	c->valid = 1;
+}
+
+void vgic_handover_restore(const struct handover *h)
+{
+	const struct handover_vgic *s = &h->vgic;
+
+	vgic_g.ctlr = s->ctlr;
+	vgic_g.fw_spi_cfg = s->fw_spi_cfg;
+	vgic_g.fw_spi_route = s->fw_spi_route;
+	vgic_g.fw_spi_enabled = s->fw_spi_enabled != 0;
+	vgic_g.fw_spi_prio = (uint8_t)s->fw_spi_prio;
+	memcpy(vgic_g.spi_prio, s->spi_prio, sizeof(vgic_g.spi_prio));
+	for (unsigned int i = 0; i < vm.nvcpus && i < h->nvcpus; i++)
+		if (h->vgic_cpu[i].valid)
+			vm.vcpu[i].vgic.carried = &h->vgic_cpu[i];
+}
+
+/* Into memory: vgic_state_to_cpu puts them in the CPU as the vCPU goes on. */
+static void vgic_handover_restore_cpu(struct vcpu *v)
+{
+	const struct handover_vgic_cpu *c = v->vgic.carried;
+	unsigned int naprs = ich_hw_nr_aprs();
+
+	v->vgic.carried = NULL;
+	for (unsigned int n = 0; n < v->vgic.nr_lrs; n++) {
+		v->vgic.lr[n] = n < c->nr_lrs && n < HANDOVER_LRS ? c->lr[n] : 0;
+		ich_hw_lr_write(n, 0);
+	}
+	v->vgic.in_memory = true;
+	for (unsigned int n = 0; n < naprs && n < HANDOVER_APRS; n++)
+		ich_hw_ap1r_write(n, c->ap1r[n]);
+	for (unsigned int w = 0; w < VGIC_QUEUE_WORDS; w++) {
+		v->vgic.queued[w] = c->queued[w];
+		v->vgic.queued_hw[w] = c->queued_hw[w];
+	}
+	memcpy(v->vgic.prio, c->prio, sizeof(v->vgic.prio));
+	ich_hw_vmcr_write(c->vmcr);
+	ich_hw_hcr_write(ICH_HCR_EN);	/* vgic_state_to_cpu adds UIE for a queue */
 }

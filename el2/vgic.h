@@ -21,6 +21,8 @@
  * while it is stopped (in_memory: vgic_state_to_memory); what did not fit
  * waits in queued[].
  */
+struct handover_vgic_cpu;
+
 struct vgic_cpu {
 	uint64_t gicr;				/* its physical redistributor (RD_base) */
 	uint64_t queued[VGIC_QUEUE_WORDS];	/* INTIDs waiting for a list register */
@@ -29,10 +31,13 @@ struct vgic_cpu {
 	bool in_memory;
 	uint8_t prio[32];			/* the guest's SGI/PPI priorities */
 	unsigned int nr_lrs;
+	/* upgrade: what the old firmware left in flight, for vgic_cpu_init (el2/handover.h) */
+	const struct handover_vgic_cpu *carried;
 };
 
 struct vcpu;
 struct el2_frame;
+struct handover_vgic_cpu;
 struct vmstate;
 struct vmstate_report;
 struct vmstate_dev_ops;

@@ -68,6 +68,11 @@ static void emit_console(const char *line, void *ctx)
 	printf("%s\n", line);
 }
 
+void vmstate_frame_print(const uint8_t *b, size_t len)
+{
+	frame_encode(b, len, emit_console, NULL);
+}
+
 /* vCPU v's record and general state into c (an off vCPU without a frame: zeros). */
 static void fill_vcpu(const struct vcpu *v, struct vmstate_vcpu *c)
 {
@@ -138,30 +143,52 @@ static unsigned int state_regs(void)
 	return n;
 }
 
-bool vmstate_save(struct vcpu *v, unsigned int target)
+size_t vmstate_export(struct vcpu *v, unsigned int target, uint8_t *out, size_t cap,
+		      const char *who, bool *refused)
 {
 	struct vmstate_report rep = { 0 };
 	enum vmstate_err err;
+	size_t len;
+	char prefix[32];
+
+	snprintf(prefix, sizeof(prefix), "regvisor: %s", who);
+	*refused = false;
+	if (fill_state(v, target, &rep)) {
+		vmstate_report_print(&rep, prefix);
+		*refused = true;
+		return 0;
+	}
+	len = vmstate_encode(&state, out, cap, &err);
+	if (!len)
+		printf("regvisor: %s: error: %s\n", who, vmstate_strerror(err));
+	return len;
+}
+
+void vmstate_export_summary(const char *who, unsigned int target, size_t len)
+{
+	printf("regvisor: %s: %u registers (%u hidden left out), %u bytes, for v%u "
+	       "(format %u.%u, %u vCPU%s)\n", who, state_regs(),
+	       (unsigned int)(SYSREG_COUNT * state.nvcpus - state_regs()), (unsigned int)len,
+	       target ? target : FW_VERSION, state.major, state.minor, state.nvcpus,
+	       state.nvcpus == 1 ? "" : "s");
+}
+
+bool vmstate_save(struct vcpu *v, unsigned int target)
+{
+	bool refused;
 	size_t len;
 
 	/* A guest in an older version's world (compat) is saved for that version. */
 	if (!target && v->sr.world_version < FW_VERSION)
 		target = v->sr.world_version;
-	if (fill_state(v, target, &rep)) {
-		vmstate_report_print(&rep, "regvisor: save");
-		printf("regvisor: save: refused, nothing exported\n");
-		return false;
-	}
-	len = vmstate_encode(&state, blob, sizeof(blob), &err);
+	len = vmstate_export(v, target, blob, sizeof(blob), "save", &refused);
+
 	if (!len) {
-		printf("regvisor: save: error: %s\n", vmstate_strerror(err));
+		if (refused)
+			printf("regvisor: save: refused, nothing exported\n");
 		return false;
 	}
-	printf("regvisor: save: %u registers (%u hidden left out), %u bytes, for v%u "
-	       "(format %u.%u, %u vCPU%s)\n", state_regs(),
-	       (unsigned int)(SYSREG_COUNT * state.nvcpus - state_regs()), (unsigned int)len,
-	       target ? target : FW_VERSION, state.major, state.minor, state.nvcpus,
-	       state.nvcpus == 1 ? "" : "s");
+	vmstate_export_summary("save", target, len);
 	frame_encode(blob, len, emit_console, NULL);
 	return true;
 }

@@ -14,6 +14,17 @@
 bool vmstate_save(struct vcpu *v, unsigned int target);
 
 /*
+ * The same blob into out (cap bytes) instead of the console: its length,
+ * or 0 after the refusal lines (`regvisor: WHO: ...`; *refused) or an
+ * encoding error line. vmstate_export_summary() then says what it holds.
+ */
+size_t vmstate_export(struct vcpu *v, unsigned int target, uint8_t *out, size_t cap,
+		      const char *who, bool *refused);
+void vmstate_export_summary(const char *who, unsigned int target, size_t len);
+/* A blob as it is, framed on the console. */
+void vmstate_frame_print(const uint8_t *blob, size_t len);
+
+/*
  * Check a whole blob, every vCPU, and only then put it into the stopped
  * guest's memory: general, FP/SIMD, system and firmware registers, the
  * virtual counter, the interrupts in flight (and, into the GIC itself, the

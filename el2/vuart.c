@@ -9,11 +9,13 @@
  * Registers: Arm PrimeCell UART (PL011) TRM, DDI 0183.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "plat/console.h"
 #include "el2/gic_hw.h"
 #include "el2/vcpu.h"
 #include "el2/vuart.h"
+#include "el2/handover.h"
 
 #define UART_DR		0x000
 #define UART_FR		0x018
@@ -140,4 +142,24 @@ bool vuart_mmio(struct vcpu *v, uint64_t ipa, unsigned int size, bool write, uin
 	spin_unlock(&u.lock);
 	vuart_update(v);
 	return true;
+}
+
+/* Live upgrade (issue 15): the emulated console's registers and unread input travel. */
+_Static_assert(sizeof(u.regs) <= sizeof(((struct handover_vuart *)0)->regs), "vuart registers");
+_Static_assert(RX_SIZE == HANDOVER_UART_RX, "vuart input buffer");
+
+void vuart_handover_save(struct handover_vuart *s)
+{
+	memcpy(s->regs, u.regs, sizeof(u.regs));
+	memcpy(s->rx, u.rx, sizeof(u.rx));
+	s->rx_head = u.rx_head;
+	s->rx_tail = u.rx_tail;
+}
+
+void vuart_handover_restore(const struct handover_vuart *s)
+{
+	memcpy(u.regs, s->regs, sizeof(u.regs));
+	memcpy(u.rx, s->rx, sizeof(u.rx));
+	u.rx_head = s->rx_head % RX_SIZE;
+	u.rx_tail = s->rx_tail % RX_SIZE;
 }

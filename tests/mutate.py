@@ -38,6 +38,9 @@ FUZZ_SMOKE = ["make", "-s", "fuzz-smoke"]
 UNIT = ["make", "-s", "unit"]
 CORRUPT = pytest("tests/qemu/test_reliability.py", "corrupt")
 SOAK = pytest("tests/qemu/test_reliability.py", "soak")
+UPGRADE_REFUSALS = pytest("tests/qemu/test_upgrade.py", "refuse")
+UPGRADE_LINUX = pytest("tests/qemu/test_upgrade.py", "linux")
+BUILD_PEER = ["make", "-s", "versions", "peer", "tool"]
 
 
 class Mutation:
@@ -281,6 +284,23 @@ MUTATIONS = [
              [('#include "plat/plat.h"', '#include "plat/plat.h"\n#include "el2/vcpu.h"')],
              [["make", "-s", "check-portable"]]),
 
+    # --- issue 15: live upgrade ---
+    Mutation("upgrade-crc-unchecked",
+             "`upgrade` takes an image whose CRC-32C does not match its header",
+             "vmstate/fwimage.c",
+             [("	if (crc != info->crc) {", "	if (crc != info->crc && 0) {")],
+             [UPGRADE_REFUSALS], build=BUILD_PEER),
+    Mutation("upgrade-one-vcpu-handed-over",
+             "the handover block says one vCPU: the new firmware cannot restore the second",
+             "el2/upgrade.c",
+             [("	h->nvcpus = vm.nvcpus;\n", "	h->nvcpus = 1;\n")],
+             [UPGRADE_LINUX], build=BUILD_PEER),
+    Mutation("upgrade-list-registers-cleared",
+             "the new firmware clears the list registers the old one left (an interrupt in "
+             "flight, hardware-linked, is lost: its physical one stays active)",
+             "el2/vgic.c",
+             [("	if (v->vgic.carried) {		/* upgrade:", "	if (0) {		/* upgrade:")],
+             [UPGRADE_LINUX], build=BUILD_PEER),
 ]
 
 

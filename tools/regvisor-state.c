@@ -61,6 +61,14 @@ static const struct {
 	  "firmware's verdict on the same link: exit 0 when it loaded the blob, 1 with\n"
 	  "its error lines when it refused it. The destination must be a terminal or a\n"
 	  "unix socket, never a regular file." },
+	{ "upgrade", "upgrade FIRMWARE.bin --to PTY|SOCKET [--timeout S]",
+	  "Check a regvisor firmware image (its arm64 Image header's RVFW marker,\n"
+	  "version, handover contract, length, CRC-32C), type `upgrade` and the image\n"
+	  "framed (-----BEGIN REGVISOR FIRMWARE-----) into a firmware's console at its\n"
+	  "monitor prompt, and wait (S seconds, default 30) for the verdict: exit 0\n"
+	  "when the new version runs the guest, 1 with the error lines when refused." },
+	{ "stamp", "stamp FIRMWARE.bin",
+	  "Write the image's CRC-32C into its header (the build does this)." },
 	{ "console", "console PTY|SOCKET",
 	  "This terminal on a firmware's console (QEMU -serial pty, or -chardev\n"
 	  "socket,server=on): raw, every byte both ways (Ctrl-] breaks in); Ctrl-Q\n"
@@ -325,6 +333,13 @@ int main(int argc, char **argv)
 			return usage("send takes BLOB|LOG --to PATH");
 		return cmd_send(argv[2], argv[4], timeout);
 	}
+	if (!strcmp(argv[1], "upgrade")) {
+		if (argc != 5 || strcmp(argv[3], "--to"))
+			return usage("upgrade takes FIRMWARE.bin --to PATH");
+		return cmd_upgrade(argv[2], argv[4], timeout);
+	}
+	if (!strcmp(argv[1], "stamp"))
+		return argc == 3 ? cmd_stamp(argv[2]) : usage("stamp takes one file");
 	if (!strcmp(argv[1], "console"))
 		return argc == 3 ? cmd_console(argv[2]) : usage("console takes one path");
 	if (!strcmp(argv[1], "manifest")) {

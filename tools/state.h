@@ -23,6 +23,9 @@ int cmd_diff(const char *a, const char *b);
 /* state_send.c: into a firmware's console, and the console itself */
 int cmd_send(const char *src, const char *to, double timeout);
 int cmd_console(const char *path);
+/* ... and firmware images: the build's CRC stamp, `upgrade` into a console */
+int cmd_stamp(const char *path);
+int cmd_upgrade(const char *path, const char *to, double timeout);
 /* state_encode.c: id=value lines into a blob file */
 int cmd_encode(const char *in, const char *out);
 /* state_versions.c: what versions know */

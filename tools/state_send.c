@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "vmstate/frame.h"
+#include "vmstate/fwimage.h"
 #include "tools/state.h"
 
 /* A firmware's console: a tty/pty, or a unix socket; never a regular file. */
@@ -235,5 +236,136 @@ int cmd_console(const char *path)
 	}
 	close(fd);
 	restore_tty();
+	return 0;
+}
+
+/* ---- Firmware images: `stamp` (the build) and `upgrade` (into a console) ---- */
+
+/* The window's 2 MiB less the upgrade area (el2/handover.h): what an image may need. */
+#define UPGRADE_FOOTPRINT_MAX	UINT64_C(0x140000)
+#define UPGRADE_STAGE_MAX	UINT64_C(0x80000)
+
+int cmd_stamp(const char *path)
+{
+	size_t len;
+	uint8_t *img = read_file(path, &len);
+	uint32_t crc;
+	FILE *f;
+
+	if (!img)
+		return EXIT_INVALID;
+	if (len < FWIMAGE_HEADER || img[0x38] != 0x41 || img[0x20] != 'R' || img[0x21] != 'V' ||
+	    img[0x22] != 'F' || img[0x23] != 'W') {
+		fprintf(stderr, "%s: %s: not a regvisor firmware image (no RVFW marker)\n", prog, path);
+		free(img);
+		return EXIT_INVALID;
+	}
+	crc = fwimage_crc(img, len);
+	for (int i = 0; i < 4; i++)
+		img[FWIMAGE_OFF_CRC + i] = (uint8_t)(crc >> (8 * i));
+	f = fopen(path, "r+b");
+	if (!f || fseek(f, FWIMAGE_OFF_CRC, SEEK_SET) ||
+	    fwrite(img + FWIMAGE_OFF_CRC, 1, 4, f) != 4 || fclose(f)) {
+		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+		free(img);
+		return EXIT_INVALID;
+	}
+	free(img);
+	return 0;
+}
+
+/* The firmware's answer to `upgrade`: 0 handed over, 1 refused, -1 none within timeout. */
+static int read_upgrade_verdict(int fd, double timeout)
+{
+	char line[512];
+	size_t n = 0;
+	double end = now() + timeout;
+
+	while (now() < end) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		char c;
+
+		if (poll(&p, 1, 200) <= 0)
+			continue;
+		if (read(fd, &c, 1) != 1)
+			return -1;
+		if (c != '\n' && c != '\r') {
+			if (n + 1 < sizeof(line))
+				line[n++] = c;
+			continue;
+		}
+		line[n] = '\0';
+		n = 0;
+		if (strncmp(line, "regvisor: ", 10))
+			continue;
+		if (strstr(line, ": error: ") || strstr(line, "refused"))
+			fprintf(stderr, "%s\n", line);
+		if (!strncmp(line, "regvisor: upgrade: handing over", 31))
+			printf("%s\n", line);
+		if (!strncmp(line, "regvisor: upgrade: version ", 27) && strstr(line, "runs the guest"))
+			return 0;
+		if (!strncmp(line, "regvisor: handover: error: ", 27))
+			return 1;
+		if (!strncmp(line, "regvisor: upgrade: ", 19) &&
+		    (strstr(line, "nothing changed") || strstr(line, "cancelled")))
+			return 1;
+		if (!strncmp(line, "regvisor: error: ", 17))
+			return 1;
+	}
+	return -1;
+}
+
+int cmd_upgrade(const char *path, const char *to, double timeout)
+{
+	struct fwimage_info fi;
+	char why[160];
+	const char *bad;
+	size_t len;
+	uint8_t *img = read_file(path, &len);
+	bool ok = true;
+	int verdict;
+
+	if (!img)
+		return EXIT_INVALID;
+	bad = fwimage_check(img, len, UPGRADE_FOOTPRINT_MAX, &fi, why, sizeof(why));
+	if (!bad && len > UPGRADE_STAGE_MAX)
+		bad = "larger than the firmware's staging area (512 KiB)";
+	if (bad) {
+		fprintf(stderr, "%s: %s: %s\n", prog, path, bad);
+		free(img);
+		return EXIT_INVALID;
+	}
+	out_fd = open_console(to);
+	if (out_fd < 0) {
+		fprintf(stderr, "%s: %s: %s\n", prog, to,
+			errno == ENOTTY ? "not a terminal or a socket (a firmware's console)" :
+			strerror(errno));
+		free(img);
+		return EXIT_INVALID;
+	}
+	if (write(out_fd, "upgrade\r", 8) != 8)
+		ok = false;
+	usleep(200000);		/* let the monitor print its `upgrade` prompt first */
+	frame_encode_marked(img, len, FWIMAGE_BEGIN, FWIMAGE_END, emit_fd, &ok);
+	free(img);
+	if (!ok) {
+		fprintf(stderr, "%s: %s: %s\n", prog, to, strerror(errno));
+		close(out_fd);
+		return EXIT_INVALID;
+	}
+	printf("sent %s: version %u, %zu bytes, CRC-32C 0x%08x to %s\n", path, fi.version, len,
+	       (unsigned int)fi.crc, to);
+	fflush(stdout);
+	verdict = read_upgrade_verdict(out_fd, timeout);
+	close(out_fd);
+	if (verdict < 0) {
+		fprintf(stderr, "%s: %s: no verdict from the firmware in %.0f s\n", prog, to, timeout);
+		return EXIT_INVALID;
+	}
+	if (verdict > 0) {
+		fprintf(stderr, "%s: %s: the upgrade was refused\n", prog, to);
+		return EXIT_INVALID;
+	}
+	printf("upgraded: version %u runs the guest\n", fi.version);
 	return 0;
 }

@@ -84,10 +84,20 @@ void frame_encode(const uint8_t *blob, size_t len,
 	frame_encode_marked(blob, len, FRAME_BEGIN, FRAME_END, emit, ctx);
 }
 
-void frame_dec_init(struct frame_dec *d)
+void frame_dec_init_marked(struct frame_dec *d, const char *begin, const char *end,
+			   uint8_t *out, size_t cap)
 {
 	memset(d, 0, sizeof(*d) - sizeof(d->buf));
 	d->state = FRAME_SEARCHING;
+	d->begin = begin;
+	d->end = end;
+	d->out = out;
+	d->cap = cap;
+}
+
+void frame_dec_init(struct frame_dec *d)
+{
+	frame_dec_init_marked(d, FRAME_BEGIN, FRAME_END, d->buf, sizeof(d->buf));
 }
 
 static enum frame_state frame_fail(struct frame_dec *d, enum vmstate_err e)
@@ -118,7 +128,7 @@ static bool line_is(const char *line, size_t n, const char *s)
 }
 
 /* Decimal digits only, no sign, no leading zero: the one way FORMAT.md writes it. */
-static bool parse_length(const char *p, size_t n, uint64_t *v)
+static bool parse_length(const char *p, size_t n, uint64_t *v, size_t cap)
 {
 	*v = 0;
 	if (!n || (p[0] == '0' && n > 1))
@@ -126,7 +136,7 @@ static bool parse_length(const char *p, size_t n, uint64_t *v)
 	for (size_t i = 0; i < n; i++) {
 		if (p[i] < '0' || p[i] > '9')
 			return false;
-		if (*v <= VMSTATE_MAX_BLOB)	/* more is too large, however much */
+		if (*v <= cap)	/* more is too large, however much */
 			*v = *v * 10 + (uint64_t)(p[i] - '0');
 	}
 	return true;
@@ -149,9 +159,9 @@ static enum frame_state frame_header(struct frame_dec *d, const char *line, size
 	uint64_t v;
 
 	if (n > 8 && !memcmp(line, "Length: ", 8) && !d->have_len) {
-		if (!parse_length(line + 8, n - 8, &v))
+		if (!parse_length(line + 8, n - 8, &v, d->cap))
 			return frame_fail(d, VMSTATE_E_FRAME_SYNTAX);
-		if (v > VMSTATE_MAX_BLOB)
+		if (v > d->cap)
 			return frame_fail(d, VMSTATE_E_TOO_LARGE);
 		d->expect_len = (size_t)v;
 		d->have_len = true;
@@ -185,7 +195,7 @@ static bool b64_last_quad(const char *q, int v[4], size_t *bytes)
 
 static enum frame_state frame_body(struct frame_dec *d, const char *line, size_t n)
 {
-	if (line_is(line, n, FRAME_END)) {
+	if (line_is(line, n, d->end)) {
 		if (d->len != d->expect_len)
 			return frame_fail(d, VMSTATE_E_FRAME_LENGTH);
 		if (d->text_crc != d->expect_crc && !VMSTATE_FUZZING)
@@ -215,11 +225,11 @@ static enum frame_state frame_body(struct frame_dec *d, const char *line, size_t
 			return frame_fail(d, VMSTATE_E_FRAME_SYNTAX);
 		if (d->len + bytes > d->expect_len)
 			return frame_fail(d, VMSTATE_E_FRAME_LENGTH);
-		d->buf[d->len++] = (uint8_t)(v[0] << 2 | v[1] >> 4);
+		d->out[d->len++] = (uint8_t)(v[0] << 2 | v[1] >> 4);
 		if (bytes > 1)
-			d->buf[d->len++] = (uint8_t)((v[1] & 15) << 4 | v[2] >> 2);
+			d->out[d->len++] = (uint8_t)((v[1] & 15) << 4 | v[2] >> 2);
 		if (bytes > 2)
-			d->buf[d->len++] = (uint8_t)((v[2] & 3) << 6 | v[3]);
+			d->out[d->len++] = (uint8_t)((v[2] & 3) << 6 | v[3]);
 	}
 	return d->state;
 }
@@ -245,7 +255,7 @@ enum frame_state frame_feed(struct frame_dec *d, const char *line, size_t n)
 	d->line_no++;
 	switch (d->state) {
 	case FRAME_SEARCHING:
-		if (line_is(line, n, FRAME_BEGIN))
+		if (line_is(line, n, d->begin))
 			d->state = FRAME_HEADER;
 		return d->state;
 	case FRAME_HEADER:

@@ -38,10 +38,17 @@ struct frame_dec {
 	size_t len;		/* bytes decoded so far */
 	bool ended;		/* a '=' padded line was seen: only END may follow */
 	unsigned int line_no;
+	const char *begin, *end;	/* the markers it takes */
+	uint8_t *out;			/* where the bytes go: buf, or the caller's */
+	size_t cap;			/* ... at most this many (Length: above is refused) */
 	uint8_t buf[VMSTATE_MAX_BLOB] __attribute__((aligned(8)));
 };
 
+/* A decoder for a state blob (FRAME_BEGIN ... FRAME_END) into d->buf. */
 void frame_dec_init(struct frame_dec *d);
+/* ... for another frame: other markers, into out (cap bytes at most; d->buf unused). */
+void frame_dec_init_marked(struct frame_dec *d, const char *begin, const char *end,
+			   uint8_t *out, size_t cap);
 /*
  * Feed one line (no newline; a trailing '\r' is ignored). Lines before the
  * BEGIN marker are ignored. Returns the new state; FRAME_DONE means

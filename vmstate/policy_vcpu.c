@@ -103,11 +103,19 @@ unsigned int vmstate_check_all(const struct vmstate *s, const struct vmstate_mac
 
 void vmstate_apply_all(const struct vmstate *s, const struct vmstate_machine *m)
 {
+	/*
+	 * Device state: a 2.0 blob's absent entries are reset values, so every
+	 * owner is applied; a 1.0 blob has no device state at all and leaves the
+	 * devices as they are (a fresh machine's are at reset; a handover's
+	 * travel beside the blob).
+	 */
+	bool devices = m->dev && m->dev->apply && s->major >= 2;
+
 	for (unsigned int i = 0; i < s->nvcpus; i++) {
 		vmstate_apply_regs(&s->vcpu[i], m->sr[i]);
-		if (m->dev && m->dev->apply)
+		if (devices)
 			m->dev->apply(i, s->vcpu[i].dev, s->vcpu[i].ndev, m->dev->ctx);
 	}
-	if (m->dev && m->dev->apply)
+	if (devices)
 		m->dev->apply(VMSTATE_OWNER_VM, s->dev, s->ndev, m->dev->ctx);
 }

@@ -1,0 +1,288 @@
+"""Issue 15: live firmware upgrade under a running guest, over the UART or
+from an image a bootloader preloaded (README "Live upgrade").
+
+The two versions are build/ (version 3) and build/v2/ (version 2), both from
+this tree; version 2 reads and writes only format 1.0 (one vCPU), so a
+guest on several CPUs goes between two builds of version 3 (build/ and
+build/peer/, another build id: `make peer`), and the hops between versions
+2 and 3 run one vCPU. Every refusal is matched whole and the guest is
+shown to run on (or, when the new firmware refuses, nothing to be lost)."""
+import base64
+import os
+import re
+import subprocess
+import time
+
+import pytest
+
+import linuxguest as lg
+from blobpy import crc32c
+from rvqemu import ROOT, Qemu, build_path
+
+TOOL = os.path.join(ROOT, "build", "regvisor-state")
+V3 = build_path(3, "regvisor.bin")
+V2 = build_path(2, "regvisor.bin")
+PEER = os.path.join(ROOT, "build", "peer", "regvisor.bin")
+STAGE = 0x40340000
+CHECKPOINT = 0x2
+BREAKIN = "\x1d"
+PROMPT = Qemu.PROMPT
+GUEST_PASSES = "SUMMARY: 7 tests, 0 unexpected failures"
+
+
+def frame_image(raw, length=None):
+    """The firmware image framed as `regvisor-state upgrade` frames it."""
+    b64 = base64.b64encode(raw).decode()
+    lines = [b64[i:i + 64] for i in range(0, len(b64), 64)]
+    return "\n".join(["-----BEGIN REGVISOR FIRMWARE-----",
+                      f"Length: {len(raw) if length is None else length}",
+                      f"CRC32C: 0x{crc32c(b64.encode()):08x}", *lines,
+                      "-----END REGVISOR FIRMWARE-----"]) + "\n"
+
+
+def send_upgrade(q, raw, timeout=120):
+    """`upgrade` and the framed image typed into q's console; what it printed
+    up to the next prompt or the new firmware's verdict."""
+    start = len(q.output)
+    q.send("upgrade\r")
+    m = q.expect(r"regvisor: upgrade: send the framed firmware image.*\n", 10, start)
+    for line in frame_image(raw).splitlines():
+        q.send(line + "\r\n")
+    q.expect(r"runs the guest|regvisor: handover: error|nothing changed.*\n(.|\n)*?" + PROMPT,
+             timeout, m.end())
+    return q.output[start:]
+
+
+def checkpoint_guest(fw, append="", preload=None, smp=1):
+    """The test guest stopped at its checkpoint on firmware fw."""
+    extra = ["-device", f"loader,file={preload},addr={STAGE:#x},force-raw=on"] if preload else []
+    q = Qemu(kernel=fw, unix_socket=True, smp=smp, extra=extra,
+             append=f"{append} regvisor.guestarg={CHECKPOINT}".strip()).start()
+    q.expect(r"regvisor: monitor: guest stopped at its checkpoint call", 60)
+    q.expect(PROMPT, 10)
+    return q
+
+
+def finish_passing(q, resume=False):
+    if resume:
+        q.send("resume\r")
+    res = q.wait(60)
+    assert GUEST_PASSES in res.output, res.output
+    assert res.status == 0, res.output
+    return res
+
+
+# --- (1) the test guest: every register checked after each hop -----------------
+
+@pytest.mark.parametrize("src,dst,append,to", [
+    (V3, PEER, "", 3),
+    (V2, V3, "regvisor.compat=2", 3),        # older -> newer (version 2's world)
+    pytest.param(V3, V2, "regvisor.compat=2", 2, marks=pytest.mark.xfail(strict=True, reason=
+        "version 3 in world 2 refuses every export for version 2 (and `save 2`): ICC_BPR0/1_EL1 "
+        "read the virtual interface's minimum binary points (2, 3), their table default is 0")),
+])
+def test_checkpoint_guest_upgrade_preloaded(src, dst, append, to):
+    q = checkpoint_guest(src, append, preload=dst)
+    try:
+        out = q.command("upgrade 0x40340000", timeout=60)
+        assert re.search(rf"^regvisor: upgrade: image: version {to} \(handover contract 1\), "
+                         r"\d+ bytes, CRC-32C 0x[0-9a-f]{8}: checked$", out, re.M), out
+        q.expect(rf"regvisor: upgrade: version {to} runs the guest", 60)
+        res = finish_passing(q)
+    finally:
+        q.kill()
+    assert "regvisor: handover: from version" in res.output
+    assert re.search(r"regvisor: load: \d+ registers loaded from a v\d blob, 0 dropped",
+                     res.output), res.output
+
+
+def test_checkpoint_guest_upgrade_over_uart():
+    q = checkpoint_guest(V3)
+    try:
+        out = send_upgrade(q, open(PEER, "rb").read())
+        assert "regvisor: upgrade: version 3 runs the guest" in out, out
+        res = finish_passing(q)
+    finally:
+        q.kill()
+    assert "-peer)" in res.output        # the other build's banner
+
+
+# --- (3) refusals: one exact line, the guest runs on ------------------------------
+
+def refused_then_runs(q, out, line):
+    assert line in out.splitlines(), out
+    assert "handing over" not in out, out
+    finish_passing(q, resume=True)
+
+
+def test_refuse_corrupt_image():
+    raw = bytearray(open(PEER, "rb").read())
+    raw[0x1000] ^= 0x40
+    q = checkpoint_guest(V3)
+    try:
+        out = send_upgrade(q, bytes(raw))
+        crc = int.from_bytes(raw[0x2c:0x30], "little")
+        body = bytearray(raw)
+        body[0x2c:0x30] = b"\0\0\0\0"
+        refused_then_runs(q, out, f"regvisor: upgrade: error: image: CRC-32C 0x{crc32c(bytes(body)):08x}, "
+                          f"its header says 0x{crc:08x} (corrupt); nothing changed, the guest "
+                          "stays on version 3")
+    finally:
+        q.kill()
+
+
+def test_refuse_truncated_image():
+    raw = open(PEER, "rb").read()
+    q = checkpoint_guest(V3)
+    try:
+        out = send_upgrade(q, raw[:100000])
+        refused_then_runs(q, out, f"regvisor: upgrade: error: image: 100000 bytes received, its "
+                          f"header says {len(raw)} (truncated or padded); nothing changed, the "
+                          "guest stays on version 3")
+    finally:
+        q.kill()
+
+
+def test_refuse_non_regvisor_image():
+    """An arm64 Image that is not regvisor's (the test guest), preloaded."""
+    q = checkpoint_guest(V3, preload=build_path(3, "guest/guest.bin"))
+    try:
+        out = q.command("upgrade 0x40340000")
+        refused_then_runs(q, out, "regvisor: upgrade: error: image: not a regvisor firmware image "
+                          "(no RVFW marker in its arm64 Image header); nothing changed, the "
+                          "guest stays on version 3")
+    finally:
+        q.kill()
+
+
+def test_refuse_version_2_for_two_vcpus():
+    """Version 2's blob holds one vCPU: `upgrade` to it refuses as `save 2` does."""
+    q = checkpoint_guest(V3, preload=V2, smp=2)
+    try:
+        save = q.command("save 2")
+        out = q.command("upgrade 0x40340000")
+        err = [l for l in save.splitlines() if ": error: " in l]
+        assert err, save
+        for l in err:
+            assert l.replace("regvisor: save:", "regvisor: upgrade:") in out.splitlines(), out
+        refused_then_runs(q, out, "regvisor: upgrade: refused, nothing changed; the guest stays "
+                          "on version 3")
+    finally:
+        q.kill()
+
+
+def test_refuse_hidden_register_written():
+    """Version 3 in its own world: the guest wrote registers version 2 lacks."""
+    q = checkpoint_guest(V3, "regvisor.cpu=2", preload=V2)
+    try:
+        out = q.command("upgrade 0x40340000")
+        assert ("regvisor: upgrade: error: vcpu 0: ICC_BPR1_EL1 (0x603000000013c663): hidden "
+                "register does not hold its default value: holds 0x3, default 0x0"
+                in out.splitlines()), out
+        refused_then_runs(q, out, "regvisor: upgrade: refused, nothing changed; the guest stays "
+                          "on version 3")
+    finally:
+        q.kill()
+
+
+def test_new_firmware_refuses_nothing_lost():
+    """Version 2 in its own world hands over to version 3 in world 3, whose
+    import misses the registers version 3 adds: it says why, keeps the guest
+    stopped, `save` gives the blob as it came, and `upgrade` hands it back to
+    version 2, where the guest goes on and passes every check."""
+    q = checkpoint_guest(V2, preload=V3)
+    try:
+        start = len(q.output)
+        q.send("upgrade 0x40340000\r")
+        m = q.expect(r"regvisor: handover: error: version 3 refused the blob of version 2; the "
+                     r"guest stays stopped here, nothing lost: .*\n", 60, start)
+        q.expect(PROMPT, 10, m.end())
+        assert "regvisor: load: error: vcpu 0: DBGBVR0_EL1 (0x6030000000138004): register " \
+               "missing from the blob" in q.output
+        saved = q.command("save")
+        assert "regvisor: save: the blob the upgrade brought, as it came" in saved, saved
+        assert "-----END REGVISOR VMSTATE-----" in saved, saved
+        assert "no guest state yet" in q.command("resume")
+        out = send_upgrade(q, open(V2, "rb").read())
+        assert "regvisor: upgrade: the refused blob (" in out, out
+        q.expect(r"regvisor: upgrade: version 2 runs the guest", 60)
+        finish_passing(q)
+    finally:
+        q.kill()
+
+
+# --- (2) Linux on two CPUs: counters, uptime, tmpfs across two upgrades ----------
+
+COUNT_RE = re.compile(r"^RV-COUNT cpu=(\d+) n=(\d+) up=([\d.]+)$", re.M)
+
+
+def rejoin_stops(out):
+    """The guest's output with each stop's transcript taken out: the firmware
+    ends the guest line a break-in came in (its first half), and the guest
+    writes the rest after the upgrade; the two halves are one line again."""
+    kept, partial, stopped = [], None, False
+    for line in out.split("\n"):
+        if "regvisor: monitor: break-in" in line:
+            stopped = True
+            head = line[:line.index("regvisor: monitor: break-in")]
+            if head:        # the guest's line, not ended on the console as seen here
+                kept.append(head)
+            last = kept[-1] if kept else ""
+            if last and not COUNT_RE.match(last) and \
+                    (last.startswith("RV-COUNT") or "RV-COUNT".startswith(last)):
+                partial = kept.pop()
+            continue
+        if stopped or (partial is not None and line.startswith("regvisor: ")):
+            stopped = stopped and "runs the guest" not in line
+            continue
+        if partial is not None:
+            if not line:
+                continue
+            if not line.startswith(("RV-", "REGVISOR", "regvisor")):
+                line = partial + line
+            partial = None
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def test_linux_smp2_upgrade_round_trip():
+    secs = 30
+    q = lg.qemu_regvisor(smp=2, mode="counters", secs=secs, unix_socket=True)
+    q.start()
+    try:
+        q.expect(r"REGVISOR-COUNTERS-START", 180)
+        for image, build in ((PEER, "-peer)"), (V3, ")")):
+            time.sleep(3)
+            start = len(q.output)
+            q.send(BREAKIN)
+            m = q.expect(r"regvisor: monitor: break-in: every vCPU stopped", 30, start)
+            q.expect(PROMPT, 30, m.end())
+            out = send_upgrade(q, open(image, "rb").read())
+            assert "regvisor: upgrade: version 3 runs the guest" in out, out
+            assert re.search(r"regvisor: load: \d+ registers loaded from a v3 blob, 0 dropped "
+                             r"\(format 2\.0, 2 vCPUs\)", out), out
+            assert re.search(r"^regvisor: version 3 \(.*" + re.escape(build) + "$", out, re.M), out
+        q.expect(r"REGVISOR-COUNTERS-OK", 120)
+        q.expect(lg.DONE_RE, 60)
+        res = q.wait(60)
+    finally:
+        q.kill()
+    out = res.output
+    with open(os.path.join(ROOT, "build", "upgrade-linux.log"), "w") as f:
+        f.write(out)        # the whole console, for a failure's post-mortem
+    start = re.search(r"REGVISOR-COUNTERS-START cpus=2 secs=\d+ md5=(\w+)", out)
+    end = re.search(r"REGVISOR-COUNTERS-OK md5=(\w+)", out)
+    assert start and end and start.group(1) == end.group(1), out      # the tmpfs file
+    for cpu in (0, 1):
+        seen = [(int(n), float(up)) for c, n, up in COUNT_RE.findall(rejoin_stops(out))
+                if int(c) == cpu]
+        assert [n for n, _ in seen] == list(range(secs * 10)), (cpu, seen)  # none lost or repeated
+        steps = [b - a for (_, a), (_, b) in zip(seen, seen[1:])]
+        assert min(steps) >= 0, (cpu, steps)                                # never backwards
+        # Known, and the same with a plain break-in and `resume` (README "Live
+        # upgrade"): Linux's /proc/uptime moves on by about the time the guest
+        # was stopped, once per stop; nowhere else may it jump.
+        assert len([d for d in steps if d >= 1.0]) <= 2, (cpu, steps)
+    assert out.count("regvisor: upgrade: version 3 runs the guest") == 2, out
+    assert "REGVISOR-KLOG bad=0" in out, out
+    assert res.status == 0, out
