@@ -279,6 +279,19 @@ class Qemu:
             self.proc.stdin.write(text.encode())
             self.proc.stdin.flush()
 
+    def drain(self):
+        """Read whatever the machine has written by now, without waiting."""
+        while self._read_some(0):
+            pass
+
+    def idle(self, seconds):
+        """Let the machine run for a while, reading its console all along: a
+        console nobody reads fills its socket and stalls the guest's output in
+        QEMU, while the guest's clock, which is the host's, runs on."""
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            self._read_some(min(left, 0.1))
+
     PROMPT = "regvisor> "
 
     def command(self, line, timeout=30.0):

@@ -11,7 +11,6 @@ import base64
 import os
 import re
 import subprocess
-import time
 
 import pytest
 
@@ -49,6 +48,7 @@ def send_upgrade(q, raw, timeout=120):
     m = q.expect(r"regvisor: upgrade: send the framed firmware image.*\n", 10, start)
     for line in frame_image(raw).splitlines():
         q.send(line + "\r\n")
+        q.drain()       # keep the console read: a full socket would stall the firmware's output
     q.expect(r"runs the guest|regvisor: handover: error|nothing changed.*\n(.|\n)*?" + PROMPT,
              timeout, m.end())
     return q.output[start:]
@@ -227,7 +227,7 @@ def test_linux_smp2_upgrade_round_trip():
     try:
         q.expect(r"REGVISOR-COUNTERS-START", 180)
         for image, build in ((PEER, "-peer)"), (V3, ")")):
-            time.sleep(3)
+            q.idle(3)
             start = len(q.output)
             q.send(BREAKIN)
             m = q.expect(r"regvisor: monitor: break-in: every vCPU stopped", 30, start)
@@ -254,10 +254,9 @@ def test_linux_smp2_upgrade_round_trip():
         assert [n for n, _ in seen] == list(range(secs * 10)), (cpu, seen)  # none lost or repeated
         steps = [b - a for (_, a), (_, b) in zip(seen, seen[1:])]
         assert min(steps) >= 0, (cpu, steps)                                # never backwards
-        # Known, and the same with a plain break-in and `resume` (README "Live
-        # upgrade"): Linux's /proc/uptime moves on by about the time the guest
-        # was stopped, once per stop; nowhere else may it jump.
-        assert len([d for d in steps if d >= 1.0]) <= 2, (cpu, steps)
+        # The guest's time stands still while it is stopped: a print every 0.1 s
+        # never sees uptime move by a second, across the upgrades as anywhere.
+        assert max(steps) < 1.0, (cpu, steps)
     assert out.count("regvisor: upgrade: version 3 runs the guest") == 2, out
     assert "REGVISOR-KLOG bad=0" in out, out
     assert res.status == 0, out
