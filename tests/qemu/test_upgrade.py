@@ -10,7 +10,6 @@ shown to run on (or, when the new firmware refuses, nothing to be lost)."""
 import base64
 import os
 import re
-import subprocess
 
 import pytest
 
