@@ -55,6 +55,7 @@ void vcpu_wipe_all(void)
 
 		vcpu_reset_regs(t, &model);
 		guest_frame_reset(t, 0, 0, 0);
+		vgic_cpu_wipe(t);
 		t->loaded = true;	/* into its CPU as it goes on, if it ever does */
 		t->load_power = __atomic_load_n(&t->power, __ATOMIC_ACQUIRE);
 	}

@@ -160,6 +160,20 @@ static void vgic_clear_lrs(struct vcpu *v)
 		ich_hw_ap1r_write(n, 0);
 }
 
+/*
+ * A stopped vCPU's interrupts in flight forgotten, in memory only (the
+ * monitor's `wipe`): the physical interrupts stay as they are, for the
+ * `load` that must follow to link them again.
+ */
+void vgic_cpu_wipe(struct vcpu *v)
+{
+	memset(v->vgic.lr, 0, sizeof(v->vgic.lr));
+	memset(v->vgic.queued, 0, sizeof(v->vgic.queued));
+	memset(v->vgic.queued_hw, 0, sizeof(v->vgic.queued_hw));
+	memset(v->vgic.prio, 0, sizeof(v->vgic.prio));
+	v->vgic.in_memory = true;
+}
+
 /* The same for the list registers in memory and the queue. */
 static void vgic_clear_memory(struct vcpu *v)
 {

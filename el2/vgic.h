@@ -47,6 +47,8 @@ bool vgic_init(void);
 bool vgic_present(void);
 /* Every CPU as its vCPU starts: its CPU interfaces, an empty virtual one. */
 void vgic_cpu_init(struct vcpu *v);
+/* A stopped vCPU's interrupts in flight forgotten, in memory only (the monitor's `wipe`). */
+void vgic_cpu_wipe(struct vcpu *v);
 /* v's CPU goes off: the hardware-linked interrupts its list registers hold deactivated. */
 void vgic_cpu_off(struct vcpu *v);
 /* A physical interrupt reached EL2 while v ran: handle or deliver each pending one. */
