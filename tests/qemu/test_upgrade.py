@@ -21,6 +21,8 @@ TOOL = os.path.join(ROOT, "build", "regvisor-state")
 V3 = build_path(3, "regvisor.bin")
 V2 = build_path(2, "regvisor.bin")
 PEER = os.path.join(ROOT, "build", "peer", "regvisor.bin")
+# The first release that hosts Linux and hands over: as shipped, never rebuilt.
+RELEASED_V3 = os.path.join(ROOT, "tests", "compat", "releases", "v3", "regvisor.bin")
 STAGE = 0x40340000
 CHECKPOINT = 0x2
 KEEP_WA2 = 0x4
@@ -78,6 +80,7 @@ def finish_passing(q, resume=False):
     (V3, PEER, "", 3),
     (V2, V3, "regvisor.compat=2", 3),        # older -> newer (version 2's world)
     (V3, V2, "regvisor.compat=2", 2),        # newer -> older (version 2's world)
+    (RELEASED_V3, PEER, "", 3),              # from the released binary, its own guest
 ])
 def test_checkpoint_guest_upgrade_preloaded(src, dst, append, to):
     q = checkpoint_guest(src, append, preload=dst)
