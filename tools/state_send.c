@@ -80,11 +80,15 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* What a firmware line means for the command sent: 0 done, 1 refused, -1 neither. */
+typedef int verdict_fn(const char *line);
+
 /*
- * The firmware's answer to the load, from its own lines: 0 loaded, 1
- * refused (its error lines on stderr), -1 no answer within `timeout` s.
+ * The firmware's answer to a command, from its own lines (`regvisor: `):
+ * 0 done, 1 refused (its error lines on stderr), -1 no answer within
+ * `timeout` s.
  */
-static int read_verdict(int fd, double timeout)
+static int read_firmware_verdict(int fd, double timeout, verdict_fn *verdict)
 {
 	char line[512];
 	size_t n = 0;
@@ -93,6 +97,7 @@ static int read_verdict(int fd, double timeout)
 	while (now() < end) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		char c;
+		int v;
 
 		if (poll(&p, 1, 200) <= 0)
 			continue;
@@ -109,14 +114,22 @@ static int read_verdict(int fd, double timeout)
 			continue;	/* not the firmware's */
 		if (strstr(line, ": error: ") || strstr(line, "refused"))
 			fprintf(stderr, "%s\n", line);
-		if (!strncmp(line, "regvisor: load: ", 16) && strstr(line, "registers loaded"))
-			return 0;
-		if (!strncmp(line, "regvisor: load: ", 16) &&
-		    (strstr(line, "nothing loaded") || strstr(line, "cancelled")))
-			return 1;
-		if (!strncmp(line, "regvisor: error: ", 17))
-			return 1;	/* `load` itself refused (no monitor prompt?) */
+		v = verdict(line);
+		if (v >= 0)
+			return v;
 	}
+	return -1;
+}
+
+static int load_verdict(const char *line)
+{
+	if (!strncmp(line, "regvisor: load: ", 16) && strstr(line, "registers loaded"))
+		return 0;
+	if (!strncmp(line, "regvisor: load: ", 16) &&
+	    (strstr(line, "nothing loaded") || strstr(line, "cancelled")))
+		return 1;
+	if (!strncmp(line, "regvisor: error: ", 17))
+		return 1;	/* `load` itself refused (no monitor prompt?) */
 	return -1;
 }
 
@@ -154,7 +167,7 @@ int cmd_send(const char *src, const char *to, double timeout)
 	       frame_picked ? frame_picked : "", frame_picked ? " of the log: " : "", len, nregs,
 	       s.nvcpus, s.nvcpus == 1 ? "" : "s", to);
 	fflush(stdout);
-	verdict = read_verdict(out_fd, timeout);
+	verdict = read_firmware_verdict(out_fd, timeout, load_verdict);
 	close(out_fd);
 	if (verdict < 0) {
 		fprintf(stderr, "%s: %s: no verdict from the firmware in %.0f s\n", prog, to, timeout);
@@ -274,44 +287,20 @@ int cmd_stamp(const char *path)
 	return 0;
 }
 
-/* The firmware's answer to `upgrade`: 0 handed over, 1 refused, -1 none within timeout. */
-static int read_upgrade_verdict(int fd, double timeout)
+/* The firmware's answer to `upgrade`: 0 handed over, 1 refused. */
+static int upgrade_verdict(const char *line)
 {
-	char line[512];
-	size_t n = 0;
-	double end = now() + timeout;
-
-	while (now() < end) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		char c;
-
-		if (poll(&p, 1, 200) <= 0)
-			continue;
-		if (read(fd, &c, 1) != 1)
-			return -1;
-		if (c != '\n' && c != '\r') {
-			if (n + 1 < sizeof(line))
-				line[n++] = c;
-			continue;
-		}
-		line[n] = '\0';
-		n = 0;
-		if (strncmp(line, "regvisor: ", 10))
-			continue;
-		if (strstr(line, ": error: ") || strstr(line, "refused"))
-			fprintf(stderr, "%s\n", line);
-		if (!strncmp(line, "regvisor: upgrade: handing over", 31))
-			printf("%s\n", line);
-		if (!strncmp(line, "regvisor: upgrade: version ", 27) && strstr(line, "runs the guest"))
-			return 0;
-		if (!strncmp(line, "regvisor: handover: error: ", 27))
-			return 1;
-		if (!strncmp(line, "regvisor: upgrade: ", 19) &&
-		    (strstr(line, "nothing changed") || strstr(line, "cancelled")))
-			return 1;
-		if (!strncmp(line, "regvisor: error: ", 17))
-			return 1;
-	}
+	if (!strncmp(line, "regvisor: upgrade: handing over", 31))
+		printf("%s\n", line);
+	if (!strncmp(line, "regvisor: upgrade: version ", 27) && strstr(line, "runs the guest"))
+		return 0;
+	if (!strncmp(line, "regvisor: handover: error: ", 27))
+		return 1;
+	if (!strncmp(line, "regvisor: upgrade: ", 19) &&
+	    (strstr(line, "nothing changed") || strstr(line, "cancelled")))
+		return 1;
+	if (!strncmp(line, "regvisor: error: ", 17))
+		return 1;
 	return -1;
 }
 
@@ -356,7 +345,7 @@ int cmd_upgrade(const char *path, const char *to, double timeout)
 	printf("sent %s: version %u, %zu bytes, CRC-32C 0x%08x to %s\n", path, fi.version, len,
 	       (unsigned int)fi.crc, to);
 	fflush(stdout);
-	verdict = read_upgrade_verdict(out_fd, timeout);
+	verdict = read_firmware_verdict(out_fd, timeout, upgrade_verdict);
 	close(out_fd);
 	if (verdict < 0) {
 		fprintf(stderr, "%s: %s: no verdict from the firmware in %.0f s\n", prog, to, timeout);

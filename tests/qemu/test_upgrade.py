@@ -10,6 +10,7 @@ shown to run on (or, when the new firmware refuses, nothing to be lost)."""
 import base64
 import os
 import re
+import subprocess
 
 import pytest
 
@@ -106,6 +107,26 @@ def test_checkpoint_guest_upgrade_over_uart():
     finally:
         q.kill()
     assert "-peer)" in res.output        # the other build's banner
+
+
+def test_host_tool_sends_the_upgrade():
+    """`regvisor-state upgrade FIRMWARE --to SOCKET`: the image framed into the
+    console and the firmware's verdict read back (exit 0, its handover line);
+    the guest goes on under the new build and passes every check."""
+    q = Qemu(kernel=V3, socket_log=True, append=f"regvisor.guestarg={CHECKPOINT}").start()
+    try:
+        q.expect(r"regvisor: monitor: guest stopped at its checkpoint call", 60)
+        q.expect(PROMPT, 10)
+        r = subprocess.run([TOOL, "upgrade", PEER, "--to", q.listen_path], capture_output=True,
+                           text=True, timeout=180)
+        assert r.returncode == 0, (r.stdout, r.stderr)
+        assert "regvisor: upgrade: handing over to version 3" in r.stdout, r.stdout
+        q.expect(r"regvisor: upgrade: version 3 runs the guest", 60)
+        res = q.wait(60)
+    finally:
+        q.kill()
+    assert GUEST_PASSES in res.output and "-peer)" in res.output, res.output
+    assert res.status == 0, res.output
 
 
 # --- (3) refusals: one exact line, the guest runs on ------------------------------
