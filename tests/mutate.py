@@ -397,7 +397,7 @@ def main(argv):
     open(log, "w").close()
     print(f"mutate: copy in {TREE}; building and running the unmutated tests (log {log})",
           flush=True)
-    if run(BUILD + ["build/bench/bench_host"], log) != "pass":
+    if run(BUILD_PEER + ["build/bench/bench_host"], log) != "pass":
         print("mutate: the unmutated copy does not build", file=sys.stderr)
         return 2
     tests = []
