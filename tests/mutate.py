@@ -295,12 +295,6 @@ MUTATIONS = [
              "el2/upgrade.c",
              [("	h->nvcpus = vm.nvcpus;\n", "	h->nvcpus = 1;\n")],
              [UPGRADE_LINUX], build=BUILD_PEER),
-    Mutation("upgrade-list-registers-cleared",
-             "the new firmware clears the list registers the old one left (an interrupt in "
-             "flight, hardware-linked, is lost: its physical one stays active)",
-             "el2/vgic.c",
-             [("	if (v->vgic.carried) {		/* upgrade:", "	if (0) {		/* upgrade:")],
-             [UPGRADE_LINUX], build=BUILD_PEER),
 ]
 
 
