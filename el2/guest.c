@@ -463,15 +463,9 @@ static struct el2_frame *guest_first_frame(struct vcpu *v, uint64_t pc, uint64_t
 	return f;
 }
 
-/*
- * Before the first entry and on every reset: the guest's DTB, fresh, and
- * every vCPU that is off in the boot vCPU's model, out of reset in memory
- * (what a save of an off vCPU writes, what a load checks against).
- */
-static void guest_prepare(void)
+/* Every vCPU that is off, out of reset in memory in the boot vCPU's model. */
+static void vm_reset_off_vcpus(void)
 {
-	if (!guest_dtb_make())
-		board_poweroff(EXIT_GUEST_IMAGE);
 	for (unsigned int i = 1; i < vm.nvcpus; i++) {
 		struct vcpu *t = &vm.vcpu[i];
 
@@ -481,6 +475,18 @@ static void guest_prepare(void)
 		vcpu_reset_regs(t, &vm.vcpu[0].sr);
 		el2_id_fast_sync(t);
 	}
+}
+
+/*
+ * Before the first entry and on every reset: the guest's DTB, fresh, and
+ * every vCPU that is off in the boot vCPU's model, out of reset in memory
+ * (what a save of an off vCPU writes, what a load checks against).
+ */
+static void guest_prepare(void)
+{
+	if (!guest_dtb_make())
+		board_poweroff(EXIT_GUEST_IMAGE);
+	vm_reset_off_vcpus();
 }
 
 void guest_start(void)
@@ -518,13 +524,7 @@ void guest_start_handover(void)
 	struct vcpu *v = &vm.vcpu[0];
 	struct el2_frame *f;
 
-	for (unsigned int i = 1; i < vm.nvcpus; i++) {
-		struct vcpu *t = &vm.vcpu[i];
-
-		t->sr.ctx_in_memory = true;
-		vcpu_reset_regs(t, &v->sr);
-		el2_id_fast_sync(t);
-	}
+	vm_reset_off_vcpus();	/* the others start from the blob, off until then */
 	guest_el2_controls(v);
 	f = guest_first_frame(v, vm.entry, gi.dtb, vm.entry_x1);
 	vcpu_stop_all(v, STOP_FOR_HANDOVER, NULL);

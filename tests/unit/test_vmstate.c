@@ -17,6 +17,7 @@
 #include "vmstate/crc32c.h"
 #include "vmstate/frame.h"
 #include "vmstate/policy.h"
+#include "tests/unit/capture.h"
 
 static struct vmstate st, st2;
 static uint8_t buf[VMSTATE_MAX_BLOB];
@@ -679,34 +680,12 @@ static void pstate_checked(void **state)
 	}
 }
 
-/* What vmstate_report_print() writes on stdout, one line per string. */
-static unsigned int capture_report(const struct vmstate_report *rep, char out[][160],
-				   unsigned int max)
-{
-	FILE *f = tmpfile();
-	unsigned int n = 0;
-	int saved;
-
-	assert_non_null(f);
-	fflush(stdout);
-	saved = dup(fileno(stdout));
-	dup2(fileno(f), fileno(stdout));
-	vmstate_report_print(rep, "test");
-	fflush(stdout);
-	dup2(saved, fileno(stdout));
-	close(saved);
-	rewind(f);
-	while (n < max && fgets(out[n], 160, f))
-		out[n][strcspn(out[n], "\n")] = '\0', n++;
-	fclose(f);
-	return n;
-}
 
 static void report_lists_at_most_n(void **state)
 {
 	struct vmstate_report rep = { 0 };
-	static char lines_out[32][160];
-	char want[160];
+	static char lines_out[32][CAPTURE_LINE];
+	char want[CAPTURE_LINE];
 	unsigned int n;
 
 	(void)state;

@@ -17,6 +17,7 @@
 #include "vmstate/blob.h"
 #include "vmstate/crc32c.h"
 #include "vmstate/policy.h"
+#include "tests/unit/capture.h"
 
 static struct vmstate st, st2;
 static uint8_t buf[VMSTATE_MAX_BLOB];
@@ -121,24 +122,11 @@ static unsigned int check_all(struct vmstate_report *rep)
 /* What vmstate_report_print() writes for rep's first problem. */
 static const char *first_line(const struct vmstate_report *rep)
 {
-	static char line[256];
-	FILE *f = tmpfile();
-	int saved;
+	static char line[1][CAPTURE_LINE];
 
-	assert_non_null(f);
-	fflush(stdout);
-	saved = dup(fileno(stdout));
-	dup2(fileno(f), fileno(stdout));
-	vmstate_report_print(rep, "test");
-	fflush(stdout);
-	dup2(saved, fileno(stdout));
-	close(saved);
-	rewind(f);
-	if (!fgets(line, sizeof(line), f))
-		line[0] = '\0';
-	line[strcspn(line, "\n")] = '\0';
-	fclose(f);
-	return line;
+	if (!capture_report(rep, line, 1))
+		line[0][0] = '\0';
+	return line[0];
 }
 
 static void writer_picks_the_format_by_target(void **state)
