@@ -490,6 +490,20 @@ void test_sweep(void)
 	sweep_checkpoint(sweep_pv(), n, read_sysreg(cntvct_el0));
 }
 
+/*
+ * Wait (30 s at most) until vCPU i is OFF: the firmware says so in a line
+ * of its own, which would split a line of ours printed meanwhile.
+ */
+static bool sweep_wait_off(unsigned int i)
+{
+	uint64_t end = read_sysreg(cntvct_el0) + 30 * read_sysreg(cntfrq_el0);
+
+	while (hvc(PSCI_AFFINITY_INFO64, i, 0, 0).x0 != AFF_OFF)
+		if (read_sysreg(cntvct_el0) > end)
+			return false;
+	return true;
+}
+
 /* After the load, on vCPU i > 0: read everything again, then off. */
 void sweep_secondary_after(uint64_t index)
 {
@@ -536,8 +550,9 @@ void sweep_after_checkpoint(uint64_t result, uint64_t pv, uint64_t nvcpus, uint6
 			sweep_go[i] = SWEEP_GO;
 			__asm__ volatile("dsb sy\n sev" ::: "memory");
 		}
-		report(on && sweep_wait(&sweep_cpus[i].done),
-		       "sweep: vCPU %u came back after the load and read its registers again%s", i,
+		report(on && sweep_wait(&sweep_cpus[i].done) && sweep_wait_off(i),
+		       "sweep: vCPU %u came back after the load, read its registers again and went "
+		       "off%s", i,
 		       on ? "" : " (it is OFF: not carried)");
 		if (!on)
 			gprintf("sweep: vcpu=%u not carried\n", i);
