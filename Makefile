@@ -76,16 +76,17 @@ FW_OBJS := $(addprefix $(BUILD)/boot/,$(boot-objs)) $(addprefix $(BUILD)/plat/,$
 	$(addprefix $(BUILD)/vmstate/,$(vmstate-core-objs) $(vmstate-fw-objs))
 GUEST_OBJS := $(addprefix $(BUILD)/guest/,$(guest-objs))
 
-.PHONY: all firmware deps run test unit clean check-portable versions peer print-versions golden release soak mutate help
+.PHONY: all firmware deps run test test-versions unit clean check-portable versions peer print-versions golden release soak mutate help
 
 help:
 	@echo "make               firmware build/regvisor.{elf,bin} and the host tool build/regvisor-state"
 	@echo "make run           install what is missing, build, boot under QEMU (BOOTARGS=\"...\");"
 	@echo "                   interactive on a terminal; exits with the firmware's status"
-	@echo "make test          install what is missing, build both versions, unit, fuzz-smoke and QEMU tests"
+	@echo "make test          install what is missing, build every version, unit, fuzz-smoke, QEMU and next-version tests"
 	@echo "make deps          install the Debian packages the project needs (only those missing)"
 	@echo "make FW_VERSION=1  version 1 from the same tree, in build/v1/ (make versions: both)"
 	@echo "make unit          host unit tests (cmocka, sanitizers)"
+	@echo "make test-versions a throwaway next version in a scratch copy, against the releases"
 	@echo "make check-portable  the layering and hardware-access check"
 	@echo "make fuzz          libFuzzer on the blob decoder and the framing (FUZZ_SECONDS=120)"
 	@echo "make bench         instruction counts (firmware under QEMU icount, host under callgrind)"
@@ -177,7 +178,12 @@ PORTABLE_SRCS := $(addprefix sysreg/,$(sysreg-core-objs:.o=.c) $(sysreg-host-obj
 include tools/objects.mk tests/unit/objects.mk tests/fuzz/objects.mk tools/linux.mk
 
 test: deps check-portable versions peer tool unit fuzz-smoke build/bench/bench_host
-	$(PYTEST) -q tests/qemu
+	$(PYTEST) -q tests/qemu tests/versions
+
+# A throwaway next version in a scratch copy of the tree (build/next), run
+# against the released binaries: tests/versions/test_next_version.py.
+test-versions: deps versions tool
+	$(PYTEST) -q tests/versions
 
 # The full soak: 10,000 checkpoint cycles in one QEMU run (make test runs 2,000).
 soak: deps firmware

@@ -194,6 +194,8 @@ void boot_main(const void *dtb, unsigned int entry_el, uint64_t handover)
 
 	if (!sysreg_table_sorted())
 		PANIC("register table not sorted by id");
+	if (!sysreg_changes_valid())
+		PANIC("a CHANGE line of sysregs.def names an ID row, its own version or a later one twice");
 	if (!smccc_table_sorted())
 		PANIC("hypercall table not sorted by id");
 

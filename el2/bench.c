@@ -96,7 +96,7 @@ static void bench_export_import(struct vcpu *v)
 		vmstate_check_regs(&bst, 0, &v->sr, NULL, &drops, &rep);
 	t[4] = pmu_read();
 	for (int r = 0; r < REPS; r++)
-		vmstate_apply_regs(&bst.vcpu[0], &v->sr);
+		vmstate_apply_regs(&bst.vcpu[0], bst.fw_version, &v->sr);
 	t[5] = pmu_read();
 	BUG_ON(rep.total || !len);
 	ops = (uint64_t)REPS * bst.vcpu[0].nregs;

@@ -264,7 +264,7 @@ static void hide_or_unhide(struct monitor *m, int argc, char **argv, bool hide)
 			sysreg_mask_clear(&m->v->sr.hidden, k);
 		/* Said now, not only when a save refuses. */
 		if (sysreg_table[k].cls == CTX)
-			val &= sysreg_table[k].wmask;	/* as a save compares it */
+			val &= sysreg_row_wmask(sysreg_row_of(k), m->v->sr.world_version);	/* as a save does */
 		if (hide && val != def)
 			printf("regvisor: warning: %s (0x%016llx) holds 0x%llx, not its default 0x%llx: "
 			       "`save` refuses while it is hidden\n", sysreg_table[k].name,
@@ -311,6 +311,40 @@ static void cmd_cpu(struct monitor *m, int argc, char **argv)
 	       ver);
 }
 
+/*
+ * A register both worlds have takes the new world's meaning (CHANGE lines,
+ * sysreg_convert): checked (apply false: true when a rule refuses, each
+ * said), then applied (each conversion said).
+ */
+static bool compat_convert(struct vcpu *v, unsigned int ver, bool apply)
+{
+	bool refused = false;
+
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
+		const struct sysreg_change *chg;
+		uint64_t was, val;
+		enum sysreg_moved r;
+
+		if (sysreg_table[i].cls == ID || !sysreg_in_world(i, ver) ||
+		    !sysreg_in_world(i, v->sr.world_version))
+			continue;
+		was = val = sysreg_get(&v->sr, i);
+		r = sysreg_convert(sysreg_row_of(i), v->sr.world_version, ver, &val, &chg);
+		if (r == MOVE_REFUSED && !apply) {
+			printf("regvisor: error: %s (0x%016llx) holds 0x%llx: changed in v%u, rule %s\n",
+			       sysreg_table[i].name, (unsigned long long)sysreg_table[i].id,
+			       (unsigned long long)was, chg->version, sysreg_rule_name(chg->rule));
+			refused = true;
+		} else if (r == MOVE_CONVERTED && apply) {
+			printf("regvisor: %s: 0x%llx becomes 0x%llx (changed in v%u, rule %s)\n",
+			       sysreg_table[i].name, (unsigned long long)was, (unsigned long long)val,
+			       chg->version, sysreg_rule_name(chg->rule));
+			sysreg_set(&v->sr, i, val);
+		}
+	}
+	return refused;
+}
+
 static void cmd_compat(struct monitor *m, int argc, char **argv)
 {
 	unsigned int ver;
@@ -334,10 +368,12 @@ static void cmd_compat(struct monitor *m, int argc, char **argv)
 			refused = true;
 		}
 	}
+	refused |= compat_convert(m->v, ver, false);
 	if (refused) {
 		printf("regvisor: error: compat %u refused; nothing changed\n", ver);
 		return;
 	}
+	compat_convert(m->v, ver, true);
 	m->v->sr.world_version = ver;
 	sysreg_mask_add_newer_than(&m->v->sr.hidden, ver);
 	if (m->v->sr.cpu_version > ver)

@@ -263,6 +263,41 @@ static void print_drops(void)
 		}
 }
 
+/*
+ * What a load from an older or newer version changes, said: each value a
+ * CHANGE rule converted, and how many registers the writer's version did
+ * not have (they get their reset values).
+ */
+static void print_conversions(unsigned int world)
+{
+	unsigned int fresh = 0, writer = state.fw_version;
+	const struct sysreg_change *chg;
+
+	for (unsigned int i = 0; i < state.nvcpus; i++)
+		for (unsigned int k = 0; k < state.vcpu[i].nregs; k++) {
+			const struct vmstate_entry *e = &state.vcpu[i].regs[k];
+			int idx = sysreg_find_by_id(e->id);
+			uint64_t val = e->value;
+
+			if (idx < 0 || sysreg_table[idx].cls == ID ||
+			    sysreg_convert(sysreg_row_of((unsigned int)idx), writer, world, &val,
+					   &chg) != MOVE_CONVERTED)
+				continue;
+			printf("regvisor: load: vcpu %u: %s: 0x%llx in v%u is 0x%llx in v%u (changed in "
+			       "v%u, rule %s)\n", i, sysreg_table[idx].name,
+			       (unsigned long long)e->value, writer, (unsigned long long)val, world,
+			       chg->version, sysreg_rule_name(chg->rule));
+		}
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+		if (sysreg_table[i].cls != ID && sysreg_table[i].since > writer &&
+		    sysreg_in_world(i, world))
+			fresh++;
+	if (fresh)
+		printf("regvisor: load: %u registers new since v%u get their reset values "
+		       "(`regvisor-state check --from %u --to %u` lists them)\n", fresh, writer,
+		       writer, world);
+}
+
 /* The checked state into vCPU v (memory only: el2 puts it in the CPU on resume). */
 static void put_vcpu(struct vcpu *v, const struct vmstate_vcpu *c)
 {
@@ -313,6 +348,7 @@ bool vmstate_load(struct vcpu *v, const uint8_t *in, size_t len, bool quiet)
 
 	/* Checked, every vCPU: from here on nothing can fail. */
 	print_drops();
+	print_conversions(vm.vcpu[0].sr.world_version);
 	for (unsigned int i = 0; i < state.nvcpus; i++) {
 		put_vcpu(&vm.vcpu[i], &state.vcpu[i]);
 		ndrops += drops[i].n;

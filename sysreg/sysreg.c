@@ -220,12 +220,6 @@ bool sysreg_is_pauth_key(unsigned int idx)
 	       ((id >> 3) & 0xf) >= 1 && ((id >> 3) & 0xf) <= 3;
 }
 
-uint64_t sysreg_fw_default(unsigned int idx, unsigned int version)
-{
-	(void)version;	/* no firmware default has changed between versions yet */
-	return sysreg_table[idx].reset;
-}
-
 /* Context registers are live in the CPU unless the vCPU is stopped. */
 static bool ctx_live(const struct vcpu_sysregs *vs, unsigned int idx)
 {
@@ -294,16 +288,11 @@ void sysreg_vcpu_reset(struct vcpu_sysregs *vs, unsigned int cpu_version,
 
 uint64_t sysreg_default(const struct vcpu_sysregs *vs, unsigned int idx)
 {
-	switch (sysreg_table[idx].cls) {
-	case CTX:
-		return sysreg_table[idx].reset;
-	case ID:
-		if (idx == SYSREG_MPIDR_EL1)
-			return VMPIDR_VCPU0;
-		return sysreg_hw_read(idx) & sysreg_id_mask(idx, vs->cpu_version);
-	default:
-		return sysreg_fw_default(idx, vs->world_version);
-	}
+	if (sysreg_table[idx].cls != ID)
+		return sysreg_row_default(sysreg_row_of(idx), vs->world_version);
+	if (idx == SYSREG_MPIDR_EL1)
+		return VMPIDR_VCPU0;
+	return sysreg_hw_read(idx) & sysreg_id_mask(idx, vs->cpu_version);
 }
 
 static const struct idfeat *idfeat_find(unsigned int idx, unsigned int shift)

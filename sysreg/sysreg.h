@@ -24,6 +24,16 @@ enum sysreg_idx {
 	SYSREG_COUNT
 };
 
+/* Every version's rows (SYSREG_ALL_VERSIONS), in id order: what a blob of any version may name. */
+enum sysreg_row_idx {
+#define SYSREG(name, id, acc, cl, fl, rs, wm, si) SYSREG_ROW_##name,
+#define SYSREG_ALL_VERSIONS
+#include "sysreg/sysregs.h"
+#undef SYSREG_ALL_VERSIONS
+#undef SYSREG
+	SYSREG_ROW_COUNT
+};
+
 struct sysreg_desc {
 	uint64_t id;		/* KVM ONE_REG id */
 	uint64_t reset;		/* reset value; for ID registers the field mask */
@@ -35,6 +45,55 @@ struct sysreg_desc {
 };
 
 extern const struct sysreg_desc sysreg_table[SYSREG_COUNT];
+extern const struct sysreg_desc sysreg_rows[SYSREG_ROW_COUNT];
+
+/*
+ * What a register means in each version (sysreg/semantics.c). A CHANGE
+ * line of sysregs.def says that from `version` on the register's default
+ * and writable mask are others, and what a move across the change does:
+ */
+enum sysreg_rule {
+	RULE_KEEP,	/* the guest keeps its value: one at the old default stays */
+	RULE_ADOPT,	/* one at the old default takes the new; bits no longer kept are cleared */
+	RULE_REFUSE,	/* no move across the change */
+};
+
+struct sysreg_change {
+	uint16_t row;		/* enum sysreg_row_idx */
+	uint16_t version;	/* the first version with the new meaning */
+	uint8_t rule;		/* enum sysreg_rule */
+	uint64_t def, wmask;
+};
+
+/* This build's list (every version's CHANGE lines); a unit test may point it at its own. */
+struct sysreg_changes {
+	const struct sysreg_change *c;
+	unsigned int n;
+};
+extern struct sysreg_changes sysreg_changes;
+
+/* The row of this build's register idx; the row of an id (any version's), or -1. */
+unsigned int sysreg_row_of(unsigned int idx);
+int sysreg_row_find(uint64_t id);
+/* A context or firmware register's default and writable mask in version v. */
+uint64_t sysreg_row_default(unsigned int row, unsigned int v);
+uint64_t sysreg_row_wmask(unsigned int row, unsigned int v);
+/* The newest change of the row at or before version v, or NULL (the row's own meaning). */
+const struct sysreg_change *sysreg_change_at(unsigned int row, unsigned int v);
+/* Every bit that was state in some version up to v: the guest's to write. */
+uint64_t sysreg_row_wmask_ever(unsigned int row, unsigned int v);
+const char *sysreg_rule_name(unsigned int rule);
+
+enum sysreg_moved { MOVE_SAME, MOVE_CONVERTED, MOVE_REFUSED };
+/*
+ * A register's value in version from's meaning, as version to's, by the
+ * rule of the changes between them: *val converted in place, or refused.
+ * *chg: the newest change between the two (NULL when none lies between).
+ */
+enum sysreg_moved sysreg_convert(unsigned int row, unsigned int from, unsigned int to,
+				 uint64_t *val, const struct sysreg_change **chg);
+/* Each change names a context or firmware row, after its since, up to the newest version, once. */
+bool sysreg_changes_valid(void);
 
 /* The id's system-register encoding, KVM's layout (api.rst). */
 #define SYSREG_ENC_MASK		UINT64_C(0xffff)
@@ -151,8 +210,6 @@ const char *sysreg_id_field_name(unsigned int idx, unsigned int shift);
  */
 bool sysreg_pauth_in_view(const struct vcpu_sysregs *vs);
 bool sysreg_is_pauth_key(unsigned int idx);
-/* Default value of a firmware register in version `version`'s world. */
-uint64_t sysreg_fw_default(unsigned int idx, unsigned int version);
 /* True when the register exists in version `version`'s world. */
 static inline bool sysreg_in_world(unsigned int idx, unsigned int version)
 {

@@ -51,6 +51,17 @@
 	SYSREG_SINCE(si, SYSREG(n, SYSREG_ID_FW(num), ACC_NONE(), cl, fl, rs, wm, si))
 #define BMAP(n, num, cl, fl, rs, wm, si)				\
 	SYSREG_SINCE(si, SYSREG(n, SYSREG_ID_BMAP(num), ACC_NONE(), cl, fl, rs, wm, si))
+/*
+ * CHANGE(name, version, default, wmask, rule): from `version` on, register
+ * `name` has this default and writable mask; a move across the change
+ * follows RULE_<rule> (sysreg.h). Expanded only where SYSREG_CHANGE is
+ * defined (sysreg/semantics.c); every build knows every version's.
+ */
+#ifdef SYSREG_CHANGE
+#define CHANGE(n, v, def, wm, rule)	SYSREG_CHANGE(n, v, def, wm, rule)
+#else
+#define CHANGE(n, v, def, wm, rule)
+#endif
 /* A breakpoint's or watchpoint's four registers, instance n (Arm ARM D19.3). */
 #define SYSREG_DEBUG_PAIR(n, si)						\
 	SRIF(DBGBVR##n##_EL1, 2, 0, 0, n, 4, bp, n, CTX, RESET_SAFE, 0, ~0, si)		\
@@ -69,4 +80,5 @@
 #undef CORE
 #undef FW
 #undef BMAP
+#undef CHANGE
 #undef SYSREG_SINCE

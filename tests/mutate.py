@@ -41,6 +41,8 @@ SOAK = pytest("tests/qemu/test_reliability.py", "soak")
 UPGRADE_REFUSALS = pytest("tests/qemu/test_upgrade.py", "refuse")
 UPGRADE_LINUX = pytest("tests/qemu/test_upgrade.py", "linux")
 BUILD_PEER = ["make", "-s", "versions", "peer", "tool"]
+NEXT_VERSION = PYTEST + ["tests/versions"]
+CKPT_BLOB = pytest("tests/qemu/test_vmstate.py", "checkpoint_blob_decodes")
 
 
 class Mutation:
@@ -295,6 +297,31 @@ MUTATIONS = [
              "el2/upgrade.c",
              [("	h->nvcpus = vm.nvcpus;\n", "	h->nvcpus = 1;\n")],
              [UPGRADE_LINUX], build=BUILD_PEER),
+    # --- issue 14: each version's meanings, both ends ---
+    Mutation("import-ignores-changes",
+             "an import takes a value as its writer's version meant it, whatever changed since",
+             "vmstate/policy.c",
+             [("	if (sysreg_table[idx].cls == ID ||\n\t    sysreg_convert(",
+               "	if (1 || sysreg_table[idx].cls == ID ||\n\t    sysreg_convert(")],
+             [UNIT, NEXT_VERSION]),
+    Mutation("export-masks-narrowed-bits",
+             "export masks away bits the guest set that an earlier version kept as state",
+             "vmstate/policy.c",
+             [("		if (!c || c->rule != RULE_ADOPT)\n\t\t\treturn false;",
+               "		if (!c && c->rule != RULE_ADOPT)\n\t\t\treturn false;")],
+             [UNIT]),
+    Mutation("header-says-writer",
+             "the blob's header names the writer's version, not the one whose meanings it follows",
+             "vmstate/policy_vcpu.c",
+             [("	s->fw_version = (uint16_t)target;", "	s->fw_version = FW_VERSION;")],
+             [UNIT, NEXT_VERSION]),
+    Mutation("ckpt-skips-debug",
+             "the test guest leaves the breakpoints out without saying so",
+             "tests/guest/ckpt.c",
+             [("		fill[i] = !why && probe(&ctx_regs[i], true, &x);",
+               "		fill[i] = !why && probe(&ctx_regs[i], true, &x) && ctx_regs[i].name[0] != 'D';\n"
+               "		if (ctx_regs[i].name[0] == 'D')\n\t\t\tcontinue;")],
+             [CKPT_BLOB]),
 ]
 
 

@@ -75,7 +75,7 @@ __attribute__((noinline)) void bench_op(int op)
 		if (vmstate_decode(buf, len, &d, NULL) != VMSTATE_E_OK ||
 		    vmstate_check_regs(&d, 0, &vs, NULL, &drops, &rep))
 			abort();
-		vmstate_apply_regs(&D, &vs);
+		vmstate_apply_regs(&D, d.fw_version, &vs);
 		break;
 	case 4:	/* baseline: write the same state as QEMU-style arrays */
 		memcpy(cpreg_buf, "RVST", 4);

@@ -5,35 +5,14 @@
  */
 #include "vmstate/policy.h"
 
-/*
- * Every row of the list, of every version: a blob from a newer version
- * names its rows in this firmware's log too (this build's own rows are
- * also in sysreg_table, which is looked at first). Ends with a NULL name.
- */
-static const struct {
-	uint64_t id;
-	const char *name;
-	uint64_t reset;		/* the default, for CTX and FWR rows */
-	unsigned int cls, since;
-} every_row[] = {
-#define SYSREG(n, id_, acc, cl, fl, rs, wm, si) { id_, #n, (uint64_t)(rs), cl, si },
-#define SYSREG_ALL_VERSIONS
-#include "sysreg/sysregs.h"
-#undef SYSREG_ALL_VERSIONS
-#undef SYSREG
-	{ 0, NULL, 0, 0, 0 },
-};
-
 const char *vmstate_id_name(uint64_t id)
 {
-	int idx = sysreg_find_by_id(id);
+	int idx = sysreg_find_by_id(id), row;
 
 	if (idx >= 0)
 		return sysreg_table[idx].name;
-	for (unsigned int i = 0; every_row[i].name; i++)
-		if (every_row[i].id == id)
-			return every_row[i].name;
-	return NULL;
+	row = sysreg_row_find(id);
+	return row >= 0 ? sysreg_rows[row].name : NULL;
 }
 
 /*
@@ -46,11 +25,33 @@ static uint64_t id_offer(unsigned int idx, unsigned int world)
 	return sysreg_hw_read(idx) & sysreg_id_mask(idx, world);
 }
 
+/*
+ * Bits of a context register outside its writable mask in version w are
+ * status the CPU recomputes (CNTV_CTL_EL0.ISTATUS) and left behind, unless
+ * some version kept them as state: those the guest wrote, and they are
+ * cleared only where the change that stopped keeping them says so
+ * (RULE_ADOPT). False: *val holds bits this version cannot carry.
+ */
+static bool export_bits(unsigned int row, unsigned int w, uint64_t *val)
+{
+	uint64_t keep = sysreg_row_wmask(row, w);
+	uint64_t wrote = *val & ~keep & sysreg_row_wmask_ever(row, FW_VERSION_LATEST);
+	const struct sysreg_change *c;
+
+	if (wrote) {
+		c = sysreg_change_at(row, w);
+		if (!c || c->rule != RULE_ADOPT)
+			return false;
+	}
+	*val &= keep;
+	return true;
+}
+
 unsigned int vmstate_export_regs(const struct vcpu_sysregs *vs, unsigned int target,
 				 struct vmstate_vcpu *c, struct vmstate_report *rep)
 {
 	struct sysreg_mask leave_out = vs->hidden;
-	unsigned int tag = rep->vcpu_tag;
+	unsigned int tag = rep->vcpu_tag, w = vs->world_version;
 
 	if (!target)
 		target = FW_VERSION;
@@ -59,9 +60,9 @@ unsigned int vmstate_export_regs(const struct vcpu_sysregs *vs, unsigned int tar
 	c->nregs = 0;
 	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
 		const struct sysreg_desc *d = &sysreg_table[i];
-		/* Bits outside wmask are status (CNTV_CTL_EL0.ISTATUS), not state. */
-		uint64_t val = d->cls == CTX ? vs->val[i] & d->wmask : vs->val[i];
-		uint64_t def = sysreg_default(vs, i);
+		unsigned int row = sysreg_row_of(i);
+		uint64_t val = vs->val[i], def = sysreg_default(vs, i);
+		const struct sysreg_change *chg;
 
 		if (d->cls == ID && !(d->flags & IDENT) && target < FW_VERSION) {
 			uint64_t can = val & sysreg_id_mask(i, target);
@@ -78,9 +79,20 @@ unsigned int vmstate_export_regs(const struct vcpu_sysregs *vs, unsigned int tar
 		 */
 		if (d->cls == ID && d->since > target)
 			continue;
+		if (d->cls == CTX && !export_bits(row, w, &val)) {
+			vmstate_report_add(rep, VMSTATE_E_NOT_KEPT, d->id, val,
+					   sysreg_row_wmask(row, w), -1);
+			continue;
+		}
+		/* In the target's list: the value, and the default, in the target's meaning. */
+		if (d->cls != ID && d->since <= target) {
+			if (sysreg_convert(row, w, target, &val, &chg) == MOVE_REFUSED)
+				vmstate_report_move(rep, d->id, val, chg, w, target);
+			def = sysreg_row_default(row, target);
+		}
 		if (sysreg_mask_test(&leave_out, i) && d->cls != ID) {
 			/* Outside the guest's world a register is no one's state (as in its firmware). */
-			if (val != def && sysreg_in_world(i, vs->world_version))
+			if (val != def && sysreg_in_world(i, w))
 				vmstate_report_add(rep, VMSTATE_E_HIDDEN_MODIFIED, d->id, val, def, -1);
 			continue;
 		}
@@ -182,37 +194,20 @@ static const char *value_rule_broken(unsigned int idx, uint64_t value, unsigned 
 
 /*
  * A register this reader knows but leaves out (outside its world, or a
- * newer version's row it has a name and default for): the default it can
- * check a DROPPABLE mark against. False when it knows none.
+ * newer version's row): its default in the writer's version, which a
+ * DROPPABLE mark is checked against. False for ID registers (no default).
  */
-static bool known_default(uint64_t id, int idx, const struct vcpu_sysregs *vs, uint64_t *def)
+static bool known_default(uint64_t id, unsigned int writer, uint64_t *def)
 {
-	if (idx >= 0) {
-		if (sysreg_table[idx].cls == ID)
-			return false;
-		*def = sysreg_default(vs, (unsigned int)idx);
-		return true;
-	}
-	for (unsigned int i = 0; every_row[i].name; i++)
-		if (every_row[i].id == id && every_row[i].cls != ID) {
-			*def = every_row[i].reset;
-			return true;
-		}
-	return false;
+	int row = sysreg_row_find(id);
+
+	if (row < 0 || sysreg_rows[row].cls == ID)
+		return false;
+	*def = sysreg_row_default((unsigned int)row, writer);
+	return true;
 }
 
-/* The version that added a register, from this build's list (0: unknown). */
-static unsigned int since_of(uint64_t id, int idx)
-{
-	if (idx >= 0)
-		return sysreg_table[idx].since;
-	for (unsigned int i = 0; every_row[i].name; i++)
-		if (every_row[i].id == id)
-			return every_row[i].since;
-	return 0;
-}
-
-static void check_unplaced(const struct vmstate_entry *e, int idx, const struct vcpu_sysregs *vs,
+static void check_unplaced(const struct vmstate_entry *e, unsigned int writer,
 			   const struct vmstate_tolerance *tol, struct vmstate_drops *drops,
 			   struct vmstate_report *rep)
 {
@@ -222,12 +217,29 @@ static void check_unplaced(const struct vmstate_entry *e, int idx, const struct 
 		drops->id[drops->n++] = e->id;	/* the operator's choice, logged */
 	} else if (!e->droppable) {
 		vmstate_report_add(rep, VMSTATE_E_UNKNOWN_ID, e->id, e->value, 0, -1);
-	} else if (known_default(e->id, idx, vs, &def) && e->value != def) {
+	} else if (known_default(e->id, writer, &def) && e->value != def) {
 		/* DROPPABLE claims "at its default": checked where the reader knows it. */
 		vmstate_report_add(rep, VMSTATE_E_DROPPABLE_MODIFIED, e->id, e->value, def, -1);
 	} else {
 		drops->id[drops->n++] = e->id;
 	}
+}
+
+/*
+ * Entry e's value, written in version `writer`'s meaning, as this reader's
+ * world w means it (sysreg_convert); a refused move is reported.
+ */
+static bool import_value(const struct vmstate_entry *e, unsigned int idx, unsigned int writer,
+			 unsigned int w, uint64_t *val, struct vmstate_report *rep)
+{
+	const struct sysreg_change *chg;
+
+	*val = e->value;
+	if (sysreg_table[idx].cls == ID ||
+	    sysreg_convert(sysreg_row_of(idx), writer, w, val, &chg) != MOVE_REFUSED)
+		return true;
+	vmstate_report_move(rep, e->id, e->value, chg, writer, w);
+	return false;
 }
 
 unsigned int vmstate_check_regs(const struct vmstate *s, unsigned int i_vcpu,
@@ -236,26 +248,26 @@ unsigned int vmstate_check_regs(const struct vmstate *s, unsigned int i_vcpu,
 {
 	const struct vmstate_vcpu *c = &s->vcpu[i_vcpu];
 	struct sysreg_mask seen = { { 0 } };
-	unsigned int hint = 0, tag = rep->vcpu_tag;
+	unsigned int hint = 0, tag = rep->vcpu_tag, w = vs->world_version;
 
 	rep->vcpu_tag = i_vcpu + 1;
 	drops->n = 0;
 	for (unsigned int k = 0; k < c->nregs; k++) {
 		const struct vmstate_entry *e = &c->regs[k];
-		int idx = sysreg_find_by_id_next(e->id, &hint);
-		unsigned int since = since_of(e->id, idx);
+		int idx = sysreg_find_by_id_next(e->id, &hint), row = sysreg_row_find(e->id);
 		const struct sysreg_desc *d;
 		const char *why;
+		uint64_t val;
 		int shift;
 
 		/* A writer cannot send what its version's list did not have. */
-		if (since > s->fw_version) {
+		if (row >= 0 && sysreg_rows[row].since > s->fw_version) {
 			vmstate_report_add(rep, VMSTATE_E_NEWER_THAN_WRITER, e->id, s->fw_version,
-					   since, -1);
+					   sysreg_rows[row].since, -1);
 			continue;
 		}
-		if (idx < 0 || !sysreg_in_world((unsigned int)idx, vs->world_version)) {
-			check_unplaced(e, idx, vs, tol, drops, rep);
+		if (idx < 0 || !sysreg_in_world((unsigned int)idx, w)) {
+			check_unplaced(e, s->fw_version, tol, drops, rep);
 			continue;
 		}
 		d = &sysreg_table[idx];
@@ -263,11 +275,15 @@ unsigned int vmstate_check_regs(const struct vmstate *s, unsigned int i_vcpu,
 		why = value_rule_broken((unsigned int)idx, e->value, c->index);
 		if (why) {
 			vmstate_report_why(rep, VMSTATE_E_BAD_VALUE, e->id, e->value, 0, why);
+		} else if (!import_value(e, (unsigned int)idx, s->fw_version, w, &val, rep)) {
+			continue;
 		} else if (d->cls != ID) {
-			if (e->value & ~d->wmask)
-				vmstate_report_add(rep, VMSTATE_E_WMASK, e->id, e->value, d->wmask, -1);
+			uint64_t keep = sysreg_row_wmask(sysreg_row_of((unsigned int)idx), w);
+
+			if (val & ~keep)
+				vmstate_report_add(rep, VMSTATE_E_WMASK, e->id, val, keep, -1);
 		} else if (!(d->flags & IDENT)) {
-			uint64_t offer = id_offer((unsigned int)idx, vs->world_version);
+			uint64_t offer = id_offer((unsigned int)idx, w);
 
 			shift = sysreg_id_exceeds((unsigned int)idx, e->value, offer);
 			if (shift >= 0)
@@ -277,43 +293,64 @@ unsigned int vmstate_check_regs(const struct vmstate *s, unsigned int i_vcpu,
 	}
 	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
 		const struct sysreg_desc *d = &sysreg_table[i];
+		const struct sysreg_change *chg;
+		uint64_t def;
 
-		if (sysreg_mask_test(&seen, i) || !sysreg_in_world(i, vs->world_version))
+		if (sysreg_mask_test(&seen, i) || !sysreg_in_world(i, w))
 			continue;
 		/* An ID register newer than the writer: its CPU models read it as 0. */
 		if (d->cls == ID && d->since > s->fw_version)
 			continue;
-		if (!(d->flags & RESET_SAFE) && !sysreg_mask_test(&vs->hidden, i))
+		if (!(d->flags & RESET_SAFE) && !sysreg_mask_test(&vs->hidden, i)) {
 			vmstate_report_add(rep, VMSTATE_E_MISSING_REG, d->id, 0, 0, -1);
+			continue;
+		}
+		/* Left out at the writer's default: what that default becomes here. */
+		def = sysreg_row_default(sysreg_row_of(i), s->fw_version);
+		if (d->cls != ID && d->since <= s->fw_version &&
+		    sysreg_convert(sysreg_row_of(i), s->fw_version, w, &def, &chg) == MOVE_REFUSED)
+			vmstate_report_move(rep, d->id, def, chg, s->fw_version, w);
 	}
 	rep->vcpu_tag = tag;
 	return rep->total;
 }
 
-void vmstate_apply_regs(const struct vmstate_vcpu *c, struct vcpu_sysregs *vs)
+void vmstate_apply_regs(const struct vmstate_vcpu *c, unsigned int writer, struct vcpu_sysregs *vs)
 {
 	struct sysreg_mask seen = { { 0 } };
-	unsigned int hint = 0;
+	unsigned int hint = 0, w = vs->world_version;
+	const struct sysreg_change *chg;
 
 	for (unsigned int k = 0; k < c->nregs; k++) {
 		int idx = sysreg_find_by_id_next(c->regs[k].id, &hint);
+		uint64_t val = c->regs[k].value;
 
-		if (idx < 0 || !sysreg_in_world((unsigned int)idx, vs->world_version))
+		if (idx < 0 || !sysreg_in_world((unsigned int)idx, w))
 			continue;	/* dropped, as the check allowed */
-		vs->val[idx] = c->regs[k].value;
+		if (sysreg_table[idx].cls != ID)
+			sysreg_convert(sysreg_row_of((unsigned int)idx), writer, w, &val, &chg);
+		vs->val[idx] = val;
 		sysreg_mask_set(&seen, (unsigned int)idx);
 	}
 	/*
 	 * The guest's CPU model is now the blob's, whatever this side booted
 	 * with: found from the ID registers the blob has (one it lacks is
 	 * newer than its writer, 0 in the writer's view), then what the blob
-	 * lacks gets its default in that model.
+	 * lacks gets its default in that model: for a register the writer had,
+	 * the writer's default as this side means it; for a newer one, this
+	 * side's.
 	 */
 	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
 		if (!sysreg_mask_test(&seen, i) && sysreg_table[i].cls == ID)
 			vs->val[i] = 0;
 	vs->cpu_version = sysreg_cpu_model_of(vs);
-	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
-		if (!sysreg_mask_test(&seen, i) && sysreg_in_world(i, vs->world_version))
-			vs->val[i] = sysreg_default(vs, i);
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
+		if (sysreg_mask_test(&seen, i) || !sysreg_in_world(i, w))
+			continue;
+		vs->val[i] = sysreg_default(vs, i);
+		if (sysreg_table[i].cls != ID && sysreg_table[i].since <= writer) {
+			vs->val[i] = sysreg_row_default(sysreg_row_of(i), writer);
+			sysreg_convert(sysreg_row_of(i), writer, w, &vs->val[i], &chg);
+		}
+	}
 }

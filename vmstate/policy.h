@@ -21,6 +21,9 @@ struct vmstate_problem {
 	uint64_t expect;	/* the default, or what this firmware offers */
 	int field_shift;	/* ID_INCOMPATIBLE: the field; else -1 */
 	const char *why;	/* BAD_VALUE, BAD_HEADER, BAD_VCPU, UNKNOWN_DEV: the rule */
+	uint16_t from, to;	/* MEANING_CHANGED: the two versions */
+	uint16_t since;		/* MEANING_CHANGED: the change's version */
+	uint8_t rule;		/* MEANING_CHANGED: the change's rule */
 };
 
 struct vmstate_report {
@@ -34,6 +37,9 @@ void vmstate_report_add(struct vmstate_report *r, enum vmstate_err err, uint64_t
 /* A problem that a rule's text explains (why), with the value it is about. */
 void vmstate_report_why(struct vmstate_report *r, enum vmstate_err err, uint64_t id,
 			uint64_t value, uint64_t expect, const char *why);
+/* Register id's value cannot move from version `from` to `to`: change chg's rule refuses it. */
+void vmstate_report_move(struct vmstate_report *r, uint64_t id, uint64_t value,
+			 const struct sysreg_change *chg, unsigned int from, unsigned int to);
 /*
  * One line per problem, "<prefix>: error: [vcpu N: ]...", then a count of
  * the rest.
@@ -113,8 +119,12 @@ unsigned int vmstate_check_core(const struct vmstate_vcpu *c, struct vmstate_rep
 unsigned int vmstate_check_vcpu(const struct vmstate *s, unsigned int i,
 				bool (*entry_ok)(uint64_t entry), struct vmstate_report *rep);
 
-/* Write vCPU c's checked registers; the ones it lacks get their reset value. */
-void vmstate_apply_regs(const struct vmstate_vcpu *c, struct vcpu_sysregs *vs);
+/*
+ * Write vCPU c's checked registers, from a blob of version `writer`, each
+ * as this side's world means it (sysreg_convert); the ones it lacks get
+ * the writer's default so converted, or (newer than the writer) their reset value.
+ */
+void vmstate_apply_regs(const struct vmstate_vcpu *c, unsigned int writer, struct vcpu_sysregs *vs);
 
 /*
  * Device state (DEVREGS): the firmware's device code says which entries it

@@ -12,7 +12,8 @@ unsigned int vmstate_export_begin(struct vmstate *s, unsigned int target, unsign
 		target = FW_VERSION;
 	vmstate_clear(s, nvcpus);
 	s->major = (uint8_t)vmstate_major_for(target);
-	s->fw_version = FW_VERSION;
+	/* The version whose register list and meanings the blob follows: its reader's. */
+	s->fw_version = (uint16_t)target;
 	/* A 1.0 blob holds one vCPU: its reader has nowhere to put a second. */
 	if (s->major < 2 && nvcpus != 1)
 		vmstate_report_add(rep, VMSTATE_E_FORMAT_VCPUS, 0, nvcpus, target, -1);
@@ -25,6 +26,10 @@ unsigned int vmstate_check_header(const struct vmstate *s, unsigned int nvcpus,
 	if (s->fw_version < 1 || s->fw_version > VMSTATE_FW_VERSION_MAX)
 		vmstate_report_why(rep, VMSTATE_E_BAD_HEADER, 0, s->fw_version, 0,
 				   "writer's firmware version must be 1..32767");
+	/* Every version this tree knows can be converted from; a newer one's meanings cannot. */
+	else if (s->fw_version > FW_VERSION_LATEST)
+		vmstate_report_add(rep, VMSTATE_E_NEWER_MEANINGS, 0, s->fw_version,
+				   FW_VERSION_LATEST, -1);
 	if (s->major < 2 && s->vcpu[0].index != 0)
 		vmstate_report_why(rep, VMSTATE_E_BAD_HEADER, 0, s->vcpu[0].index, 0,
 				   "a 1.0 blob's vCPU index must be 0 (the one vCPU it loads into)");
@@ -112,7 +117,7 @@ void vmstate_apply_all(const struct vmstate *s, const struct vmstate_machine *m)
 	bool devices = m->dev && m->dev->apply && s->major >= 2;
 
 	for (unsigned int i = 0; i < s->nvcpus; i++) {
-		vmstate_apply_regs(&s->vcpu[i], m->sr[i]);
+		vmstate_apply_regs(&s->vcpu[i], s->fw_version, m->sr[i]);
 		if (devices)
 			m->dev->apply(i, s->vcpu[i].dev, s->vcpu[i].ndev, m->dev->ctx);
 	}

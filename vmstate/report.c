@@ -6,11 +6,29 @@
 
 #include "vmstate/policy.h"
 
+/*
+ * Where problem number r->total is kept: its own slot while there is room;
+ * when full, a feature the guest saw and this side cannot offer (the reason
+ * a move needs another CPU model) takes the last slot that holds anything
+ * else, so it is always among the lines printed. -1: not kept.
+ */
+static int report_slot(const struct vmstate_report *r, enum vmstate_err err)
+{
+	if (r->total < VMSTATE_REPORT_MAX)
+		return (int)r->total;
+	for (int i = VMSTATE_REPORT_MAX - 1; err == VMSTATE_E_ID_INCOMPATIBLE && i >= 0; i--)
+		if (r->p[i].err != VMSTATE_E_ID_INCOMPATIBLE)
+			return i;
+	return -1;
+}
+
 void vmstate_report_add(struct vmstate_report *r, enum vmstate_err err, uint64_t id,
 			uint64_t value, uint64_t expect, int field_shift)
 {
-	if (r->total < VMSTATE_REPORT_MAX)
-		r->p[r->total] = (struct vmstate_problem){
+	int slot = report_slot(r, err);
+
+	if (slot >= 0)
+		r->p[slot] = (struct vmstate_problem){
 			.err = err, .vcpu = (int)r->vcpu_tag - 1, .id = id, .value = value,
 			.expect = expect, .field_shift = field_shift,
 		};
@@ -26,6 +44,21 @@ void vmstate_report_why(struct vmstate_report *r, enum vmstate_err err, uint64_t
 			.expect = expect, .field_shift = -1, .why = why,
 		};
 	r->total++;
+}
+
+void vmstate_report_move(struct vmstate_report *r, uint64_t id, uint64_t value,
+			 const struct sysreg_change *chg, unsigned int from, unsigned int to)
+{
+	unsigned int n = r->total;
+
+	vmstate_report_add(r, VMSTATE_E_MEANING_CHANGED, id, value, 0, -1);
+	if (n < VMSTATE_REPORT_MAX && chg) {
+		r->p[n].from = (uint16_t)from;
+		r->p[n].to = (uint16_t)to;
+		r->p[n].since = chg->version;
+		r->p[n].rule = chg->rule;
+		r->p[n].expect = chg->def;
+	}
 }
 
 /* Problems that are not about one register: true when printed. */
@@ -55,6 +88,10 @@ static bool print_whole(const struct vmstate_problem *p)
 		return true;
 	case VMSTATE_E_BAD_VCPU:
 		printf("%s: %s: 0x%llx\n", what, p->why, v);
+		return true;
+	case VMSTATE_E_NEWER_MEANINGS:
+		printf("%s: it follows version %llu's, this firmware knows versions up to %llu: "
+		       "save it for this firmware's version\n", what, v, x);
 		return true;
 	case VMSTATE_E_ALL_OFF:
 		printf("%s: every one of the blob's %llu vCPUs is off or on_pending\n", what, v);
@@ -91,6 +128,12 @@ void vmstate_report_print(const struct vmstate_report *r, const char *prefix)
 			printf(": holds 0x%llx, default 0x%llx", (unsigned long long)p->value,
 			       (unsigned long long)p->expect);
 			break;
+		case VMSTATE_E_MEANING_CHANGED:
+			printf(": 0x%llx in v%u; changed in v%u (default 0x%llx), rule %s; moving v%u "
+			       "to v%u", (unsigned long long)p->value, p->from, p->since,
+			       (unsigned long long)p->expect, sysreg_rule_name(p->rule), p->from, p->to);
+			break;
+		case VMSTATE_E_NOT_KEPT:
 		case VMSTATE_E_WMASK:
 			printf(": 0x%llx, writable 0x%llx", (unsigned long long)p->value,
 			       (unsigned long long)p->expect);

@@ -22,23 +22,45 @@
 #include "sysreg/sysregs.h"
 #undef SYSREG
 
-#define CTXROW_CTX(n, si) { #n, si, rd_##n, wr_##n },
-#define CTXROW_ID(n, si)
-#define CTXROW_FWR(n, si)
-#define SYSREG(n, id, acc, cl, fl, rs, wm, si) CTXROW_##cl(n, si)
+#define CTXROW_CTX(n, si, wm) { #n, si, (uint64_t)(wm), rd_##n, wr_##n },
+#define CTXROW_ID(n, si, wm)
+#define CTXROW_FWR(n, si, wm)
+#define SYSREG(n, id, acc, cl, fl, rs, wm, si) CTXROW_##cl(n, si, wm)
 const struct greg ctx_regs[] = {
 #include "sysreg/sysregs.h"
 };
 #undef SYSREG
 
 #define IDROW_CTX(n)
-#define IDROW_ID(n) { #n, 1, rd_##n, NULL },
+#define IDROW_ID(n) { #n, 1, 0, rd_##n, NULL },
 #define IDROW_FWR(n)
 #define SYSREG(n, id, acc, cl, fl, rs, wm, si) IDROW_##cl(n)
 const struct greg id_regs[] = {
 #include "sysreg/sysregs.h"
 };
 #undef SYSREG
+
+/* The CHANGE lines (sysregs.def): a row's writable mask from a later version on. */
+static const struct { const char *name; unsigned int version; uint64_t wmask; } changes[] = {
+#define SYSREG(n, id, acc, cl, fl, rs, wm, si)
+#define SYSREG_CHANGE(n, v, def, wm, rule) { #n, v, (uint64_t)(wm) },
+#include "sysreg/sysregs.h"
+#undef SYSREG_CHANGE
+#undef SYSREG
+	{ NULL, 0, 0 },
+};
+
+uint64_t greg_wmask(const struct greg *r, unsigned int world)
+{
+	uint64_t m = r->wmask;
+	unsigned int at = 0;
+
+	for (unsigned int i = 0; changes[i].name; i++)
+		if (changes[i].version <= world && changes[i].version > at &&
+		    streq(changes[i].name, r->name))
+			m = changes[i].wmask, at = changes[i].version;
+	return m;
+}
 
 bool streq(const char *a, const char *b)
 {

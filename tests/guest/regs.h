@@ -11,6 +11,7 @@
 struct greg {
 	const char *name;
 	unsigned int since;
+	uint64_t wmask;		/* the bits that are state (sysregs.def) */
 	uint64_t (*rd)(void);
 	void (*wr)(uint64_t);
 };
@@ -22,6 +23,8 @@ bool streq(const char *a, const char *b);
 /* The 4-bit ID field at shift. */
 uint64_t field(uint64_t v, unsigned int shift);
 const struct greg *ctx_find(const char *name);
+/* Row r's writable mask in world `world`: its row's, or a later CHANGE line's. */
+uint64_t greg_wmask(const struct greg *r, unsigned int world);
 uint64_t id_read(const char *name);
 /* Pointer authentication in the guest's ID view (ISAR1 APA/API/GPA/GPI, ISAR2 APA3/GPA3). */
 bool pauth_in_view(void);

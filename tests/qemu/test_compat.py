@@ -57,6 +57,13 @@ EXPECT = {
     (2, "v3/smp2"): TWO_VCPUS,
     (3, "v3/smp2"): TWO_VCPUS,
 }
+# A version after 3 takes every golden blob as version 3 does, with its own counts: a new
+# version adds no line here (tests/versions/test_next_version.py makes one and runs this).
+for _v in VERSIONS:
+    for (_w, _name), _text in list(EXPECT.items()):
+        if _v > 3 and _w == 3:
+            EXPECT[(_v, _name)] = loaded(_v, int(_name.split("/")[0][1:])) \
+                if "registers loaded" in _text else _text
 
 
 def golden_blobs():

@@ -70,7 +70,7 @@ def test_older_version_to_v3(src_v):
 def test_v2_compat_1_to_v1():
     move_and_resume(2, 1, "regvisor.compat=1", "",
                     rf"\({N2 - N1} hidden left out\), \d+ bytes, for v1",
-                    rf"{N1} registers loaded from a v2 blob, 0 dropped", 0)
+                    rf"{N1} registers loaded from a v1 blob, 0 dropped", 0)
 
 
 @pytest.mark.parametrize("level", VERSIONS[:-1])
@@ -79,7 +79,7 @@ def test_newest_compat_to_older_version(level):
     n = n_registers(level)
     move_and_resume(LATEST, level, f"regvisor.compat={level}", "",
                     rf"\({n_registers(LATEST) - n} hidden left out\), \d+ bytes, for v{level}",
-                    rf"{n} registers loaded from a v{LATEST} blob, 0 dropped", int(level >= 2))
+                    rf"{n} registers loaded from a v{level} blob, 0 dropped", int(level >= 2))
 
 
 def test_v3_default_view_to_v2_refused():
@@ -99,7 +99,7 @@ def test_v2_cpu1_hidden_at_defaults_to_v1():
     """The seed's case: VENDOR_HYP_BMAP_2 and the guest-writable register are
     hidden (the guest still reaches both), both at their defaults."""
     move_and_resume(2, 1, f"regvisor.cpu=1 {HIDE_V2_FW}", "1", rf"regvisor: save: {N1} registers",
-                    rf"{N1} registers loaded from a v2 blob, 0 dropped", 0)
+                    rf"{N1} registers loaded from a v1 blob, 0 dropped", 0)
 
 
 def test_hidden_register_written_by_the_guest_refuses_export():
@@ -262,7 +262,7 @@ def test_send_to_a_socket_reports_the_verdict(tmp_path):
                            capture_output=True, text=True, timeout=60)
         assert r.returncode == 0, (r.stdout, r.stderr)
         assert "sent frame 1 of 1" in r.stdout and "loaded: the firmware took it" in r.stdout
-        dst.expect(rf"{N1} registers loaded from a v2 blob", 10)
+        dst.expect(rf"{N1} registers loaded from a v1 blob", 10)
         dst.send("resume\r")
         dst.expect(r"regvisor: poweroff status=\d+", 60)
         assert_resumed_and_passed(dst.wait(1), 0)

@@ -115,6 +115,6 @@ def test_today_to_released(version):
     _, loaded, res = hop(version, build_path(LATEST, "regvisor.bin"), None,
                          src_args=f"regvisor.compat={version}")
     n = n_registers(version)
-    assert f"regvisor: load: {n} registers loaded from a v{LATEST} blob, 0 dropped" in loaded, \
+    assert f"regvisor: load: {n} registers loaded from a v{version} blob, 0 dropped" in loaded, \
         loaded
     assert_resumed(res)

@@ -7,7 +7,7 @@
 
 #include "vmstate/policy.h"
 
-#define CAPTURE_LINE	160
+#define CAPTURE_LINE	256
 
 static inline unsigned int capture_report(const struct vmstate_report *rep,
 					  char out[][CAPTURE_LINE], unsigned int max)

@@ -1,7 +1,8 @@
 # Host unit tests (cmocka) of the portable core, with sanitizers.
 HOST_CFLAGS := $(COMMON_CFLAGS) -O2 $(call version_flags,$(FW_VERSION_LATEST)) -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -fno-sanitize-recover=all
-UNIT_TESTS := test_sysreg test_bootargs test_vmstate test_vmstate_vcpus test_guestout test_gic
+UNIT_TESTS := test_sysreg test_bootargs test_vmstate test_vmstate_vcpus test_guestout test_gic \
+	test_semantics
 
 $(HOST_BUILD)/%.o: %.c
 	@mkdir -p $(@D)

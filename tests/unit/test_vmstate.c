@@ -389,7 +389,7 @@ static void import_checks_and_applies(void **state)
 	reset_world(&vs, 2, 2);
 	assert_int_equal(check(&rep, &drops), 0);
 	assert_int_equal(drops.n, 0);
-	vmstate_apply_regs(&st.vcpu[0], &vs);
+	vmstate_apply_regs(&st.vcpu[0], st.fw_version, &vs);
 	assert_int_equal(vs.val[SYSREG_TPIDR_EL0], 0x1234);
 	assert_int_equal(vs.cpu_version, 2);	/* the blob's guest saw pointer auth */
 	assert_int_equal(vs.val[SYSREG_SMCCC_ARCH_WORKAROUND_2], 0x10);
@@ -463,7 +463,7 @@ static void import_missing_reset_safe_and_hidden(void **state)
 	reset_world(&vs, vs.cpu_version, vs.world_version);
 	assert_int_equal(check(&rep, &drops), 0);
 	/* Loaded there, the guest keeps version 1's CPU model. */
-	vmstate_apply_regs(&st.vcpu[0], &vs);
+	vmstate_apply_regs(&st.vcpu[0], st.fw_version, &vs);
 	assert_int_equal(vs.cpu_version, 1);
 	/* TCR_EL1 left out: refused unless hidden on this side too. */
 	for (unsigned int i = 0; i < st.vcpu[0].nregs; i++)
@@ -547,32 +547,41 @@ static void import_refuses_values_no_firmware_writes(void **state)
 	}
 }
 
-/* The header of a 1.0 blob: a writer version that exists, vCPU index 0, one vCPU. */
+/*
+ * The header of a 1.0 blob: a version that exists and whose meanings this
+ * tree knows (up to FW_VERSION_LATEST), vCPU index 0, one vCPU.
+ */
 static void import_checks_the_header(void **state)
 {
-	static const struct { uint16_t fw, vcpu; bool ok; } cases[] = {
-		{ 1, 0, true }, { 2, 0, true }, { 3, 0, true }, { 0x7fff, 0, true },
-		{ 0, 0, false }, { 0xffff, 0, false }, { 0x8000, 0, false },
-		{ 2, 1, false }, { 2, 0xffff, false },
+	static const struct { uint16_t fw, vcpu; enum vmstate_err err; } cases[] = {
+		{ 1, 0, VMSTATE_E_OK }, { 2, 0, VMSTATE_E_OK }, { 3, 0, VMSTATE_E_OK },
+		{ FW_VERSION_LATEST, 0, VMSTATE_E_OK },
+		{ FW_VERSION_LATEST + 1, 0, VMSTATE_E_NEWER_MEANINGS },
+		{ 0x7fff, 0, VMSTATE_E_NEWER_MEANINGS },
+		{ 0, 0, VMSTATE_E_BAD_HEADER }, { 0xffff, 0, VMSTATE_E_BAD_HEADER },
+		{ 0x8000, 0, VMSTATE_E_BAD_HEADER },
+		{ 2, 1, VMSTATE_E_BAD_HEADER }, { 2, 0xffff, VMSTATE_E_BAD_HEADER },
 	};
 
 	(void)state;
 	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct vmstate_report rep = { 0 };
+		bool ok = cases[i].err == VMSTATE_E_OK;
 
 		fresh_export();
 		st.fw_version = cases[i].fw;
 		st.vcpu[0].index = cases[i].vcpu;
-		if ((vmstate_check_header(&st, 1, &rep) == 0) != cases[i].ok)
+		if ((vmstate_check_header(&st, 1, &rep) == 0) != ok)
 			fail_msg("fw %u vcpu %u", cases[i].fw, cases[i].vcpu);
-		if (!cases[i].ok) {
-			assert_int_equal(rep.total, 1);
-			assert_int_equal(rep.p[0].err, VMSTATE_E_BAD_HEADER);
+		if (ok)
+			continue;
+		assert_int_equal(rep.total, 1);
+		assert_int_equal(rep.p[0].err, cases[i].err);
+		assert_int_equal(rep.p[0].value, cases[i].vcpu ? cases[i].vcpu : cases[i].fw);
+		if (cases[i].err == VMSTATE_E_BAD_HEADER)
 			assert_non_null(strstr(rep.p[0].why, cases[i].vcpu ? "vCPU index must be 0" :
 					       "firmware version"));
-			assert_int_equal(rep.p[0].value, cases[i].vcpu ? cases[i].vcpu : cases[i].fw);
-			vmstate_report_print(&rep, "test");
-		}
+		vmstate_report_print(&rep, "test");
 	}
 }
 
@@ -650,7 +659,7 @@ static void unknown_id_above_firmware_ids_keeps_known_ones(void **state)
 	assert_int_equal(drops.n, 1);
 	assert_int_equal(drops.id[0], 0x6030000000150001);
 	assert_int_equal(vs.val[SYSREG_SMCCC_ARCH_WORKAROUND_2], 0);
-	vmstate_apply_regs(&st.vcpu[0], &vs);
+	vmstate_apply_regs(&st.vcpu[0], st.fw_version, &vs);
 	assert_int_equal(vs.val[SYSREG_SMCCC_ARCH_WORKAROUND_2], 0x10);
 }
 
