@@ -23,6 +23,8 @@ import sys
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from treecopy import sync_tree  # noqa: E402
 WORK = os.path.join(ROOT, "build", "mutate")
 TREE = os.path.join(WORK, "tree")
 PYTEST = ["/usr/bin/python3", "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"]
@@ -343,42 +345,8 @@ def run(cmd, log, cwd=TREE, timeout=TIMEOUT):
 
 
 def make_copy():
-    """The tracked and new (not ignored) files of this tree, synced into TREE.
-    A file is rewritten only when its bytes differ (a new mtime, so make
-    rebuilds what depends on it); the copy's build/ is kept, so later runs
-    build incrementally."""
-    if os.path.exists(os.path.join(ROOT, ".git")):
-        files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others",
-                                "--exclude-standard"],
-                               cwd=ROOT, capture_output=True, check=True).stdout.split(b"\0")
-        files = [f.decode() for f in files if f]
-    else:   # an exported tree (git archive): everything but build/
-        files = [os.path.relpath(os.path.join(d, f), ROOT)
-                 for d, dirs, fs in os.walk(ROOT) for f in fs
-                 if os.path.relpath(d, ROOT).split(os.sep)[0] != "build"]
-    files = {f for f in files if not f.startswith("build/")
-             and os.path.isfile(os.path.join(ROOT, f))}
-    for d, dirs, fs in os.walk(TREE):
-        rel_d = os.path.relpath(d, TREE)
-        if rel_d.split(os.sep)[0] == "build":
-            dirs[:] = []
-            continue
-        for f in fs:
-            rel = os.path.normpath(os.path.join(rel_d, f))
-            if rel not in files:
-                os.unlink(os.path.join(d, f))
-    for rel in sorted(files):
-        with open(os.path.join(ROOT, rel), "rb") as f:
-            data = f.read()
-        dst = os.path.join(TREE, rel)
-        if os.path.exists(dst):
-            with open(dst, "rb") as f:
-                if f.read() == data:
-                    continue
-        os.makedirs(os.path.dirname(dst), exist_ok=True)
-        with open(dst, "wb") as f:
-            f.write(data)
-        shutil.copymode(os.path.join(ROOT, rel), dst)
+    """The tree's files synced into TREE (tests/treecopy.py)."""
+    sync_tree(ROOT, TREE)
 
 
 def apply(m):

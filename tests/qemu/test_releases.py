@@ -118,3 +118,55 @@ def test_today_to_released(version):
     assert f"regvisor: load: {n} registers loaded from a v{version} blob, 0 dropped" in loaded, \
         loaded
     assert_resumed(res)
+
+
+MODELS = ("same", "older")
+HIDDEN = ("not-hidden", "hidden-untouched", "hidden-modified")
+# TCR_EL1: no released guest writes it (it stays at its default); TPIDR_EL0: every one does.
+HIDE = {"not-hidden": "", "hidden-untouched": "regvisor.hide=TCR_EL1",
+        "hidden-modified": "regvisor.hide=TPIDR_EL0"}
+
+
+def matrix_cases():
+    for v in released():
+        if v >= LATEST:
+            continue
+        for model in MODELS:
+            if model == "older" and v == 1:
+                continue        # version 1 has no older CPU model
+            for hidden in HIDDEN:
+                for direction in ("up", "down"):
+                    yield v, model, hidden, direction
+
+
+@pytest.mark.parametrize("version,model,hidden,direction", list(matrix_cases()))
+def test_matrix_against_released(version, model, hidden, direction):
+    """Released version V as shipped and today's newest build, both ways (up: V's
+    firmware to today's; down: today's, in V's world, to V's), with V's CPU model or
+    the one before, and a hidden register left at its default, hidden but written
+    by the guest (refused before anything leaves, naming it), or nothing hidden.
+    The released guest checks every register it wrote after the resume."""
+    cpu = version if model == "same" else version - 1
+    src_args = f"regvisor.cpu={cpu} {HIDE[hidden]}".strip()
+    if direction == "up":
+        src_fw, dst_fw = None, build_path(LATEST, "regvisor.bin")
+    else:
+        src_fw, dst_fw = build_path(LATEST, "regvisor.bin"), None
+        src_args += f" regvisor.compat={version}"
+    if hidden == "hidden-modified":
+        src = boot_released(version, f"{src_args} regvisor.guestarg={CHECKPOINT}", src_fw)
+        try:
+            src.expect(r"regvisor: monitor: guest stopped at its checkpoint call", 60)
+            src.expect(Qemu.PROMPT, 10)
+            out = src.command("save")
+        finally:
+            src.kill()
+        assert re.search(r"regvisor: save: error: (vcpu 0: )?TPIDR_EL0 \(0x603000000013de82\): "
+                         r"hidden register does not hold its default value", out), out
+        assert "-----BEGIN REGVISOR VMSTATE-----" not in out, out
+        return
+    saved, loaded, res = hop(version, src_fw, dst_fw, src_args=src_args, dst_args=HIDE[hidden])
+    n = n_registers(version) - (1 if hidden == "hidden-untouched" else 0)
+    assert f"regvisor: load: {n} registers loaded from a v{version} blob, 0 dropped" in loaded, \
+        loaded
+    assert_resumed(res)

@@ -22,10 +22,12 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
 
-from blobpy import SYSREGS, Blob, frame, unframe  # noqa: E402
+from blobpy import FWREGS, SYSREGS, Blob, frame, unframe  # noqa: E402
 from migrate import reframe, send_blob  # noqa: E402
 from rvqemu import LATEST, Qemu  # noqa: E402
+from treecopy import sync_tree  # noqa: E402
 
 NEXT = LATEST + 1
 SCRATCH = os.path.join(ROOT, "build", "next")
@@ -52,13 +54,7 @@ def edit(path, old, new, count=1):
 def make_next_version():
     """The copy, its edits, its build and its release."""
     shutil.rmtree(SCRATCH, ignore_errors=True)
-    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT,
-                           capture_output=True, check=True).stdout.decode().split("\0")
-    for name in filter(None, files):
-        if not os.path.isfile(os.path.join(ROOT, name)):
-            continue
-        os.makedirs(os.path.dirname(os.path.join(TREE, name)), exist_ok=True)
-        shutil.copy2(os.path.join(ROOT, name), os.path.join(TREE, name))
+    sync_tree(ROOT, TREE)
     # The one version constant.
     edit("Makefile", re.compile(r"^FW_VERSION_LATEST := \d+$", re.M),
          f"FW_VERSION_LATEST := {NEXT}")
@@ -114,8 +110,10 @@ def destination(kernel, guest, append=""):
 
 
 def entries(saved):
+    """vCPU 0's system and firmware register entries: id -> (value, droppable flag)."""
     blob = Blob(unframe(reframe(saved)))
-    return blob, {rid: (value, drop) for rid, value, drop in blob.entries(SYSREGS, 0)}
+    return blob, {rid: (value, drop) for typ in (SYSREGS, FWREGS)
+                  for rid, value, drop in blob.entries(typ, 0)}
 
 
 def manifest_ids(version):
