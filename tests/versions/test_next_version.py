@@ -26,7 +26,8 @@ sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 from blobpy import FWREGS, SYSREGS, Blob, frame, unframe  # noqa: E402
 from migrate import reframe, send_blob  # noqa: E402
-from rvqemu import LATEST, Qemu  # noqa: E402
+from rvqemu import LATEST, Qemu, build_path  # noqa: E402
+from test_upgrade import GUEST_PASSES, STAGE, linux_upgrade_round_trip, send_upgrade  # noqa: E402
 from treecopy import sync_tree  # noqa: E402
 
 NEXT = LATEST + 1
@@ -70,8 +71,10 @@ def make_next_version():
     # A default that changes (adopt) and a writable mask that narrows (keep).
     with open(os.path.join(TREE, "sysreg", "sysregs.def"), "a") as f:
         f.write(f"CHANGE(SMCCC_ARCH_WORKAROUND_2, {NEXT}, 0x10, 0x10, ADOPT)\n"
-                f"CHANGE(CNTKCTL_EL1, {NEXT}, 0, 0x3, KEEP)\n")
-    for cmd in (["make", "-s", "-j2", "versions", "tool"], ["make", "-s", "release"]):
+                f"CHANGE(CNTKCTL_EL1, {NEXT}, 0, 0xff, KEEP)\n")
+    # The tool first: every firmware build stamps its image with it (one make at a time).
+    for cmd in (["make", "-s", "-j2", "tool"], ["make", "-s", "-j2", "versions"],
+                ["make", "-s", "release"]):
         run = subprocess.run(cmd, cwd=TREE, capture_output=True, text=True)
         assert run.returncode == 0, f"{' '.join(cmd)} in the copy:\n{run.stdout}\n{run.stderr}"
 
@@ -238,7 +241,7 @@ def test_changed_default_adopted_both_ways(tree):
 
 
 def test_narrowed_wmask_refused(tree):
-    """CNTKCTL_EL1 keeps only bits 1:0 from N+1 on (rule keep): a version-N blob whose
+    """CNTKCTL_EL1 keeps only bits 7:0 from N+1 on (rule keep): a version-N blob whose
     guest set more is refused, naming the register, the rule and both versions;
     the same blob with the guest's bits inside the new mask loads."""
     cntkctl = manifest_ids(LATEST)["CNTKCTL_EL1"]
@@ -262,8 +265,53 @@ def test_check_says_what_a_move_does(tree):
                           str(LATEST), "--to", str(NEXT)], capture_output=True, text=True).stdout
     assert re.search(rf"SMCCC_ARCH_WORKAROUND_2 .* new in v2; changed in v{NEXT} \(default 0x0 "
                      rf"-> 0x10, .*\), rule adopt: at v{LATEST}'s default it takes v{NEXT}'s", out), out
-    assert re.search(rf"CNTKCTL_EL1 .* new in v1; changed in v{NEXT} .*writable 0x3ffff -> 0x3\), "
+    assert re.search(rf"CNTKCTL_EL1 .* new in v1; changed in v{NEXT} .*writable 0x3ffff -> 0xff\), "
                      r"rule keep: the guest keeps its value; a value with bits the target does not "
                      r"keep is refused", out), out
     assert re.search(rf"SCXTNUM_EL1 .* new in v{NEXT}: gets its reset value", out), out
     assert "result: possible" in out, out
+
+
+def test_upgrade_refused_by_the_new_firmware(tree):
+    """Today's version N under the test guest, upgraded in place to N+1 (preloaded): the
+    old firmware exports for its own version, and N+1's import refuses (the guest set
+    CNTKCTL_EL1 bits N+1 no longer keeps, rule keep), says why, and keeps every vCPU
+    stopped at its monitor with the blob as it came; `upgrade` hands that blob back to
+    version N, and the guest goes on there, every register it wrote intact."""
+    today = build_path(LATEST, "regvisor.bin")
+    q = Qemu(kernel=today, unix_socket=True, append=f"regvisor.guestarg={CHECKPOINT}",
+             extra=["-device", f"loader,file={fw(NEXT)},addr={STAGE:#x},force-raw=on"]).start()
+    try:
+        stop_at_checkpoint(q)
+        m = re.search(r"^INFO: ckpt CNTKCTL_EL1 = (0x[0-9a-f]+)$", q.output, re.M)
+        assert m and int(m.group(1), 16) & ~0xff, q.output    # bits version N+1 does not keep
+        q.send(f"upgrade {STAGE:#x}\r")
+        q.expect(rf"regvisor: handover: error: version {NEXT} refused the blob of version "
+                 rf"{LATEST}; the guest stays stopped here, nothing lost", 60)
+        m2 = q.expect(r"regvisor: monitor: handover refused: every vCPU stopped.*\n", 30)
+        q.expect(Qemu.PROMPT, 30, m2.end())
+        out = q.output
+        assert (f"CNTKCTL_EL1 (0x603000000013c708): its meaning changed between the versions, "
+                f"and its rule refuses the move: {int(m.group(1), 16):#x} in v{LATEST}; changed "
+                f"in v{NEXT} "
+                f"(default 0x0), rule keep; moving v{LATEST} to v{NEXT}") in out, out
+        kept = q.command("save")
+        assert "regvisor: save: the blob the upgrade brought, as it came" in kept, kept
+        back = send_upgrade(q, open(today, "rb").read())
+        assert f"regvisor: upgrade: version {LATEST} runs the guest" in back, back
+        res = q.wait(60)
+    finally:
+        q.kill()
+    tail = res.output[res.output.rindex("guest: resumed after checkpoint"):]
+    assert "FAIL:" not in tail and GUEST_PASSES in tail, tail
+    assert res.status == 0, res.output
+
+
+def test_linux_upgrade_to_the_next_version_and_back(tree):
+    """Debian's Linux on two CPUs under today's version N, upgraded in place over the UART
+    to version N+1 (newer registers, a changed default, a narrowed mask: Linux's own
+    values cross them) and back to N: counters, uptime, tmpfs and the kernel log hold."""
+    out = linux_upgrade_round_trip([(fw(NEXT), NEXT, ")"), (build_path(LATEST, "regvisor.bin"),
+                                                             LATEST, ")")],
+                                   log="upgrade-linux-next.log")
+    assert f"regvisor: version {NEXT} (" in out
