@@ -32,33 +32,15 @@ static const struct sysreg_change changes[] = {
 
 struct sysreg_changes sysreg_changes = { changes, ARRAY_SIZE(changes) - 1 };
 
-/* Row of this build's register idx: both lists are in id order. */
-static const uint16_t row_of_idx[SYSREG_COUNT] = {
+const uint16_t sysreg_row_of_idx[SYSREG_COUNT] = {
 #define SYSREG(n, id_, acc, cl, fl, rs, wm, si) [SYSREG_##n] = SYSREG_ROW_##n,
 #include "sysreg/sysregs.h"
 #undef SYSREG
 };
 
-unsigned int sysreg_row_of(unsigned int idx)
-{
-	return row_of_idx[idx];
-}
-
 int sysreg_row_find(uint64_t id)
 {
-	unsigned int lo = 0, hi = SYSREG_ROW_COUNT;
-
-	while (lo < hi) {
-		unsigned int mid = lo + (hi - lo) / 2;
-
-		if (sysreg_rows[mid].id == id)
-			return (int)mid;
-		if (sysreg_rows[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
+	return sysreg_bisect(sysreg_rows, SYSREG_ROW_COUNT, id);
 }
 
 const struct sysreg_change *sysreg_change_at(unsigned int row, unsigned int v)
@@ -74,21 +56,21 @@ const struct sysreg_change *sysreg_change_at(unsigned int row, unsigned int v)
 	return best;
 }
 
-uint64_t sysreg_row_default(unsigned int row, unsigned int v)
+uint64_t sysreg_row_default_changed(unsigned int row, unsigned int v)
 {
-	const struct sysreg_change *c = sysreg_changes.n ? sysreg_change_at(row, v) : NULL;
+	const struct sysreg_change *c = sysreg_change_at(row, v);
 
 	return c ? c->def : sysreg_rows[row].reset;
 }
 
-uint64_t sysreg_row_wmask(unsigned int row, unsigned int v)
+uint64_t sysreg_row_wmask_changed(unsigned int row, unsigned int v)
 {
-	const struct sysreg_change *c = sysreg_changes.n ? sysreg_change_at(row, v) : NULL;
+	const struct sysreg_change *c = sysreg_change_at(row, v);
 
 	return c ? c->wmask : sysreg_rows[row].wmask;
 }
 
-uint64_t sysreg_row_wmask_ever(unsigned int row, unsigned int v)
+uint64_t sysreg_row_wmask_ever_changed(unsigned int row, unsigned int v)
 {
 	uint64_t m = sysreg_rows[row].wmask;
 
@@ -131,16 +113,13 @@ static unsigned int rule_between(unsigned int row, unsigned int a, unsigned int 
 	return rule;
 }
 
-enum sysreg_moved sysreg_convert(unsigned int row, unsigned int from, unsigned int to,
-				 uint64_t *val, const struct sysreg_change **chg)
+enum sysreg_moved sysreg_convert_changed(unsigned int row, unsigned int from, unsigned int to,
+					 uint64_t *val, const struct sysreg_change **chg)
 {
 	const struct sysreg_change *last;
 	unsigned int rule;
 	uint64_t v = *val, keep;
 
-	*chg = NULL;
-	if (from == to || !sysreg_changes.n)
-		return MOVE_SAME;
 	rule = rule_between(row, from, to, &last);
 	if (!last)
 		return MOVE_SAME;

@@ -40,21 +40,26 @@ const char *sysreg_class_name(unsigned int cls)
 	return cls < SYSREG_NR_CLASSES ? names[cls] : "?";
 }
 
-int sysreg_find_by_id(uint64_t id)
+int sysreg_bisect(const struct sysreg_desc *t, unsigned int n, uint64_t id)
 {
-	unsigned int lo = 0, hi = SYSREG_COUNT;
+	unsigned int lo = 0, hi = n;
 
 	while (lo < hi) {
 		unsigned int mid = lo + (hi - lo) / 2;
 
-		if (sysreg_table[mid].id == id)
+		if (t[mid].id == id)
 			return (int)mid;
-		if (sysreg_table[mid].id < id)
+		if (t[mid].id < id)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return -1;
+}
+
+int sysreg_find_by_id(uint64_t id)
+{
+	return sysreg_bisect(sysreg_table, SYSREG_COUNT, id);
 }
 
 /* The first index whose id is not below id (SYSREG_COUNT: none). */
@@ -180,7 +185,7 @@ void sysreg_mask_add_newer_than(struct sysreg_mask *m, unsigned int v)
 			sysreg_mask_set(m, i);
 }
 
-uint64_t sysreg_id_mask(unsigned int idx, unsigned int version)
+static uint64_t id_mask_compute(unsigned int idx, unsigned int version)
 {
 	/* An ID register newer than the CPU model reads 0 in its view, as it did in its firmware. */
 	uint64_t mask = sysreg_table[idx].since > version ? 0 : sysreg_table[idx].reset;
@@ -189,6 +194,26 @@ uint64_t sysreg_id_mask(unsigned int idx, unsigned int version)
 		if (idfeatures[i].reg == idx && idfeatures[i].since > version)
 			mask &= ~(UINT64_C(0xf) << idfeatures[i].shift);
 	return mask;
+}
+
+/*
+ * Each CPU model's masks, worked out once (export and import ask for every
+ * ID register of every vCPU). Two CPUs filling a model at once write the
+ * same values; the flag is set after them, so a reader never sees a hole.
+ */
+uint64_t sysreg_id_mask(unsigned int idx, unsigned int version)
+{
+	static uint64_t cache[FW_VERSION + 1][SYSREG_COUNT];
+	static bool ready[FW_VERSION + 1];
+
+	if (version > FW_VERSION)
+		return id_mask_compute(idx, version);
+	if (!__atomic_load_n(&ready[version], __ATOMIC_ACQUIRE)) {
+		for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+			cache[version][i] = id_mask_compute(i, version);
+		__atomic_store_n(&ready[version], true, __ATOMIC_RELEASE);
+	}
+	return cache[version][idx];
 }
 
 unsigned int sysreg_cpu_model_of(const struct vcpu_sysregs *vs)

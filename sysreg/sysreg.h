@@ -72,26 +72,63 @@ struct sysreg_changes {
 };
 extern struct sysreg_changes sysreg_changes;
 
-/* The row of this build's register idx; the row of an id (any version's), or -1. */
-unsigned int sysreg_row_of(unsigned int idx);
+/*
+ * The slow halves of the inline accessors below, for a build whose list has
+ * CHANGE lines: the hot paths (export, import) pay one test while it has none.
+ */
+uint64_t sysreg_row_default_changed(unsigned int row, unsigned int v);
+uint64_t sysreg_row_wmask_changed(unsigned int row, unsigned int v);
+uint64_t sysreg_row_wmask_ever_changed(unsigned int row, unsigned int v);
+
+/* The row of this build's register idx (both lists are in id order). */
+extern const uint16_t sysreg_row_of_idx[SYSREG_COUNT];
+static inline unsigned int sysreg_row_of(unsigned int idx)
+{
+	return sysreg_row_of_idx[idx];
+}
+
+/* The row of an id (any version's), or -1. */
 int sysreg_row_find(uint64_t id);
+
 /* A context or firmware register's default and writable mask in version v. */
-uint64_t sysreg_row_default(unsigned int row, unsigned int v);
-uint64_t sysreg_row_wmask(unsigned int row, unsigned int v);
+static inline uint64_t sysreg_row_default(unsigned int row, unsigned int v)
+{
+	return sysreg_changes.n ? sysreg_row_default_changed(row, v) : sysreg_rows[row].reset;
+}
+
+static inline uint64_t sysreg_row_wmask(unsigned int row, unsigned int v)
+{
+	return sysreg_changes.n ? sysreg_row_wmask_changed(row, v) : sysreg_rows[row].wmask;
+}
+
+/* Every bit that was state in some version up to v: the guest's to write. */
+static inline uint64_t sysreg_row_wmask_ever(unsigned int row, unsigned int v)
+{
+	return sysreg_changes.n ? sysreg_row_wmask_ever_changed(row, v) : sysreg_rows[row].wmask;
+}
+
 /* The newest change of the row at or before version v, or NULL (the row's own meaning). */
 const struct sysreg_change *sysreg_change_at(unsigned int row, unsigned int v);
-/* Every bit that was state in some version up to v: the guest's to write. */
-uint64_t sysreg_row_wmask_ever(unsigned int row, unsigned int v);
 const char *sysreg_rule_name(unsigned int rule);
 
 enum sysreg_moved { MOVE_SAME, MOVE_CONVERTED, MOVE_REFUSED };
+enum sysreg_moved sysreg_convert_changed(unsigned int row, unsigned int from, unsigned int to,
+					 uint64_t *val, const struct sysreg_change **chg);
 /*
  * A register's value in version from's meaning, as version to's, by the
  * rule of the changes between them: *val converted in place, or refused.
  * *chg: the newest change between the two (NULL when none lies between).
  */
-enum sysreg_moved sysreg_convert(unsigned int row, unsigned int from, unsigned int to,
-				 uint64_t *val, const struct sysreg_change **chg);
+static inline enum sysreg_moved sysreg_convert(unsigned int row, unsigned int from,
+					       unsigned int to, uint64_t *val,
+					       const struct sysreg_change **chg)
+{
+	*chg = NULL;
+	if (from == to || !sysreg_changes.n)
+		return MOVE_SAME;
+	return sysreg_convert_changed(row, from, to, val, chg);
+}
+
 /* Each change names a context or firmware row, after its since, up to the newest version, once. */
 bool sysreg_changes_valid(void);
 
@@ -102,6 +139,8 @@ bool sysreg_changes_valid(void);
 const char *sysreg_class_name(unsigned int cls);
 /* Index of the register with this id, or -1. Bisection over the table. */
 int sysreg_find_by_id(uint64_t id);
+/* The same over any list sorted by id (t[0..n)). */
+int sysreg_bisect(const struct sysreg_desc *t, unsigned int n, uint64_t id);
 /*
  * The same for ids that come in increasing order (a blob's entries): *hint
  * is where the last one was found, so a sorted merge costs O(1) an id.

@@ -23,5 +23,5 @@ build/bench/bench_host: tools/bench_host.c $(PORTABLE_SRCS)
 		-DVMSTATE_MAX_BLOB=262144 -o $@ $^
 
 .PHONY: bench
-bench: deps firmware build/bench/bench_host
+bench: deps firmware peer build/bench/bench_host
 	/usr/bin/python3 tools/bench.py

@@ -61,7 +61,7 @@ unsigned int vmstate_export_regs(const struct vcpu_sysregs *vs, unsigned int tar
 	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
 		const struct sysreg_desc *d = &sysreg_table[i];
 		unsigned int row = sysreg_row_of(i);
-		uint64_t val = vs->val[i], def = sysreg_default(vs, i);
+		uint64_t val = vs->val[i], def;
 		const struct sysreg_change *chg;
 
 		if (d->cls == ID && !(d->flags & IDENT) && target < FW_VERSION) {
@@ -84,11 +84,15 @@ unsigned int vmstate_export_regs(const struct vcpu_sysregs *vs, unsigned int tar
 					   sysreg_row_wmask(row, w), -1);
 			continue;
 		}
-		/* In the target's list: the value, and the default, in the target's meaning. */
-		if (d->cls != ID && d->since <= target) {
+		if (d->cls == ID) {
+			def = sysreg_default(vs, i);
+		} else if (d->since <= target) {
+			/* In the target's list: the value, and the default, in the target's meaning. */
 			if (sysreg_convert(row, w, target, &val, &chg) == MOVE_REFUSED)
 				vmstate_report_move(rep, d->id, val, chg, w, target);
 			def = sysreg_row_default(row, target);
+		} else {
+			def = sysreg_row_default(row, w);
 		}
 		if (sysreg_mask_test(&leave_out, i) && d->cls != ID) {
 			/* Outside the guest's world a register is no one's state (as in its firmware). */
@@ -254,7 +258,8 @@ unsigned int vmstate_check_regs(const struct vmstate *s, unsigned int i_vcpu,
 	drops->n = 0;
 	for (unsigned int k = 0; k < c->nregs; k++) {
 		const struct vmstate_entry *e = &c->regs[k];
-		int idx = sysreg_find_by_id_next(e->id, &hint), row = sysreg_row_find(e->id);
+		int idx = sysreg_find_by_id_next(e->id, &hint);
+		int row = idx >= 0 ? (int)sysreg_row_of((unsigned int)idx) : sysreg_row_find(e->id);
 		const struct sysreg_desc *d;
 		const char *why;
 		uint64_t val;
@@ -320,6 +325,7 @@ void vmstate_apply_regs(const struct vmstate_vcpu *c, unsigned int writer, struc
 	struct sysreg_mask seen = { { 0 } };
 	unsigned int hint = 0, w = vs->world_version;
 	const struct sysreg_change *chg;
+	bool same = writer == w || !sysreg_changes.n;	/* nothing to convert: the common case */
 
 	for (unsigned int k = 0; k < c->nregs; k++) {
 		int idx = sysreg_find_by_id_next(c->regs[k].id, &hint);
@@ -327,7 +333,7 @@ void vmstate_apply_regs(const struct vmstate_vcpu *c, unsigned int writer, struc
 
 		if (idx < 0 || !sysreg_in_world((unsigned int)idx, w))
 			continue;	/* dropped, as the check allowed */
-		if (sysreg_table[idx].cls != ID)
+		if (!same && sysreg_table[idx].cls != ID)
 			sysreg_convert(sysreg_row_of((unsigned int)idx), writer, w, &val, &chg);
 		vs->val[idx] = val;
 		sysreg_mask_set(&seen, (unsigned int)idx);

@@ -35,6 +35,7 @@ ROWS = [
     r"whole vCPU state over a 115200 baud UART \([\d,]+ framed bytes",
     r"whole vCPU state over a 3000000 baud UART \([\d,]+ framed bytes",
     "firmware loaded image",
+    "live upgrade downtime, test guest: export, new firmware, import, guest's next instruction",
     "guest SMC SMCCC_VERSION (trapped), round trip",
     r"guest GICD_TYPER read \(emulated distributor\), round trip",
     r"guest ICC_SGI1R_EL1 write \(an IPI to itself\), round trip",

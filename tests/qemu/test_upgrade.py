@@ -209,6 +209,22 @@ def test_refuse_hidden_register_written():
         q.kill()
 
 
+def test_refuse_pointer_auth_in_view():
+    """The guest saw pointer authentication (version 2's CPU model, in version 2's world)
+    and the image is version 1's, whose CPU model has none: the export refuses on the
+    ID view, naming the field, as `save 1` does, and the guest runs on."""
+    q = checkpoint_guest(V3, "regvisor.compat=2", preload=build_path(1, "regvisor.bin"))
+    try:
+        out = q.command("upgrade 0x40340000")
+        assert re.search(r"^regvisor: upgrade: error: vcpu 0: ID_AA64ISAR1_EL1 "
+                         r"\(0x603000000013c031\): guest saw a feature this firmware cannot "
+                         r"offer: API\[11:8\] is \d+, this firmware offers 0$", out, re.M), out
+        refused_then_runs(q, out, "regvisor: upgrade: refused, nothing changed; the guest stays "
+                          "on version 3")
+    finally:
+        q.kill()
+
+
 # --- (2) Linux on two CPUs: counters, uptime, tmpfs across two upgrades ----------
 
 COUNT_RE = re.compile(r"^RV-COUNT cpu=(\d+) n=(\d+) up=([\d.]+)$", re.M)
