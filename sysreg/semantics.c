@@ -8,9 +8,7 @@
 
 const struct sysreg_desc sysreg_rows[SYSREG_ROW_COUNT] = {
 #define SYSREG(n, id_, acc, cl, fl, rs, wm, si)				\
-	[SYSREG_ROW_##n] = { .id = (id_), .reset = (uint64_t)(rs),	\
-			     .wmask = (uint64_t)(wm), .name = #n, .cls = cl,	\
-			     .flags = fl, .since = si },
+	[SYSREG_ROW_##n] = SYSREG_DESC(n, id_, cl, fl, rs, wm, si),
 #define SYSREG_ALL_VERSIONS
 #include "sysreg/sysregs.h"
 #undef SYSREG_ALL_VERSIONS

@@ -5,9 +5,7 @@
 
 const struct sysreg_desc sysreg_table[SYSREG_COUNT] = {
 #define SYSREG(n, id_, acc, cl, fl, rs, wm, si)				\
-	[SYSREG_##n] = { .id = (id_), .reset = (uint64_t)(rs),		\
-			 .wmask = (uint64_t)(wm), .name = #n, .cls = cl,	\
-			 .flags = fl, .since = si },
+	[SYSREG_##n] = SYSREG_DESC(n, id_, cl, fl, rs, wm, si),
 #include "sysreg/sysregs.h"
 #undef SYSREG
 };

@@ -44,6 +44,11 @@ struct sysreg_desc {
 	uint8_t since;		/* firmware version that introduced it */
 };
 
+/* One row's descriptor, as both lists below spell it (sysreg.c, semantics.c). */
+#define SYSREG_DESC(n, id_, cl, fl, rs, wm, si)					\
+	{ .id = (id_), .reset = (uint64_t)(rs), .wmask = (uint64_t)(wm), .name = #n,	\
+	  .cls = cl, .flags = fl, .since = si }
+
 extern const struct sysreg_desc sysreg_table[SYSREG_COUNT];
 extern const struct sysreg_desc sysreg_rows[SYSREG_ROW_COUNT];
 
