@@ -8,7 +8,20 @@
 #define VCPU_ID_FAST		0
 #define VCPU_EL2_STACK_TOP	(65 * 8)
 #define VCPU_CRASH_STACK_TOP	(66 * 8)
-#define VCPU_EXITS_ID_FAST	(67 * 8)
+#define VCPU_EXITS_VECTOR	(67 * 8)	/* uint64_t[VECTOR_EXITS] */
+#define VECTOR_ID_READ		0		/* its slots: ID reads, */
+#define VECTOR_READ		1		/* other reads, */
+#define VECTOR_HVC		2		/* calls by HVC, */
+#define VECTOR_SMC		3		/* by SMC */
+#define VECTOR_EXITS		4
+#define VCPU_READ_OK		(71 * 8)	/* uint64_t[VECTOR_READ_WORDS] */
+#define VECTOR_READ_WORDS	3
+#define VCPU_HVC		(74 * 8)	/* {fid, x0}[VECTOR_HVCS] */
+#define VECTOR_HVCS		4
+#define VCPU_SR_VAL		(82 * 8)	/* struct vcpu_sysregs sr: val[] first */
+
+/* sysreg/sysreg.c's sysreg_enc_block entry for a group the index has no block for. */
+#define ENC_BISECT_ASM		0xff
 
 /* struct el2_frame (el2/trap.h), as the vectors lay it out on the stack. */
 #define FRAME_X0		0

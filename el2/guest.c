@@ -398,7 +398,7 @@ static uint64_t guest_hcr(const struct vcpu *v)
 
 void guest_apply_id_view(struct vcpu *v)
 {
-	el2_id_fast_sync(v);
+	el2_vector_sync(v);
 	vcpu_hw_id_view(v->sr.val[SYSREG_MIDR_EL1], v->sr.val[SYSREG_MPIDR_EL1],
 			guest_cnthctl(v), guest_hcr(v));
 }
@@ -473,7 +473,7 @@ static void vm_reset_off_vcpus(void)
 			continue;
 		t->sr.ctx_in_memory = true;
 		vcpu_reset_regs(t, &vm.vcpu[0].sr);
-		el2_id_fast_sync(t);
+		el2_vector_sync(t);
 	}
 }
 

@@ -200,35 +200,41 @@ static void hc_vendor_uid(struct vcpu *v, struct el2_frame *f)
 }
 
 
+enum hcall_frame { VECTOR, LIGHT, WHOLE };
+
 struct hcall {
 	const char *name;
 	uint32_t fid;
 	uint8_t since;
+	uint8_t frame;		/* enum hcall_frame */
 	hcall_fn *fn;
 };
 
 static const struct hcall hcalls[] = {
-#define HCALL(name_, fid_, since_, handler)				\
-	RV_SINCE(since_, { .name = #name_, .fid = fid_, .since = since_, .fn = handler },)
+#define HCALL(name_, fid_, since_, handler, frame_)			\
+	RV_SINCE(since_, { .name = #name_, .fid = fid_, .since = since_, .frame = frame_, \
+			   .fn = handler },)
 #include "sysreg/hypercalls.def"
 #undef HCALL
 };
 
+enum hcall_row {
+#define HCALL(name_, fid_, since_, handler, frame_) RV_SINCE(since_, ROW_##name_,)
+#include "sysreg/hypercalls.def"
+#undef HCALL
+};
+
+/* A switch: the compiler turns the sparse ids into a few compares. */
 static const struct hcall *hcall_find(uint32_t fid)
 {
-	unsigned int lo = 0, hi = ARRAY_SIZE(hcalls);
-
-	while (lo < hi) {
-		unsigned int mid = lo + (hi - lo) / 2;
-
-		if (hcalls[mid].fid == fid)
-			return &hcalls[mid];
-		if (hcalls[mid].fid < fid)
-			lo = mid + 1;
-		else
-			hi = mid;
+	switch (fid) {
+#define HCALL(name_, fid_, since_, handler, frame_) \
+	RV_SINCE(since_, case fid_: return &hcalls[ROW_##name_];)
+#include "sysreg/hypercalls.def"
+#undef HCALL
+	default:
+		return NULL;
 	}
-	return NULL;
 }
 
 static bool vendor_fn_enabled(const struct vcpu *v, uint32_t fn)
@@ -274,19 +280,44 @@ bool smccc_table_sorted(void)
 	return true;
 }
 
-void el2_smccc(struct vcpu *v, struct el2_frame *f)
+/*
+ * The VECTOR calls' answers for el2/vectors.S, each from its handler on a
+ * scratch frame: one that changed anything but x0 is no VECTOR call.
+ */
+void smccc_vector_sync(struct vcpu *v)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(hcalls); i++) {
+		struct el2_frame f = { .x[0] = hcalls[i].fid };
+
+		if (hcalls[i].frame != VECTOR || !smccc_offered(v, hcalls[i].fid))
+			continue;
+		BUG_ON(n == VECTOR_HVCS);
+		hcalls[i].fn(v, &f);
+		BUG_ON(f.x[1] || f.x[2] || f.x[3] || f.elr || f.spsr);
+		v->calls[n].fid = hcalls[i].fid;
+		v->calls[n++].x0 = f.x[0];
+	}
+	for (; n < VECTOR_HVCS; n++)
+		v->calls[n].fid = ~UINT64_C(0);
+}
+
+bool el2_smccc(struct vcpu *v, struct el2_frame *f, bool light)
 {
 	uint32_t fid = (uint32_t)(f->x[0] & SMCCC_FID_MASK);
 	const struct hcall *h = hcall_offered(v, fid);
 
+	if (light && h && h->frame == WHOLE)
+		return false;
 	_Static_assert(ARRAY_SIZE(hcalls) <= STATS_HCALL_SLOTS, "el2/stats.h");
 	v->stats.hcall[h ? (unsigned int)(h - hcalls) : STATS_HCALL_SLOTS]++;
+	if (esr_ec(f->esr) == ESR_EC_SMC64)
+		el2_skip_instr(f);	/* a trapped SMC would return to itself */
 	/* HVC/SMC #imm with imm != 0 is no SMCCC call (DEN0028 2.10): no service, as KVM. */
-	if (f->esr & UINT64_C(0xffff))
-		h = NULL;
-	if (!h) {
+	if (!h || (f->esr & UINT64_C(0xffff)))
 		ret(f, SMCCC_NOT_SUPPORTED);
-		return;
-	}
-	h->fn(v, f);
+	else
+		h->fn(v, f);
+	return true;
 }

@@ -20,15 +20,21 @@
 
 /* Function ids: one list, sysreg/hypercalls.def. */
 enum hcall_id {
-#define HCALL(name, fid, since, handler) HCALL_##name = fid,
+#define HCALL(name, fid, since, handler, frame) HCALL_##name = fid,
 #include "sysreg/hypercalls.def"
 #undef HCALL
 };
 
-/* x0..x3 in, x0..x3 out, as the guest sees them. */
+/*
+ * x0..x3 in, x0..x3 out, as the guest sees them (a trapped SMC steps past
+ * itself). light: the exit has no x19..x29 in its frame; a call that needs
+ * them is left undone and false returned.
+ */
 struct vcpu;
-void el2_smccc(struct vcpu *v, struct el2_frame *f);
+bool el2_smccc(struct vcpu *v, struct el2_frame *f, bool light);
 
+/* The calls el2/vectors.S answers, for v as it is now (el2_vector_sync). */
+void smccc_vector_sync(struct vcpu *v);
 /* True when fid is a call this build offers to the guest in its world. */
 bool smccc_offered(const struct vcpu *v, uint32_t fid);
 /* Row `row` of the hypercall table by name (for the exit statistics). */

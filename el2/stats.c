@@ -27,18 +27,31 @@ const char *stats_reason_name(unsigned int r)
 	return r < EXIT_NR_REASONS ? reason_names[r] : "?";
 }
 
-uint64_t stats_total(const struct vcpu *v)
-{
-	uint64_t t = v->exits_id_fast;
-
-	for (unsigned int r = 0; r < EXIT_NR_REASONS; r++)
-		t += r == EXIT_ID_FAST ? 0 : v->stats.reason[r];
-	return t;
-}
+/* The exits el2/vectors.S answered, by the reason each is counted under. */
+static const uint8_t vector_reason[VECTOR_EXITS] = {
+	[VECTOR_ID_READ] = EXIT_ID_FAST,
+	[VECTOR_READ] = EXIT_SYSREG,
+	[VECTOR_HVC] = EXIT_HVC,
+	[VECTOR_SMC] = EXIT_SMC,
+};
 
 static uint64_t reason_count(const struct vcpu *v, unsigned int r)
 {
-	return r == EXIT_ID_FAST ? v->exits_id_fast : v->stats.reason[r];
+	uint64_t n = v->stats.reason[r];
+
+	for (unsigned int s = 0; s < VECTOR_EXITS; s++)
+		if (vector_reason[s] == r)
+			n += v->exits_vector[s];
+	return n;
+}
+
+uint64_t stats_total(const struct vcpu *v)
+{
+	uint64_t t = 0;
+
+	for (unsigned int r = 0; r < EXIT_NR_REASONS; r++)
+		t += reason_count(v, r);
+	return t;
 }
 
 void stats_print(void)

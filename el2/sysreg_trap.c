@@ -8,6 +8,7 @@
 
 #include "el2/asm.h"
 #include "plat/plat.h"
+#include "el2/smccc.h"
 #include "el2/vcpu.h"
 #include "sysreg/iss.h"
 
@@ -44,14 +45,38 @@ _Static_assert(offsetof(struct vcpu, id_fast) == VCPU_ID_FAST, "vectors.S reads 
 _Static_assert(offsetof(struct id_fast, val) == 8, "vectors.S reads id_fast.val at +8");
 _Static_assert(offsetof(struct vcpu, el2_stack_top) == VCPU_EL2_STACK_TOP, "el2/asm.h");
 _Static_assert(offsetof(struct vcpu, crash_stack_top) == VCPU_CRASH_STACK_TOP, "el2/asm.h");
-_Static_assert(offsetof(struct vcpu, exits_id_fast) == VCPU_EXITS_ID_FAST, "el2/asm.h");
+_Static_assert(offsetof(struct vcpu, exits_vector) == VCPU_EXITS_VECTOR, "el2/asm.h");
+_Static_assert(offsetof(struct vcpu, read_ok) == VCPU_READ_OK, "el2/asm.h");
+_Static_assert(offsetof(struct vcpu, calls) == VCPU_HVC, "el2/asm.h");
+_Static_assert(offsetof(struct vcpu, sr) + offsetof(struct vcpu_sysregs, val) == VCPU_SR_VAL,
+	       "el2/asm.h");
+_Static_assert(SYSREG_COUNT <= 64 * VECTOR_READ_WORDS, "el2/asm.h: VECTOR_READ_WORDS");
+_Static_assert(SYSREG_ENC_BISECT == ENC_BISECT_ASM, "el2/asm.h");
 
-void el2_id_fast_sync(struct vcpu *v)
+#define ENC_ICC_SGI1R_EL1	(3u << 14 | 0u << 11 | 12u << 7 | 11u << 3 | 5u)
+
+/* op0:op1:CRn groups (an encoding >> 7) answered apart from the table. */
+#define GROUP(op0, op1, crn)	((op0) << 7 | (op1) << 4 | (crn))
+static bool group_apart(unsigned int group)
+{
+	return group == GROUP(3, 0, 12) ||	/* ICC_SGI1R/ASGI1R/SGI0R_EL1 */
+	       group == GROUP(3, 3, 14) ||	/* the physical timer on the guest's time */
+	       group == GROUP(3, 0, 5) ||	/* RAS error records */
+	       group == GROUP(3, 0, 2);		/* pointer authentication keys */
+}
+
+/*
+ * The vector's answers (el2/vectors.S) from the vCPU as it is: its ID
+ * space, reads of the other registers it keeps in memory (ID class, in its
+ * world, not computed), and the calls whose answer is one value. Called
+ * whenever a vCPU goes (back) into its CPU and when its view changes. The
+ * trap log sees every trap: with it on, nothing is answered in the vector.
+ */
+void el2_vector_sync(struct vcpu *v)
 {
 	const struct vcpu_sysregs *vs = &v->sr;
 	struct id_fast t = { 0 };
 
-	/* The trap log sees every ID read: none is answered in the vector. */
 	for (unsigned int slot = 0; slot < 64 && !vm.traplog; slot++) {
 		struct sysreg_access a = { .op0 = 3, .crm = slot >> 3, .op2 = slot & 7, .read = true };
 		int idx = sysreg_find_by_encoding(3, 0, 0, a.crm, a.op2);
@@ -64,6 +89,17 @@ void el2_id_fast_sync(struct vcpu *v)
 		}
 	}
 	v->id_fast = t;
+	for (unsigned int w = 0; w < VECTOR_READ_WORDS; w++)
+		v->read_ok[w] = 0;
+	for (unsigned int i = 0; i < SYSREG_COUNT && !vm.traplog; i++) {
+		uint64_t id = sysreg_table[i].id;
+
+		if (sysreg_table[i].cls == ID && sysreg_in_world(i, vs->world_version) &&
+		    sysreg_find_by_enc((unsigned int)(id & SYSREG_ENC_MASK)) == (int)i &&
+		    !group_apart((unsigned int)(id & SYSREG_ENC_MASK) >> 7))
+			v->read_ok[i / 64] |= BIT64(i % 64);
+	}
+	smccc_vector_sync(v);
 }
 
 /* ID_AA64PFR0_EL1.RAS [31:28] in the guest's view. */
@@ -111,7 +147,8 @@ static bool sysreg_trap_computed(struct vcpu *v, const struct sysreg_access *a, 
 	return false;
 }
 
-void el2_trap_sysreg(struct vcpu *v, struct el2_frame *f)
+/* Every case, the trap log with it: out of line, so the common case below stays lean. */
+static __attribute__((noinline)) void el2_trap_sysreg_all(struct vcpu *v, struct el2_frame *f)
 {
 	struct sysreg_access a = sysreg_decode_iss((uint32_t)(f->esr & ESR_ISS_MASK));
 	int idx;
@@ -164,4 +201,44 @@ done:
 	if (vm.traplog)
 		sysreg_traplog(v, &a, "emulated");
 	el2_skip_instr(f);
+}
+
+/*
+ * The common case first: a register of the table in the guest's world, read,
+ * or written if it is a context register. Anything else, and everything
+ * while the trap log is on, takes el2_trap_sysreg_all().
+ */
+void el2_trap_sysreg(struct vcpu *v, struct el2_frame *f)
+{
+	uint32_t iss = (uint32_t)(f->esr & ESR_ISS_MASK);
+	unsigned int enc = sysreg_iss_enc(iss), rt = (iss >> ISS_SYS_RT_SHIFT) & 31;
+	int idx;
+
+	if (vm.traplog)
+		goto all;
+	if (enc == ENC_ICC_SGI1R_EL1 && !(iss & ISS_SYS_DIR_READ) && vgic_present()) {
+		vgic_sgi1r(v, rt == 31 ? 0 : f->x[rt]);		/* an IPI */
+		v->stats.reason[EXIT_SYSREG]++;
+		el2_skip_instr(f);
+		return;
+	}
+	if (group_apart(enc >> 7))
+		goto all;
+	idx = sysreg_find_by_enc(enc);
+	if (idx < 0 || !sysreg_in_world((unsigned int)idx, v->sr.world_version))
+		goto all;
+	if (iss & ISS_SYS_DIR_READ) {
+		if (rt != 31)
+			f->x[rt] = sysreg_get(&v->sr, (unsigned int)idx);
+	} else if (sysreg_table[idx].cls == CTX) {
+		sysreg_set(&v->sr, (unsigned int)idx, rt == 31 ? 0 : f->x[rt]);
+	} else {
+		goto all;
+	}
+	v->stats.reason[EXIT_SYSREG]++;
+	v->stats.sysreg[idx]++;
+	el2_skip_instr(f);
+	return;
+all:
+	el2_trap_sysreg_all(v, f);
 }

@@ -10,6 +10,7 @@
 #include "el2/smccc.h"
 #include "el2/vcpu.h"
 #include "el2/vuart.h"
+#include "sysreg/iss.h"
 #include "sysreg/sysreg.h"
 
 #define SPSR_M_MASK		UINT64_C(0xf)
@@ -21,25 +22,12 @@
 #define VBAR_OFF_LOWER32	0x600
 #define SPSR_M4			BIT64(4)	/* AArch32 */
 #define PSTATE_SSBS		BIT64(12)
-#define PSTATE_SS		BIT64(21)
 #define PSTATE_PAN		BIT64(22)
 #define PSTATE_DIT		BIT64(24)
-#define PSTATE_BTYPE_MASK	(UINT64_C(3) << 10)
 #define PSTATE_EL1H_DAIF	UINT64_C(0x3c5)
 #define PSTATE_NZCV		(UINT64_C(0xf) << 28)
 #define SCTLR_EL1_SPAN		BIT64(23)
 #define SCTLR_EL1_DSSBS		BIT64(44)
-
-/*
- * The guest finished the instruction EL2 emulated: step past it, as the
- * CPU would (Arm ARM D2.12: a completed step clears PSTATE.SS; BTYPE is 0
- * after any instruction but a branch).
- */
-void el2_skip_instr(struct el2_frame *f)
-{
-	f->elr += 4;
-	f->spsr &= ~(PSTATE_SS | PSTATE_BTYPE_MASK);
-}
 
 /* PSTATE on taking an exception to EL1 (Arm ARM D1.10.2, "PSTATE on exception entry"). */
 static uint64_t el1_entry_pstate(uint64_t old)
@@ -92,7 +80,13 @@ void el2_inject_undef(struct vcpu *v, struct el2_frame *f)
 #define ISS_SF		BIT64(15)
 #define ISS_WNR		BIT64(6)
 
-static bool el2_mmio(struct vcpu *v, struct el2_frame *f, uint64_t ipa)
+/*
+ * No stack-protector canary: the one local whose address leaves is val,
+ * which the device models write as a whole uint64_t; a canary check would
+ * be a third of this exit's cost.
+ */
+static __attribute__((no_stack_protector)) bool el2_mmio(struct vcpu *v, struct el2_frame *f,
+							  uint64_t ipa)
 {
 	uint64_t esr = f->esr, val = 0;
 	unsigned int size = 1u << ((esr >> ISS_SAS_SHIFT) & 3);
@@ -253,12 +247,11 @@ void el2_guest_sync(struct el2_frame *f, struct vcpu *v)
 	switch (ec) {
 	case ESR_EC_HVC64:
 		v->stats.reason[EXIT_HVC]++;
-		el2_smccc(v, f);
+		el2_smccc(v, f, false);
 		break;
 	case ESR_EC_SMC64:
 		v->stats.reason[EXIT_SMC]++;
-		el2_skip_instr(f);	/* a trapped SMC would return to itself */
-		el2_smccc(v, f);
+		el2_smccc(v, f, false);
 		break;
 	case ESR_EC_SYS64:
 		el2_trap_sysreg(v, f);
@@ -276,4 +269,63 @@ void el2_guest_sync(struct el2_frame *f, struct vcpu *v)
 		vcpu_stop(v);
 	if (v->fp_saved)	/* the firmware used FP/SIMD on this exit: the guest's back */
 		fpsimd_release();
+}
+
+/* The register an MSR/MRS (ISS Rt) or a described load/store (ISS SRT) names: light if below x19. */
+static bool light_reg(unsigned int r)
+{
+	return r < 19 || r == 31;
+}
+
+/*
+ * The light exits (el2/vectors.S): x19..x29 are not in the frame. Taken
+ * here: what reads and writes no guest register above x18 and neither
+ * stops nor restarts a vCPU (most hypercalls, trapped system registers,
+ * emulated MMIO). Nonzero, with nothing done, sends the exit on to
+ * el2_guest_sync() with the whole frame: a stop pending, an abort run to
+ * end, a call that powers off or stops, a register above x18, a fault.
+ * A stop requested while one runs is taken at the next exit (the
+ * stopper's IPI is one).
+ */
+static bool light_refused(const struct vcpu *v)
+{
+	return __atomic_load_n(&vm.stop_request, __ATOMIC_RELAXED) || fault_run[v->index].key;
+}
+
+/* The end of a light exit that did its work. */
+static int light_done(struct vcpu *v)
+{
+	if (v->fp_saved)
+		fpsimd_release();
+	return 0;
+}
+
+int el2_light_call(struct el2_frame *f, struct vcpu *v)
+{
+	if (light_refused(v))
+		return 1;
+	v->frame = f;
+	if (!el2_smccc(v, f, true))
+		return 1;
+	v->stats.reason[esr_ec(f->esr) == ESR_EC_SMC64 ? EXIT_SMC : EXIT_HVC]++;
+	return light_done(v);
+}
+
+int el2_light_sysreg(struct el2_frame *f, struct vcpu *v)
+{
+	if (light_refused(v) || !light_reg((f->esr >> ISS_SYS_RT_SHIFT) & 31))
+		return 1;
+	v->frame = f;
+	el2_trap_sysreg(v, f);
+	return light_done(v);
+}
+
+int el2_light_abort(struct el2_frame *f, struct vcpu *v)
+{
+	if (light_refused(v) || !light_reg((f->esr >> ISS_SRT_SHIFT) & 31))
+		return 1;
+	v->frame = f;
+	if (!el2_mmio(v, f, vcpu_hw_fault_ipa_page() | (f->far & 0xfff)))
+		return 1;
+	return light_done(v);
 }

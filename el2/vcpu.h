@@ -2,6 +2,7 @@
 #ifndef EL2_VCPU_H
 #define EL2_VCPU_H
 
+#include "el2/asm.h"
 #include "el2/fpsimd.h"
 #include "el2/trap.h"
 #include "el2/stats.h"
@@ -13,7 +14,7 @@
 /*
  * The ID space (op0 3, op1 0, CRn 0, CRm 0..7) as el2/vectors.S answers
  * it without entering C: val[CRm << 3 | op2] for every slot whose bit is
- * set in valid. Kept in step with the vCPU by el2_id_fast_sync().
+ * set in valid. Kept in step with the vCPU by el2_vector_sync().
  */
 struct id_fast {
 	uint64_t valid;
@@ -23,21 +24,29 @@ struct id_fast {
 /* PSCI AFFINITY_INFO's answers double as the vCPU's power state. */
 enum vcpu_power { VCPU_ON = 0, VCPU_OFF = 1, VCPU_ON_PENDING = 2 };
 
+/* A call el2/vectors.S answers: its function id (w0), the x0 it returns. */
+struct vector_call {
+	uint64_t fid;
+	uint64_t x0;
+};
+
 /*
  * One guest vCPU, run by one physical CPU whose TPIDR_EL2 points here
- * while it is at EL2. The first three members are read by el2/vectors.S
- * (offsets in el2/asm.h).
+ * while it is at EL2. The members up to sr are read by el2/vectors.S
+ * (offsets in el2/asm.h); el2_vector_sync() keeps the answers in step.
  */
 struct vcpu {
 	struct id_fast id_fast;		/* the trapped ID reads' answers */
 	uint64_t el2_stack_top;		/* where each guest trap's frame goes */
 	uint64_t crash_stack_top;	/* for a report when EL2 itself faults */
-	uint64_t exits_id_fast;		/* ID reads the vector answered (stats) */
+	uint64_t exits_vector[VECTOR_EXITS];	/* exits the vector answered, by VECTOR_* */
+	uint64_t read_ok[VECTOR_READ_WORDS];	/* bit i: an MRS of row i reads sr.val[i] */
+	struct vector_call calls[VECTOR_HVCS];	/* unused: fid ~0, no w0's */
+	struct vcpu_sysregs sr;
 	struct el2_frame *frame;	/* x0..x30, PC (elr), PSTATE (spsr) */
 	struct fpsimd_state fp;
 	bool fp_live;			/* the guest's FP/SIMD registers are its own */
 	bool fp_saved;			/* ... and are in fp now, not in the CPU */
-	struct vcpu_sysregs sr;
 	unsigned int index;		/* 0 for the boot vCPU */
 	uint64_t hw_mpidr;		/* the physical CPU that runs it */
 	uint64_t vmpidr;		/* the guest's MPIDR_EL1 for it: Aff0 = index */
@@ -183,8 +192,8 @@ bool guest_entry_valid(uint64_t pc);
 void guest_apply_id_view(struct vcpu *v);
 /* el2/sysreg_trap.c: EC 0x18 from the guest. */
 void el2_trap_sysreg(struct vcpu *v, struct el2_frame *f);
-/* The ID registers' fast path (el2/vectors.S) follows the vCPU's ID view. */
-void el2_id_fast_sync(struct vcpu *v);
+/* What el2/vectors.S answers follows the vCPU's view, its registers and calls. */
+void el2_vector_sync(struct vcpu *v);
 /* el2/stage2_hw.c */
 /* Returns false when the console could not be given to the guest. */
 bool stage2_init(uint64_t guest_base, uint64_t guest_end, uint64_t uart_base);

@@ -31,6 +31,14 @@
 	stp	x0, x1, [sp, #FRAME_ESR]
 .endm
 
+/* x1 = the SPSR to return with: only ever AArch64 EL0t, EL1t or EL1h (M[4:0] 0, 4, 5). */
+.macro return_backstop
+	and	x2, x1, #0x1f
+	mov	x3, #0x31
+	lsr	x3, x3, x2
+	tbz	x3, #0, el2_bad_return
+.endm
+
 /*
  * ESR_EL2 of a trapped MRS of the feature-ID space: EC 0x18, op0 3, op1 0,
  * CRn 0, a read. Compared under ISS_ID_READ_MASK; CRm < 8 is checked apart.
@@ -86,22 +94,22 @@ vector	cur_spx_serror
 	b	crash_7
 vector	lower64_sync
 	/*
-	 * The hot trap first: a guest reading an ID register is answered from
-	 * the vCPU's id_fast (el2/sysreg_trap.c) with four registers saved, not 31.
+	 * The hot traps first, with four registers saved, not 31: reads of the
+	 * vCPU's ID and other memory-held registers, and the calls whose answer
+	 * is one value (el2_vector_sync() keeps their answers in the vCPU).
 	 */
 	sub	sp, sp, #FRAME_SIZE		/* the frame, x0..x3 in their slots */
 	stp	x0, x1, [sp, #FRAME_X0]
 	stp	x2, x3, [sp, #FRAME_X0 + 16]
 	mrs	x0, esr_el2
-	movz	x1, #(ISS_ID_READ_MASK & 0xffff)
-	movk	x1, #(ISS_ID_READ_MASK >> 16), lsl #16
-	and	x1, x0, x1
-	movz	x2, #(ISS_ID_READ & 0xffff)
-	movk	x2, #(ISS_ID_READ >> 16), lsl #16
-	cmp	x1, x2
-	b.ne	guest_sync_rest
-	tbz	x0, #4, id_read_fast		/* ISS bit 4 is CRm bit 3: CRm < 8 */
-	b	guest_sync_rest
+	lsr	x1, x0, #26
+	cmp	x1, #0x18			/* EC: MSR, MRS */
+	b.eq	sys_fast
+	cmp	x1, #0x16			/* HVC */
+	b.eq	call_fast
+	cmp	x1, #0x17			/* SMC */
+	b.eq	call_fast
+	b	guest_sync_light
 vector	lower64_irq
 	b	guest_irq_full
 vector	lower64_fiq
@@ -118,9 +126,74 @@ vector	lower32_serror
 	b	crash_15
 
 	.text
-/* Every other trap from the guest: the rest of the frame (x0..x3 are in it), then C. */
-guest_sync_rest:
-	save_frame_from4
+/*
+ * Every other trap from the guest, x0..x3 in the frame and x0 = ESR_EL2.
+ * First the light exit: only the registers a C call may change (x0..x18,
+ * x30) go into the frame, and el2_light_*() (el2/trap.c) handle what needs
+ * no more: hypercalls, trapped system registers, emulated MMIO naming a
+ * register below x19. Each returns nonzero having done nothing when the
+ * exit needs the whole frame: then x19..x29, still the guest's (the C call
+ * kept them), join it and el2_guest_sync() takes the exit, as it takes any
+ * other exception class.
+ */
+guest_sync_light:
+	stp	x4, x5, [sp, #FRAME_X0 + 8 * 4]
+	stp	x6, x7, [sp, #FRAME_X0 + 8 * 6]
+	stp	x8, x9, [sp, #FRAME_X0 + 8 * 8]
+	stp	x10, x11, [sp, #FRAME_X0 + 8 * 10]
+	stp	x12, x13, [sp, #FRAME_X0 + 8 * 12]
+	stp	x14, x15, [sp, #FRAME_X0 + 8 * 14]
+	stp	x16, x17, [sp, #FRAME_X0 + 8 * 16]
+	str	x18, [sp, #FRAME_X0 + 8 * 18]
+	str	x30, [sp, #FRAME_X0 + 8 * 30]
+	mrs	x1, far_el2
+	stp	x0, x1, [sp, #FRAME_ESR]
+	mrs	x2, elr_el2
+	mrs	x3, spsr_el2
+	stp	x2, x3, [sp, #FRAME_ELR]
+	lsr	x2, x0, #26			/* EC */
+	mov	x0, sp
+	mrs	x1, tpidr_el2
+	cmp	x2, #0x24			/* data abort */
+	b.eq	1f
+	cmp	x2, #0x18			/* MSR, MRS */
+	b.eq	2f
+	cmp	x2, #0x16			/* HVC */
+	b.eq	3f
+	cmp	x2, #0x17			/* SMC */
+	b.ne	guest_sync_whole
+3:	bl	el2_light_call
+	b	4f
+2:	bl	el2_light_sysreg
+	b	4f
+1:	bl	el2_light_abort
+4:	cbnz	w0, guest_sync_whole
+	ldp	x0, x1, [sp, #FRAME_ELR]
+	return_backstop
+	msr	elr_el2, x0
+	msr	spsr_el2, x1
+	ldp	x0, x1, [sp, #FRAME_X0]
+	ldp	x2, x3, [sp, #FRAME_X0 + 8 * 2]
+	ldp	x4, x5, [sp, #FRAME_X0 + 8 * 4]
+	ldp	x6, x7, [sp, #FRAME_X0 + 8 * 6]
+	ldp	x8, x9, [sp, #FRAME_X0 + 8 * 8]
+	ldp	x10, x11, [sp, #FRAME_X0 + 8 * 10]
+	ldp	x12, x13, [sp, #FRAME_X0 + 8 * 12]
+	ldp	x14, x15, [sp, #FRAME_X0 + 8 * 14]
+	ldp	x16, x17, [sp, #FRAME_X0 + 8 * 16]
+	ldr	x18, [sp, #FRAME_X0 + 8 * 18]
+	ldr	x30, [sp, #FRAME_X0 + 8 * 30]
+	add	sp, sp, #FRAME_SIZE
+	eret
+
+/* The whole frame: x19..x29 join what the light exit saved, then C. */
+guest_sync_whole:
+	stp	x19, x20, [sp, #FRAME_X0 + 8 * 19]
+	stp	x21, x22, [sp, #FRAME_X0 + 8 * 21]
+	stp	x23, x24, [sp, #FRAME_X0 + 8 * 23]
+	stp	x25, x26, [sp, #FRAME_X0 + 8 * 25]
+	stp	x27, x28, [sp, #FRAME_X0 + 8 * 27]
+	str	x29, [sp, #FRAME_X0 + 8 * 29]
 	mov	x0, sp
 	mrs	x1, tpidr_el2
 	bl	el2_guest_sync
@@ -136,49 +209,133 @@ guest_irq_full:
 	b	el2_return_to_guest
 
 /*
- * MRS of the ID space with x0 = ESR_EL2, x0..x3 saved in the frame at [sp]. Slot =
- * CRm << 3 | op2 indexes the vCPU's id_fast.val; a clear bit in id_fast.valid sends
- * the access down the full path (which answers UNDEF and logs it).
+ * A trapped MSR/MRS, x0 = ESR_EL2, x0..x3 in the frame. An MRS of the ID
+ * space (op0 3, op1 0, CRn 0, CRm < 8): slot CRm << 3 | op2 of the vCPU's
+ * id_fast, a clear valid bit sends it to C (which answers UNDEF and logs
+ * it). Any other MRS: the table row of its encoding (sysreg_enc_block and
+ * sysreg_enc_index, sysreg/sysreg.c), answered from the vCPU's sr.val when
+ * its bit in read_ok is set. Writes, and everything else, go to C.
  */
-id_read_fast:
+sys_fast:
+	tbz	x0, #0, guest_sync_light	/* an MSR */
+	movz	x1, #(ISS_ID_READ_MASK & 0xffff)
+	movk	x1, #(ISS_ID_READ_MASK >> 16), lsl #16
+	and	x1, x0, x1
+	movz	x2, #(ISS_ID_READ & 0xffff)
+	movk	x2, #(ISS_ID_READ >> 16), lsl #16
+	cmp	x1, x2
+	b.ne	read_fast
+	tbnz	x0, #4, read_fast		/* ISS bit 4 is CRm bit 3: CRm >= 8 */
 	ubfx	x2, x0, #1, #3			/* CRm */
 	ubfx	x3, x0, #17, #3			/* op2 */
 	orr	x2, x3, x2, lsl #3
-	mrs	x3, tpidr_el2			/* this CPU's vCPU: id_fast first */
-	ldr	x1, [x3, #VCPU_EXITS_ID_FAST]
-	add	x1, x1, #1
-	str	x1, [x3, #VCPU_EXITS_ID_FAST]
-	ldr	x1, [x3], #8			/* valid bits; x3 -> val[] */
+	mrs	x3, tpidr_el2			/* this CPU's vCPU */
+	ldr	x1, [x3, #VCPU_ID_FAST]		/* valid bits */
 	lsr	x1, x1, x2
-	tbz	x1, #0, 3f
-	ldr	x1, [x3, x2, lsl #3]
+	tbz	x1, #0, guest_sync_light	/* x0 = ESR, x0..x3 in the frame: C */
+	add	x1, x3, #VCPU_ID_FAST + 8
+	ldr	x1, [x1, x2, lsl #3]
+	ldr	x2, [x3, #VCPU_EXITS_VECTOR + 8 * VECTOR_ID_READ]
+	add	x2, x2, #1
+	str	x2, [x3, #VCPU_EXITS_VECTOR + 8 * VECTOR_ID_READ]
+	b	answer_rt
+
+read_fast:
+	ubfx	x1, x0, #10, #7			/* op1:CRn */
+	ubfx	x2, x0, #20, #2			/* op0 */
+	orr	x1, x1, x2, lsl #7
+	adrp	x2, sysreg_enc_block
+	add	x2, x2, :lo12:sysreg_enc_block
+	ldrb	w1, [x2, x1]			/* the group's block: 0 none */
+	cbz	w1, guest_sync_light
+	cmp	w1, #ENC_BISECT_ASM
+	b.eq	guest_sync_light
+	ubfx	x2, x0, #1, #4			/* CRm */
+	ubfx	x3, x0, #17, #3			/* op2 */
+	orr	x2, x3, x2, lsl #3
+	orr	x1, x2, x1, lsl #7
+	adrp	x2, sysreg_enc_index
+	add	x2, x2, :lo12:sysreg_enc_index
+	ldrb	w1, [x2, x1]			/* table index + 1: 0 none */
+	cbz	w1, guest_sync_light
+	sub	w1, w1, #1
+	mrs	x3, tpidr_el2
+	lsr	x2, x1, #6
+	add	x2, x3, x2, lsl #3
+	ldr	x2, [x2, #VCPU_READ_OK]
+	lsr	x2, x2, x1
+	tbz	x2, #0, guest_sync_light
+	ldr	x2, [x3, #VCPU_EXITS_VECTOR + 8 * VECTOR_READ]
+	add	x2, x2, #1
+	str	x2, [x3, #VCPU_EXITS_VECTOR + 8 * VECTOR_READ]
+	add	x3, x3, #VCPU_SR_VAL
+	ldr	x1, [x3, x1, lsl #3]
+	/* fall through */
+
+/* x1 = what the MRS reads, x0 = its ESR_EL2: into Rt, then past the MRS. */
+answer_rt:
 	ubfx	x2, x0, #5, #5			/* Rt */
 	cmp	x2, #31
-	b.eq	2f				/* XZR: nothing to write */
+	b.eq	answer_skip			/* XZR: nothing to write */
 	cmp	x2, #4
 	b.hs	1f
 	str	x1, [sp, x2, lsl #3]		/* x0..x3: their saved copies */
-	b	2f
+	b	answer_skip
 1:	adr	x3, 4f
 	sub	x2, x2, #4
 	add	x3, x3, x2, lsl #3
 	br	x3
-2:	mrs	x0, elr_el2			/* el2_skip_instr(): PC + 4, SS and BTYPE 0 */
+4:	.irp	n, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30
+	mov	x\n, x1
+	b	answer_skip
+	.endr
+
+/* Past the emulated instruction (el2_skip_instr(): PC + 4, SS and BTYPE 0), x0..x3 back. */
+answer_skip:
+	mrs	x0, elr_el2
 	add	x0, x0, #4
 	msr	elr_el2, x0
 	mrs	x0, spsr_el2
 	bic	x0, x0, #0x200000		/* SS */
 	bic	x0, x0, #0xc00			/* BTYPE */
 	msr	spsr_el2, x0
+answer_eret:
 	ldp	x2, x3, [sp, #16]
 	ldp	x0, x1, [sp]
 	add	sp, sp, #FRAME_SIZE
 	eret
-3:	b	guest_sync_rest			/* x0..x3 still in the frame: the rest, then C */
-4:	.irp	n, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30
-	mov	x\n, x1
-	b	2b
+
+/*
+ * HVC or SMC, x0 = ESR_EL2 (#imm 0 only), x0..x3 in the frame: a call in
+ * the vCPU's hvc[] (function id, the x0 it returns) is answered here; a
+ * trapped SMC then steps past itself. Unused slots hold an id no w0 has.
+ */
+call_fast:
+	tst	x0, #0xffff
+	b.ne	guest_sync_light
+	ldr	w1, [sp, #FRAME_X0]		/* the function id: w0 */
+	mrs	x3, tpidr_el2
+	.irp	k, 0, 1, 2, 3
+	ldr	x2, [x3, #VCPU_HVC + 16 * \k]
+	cmp	x2, x1
+	b.eq	5f
+	add	x3, x3, #16
 	.endr
+	b	guest_sync_light
+5:	ldr	x2, [x3, #VCPU_HVC + 8]		/* x3 moved on 16 bytes a slot */
+	str	x2, [sp, #FRAME_X0]
+	mrs	x3, tpidr_el2
+	lsr	x0, x0, #26
+	cmp	x0, #0x17
+	b.eq	6f
+	ldr	x2, [x3, #VCPU_EXITS_VECTOR + 8 * VECTOR_HVC]
+	add	x2, x2, #1
+	str	x2, [x3, #VCPU_EXITS_VECTOR + 8 * VECTOR_HVC]
+	b	answer_eret
+6:	ldr	x2, [x3, #VCPU_EXITS_VECTOR + 8 * VECTOR_SMC]
+	add	x2, x2, #1
+	str	x2, [x3, #VCPU_EXITS_VECTOR + 8 * VECTOR_SMC]
+	b	answer_skip
 
 	crash_entry 0
 	crash_entry 1
@@ -206,11 +363,7 @@ el2_enter_guest:
 	mov	sp, x0
 el2_return_to_guest:
 	ldp	x0, x1, [sp, #FRAME_ELR]
-	/* Backstop: only ever return to AArch64 EL0t, EL1t or EL1h (M[4:0] 0, 4, 5). */
-	and	x2, x1, #0x1f
-	mov	x3, #0x31
-	lsr	x3, x3, x2
-	tbz	x3, #0, el2_bad_return
+	return_backstop
 	msr	elr_el2, x0
 	msr	spsr_el2, x1
 	xregs	ldp, sp

@@ -378,7 +378,7 @@ void vgic_irq(struct vcpu *v)
 }
 
 /* ICC_SGI1R_EL1 for CPU mpidr, SGI intid (Arm IHI 0069, 12.2.21). */
-static uint64_t sgi1r_for(uint64_t mpidr, uint32_t intid)
+static inline uint64_t sgi1r_for(uint64_t mpidr, uint32_t intid)
 {
 	return (((mpidr >> 32) & 0xff) << 48) | (((mpidr >> 16) & 0xff) << 32) |
 	       (((mpidr >> 8) & 0xff) << 16) | (((mpidr >> 4) & 0xf) << 44) |
@@ -390,15 +390,12 @@ void vgic_kick(const struct vcpu *t)
 	gic_hw_sgi(sgi1r_for(t->hw_mpidr, VGIC_FW_SGI));
 }
 
-static bool sgi_targets(uint64_t val, const struct vcpu *t)
-{
-	uint64_t m = t->vmpidr;
-
-	if (((val >> 48) & 0xff) != ((m >> 32) & 0xff) || ((val >> 32) & 0xff) != ((m >> 16) & 0xff) ||
-	    ((val >> 16) & 0xff) != ((m >> 8) & 0xff) || ((val >> 44) & 0xf) != ((m >> 4) & 0xf))
-		return false;
-	return (val >> (m & 0xf)) & 1;
-}
+/*
+ * ICC_SGI1R_EL1's Aff3, Aff2, Aff1 and RS (Aff0 / 16) fields: a vCPU is a
+ * target when they equal its own and its bit (Aff0 % 16) is in the list.
+ */
+#define SGI1R_AFF_MASK	(UINT64_C(0xff) << 48 | UINT64_C(0xf) << 44 | UINT64_C(0xff) << 32 | \
+			 UINT64_C(0xff) << 16)
 
 void vgic_sgi1r(struct vcpu *v, uint64_t val)
 {
@@ -409,8 +406,9 @@ void vgic_sgi1r(struct vcpu *v, uint64_t val)
 		return;
 	for (unsigned int i = 0; i < vm.nvcpus; i++) {
 		struct vcpu *t = &vm.vcpu[i];
+		uint64_t own = sgi1r_for(t->vmpidr, 0);
 
-		if (all_others ? t == v : !sgi_targets(val, t))
+		if (all_others ? t == v : ((val ^ own) & SGI1R_AFF_MASK) || !(val & own & 0xffff))
 			continue;
 		if (t == v)
 			vgic_inject(v, intid, false);

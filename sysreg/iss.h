@@ -36,6 +36,14 @@ static inline struct sysreg_access sysreg_decode_iss(uint32_t iss)
 	return a;
 }
 
+/* op0:op1:CRn:CRm:op2 as in KVM's ids' low 16 bits (sysreg_find_by_enc). */
+static inline unsigned int sysreg_iss_enc(uint32_t iss)
+{
+	return ((iss >> ISS_SYS_OP0_SHIFT) & 3) << 14 | ((iss >> ISS_SYS_OP1_SHIFT) & 7) << 11 |
+	       ((iss >> ISS_SYS_CRN_SHIFT) & 15) << 7 | ((iss >> ISS_SYS_CRM_SHIFT) & 15) << 3 |
+	       ((iss >> ISS_SYS_OP2_SHIFT) & 7);
+}
+
 /* The feature-ID space (op0 3, op1 0, CRn 0, CRm 1..7) reads as zero where unallocated. */
 static inline bool sysreg_in_id_space(const struct sysreg_access *a)
 {

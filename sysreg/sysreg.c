@@ -118,45 +118,64 @@ int sysreg_find_by_name(const char *name)
 }
 
 /*
- * The feature-ID space (op0 3, op1 0, CRn 0, CRm 0..7: what HCR_EL2.TID3
- * traps) indexed directly: a trapped ID register is found in one load.
- * Entries hold table index + 1, 0 for none; filled on first use.
+ * Trapped encodings found in two loads: enc_block[op0:op1:CRn] names
+ * a block of 128 entries (CRm:op2) holding table index + 1, 0 for none.
+ * Block 0 is empty; SYSREG_ENC_BISECT sends a group the blocks ran out for
+ * to the bisection. Built on first use (the boot CPU's, before any other
+ * runs; el2/vectors.S reads them too, once el2_vector_sync() has).
+ * KVM's TIMER_CVAL id is CNTVCT_EL0's encoding: that encoding is not
+ * CNTV_CVAL_EL0, so KVM_ID_ALIAS rows are not indexed.
  */
-static uint8_t id_space[64];
-static bool id_space_ready;
+#define ENC_SYS_KIND	SYSREG_ID_SYS(0, 0, 0, 0, 0)
+uint8_t sysreg_enc_block[1u << 9];
+uint8_t sysreg_enc_index[SYSREG_ENC_BLOCKS][128];
+static bool enc_ready;
 
-static void id_space_init(void)
+static bool enc_indexed(unsigned int i)
 {
-	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
-		uint64_t enc = sysreg_table[i].id & SYSREG_ENC_MASK;
+	return (sysreg_table[i].id & SYSREG_ID_KIND_MASK) == ENC_SYS_KIND &&
+	       !(sysreg_table[i].flags & KVM_ID_ALIAS);
+}
 
-		if ((sysreg_table[i].id & SYSREG_ID_KIND_MASK) == UINT64_C(0x6030000000130000) &&
-		    (enc >> 6) == 0x300)	/* op0 3, op1 0, CRn 0 */
-			id_space[enc & 63] = (uint8_t)(i + 1);
+static void enc_index_init(void)
+{
+	unsigned int used = 1;
+
+	_Static_assert(SYSREG_COUNT < 255, "enc_index holds uint8_t indices");
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
+		unsigned int enc = (unsigned int)(sysreg_table[i].id & SYSREG_ENC_MASK);
+		uint8_t *b = &sysreg_enc_block[enc >> 7];
+
+		if (!enc_indexed(i))
+			continue;
+		if (!*b)
+			*b = used < SYSREG_ENC_BLOCKS ? (uint8_t)used++ : (uint8_t)SYSREG_ENC_BISECT;
+		if (*b != SYSREG_ENC_BISECT)
+			sysreg_enc_index[*b][enc & 127] = (uint8_t)(i + 1);
 	}
-	id_space_ready = true;
+	enc_ready = true;
+}
+
+int sysreg_find_by_enc(unsigned int enc)
+{
+	unsigned int b;
+	int idx;
+
+	if (!enc_ready)
+		enc_index_init();
+	enc &= (unsigned int)SYSREG_ENC_MASK;
+	b = sysreg_enc_block[enc >> 7];
+	if (b != SYSREG_ENC_BISECT)
+		return (int)sysreg_enc_index[b][enc & 127] - 1;
+	idx = sysreg_find_by_id(ENC_SYS_KIND | enc);
+	return idx >= 0 && enc_indexed((unsigned int)idx) ? idx : -1;
 }
 
 int sysreg_find_by_encoding(unsigned int op0, unsigned int op1, unsigned int crn,
 			    unsigned int crm, unsigned int op2)
 {
-	_Static_assert(SYSREG_COUNT < 255, "id_space holds uint8_t indices");
-	if (op0 == 3 && op1 == 0 && crn == 0 && crm < 8) {
-		if (!id_space_ready)
-			id_space_init();
-		return (int)id_space[(crm << 3) | (op2 & 7)] - 1;
-	}
-
-	uint64_t id = SYSREG_ID_SYS(op0 & 3, op1 & 7, crn & 15, crm & 15, op2 & 7);
-	int idx = sysreg_find_by_id(id);
-
-	/*
-	 * KVM's TIMER_CVAL id is CNTVCT_EL0's encoding: that encoding is not
-	 * CNTV_CVAL_EL0. (The timer registers are not trapped.)
-	 */
-	if (idx >= 0 && (sysreg_table[idx].flags & KVM_ID_ALIAS))
-		return -1;
-	return idx;
+	return sysreg_find_by_enc((unsigned int)(SYSREG_ID_SYS(op0 & 3, op1 & 7, crn & 15, crm & 15,
+								op2 & 7) & SYSREG_ENC_MASK));
 }
 
 bool sysreg_table_sorted(void)

@@ -153,7 +153,15 @@ int sysreg_bisect(const struct sysreg_desc *t, unsigned int n, uint64_t id);
 int sysreg_find_by_id_next(uint64_t id, unsigned int *hint);
 /* Index of the register with this name (case-insensitive), or -1. */
 int sysreg_find_by_name(const char *name);
-/* Index of the system register trapped with this encoding, or -1. */
+/*
+ * Index of the system register trapped with this encoding, or -1. The
+ * index behind it (sysreg.c) is read by el2/vectors.S as well.
+ */
+#define SYSREG_ENC_BLOCKS	40
+#define SYSREG_ENC_BISECT	0xffu
+extern uint8_t sysreg_enc_block[1u << 9];
+extern uint8_t sysreg_enc_index[SYSREG_ENC_BLOCKS][128];
+int sysreg_find_by_enc(unsigned int enc);	/* op0:op1:CRn:CRm:op2, KVM's low 16 bits */
 int sysreg_find_by_encoding(unsigned int op0, unsigned int op1, unsigned int crn,
 			    unsigned int crm, unsigned int op2);
 /* The table is sorted by id, without duplicates. */

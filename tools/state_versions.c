@@ -22,7 +22,7 @@ static const struct {
 	uint32_t fid;
 	unsigned int since;
 } hcalls[] = {
-#define HCALL(name, fid, since, handler) { #name, fid, since },
+#define HCALL(name, fid, since, handler, frame) { #name, fid, since },
 #include "sysreg/hypercalls.def"
 #undef HCALL
 };

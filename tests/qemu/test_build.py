@@ -16,7 +16,7 @@ NM = os.environ.get("NM", "aarch64-linux-gnu-nm")
 def hypercalls():
     """(name, since, handler) of every row of sysreg/hypercalls.def."""
     with open(os.path.join(ROOT, "sysreg", "hypercalls.def")) as f:
-        rows = re.findall(r"^HCALL\((\w+),\s*0x[0-9a-fA-F]+,\s*(\d+),\s*(\w+)\)", f.read(), re.M)
+        rows = re.findall(r"^HCALL\((\w+),\s*0x[0-9a-fA-F]+,\s*(\d+),\s*(\w+),\s*\w+\)", f.read(), re.M)
     assert len(rows) >= 20, rows
     return [(name, int(since), fn) for name, since, fn in rows]
 

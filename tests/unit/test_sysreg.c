@@ -443,7 +443,7 @@ static void reset_writes_context_defaults(void **state)
 static void hypercalls_sorted(void **state)
 {
 	static const uint32_t fids[] = {
-#define HCALL(name, fid, since, handler) fid,
+#define HCALL(name, fid, since, handler, frame) fid,
 #include "sysreg/hypercalls.def"
 #undef HCALL
 	};
