@@ -29,8 +29,6 @@ void vcpu_state_to_cpu(struct vcpu *v)
 	if (v->loaded) {
 		guest_apply_id_view(v);	/* the loaded ID view: VPIDR, VMPIDR, the vector's answers */
 		v->loaded = false;
-	} else {
-		el2_vector_sync(v);	/* a stop may have changed its registers (the monitor) */
 	}
 	vcpu_write_cntvoff(vm.cntvoff);
 	/* v->fp goes back into the CPU on the way out of this exit (fp_saved). */

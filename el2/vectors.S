@@ -315,14 +315,14 @@ call_fast:
 	b.ne	guest_sync_light
 	ldr	w1, [sp, #FRAME_X0]		/* the function id: w0 */
 	mrs	x3, tpidr_el2
-	.irp	k, 0, 1, 2, 3
-	ldr	x2, [x3, #VCPU_HVC + 16 * \k]
+	.rept	VECTOR_HVCS
+	ldr	x2, [x3, #VCPU_HVC]		/* x3 moves on 16 bytes a slot */
 	cmp	x2, x1
 	b.eq	5f
 	add	x3, x3, #16
 	.endr
 	b	guest_sync_light
-5:	ldr	x2, [x3, #VCPU_HVC + 8]		/* x3 moved on 16 bytes a slot */
+5:	ldr	x2, [x3, #VCPU_HVC + 8]
 	str	x2, [sp, #FRAME_X0]
 	mrs	x3, tpidr_el2
 	lsr	x0, x0, #26

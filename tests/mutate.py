@@ -324,6 +324,14 @@ MUTATIONS = [
                "		fill[i] = !why && probe(&ctx_regs[i], true, &x) && ctx_regs[i].name[0] != 'D';\n"
                "		if (ctx_regs[i].name[0] == 'D')\n\t\t\tcontinue;")],
              [CKPT_BLOB]),
+    # --- issue 17: answers in the vector ---
+    Mutation("vector-answers-stale-after-load",
+             "the calls the vector answers are computed once, never again after a load",
+             "el2/smccc.c",
+             [("	unsigned int n = 0;\n\n	for (unsigned int i = 0; i < ARRAY_SIZE(hcalls); i++) {",
+               "	unsigned int n = 0;\n\n	if (v->calls[0].fid == HCALL_SMCCC_VERSION)\n		return;\n"
+               "	for (unsigned int i = 0; i < ARRAY_SIZE(hcalls); i++) {")],
+             [pytest("tests/qemu/test_vector.py")]),
 ]
 
 

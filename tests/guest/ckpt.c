@@ -8,6 +8,7 @@
 #include "tests/guest/regs.h"
 
 #define RV_FEATURES_FID		0x86000000
+#define PSCI_VERSION_FID	0x84000000
 /* x26, x27, x28 carry what the checks after a resume compare against. */
 #define CKPT_X_BMAP2		26
 #define CKPT_X_BMAP		27
@@ -303,6 +304,9 @@ void guest_after_checkpoint(void)
 	       "checkpoint: the virtual counter went on from where it stopped (0x%lx, then "
 	       "0x%lx: +%lu ticks, at most 1/%u s)", out->x[CKPT_X_VCOUNT], now,
 	       now - out->x[CKPT_X_VCOUNT], CKPT_MAX_JUMP_DIV);
+	if (!quiet)	/* answered in the firmware's vector: what a load gave (tests/qemu/test_vector.py) */
+		gprintf("INFO: after resume: PSCI_VERSION 0x%lx by HVC, 0x%lx by SMC\n",
+			hvc(PSCI_VERSION_FID, 0, 0, 0).x0, smc(PSCI_VERSION_FID, 0, 0, 0).x0);
 	r = hvc(RV_FEATURES_FID, 0, 0, 0);
 	report(r.x0 == out->x[CKPT_X_BMAP] && r.x1 == out->x[CKPT_X_BMAP2],
 	       "checkpoint: service bitmaps as before (BMAP=0x%lx BMAP_2=0x%lx)", r.x0, r.x1);
