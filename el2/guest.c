@@ -272,6 +272,7 @@ static void vm_init_vcpus(void)
 
 		v->index = i;
 		v->vmpidr = MPIDR_RES1 | i;
+		v->vgic.sgi_target = vgic_sgi_target(v->vmpidr);
 		v->power = i ? VCPU_OFF : VCPU_ON;
 		v->crash_stack_top = stacks + PCPU_CRASH_TOP;
 		v->el2_stack_top = stacks + PCPU_EL2_TOP;

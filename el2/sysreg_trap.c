@@ -53,8 +53,6 @@ _Static_assert(offsetof(struct vcpu, sr) + offsetof(struct vcpu_sysregs, val) ==
 _Static_assert(SYSREG_COUNT <= 64 * VECTOR_READ_WORDS, "el2/asm.h: VECTOR_READ_WORDS");
 _Static_assert(SYSREG_ENC_BISECT == ENC_BISECT_ASM, "el2/asm.h");
 
-#define ENC_ICC_SGI1R_EL1	(3u << 14 | 0u << 11 | 12u << 7 | 11u << 3 | 5u)
-
 /* op0:op1:CRn groups (an encoding >> 7) answered apart from the table. */
 #define GROUP(op0, op1, crn)	((op0) << 7 | (op1) << 4 | (crn))
 static bool group_apart(unsigned int group)
@@ -204,25 +202,17 @@ done:
 }
 
 /*
- * The common case first: a register of the table in the guest's world, read,
- * or written if it is a context register. Anything else, and everything
- * while the trap log is on, takes el2_trap_sysreg_all().
+ * The common case: a register of the table in the guest's world, read, or
+ * written if it is a context register. Anything else, and everything while
+ * the trap log is on, takes el2_trap_sysreg_all().
  */
-void el2_trap_sysreg(struct vcpu *v, struct el2_frame *f)
+static __attribute__((noinline)) void el2_trap_sysreg_table(struct vcpu *v, struct el2_frame *f)
 {
 	uint32_t iss = (uint32_t)(f->esr & ESR_ISS_MASK);
 	unsigned int enc = sysreg_iss_enc(iss), rt = (iss >> ISS_SYS_RT_SHIFT) & 31;
 	int idx;
 
-	if (vm.traplog)
-		goto all;
-	if (enc == ENC_ICC_SGI1R_EL1 && !(iss & ISS_SYS_DIR_READ) && vgic_present()) {
-		vgic_sgi1r(v, rt == 31 ? 0 : f->x[rt]);		/* an IPI */
-		v->stats.reason[EXIT_SYSREG]++;
-		el2_skip_instr(f);
-		return;
-	}
-	if (group_apart(enc >> 7))
+	if (vm.traplog || group_apart(enc >> 7))
 		goto all;
 	idx = sysreg_find_by_enc(enc);
 	if (idx < 0 || !sysreg_in_world((unsigned int)idx, v->sr.world_version))
@@ -241,4 +231,39 @@ void el2_trap_sysreg(struct vcpu *v, struct el2_frame *f)
 	return;
 all:
 	el2_trap_sysreg_all(v, f);
+}
+
+/*
+ * MSR ICC_SGI1R_EL1, Xt (an IPI) by its ISS, Rt masked: op0 3, op2 5, op1 0,
+ * CRn 12, CRm 11, a write. The hottest trap of an SMP guest, checked first.
+ */
+#define ISS_SGI1R_WRITE		UINT32_C(0x3a3016)
+#define ISS_SGI1R_WRITE_MASK	UINT32_C(0x3ffc1f)
+
+static inline __attribute__((always_inline)) void trap_sysreg(struct vcpu *v, struct el2_frame *f)
+{
+	uint32_t iss = (uint32_t)(f->esr & ESR_ISS_MASK);
+	unsigned int rt = (iss >> ISS_SYS_RT_SHIFT) & 31;
+
+	if ((iss & ISS_SGI1R_WRITE_MASK) == ISS_SGI1R_WRITE && !vm.traplog && vgic_present()) {
+		vgic_sgi1r(v, rt == 31 ? 0 : f->x[rt]);
+		v->stats.reason[EXIT_SYSREG]++;
+		el2_skip_instr(f);
+		return;
+	}
+	el2_trap_sysreg_table(v, f);
+}
+
+void el2_trap_sysreg(struct vcpu *v, struct el2_frame *f)
+{
+	trap_sysreg(v, f);
+}
+
+int el2_light_sysreg(struct el2_frame *f, struct vcpu *v)
+{
+	if (el2_light_refused(v) || !el2_light_reg((f->esr >> ISS_SYS_RT_SHIFT) & 31))
+		return 1;
+	v->frame = f;
+	trap_sysreg(v, f);
+	return el2_light_done(v);
 }

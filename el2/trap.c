@@ -85,7 +85,7 @@ void el2_inject_undef(struct vcpu *v, struct el2_frame *f)
  * which the device models write as a whole uint64_t; a canary check would
  * be a third of this exit's cost.
  */
-static __attribute__((no_stack_protector)) bool el2_mmio(struct vcpu *v, struct el2_frame *f,
+static inline __attribute__((always_inline, no_stack_protector)) bool el2_mmio(struct vcpu *v, struct el2_frame *f,
 							  uint64_t ipa)
 {
 	uint64_t esr = f->esr, val = 0;
@@ -129,17 +129,10 @@ static __attribute__((no_stack_protector)) bool el2_mmio(struct vcpu *v, struct 
 #define REPEAT_SHOWN	3
 #define STACK_NEAR	4096
 
-static struct fault_run {
-	uint64_t key;		/* pc ^ kind of the last abort line */
-	uint64_t last_ipa;
-	unsigned int repeats;	/* of that line since it was printed */
-	unsigned int storm;	/* aborts in a row in the exception entry */
-} fault_run[RV_MAX_CPUS];
-
 /* Any other trap ends a run: say how often the last line repeated. */
 static __attribute__((cold, noinline)) void fault_run_end(struct vcpu *v)
 {
-	struct fault_run *r = &fault_run[v->index];
+	struct fault_run *r = &v->fault_run;
 
 	if (r->repeats > REPEAT_SHOWN)
 		printf("regvisor: guest: the last abort repeated %u more times (last at ipa 0x%llx)\n",
@@ -153,7 +146,7 @@ static __attribute__((cold, noinline)) void fault_run_end(struct vcpu *v)
 static __attribute__((cold, noinline)) bool fault_run_add(struct vcpu *v, struct el2_frame *f,
 							   unsigned int ec, uint64_t ipa)
 {
-	struct fault_run *r = &fault_run[v->index];
+	struct fault_run *r = &v->fault_run;
 	uint64_t key = f->elr ^ ec ^ (f->esr & BIT64(6)), sp, vbar;
 
 	if (key != r->key) {
@@ -242,7 +235,7 @@ void el2_guest_sync(struct el2_frame *f, struct vcpu *v)
 	unsigned int ec = esr_ec(f->esr);
 
 	v->frame = f;
-	if (fault_run[v->index].key && ec != ESR_EC_DABT_LOW && ec != ESR_EC_IABT_LOW)
+	if (v->fault_run.key && ec != ESR_EC_DABT_LOW && ec != ESR_EC_IABT_LOW)
 		fault_run_end(v);
 	switch (ec) {
 	case ESR_EC_HVC64:
@@ -271,61 +264,24 @@ void el2_guest_sync(struct el2_frame *f, struct vcpu *v)
 		fpsimd_release();
 }
 
-/* The register an MSR/MRS (ISS Rt) or a described load/store (ISS SRT) names: light if below x19. */
-static bool light_reg(unsigned int r)
-{
-	return r < 19 || r == 31;
-}
-
-/*
- * The light exits (el2/vectors.S): x19..x29 are not in the frame. Taken
- * here: what reads and writes no guest register above x18 and neither
- * stops nor restarts a vCPU (most hypercalls, trapped system registers,
- * emulated MMIO). Nonzero, with nothing done, sends the exit on to
- * el2_guest_sync() with the whole frame: a stop pending, an abort run to
- * end, a call that powers off or stops, a register above x18, a fault.
- * A stop requested while one runs is taken at the next exit (the
- * stopper's IPI is one).
- */
-static bool light_refused(const struct vcpu *v)
-{
-	return __atomic_load_n(&vm.stop_request, __ATOMIC_RELAXED) || fault_run[v->index].key;
-}
-
-/* The end of a light exit that did its work. */
-static int light_done(struct vcpu *v)
-{
-	if (v->fp_saved)
-		fpsimd_release();
-	return 0;
-}
-
+/* The light exits' C (el2/vcpu.h), but for the system registers (el2/sysreg_trap.c). */
 int el2_light_call(struct el2_frame *f, struct vcpu *v)
 {
-	if (light_refused(v))
+	if (el2_light_refused(v))
 		return 1;
 	v->frame = f;
 	if (!el2_smccc(v, f, true))
 		return 1;
 	v->stats.reason[esr_ec(f->esr) == ESR_EC_SMC64 ? EXIT_SMC : EXIT_HVC]++;
-	return light_done(v);
-}
-
-int el2_light_sysreg(struct el2_frame *f, struct vcpu *v)
-{
-	if (light_refused(v) || !light_reg((f->esr >> ISS_SYS_RT_SHIFT) & 31))
-		return 1;
-	v->frame = f;
-	el2_trap_sysreg(v, f);
-	return light_done(v);
+	return el2_light_done(v);
 }
 
 int el2_light_abort(struct el2_frame *f, struct vcpu *v)
 {
-	if (light_refused(v) || !light_reg((f->esr >> ISS_SRT_SHIFT) & 31))
+	if (el2_light_refused(v) || !el2_light_reg((f->esr >> ISS_SRT_SHIFT) & 31))
 		return 1;
 	v->frame = f;
 	if (!el2_mmio(v, f, vcpu_hw_fault_ipa_page() | (f->far & 0xfff)))
 		return 1;
-	return light_done(v);
+	return el2_light_done(v);
 }

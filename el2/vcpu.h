@@ -24,6 +24,18 @@ struct id_fast {
 /* PSCI AFFINITY_INFO's answers double as the vCPU's power state. */
 enum vcpu_power { VCPU_ON = 0, VCPU_OFF = 1, VCPU_ON_PENDING = 2 };
 
+/*
+ * Aborts in a row (el2/trap.c): the last abort line's key (pc ^ kind),
+ * the last IPA, how often that line repeated since it was printed, and how
+ * many aborts in a row hit the guest's exception entry.
+ */
+struct fault_run {
+	uint64_t key;
+	uint64_t last_ipa;
+	unsigned int repeats;
+	unsigned int storm;
+};
+
 /* A call el2/vectors.S answers: its function id (w0), the x0 it returns. */
 struct vector_call {
 	uint64_t fid;
@@ -44,6 +56,7 @@ struct vcpu {
 	struct vector_call calls[VECTOR_HVCS];	/* unused: fid ~0, no w0's */
 	struct vcpu_sysregs sr;
 	struct el2_frame *frame;	/* x0..x30, PC (elr), PSTATE (spsr) */
+	struct fault_run fault_run;	/* a run of aborts being counted (key 0: none) */
 	struct fpsimd_state fp;
 	bool fp_live;			/* the guest's FP/SIMD registers are its own */
 	bool fp_saved;			/* ... and are in fp now, not in the CPU */
@@ -199,5 +212,33 @@ void el2_vector_sync(struct vcpu *v);
 bool stage2_init(uint64_t guest_base, uint64_t guest_end, uint64_t uart_base);
 uint64_t stage2_vttbr(void);
 uint64_t stage2_vtcr(void);
+
+/*
+ * The light exits (el2/vectors.S): x19..x29 are not in the frame. Taken
+ * by el2_light_call/abort/sysreg(): what reads and writes no guest
+ * register above x18 and neither stops nor restarts a vCPU (most
+ * hypercalls, trapped system registers, emulated MMIO). They return
+ * nonzero, with nothing done, to send the exit on to el2_guest_sync() with
+ * the whole frame: a stop pending, an abort run to end, a call that powers
+ * off or stops, a register above x18, a fault. A stop requested while one
+ * runs is taken at the next exit (the stopper's IPI is one).
+ */
+static inline bool el2_light_reg(unsigned int r)	/* ISS Rt or SRT */
+{
+	return r < 19 || r == 31;
+}
+
+static inline bool el2_light_refused(const struct vcpu *v)
+{
+	return __atomic_load_n(&vm.stop_request, __ATOMIC_RELAXED) || v->fault_run.key;
+}
+
+/* The end of a light exit that did its work. */
+static inline int el2_light_done(struct vcpu *v)
+{
+	if (v->fp_saved)	/* the firmware used FP/SIMD on this exit: the guest's back */
+		fpsimd_release();
+	return 0;
+}
 
 #endif

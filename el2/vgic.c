@@ -385,6 +385,11 @@ static inline uint64_t sgi1r_for(uint64_t mpidr, uint32_t intid)
 	       ((uint64_t)intid << 24) | (UINT64_C(1) << (mpidr & 0xf));
 }
 
+uint64_t vgic_sgi_target(uint64_t mpidr)
+{
+	return sgi1r_for(mpidr, 0);
+}
+
 void vgic_kick(const struct vcpu *t)
 {
 	gic_hw_sgi(sgi1r_for(t->hw_mpidr, VGIC_FW_SGI));
@@ -406,7 +411,7 @@ void vgic_sgi1r(struct vcpu *v, uint64_t val)
 		return;
 	for (unsigned int i = 0; i < vm.nvcpus; i++) {
 		struct vcpu *t = &vm.vcpu[i];
-		uint64_t own = sgi1r_for(t->vmpidr, 0);
+		uint64_t own = t->vgic.sgi_target;
 
 		if (all_others ? t == v : ((val ^ own) & SGI1R_AFF_MASK) || !(val & own & 0xffff))
 			continue;

@@ -31,6 +31,7 @@ struct vgic_cpu {
 	bool in_memory;
 	uint8_t prio[32];			/* the guest's SGI/PPI priorities */
 	unsigned int nr_lrs;
+	uint64_t sgi_target;	/* its vMPIDR as ICC_SGI1R_EL1 names it: affinity, RS, list bit */
 	/* upgrade: what the old firmware left in flight, for vgic_cpu_init (el2/handover.h) */
 	const struct handover_vgic_cpu *carried;
 };
@@ -57,6 +58,8 @@ void vgic_irq(struct vcpu *v);
 void vgic_inject(struct vcpu *v, uint32_t intid, bool hw);
 /* A level interrupt of an emulated device: told again (vuart_level_check) after each EOI. */
 void vgic_inject_level(struct vcpu *v, uint32_t intid);
+/* An ICC_SGI1R_EL1 value that names the CPU mpidr alone (its sgi_target). */
+uint64_t vgic_sgi_target(uint64_t mpidr);
 /* The guest wrote ICC_SGI1R_EL1. */
 void vgic_sgi1r(struct vcpu *v, uint64_t val);
 /* Interrupt t's CPU with the firmware's own SGI (it comes to EL2). */
