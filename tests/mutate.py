@@ -332,6 +332,24 @@ MUTATIONS = [
                "	unsigned int n = 0;\n\n	if (v->calls[0].fid == HCALL_SMCCC_VERSION)\n		return;\n"
                "	for (unsigned int i = 0; i < ARRAY_SIZE(hcalls); i++) {")],
              [pytest("tests/qemu/test_vector.py")]),
+    Mutation("plain-check-skips-wmask",
+             "the plain load check lets a context value outside its writable mask through",
+             "vmstate/policy.c",
+             [("			if (e->value & ~d->wmask)\n				return false;",
+               "			if (e->value & ~d->wmask & 0)\n				return false;")],
+             [UNIT]),
+    Mutation("plain-apply-keeps-cpu-model",
+             "the plain apply forgets to take the blob's CPU model",
+             "vmstate/policy.c",
+             [("	vs->cpu_version = sysreg_cpu_model_of(vs);\n	for (unsigned int w = 0;",
+               "	for (unsigned int w = 0;")],
+             [UNIT]),
+    Mutation("plain-export-droppable-always",
+             "the plain export marks every register droppable",
+             "vmstate/policy.c",
+             [("		*e++ = (struct vmstate_entry){ .id = d->id, .value = val, .droppable = val == def };",
+               "		*e++ = (struct vmstate_entry){ .id = d->id, .value = val, .droppable = true };")],
+             [UNIT]),
 ]
 
 

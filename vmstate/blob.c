@@ -45,7 +45,14 @@ void vmstate_clear(struct vmstate *s, unsigned int nvcpus)
 	for (unsigned int i = 0; i < VMSTATE_MAX_VCPUS; i++) {
 		struct vmstate_vcpu *c = &s->vcpu[i];
 
-		memset(c, 0, offsetof(struct vmstate_vcpu, dev));
+		/*
+		 * Registers only for the nvcpus counted: a decoder learns the count
+		 * from the header and refuses a blob that leaves any of a counted
+		 * vCPU's sections out, so the others' are never read.
+		 */
+		memset(c, 0, i < nvcpus ? offsetof(struct vmstate_vcpu, dev) :
+					   offsetof(struct vmstate_vcpu, core));
+		c->ndev = 0;
 		c->index = (uint16_t)i;
 		c->power = VMSTATE_POWER_ON;
 		c->mpidr = VMSTATE_VMPIDR(i);

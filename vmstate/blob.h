@@ -148,7 +148,9 @@ unsigned int vmstate_major_for(unsigned int target);
 /*
  * Clear s down to its header and vCPU records, ready to be filled: every
  * vCPU's registers and device entries empty, nvcpus vCPUs ON at their
- * index. Cheap: the entry arrays are left as they are.
+ * index, with core and FP/SIMD registers zero. Cheap: the entry arrays,
+ * and the core and FP/SIMD records of vCPUs beyond nvcpus, are left as
+ * they are.
  */
 void vmstate_clear(struct vmstate *s, unsigned int nvcpus);
 

@@ -44,6 +44,18 @@ static uint64_t get_le(struct rbuf *r, unsigned int bytes)
 	return v;
 }
 
+/* n u64s: one copy on a little-endian host when they are all there (the bytes are the same). */
+static void get_le_array(struct rbuf *r, uint64_t *v, unsigned int n)
+{
+	if (HOST_LE && r->n - r->off >= 8 * (size_t)n) {
+		memcpy(v, r->p + r->off, 8 * (size_t)n);
+		r->off += 8 * (size_t)n;
+		return;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		v[i] = get_le(r, 8);
+}
+
 /*
  * LEB128, at most 10 bytes, no bits beyond 64, and in its shortest form (a
  * last byte of 0 after others would be padding), so a state has one blob.
@@ -89,65 +101,96 @@ static bool id_fits(const struct entry_sink *k, uint64_t id)
 	}
 }
 
+/* The low `len` bytes of a little-endian load of eight (len 0..8). */
+static const uint64_t len_mask[9] = {
+	0, 0xff, 0xffff, 0xffffff, 0xffffffff, UINT64_C(0xffffffffff), UINT64_C(0xffffffffffff),
+	UINT64_C(0xffffffffffffff), ~UINT64_C(0),
+};
+
+/*
+ * The entries, one check each where it can be: the common entry (1-byte
+ * delta, all of it in the buffer) costs one bounds check, and the class of
+ * its id (id_fits) is looked at only when the bits above the low 16 change
+ * from those of an id that fitted (they decide it). *where: the offset of
+ * a malformed entry, or the id a refused one has or follows.
+ */
 static enum vmstate_err get_entries(struct rbuf *r, const struct entry_sink *k, uint64_t *where)
 {
-	uint64_t count, prev = ID_DELTA_BASE;
+	uint64_t count, prev = ID_DELTA_BASE, fits_hi = 0;	/* 0: below any id */
+	struct vmstate_entry *e;
+	const uint8_t *buf = r->p;
+	size_t at = r->off, end = r->n, off;
+	enum vmstate_err err = VMSTATE_E_OK;
 
 	if (!get_varint(r, &count))
 		return VMSTATE_E_BAD_ENTRY;
+	off = r->off;	/* the cursor, kept here; r->off follows it where r is used */
 	if (count > k->max - *k->n)
 		return VMSTATE_E_TOO_MANY;
-	for (uint64_t i = 0; i < count; i++) {
-		struct vmstate_entry *e = &k->e[*k->n];
-		uint64_t delta, flags;
+	e = &k->e[*k->n];
+	for (const struct vmstate_entry *last = e + count; e < last; e++) {
+		uint64_t delta, flags, value, id;
+		unsigned int len;
 
-		*where = r->off;
-		if (FAST_UNALIGNED && r->n - r->off >= ENTRY_SHORT_MAX && r->p[r->off] < 0x80 &&
-		    (r->p[r->off + 1] & VMSTATE_ENT_LEN_MASK) <= 8) {
-			/* The common entry, 1-byte delta, all of it in the buffer: one check. */
-			const uint8_t *p = r->p + r->off;
-			unsigned int len = p[1] & VMSTATE_ENT_LEN_MASK;
-			uint64_t v;
-
-			delta = p[0];
-			flags = p[1];
-			__builtin_memcpy(&v, p + 2, 8);
-			e->value = len == 8 ? v : v & ((UINT64_C(1) << (8 * len)) - 1);
-			r->off += 2 + len;
+		at = off;
+		if (FAST_UNALIGNED && end - at >= ENTRY_SHORT_MAX && buf[at] < 0x80) {
+			delta = buf[at];
+			flags = buf[at + 1];
+			len = (unsigned int)(flags & VMSTATE_ENT_LEN_MASK);
+			if (len > 8)
+				goto bad_entry;
+			__builtin_memcpy(&value, buf + at + 2, 8);
+			value &= len_mask[len];
+			off = at + 2 + len;
 		} else {
-			if (r->n - r->off >= 2 && r->p[r->off] < 0x80)
-				delta = r->p[r->off++];
+			r->off = off;
+			if (end - at >= 2 && buf[at] < 0x80)
+				delta = buf[r->off++];
 			else if (!get_varint(r, &delta))
-				return VMSTATE_E_BAD_ENTRY;
+				goto bad_entry;
 			flags = get_le(r, 1);
-			if (r->short_read || (flags & VMSTATE_ENT_LEN_MASK) > 8)
-				return VMSTATE_E_BAD_ENTRY;
-			e->value = get_le(r, (unsigned int)(flags & VMSTATE_ENT_LEN_MASK));
+			len = (unsigned int)(flags & VMSTATE_ENT_LEN_MASK);
+			if (r->short_read || len > 8)
+				goto bad_entry;
+			value = get_le(r, len);
 			if (r->short_read)
-				return VMSTATE_E_BAD_ENTRY;
+				goto bad_entry;
+			off = r->off;
 		}
 		/* Reserved bits clear, and the value in its fewest bytes: one state, one blob. */
-		if ((flags & VMSTATE_ENT_RESERVED) ||
-		    (flags & VMSTATE_ENT_LEN_MASK) != value_len(e->value))
-			return VMSTATE_E_BAD_ENTRY;
-		if (delta == 0) {
+		if ((flags & VMSTATE_ENT_RESERVED) || len != value_len(value))
+			goto bad_entry;
+		if (delta == 0 || delta > UINT64_MAX - prev) {
 			*where = prev;
-			return VMSTATE_E_DUP_ID;
+			err = delta ? VMSTATE_E_UNSORTED : VMSTATE_E_DUP_ID;
+			goto out;
 		}
-		if (delta > UINT64_MAX - prev) {
-			*where = prev;
-			return VMSTATE_E_UNSORTED;
+		id = prev + delta;
+		if ((id >> 16) != fits_hi) {
+			if (!id_fits(k, id)) {
+				*where = id;
+				err = VMSTATE_E_BAD_ENTRY;
+				goto out;
+			}
+			fits_hi = id >> 16;
 		}
-		e->id = prev + delta;
-		if (!id_fits(k, e->id)) {
-			*where = e->id;
-			return VMSTATE_E_BAD_ENTRY;
-		}
+		e->id = id;
+		e->value = value;
 		e->droppable = flags & VMSTATE_ENT_DROPPABLE;
-		prev = e->id;
-		(*k->n)++;
+		prev = id;
 	}
-	return r->off == r->n ? VMSTATE_E_OK : VMSTATE_E_BAD_SECTION;
+	if (count)
+		*where = at;
+	*k->n = (unsigned int)(e - k->e);
+	r->off = off;
+	return off == end ? VMSTATE_E_OK : VMSTATE_E_BAD_SECTION;
+bad_entry:
+	*where = at;
+	err = VMSTATE_E_BAD_ENTRY;
+out:
+	*k->n = (unsigned int)(e - k->e);
+	r->off = off;
+	return err;
 }
 
 /* The VCPU section: vMPIDR, power, seven zero bytes, entry, context. */
@@ -171,16 +214,12 @@ static enum vmstate_err get_section(enum vmstate_section type, struct rbuf *r,
 
 	switch (type) {
 	case VMSTATE_SEC_CORE:
-		for (unsigned int i = 0; i < 31; i++)
-			c->core.x[i] = get_le(r, 8);
+		get_le_array(r, c->core.x, 31);
 		c->core.pc = get_le(r, 8);
 		c->core.pstate = get_le(r, 8);
 		break;
 	case VMSTATE_SEC_FPSIMD:
-		for (unsigned int i = 0; i < 32; i++) {
-			c->fp.v[i][0] = get_le(r, 8);
-			c->fp.v[i][1] = get_le(r, 8);
-		}
+		get_le_array(r, &c->fp.v[0][0], 64);	/* each V register low half first */
 		c->fp.fpsr = (uint32_t)get_le(r, 4);
 		c->fp.fpcr = (uint32_t)get_le(r, 4);
 		break;

@@ -43,6 +43,18 @@ static void put_le(struct wbuf *w, uint64_t v, unsigned int bytes)
 	w->n += bytes;
 }
 
+/* n u64s: one copy on a little-endian host with the room (the bytes are the same). */
+static void put_le_array(struct wbuf *w, const uint64_t *v, unsigned int n)
+{
+	if (HOST_LE && w->cap - w->n >= 8 * (size_t)n) {
+		memcpy(w->p + w->n, v, 8 * (size_t)n);
+		w->n += 8 * (size_t)n;
+		return;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		put_le(w, v[i], 8);
+}
+
 static void put_varint(struct wbuf *w, uint64_t v)
 {
 	while (v >= 0x80) {
@@ -61,19 +73,11 @@ static void patch_le32(struct wbuf *w, size_t at, uint32_t v)
 
 
 
-/* One entry, with room for it checked once rather than byte by byte. */
-static void put_entry(struct wbuf *w, uint64_t delta, uint64_t value, bool droppable)
+/* One entry at p, which has ENTRY_MAX bytes of room; returns the byte after it. */
+static inline uint8_t *put_entry_at(uint8_t *p, uint64_t delta, uint64_t value, bool droppable)
 {
 	unsigned int len = value_len(value);
-	uint8_t *p;
 
-	if (w->cap - w->n < ENTRY_MAX) {
-		put_varint(w, delta);
-		put_u8(w, (uint8_t)(len | (droppable ? VMSTATE_ENT_DROPPABLE : 0)));
-		put_le(w, value, len);
-		return;
-	}
-	p = w->p + w->n;
 	while (delta >= 0x80) {
 		*p++ = (uint8_t)(delta | 0x80);
 		delta >>= 7;
@@ -83,12 +87,55 @@ static void put_entry(struct wbuf *w, uint64_t delta, uint64_t value, bool dropp
 	if (FAST_UNALIGNED) {
 		/* All eight bytes in one (unaligned) store; only len of them count. */
 		__builtin_memcpy(p, &value, 8);
-		p += len;
-	} else {
-		for (unsigned int i = 0; i < len; i++, value >>= 8)
-			*p++ = (uint8_t)value;
+		return p + len;
 	}
-	w->n = (size_t)(p - w->p);
+	for (unsigned int i = 0; i < len; i++, value >>= 8)
+		*p++ = (uint8_t)value;
+	return p;
+}
+
+/* One entry, with room for it checked once rather than byte by byte. */
+static void put_entry(struct wbuf *w, uint64_t delta, uint64_t value, bool droppable)
+{
+	if (w->cap - w->n < ENTRY_MAX) {
+		put_varint(w, delta);
+		put_u8(w, (uint8_t)(value_len(value) | (droppable ? VMSTATE_ENT_DROPPABLE : 0)));
+		put_le(w, value, value_len(value));
+		return;
+	}
+	w->n = (size_t)(put_entry_at(w->p + w->n, delta, value, droppable) - w->p);
+}
+
+/*
+ * Entries e[0..n), each id above the one before (prev first): false when
+ * one is not. With room for the longest entry of every one, the room is
+ * checked once for the run and the cursor kept in a register.
+ */
+static bool put_run(struct wbuf *w, const struct vmstate_entry *e, unsigned int n,
+		    uint64_t *prev)
+{
+	uint64_t last = *prev;
+
+	if ((w->cap - w->n) / ENTRY_MAX >= n) {
+		uint8_t *p = w->p + w->n;
+
+		for (const struct vmstate_entry *end = e + n; e < end; e++) {
+			if (e->id <= last)
+				return false;	/* unsorted, duplicate, or below the id base */
+			p = put_entry_at(p, e->id - last, e->value, e->droppable);
+			last = e->id;
+		}
+		w->n = (size_t)(p - w->p);
+	} else {
+		for (const struct vmstate_entry *end = e + n; e < end; e++) {
+			if (e->id <= last)
+				return false;
+			put_entry(w, e->id - last, e->value, e->droppable);
+			last = e->id;
+		}
+	}
+	*prev = last;
+	return true;
 }
 
 /* Start a section; returns where its length goes. */
@@ -138,16 +185,11 @@ static bool put_entries(struct wbuf *w, const struct vmstate_vcpu *c, bool fw, u
 	for (unsigned int i = split; i < c->nregs; i++)
 		count += vmstate_id_is_fw(c->regs[i].id) == fw;
 	put_varint(w, count);
-	for (unsigned int i = fw ? split : 0; i < c->nregs; i++) {
-		const struct vmstate_entry *e = &c->regs[i];
-
-		if (i >= split && vmstate_id_is_fw(e->id) != fw)
-			continue;
-		if (e->id <= prev)
-			return false;	/* unsorted, duplicate, or below the id base */
-		put_entry(w, e->id - prev, e->value, e->droppable);
-		prev = e->id;
-	}
+	if (!fw && !put_run(w, c->regs, split, &prev))
+		return false;
+	for (unsigned int i = split; i < c->nregs; i++)
+		if (vmstate_id_is_fw(c->regs[i].id) == fw && !put_run(w, &c->regs[i], 1, &prev))
+			return false;
 	return true;
 }
 
@@ -162,12 +204,11 @@ static bool put_dev(struct wbuf *w, const struct vmstate_entry *e, unsigned int 
 		return true;
 	sec = sec_begin(w, VMSTATE_SEC_DEVREGS, owner);
 	put_varint(w, n);
-	for (unsigned int i = 0; i < n; i++) {
-		if (e[i].id <= prev || !vmstate_id_is_dev(e[i].id))
+	for (unsigned int i = 0; i < n; i++)
+		if (!vmstate_id_is_dev(e[i].id))
 			return false;
-		put_entry(w, e[i].id - prev, e[i].value, e[i].droppable);
-		prev = e[i].id;
-	}
+	if (!put_run(w, e, n, &prev))
+		return false;
 	sec_end(w, sec);
 	return true;
 }
@@ -188,17 +229,13 @@ static bool put_vcpu(struct wbuf *w, const struct vmstate_vcpu *c, unsigned int 
 		sec_end(w, sec);
 	}
 	sec = sec_begin(w, VMSTATE_SEC_CORE, owner);
-	for (unsigned int i = 0; i < 31; i++)
-		put_le(w, c->core.x[i], 8);
+	put_le_array(w, c->core.x, 31);
 	put_le(w, c->core.pc, 8);
 	put_le(w, c->core.pstate, 8);
 	sec_end(w, sec);
 
 	sec = sec_begin(w, VMSTATE_SEC_FPSIMD, owner);
-	for (unsigned int i = 0; i < 32; i++) {
-		put_le(w, c->fp.v[i][0], 8);
-		put_le(w, c->fp.v[i][1], 8);
-	}
+	put_le_array(w, &c->fp.v[0][0], 64);	/* each V register low half first */
 	put_le(w, c->fp.fpsr, 4);
 	put_le(w, c->fp.fpcr, 4);
 	sec_end(w, sec);

@@ -47,6 +47,41 @@ static bool export_bits(unsigned int row, unsigned int w, uint64_t *val)
 	return true;
 }
 
+bool vmstate_plain_paths = true;
+
+/*
+ * The common save, the loop below with nothing to decide: for this
+ * firmware's own version, from its own world, with no CHANGE line, every
+ * register is in the list and means what it meant, a context register's
+ * kept bits are its writable mask, and a default is the table's.
+ */
+static void export_plain(const struct vcpu_sysregs *vs, struct vmstate_vcpu *c,
+			 struct vmstate_report *rep)
+{
+	struct vmstate_entry *e = c->regs;
+
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
+		const struct sysreg_desc *d = &sysreg_table[i];
+		uint64_t val = vs->val[i], def;
+
+		if (d->cls == ID) {
+			def = sysreg_default(vs, i);
+		} else {
+			if (d->cls == CTX)
+				val &= d->wmask;
+			def = d->reset;
+			if (sysreg_mask_test(&vs->hidden, i)) {
+				if (val != def)
+					vmstate_report_add(rep, VMSTATE_E_HIDDEN_MODIFIED, d->id, val,
+							   def, -1);
+				continue;
+			}
+		}
+		*e++ = (struct vmstate_entry){ .id = d->id, .value = val, .droppable = val == def };
+	}
+	c->nregs = (unsigned int)(e - c->regs);
+}
+
 unsigned int vmstate_export_regs(const struct vcpu_sysregs *vs, unsigned int target,
 				 struct vmstate_vcpu *c, struct vmstate_report *rep)
 {
@@ -56,6 +91,11 @@ unsigned int vmstate_export_regs(const struct vcpu_sysregs *vs, unsigned int tar
 	if (!target)
 		target = FW_VERSION;
 	rep->vcpu_tag = c->index + 1u;
+	if (vmstate_plain_paths && target == FW_VERSION && w == FW_VERSION && !sysreg_changes.n) {
+		export_plain(vs, c, rep);
+		rep->vcpu_tag = tag;
+		return rep->total;
+	}
 	sysreg_mask_add_newer_than(&leave_out, target);
 	c->nregs = 0;
 	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
@@ -180,9 +220,26 @@ static const struct value_rule {
 	  "ID_AA64PFR0_EL1.AdvSIMD[23:20] must not be 0xf (AdvSIMD is always there)" },
 };
 
+/* The registers value_rules[] and MPIDR's Aff0 rule look at, found on first use. */
+static struct sysreg_mask rule_rows;
+static bool rule_rows_ready;
+
+static const struct sysreg_mask *value_rule_rows(void)
+{
+	if (!rule_rows_ready) {
+		for (unsigned int i = 0; i < ARRAY_SIZE(value_rules); i++)
+			sysreg_mask_set(&rule_rows, value_rules[i].reg);
+		sysreg_mask_set(&rule_rows, SYSREG_MPIDR_EL1);
+		rule_rows_ready = true;
+	}
+	return &rule_rows;
+}
+
 /* The first rule value breaks, or NULL. */
 static const char *value_rule_broken(unsigned int idx, uint64_t value, unsigned int vcpu)
 {
+	if (!sysreg_mask_test(value_rule_rows(), idx))
+		return NULL;
 	for (unsigned int i = 0; i < ARRAY_SIZE(value_rules); i++) {
 		const struct value_rule *r = &value_rules[i];
 		uint64_t mask = r->width == 64 ? ~UINT64_C(0) : (UINT64_C(1) << r->width) - 1;
@@ -246,6 +303,55 @@ static bool import_value(const struct vmstate_entry *e, unsigned int idx, unsign
 	return false;
 }
 
+/*
+ * The common load, the checks below with nothing to decide: a blob of this
+ * firmware's version into its own world with no CHANGE line, whose entries
+ * are the table's rows in order but for rows a blob may lack (reset-safe,
+ * or hidden here). True when every check passes, with nothing dropped or
+ * reported; false leaves the verdict to the general check.
+ */
+static bool plain_load(const struct vmstate *s, const struct vcpu_sysregs *vs)
+{
+	return vmstate_plain_paths && s->fw_version == FW_VERSION &&
+	       vs->world_version == FW_VERSION && !sysreg_changes.n;
+}
+
+/* Row i may be missing from a blob: its reset value is right, or it is hidden here. */
+static bool may_lack(const struct vcpu_sysregs *vs, unsigned int i)
+{
+	return (sysreg_table[i].flags & RESET_SAFE) || sysreg_mask_test(&vs->hidden, i);
+}
+
+static bool check_plain(const struct vmstate_vcpu *c, const struct vcpu_sysregs *vs)
+{
+	const struct sysreg_mask *rules = value_rule_rows();
+	unsigned int i = 0;
+
+	for (const struct vmstate_entry *e = c->regs, *end = e + c->nregs; e < end; e++, i++) {
+		const struct sysreg_desc *d;
+
+		for (; i < SYSREG_COUNT && sysreg_table[i].id < e->id; i++)
+			if (!may_lack(vs, i))
+				return false;
+		if (i == SYSREG_COUNT || sysreg_table[i].id != e->id)
+			return false;
+		d = &sysreg_table[i];
+		if (sysreg_mask_test(rules, i) && value_rule_broken(i, e->value, c->index))
+			return false;
+		if (d->cls != ID) {
+			if (e->value & ~d->wmask)
+				return false;
+		} else if (!(d->flags & IDENT) &&
+			   sysreg_id_exceeds(i, e->value, id_offer(i, FW_VERSION)) >= 0) {
+			return false;
+		}
+	}
+	for (; i < SYSREG_COUNT; i++)
+		if (!may_lack(vs, i))
+			return false;
+	return true;
+}
+
 unsigned int vmstate_check_regs(const struct vmstate *s, unsigned int i_vcpu,
 				const struct vcpu_sysregs *vs, const struct vmstate_tolerance *tol,
 				struct vmstate_drops *drops, struct vmstate_report *rep)
@@ -254,8 +360,10 @@ unsigned int vmstate_check_regs(const struct vmstate *s, unsigned int i_vcpu,
 	struct sysreg_mask seen = { { 0 } };
 	unsigned int hint = 0, tag = rep->vcpu_tag, w = vs->world_version;
 
-	rep->vcpu_tag = i_vcpu + 1;
 	drops->n = 0;
+	if (plain_load(s, vs) && check_plain(c, vs))
+		return rep->total;
+	rep->vcpu_tag = i_vcpu + 1;
 	for (unsigned int k = 0; k < c->nregs; k++) {
 		const struct vmstate_entry *e = &c->regs[k];
 		int idx = sysreg_find_by_id_next(e->id, &hint);
@@ -320,6 +428,41 @@ unsigned int vmstate_check_regs(const struct vmstate *s, unsigned int i_vcpu,
 	return rep->total;
 }
 
+/*
+ * The common load's writes (see check_plain): the entries in table order,
+ * the rows they lack at their defaults in the CPU model the blob's ID
+ * registers make. False, having written some, when the entries are not
+ * that plain: the general apply then writes every row again.
+ */
+static bool apply_plain(const struct vmstate_vcpu *c, struct vcpu_sysregs *vs)
+{
+	const struct vmstate_entry *e = c->regs, *end = e + c->nregs;
+	struct sysreg_mask lacked = { { 0 } };
+
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
+		if (e < end && e->id == sysreg_table[i].id) {
+			vs->val[i] = (e++)->value;
+			continue;
+		}
+		if (e < end && e->id < sysreg_table[i].id)
+			return false;
+		sysreg_mask_set(&lacked, i);
+		if (sysreg_table[i].cls == ID)
+			vs->val[i] = 0;		/* read as 0 by the writer's view: see below */
+	}
+	if (e != end)
+		return false;
+	vs->cpu_version = sysreg_cpu_model_of(vs);
+	for (unsigned int w = 0; w < SYSREG_MASK_WORDS; w++)
+		for (uint64_t m = lacked.w[w]; m; m &= m - 1) {
+			unsigned int i = w * 64 + (unsigned int)__builtin_ctzll(m);
+
+			vs->val[i] = sysreg_table[i].cls == ID ? sysreg_default(vs, i) :
+				     sysreg_table[i].reset;
+		}
+	return true;
+}
+
 void vmstate_apply_regs(const struct vmstate_vcpu *c, unsigned int writer, struct vcpu_sysregs *vs)
 {
 	struct sysreg_mask seen = { { 0 } };
@@ -327,6 +470,9 @@ void vmstate_apply_regs(const struct vmstate_vcpu *c, unsigned int writer, struc
 	const struct sysreg_change *chg;
 	bool same = writer == w || !sysreg_changes.n;	/* nothing to convert: the common case */
 
+	if (vmstate_plain_paths && writer == FW_VERSION && w == FW_VERSION && !sysreg_changes.n &&
+	    apply_plain(c, vs))
+		return;
 	for (unsigned int k = 0; k < c->nregs; k++) {
 		int idx = sysreg_find_by_id_next(c->regs[k].id, &hint);
 		uint64_t val = c->regs[k].value;

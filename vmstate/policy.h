@@ -59,6 +59,14 @@ unsigned int vmstate_export_begin(struct vmstate *s, unsigned int target, unsign
 				  struct vmstate_report *rep);
 
 /*
+ * Export, check and apply take a plain path, which decides nothing, for
+ * the common case (this firmware's version, its own world, no CHANGE
+ * line). Off, they take the general one: the unit tests prove the two
+ * give the same result.
+ */
+extern bool vmstate_plain_paths;
+
+/*
  * Fill c->regs from a vCPU's registers (vs->val[], every class) for a
  * destination of version `target` (0: this firmware's own version).
  * Hidden registers, and those newer than target, are left out, and each
