@@ -172,8 +172,8 @@ run: deps firmware
 
 # The portable core's sources, for the host builds that compile them directly.
 PORTABLE_SRCS := $(addprefix sysreg/,$(sysreg-core-objs:.o=.c) $(sysreg-host-objs:.o=.c)) \
-	$(addprefix vmstate/,$(vmstate-core-objs:.o=.c)) $(addprefix lib/,$(lib-core-objs:.o=.c)) \
-	lib/host.c
+	$(addprefix vmstate/,$(vmstate-core-objs:.o=.c) $(vmstate-host-objs:.o=.c)) \
+	$(addprefix lib/,$(lib-core-objs:.o=.c)) lib/host.c
 
 include tools/objects.mk tests/unit/objects.mk tests/fuzz/objects.mk tools/linux.mk
 

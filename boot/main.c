@@ -7,6 +7,7 @@
 #include "plat/console.h"
 #include "boot/main.h"
 #include "el2/bench.h"
+#include "vmstate/crc32c.h"
 #include "el2/smccc.h"
 #include "plat/asm.h"
 #include "el2/vcpu.h"
@@ -198,6 +199,8 @@ void boot_main(const void *dtb, unsigned int entry_el, uint64_t handover)
 		PANIC("a CHANGE line of sysregs.def names an ID row, its own version or a later one twice");
 	if (!smccc_table_sorted())
 		PANIC("hypercall table not sorted by id");
+	if (!crc32c_agrees())	/* the blob's every check rests on it */
+		PANIC("the CRC32C instructions and the table disagree");
 
 	configure(h);
 	el2_stack_paint();

@@ -108,55 +108,93 @@ static const uint64_t len_mask[9] = {
 };
 
 /*
- * The entries, one check each where it can be: the common entry (1-byte
- * delta, all of it in the buffer) costs one bounds check, and the class of
- * its id (id_fits) is looked at only when the bits above the low 16 change
- * from those of an id that fitted (they decide it). *where: the offset of
- * a malformed entry, or the id a refused one has or follows.
+ * The common entries, one after another into e[0..n): a 1-byte delta above
+ * 0, flags with reserved bits clear and a length of 0..8 and the value in
+ * that many bytes, all with ENTRY_SHORT_MAX bytes of buffer behind them,
+ * and an id whose bits above the low 16 are fits_hi's (so it fits the
+ * section, and did not wrap). Stops, consuming nothing of it, at the first
+ * entry that is anything else: the careful loop in get_entries() takes
+ * that one. Returns how many it took; *off and *prev move past them.
+ */
+static unsigned int get_common(const uint8_t *buf, size_t *off, size_t end,
+			       struct vmstate_entry *e, unsigned int n, uint64_t *prev,
+			       uint64_t fits_hi)
+{
+	/* The least value a length holds in its fewest bytes: its top byte not 0. */
+	static const uint64_t len_least[9] = {
+		0, 1, 1u << 8, 1u << 16, 1u << 24, UINT64_C(1) << 32, UINT64_C(1) << 40,
+		UINT64_C(1) << 48, UINT64_C(1) << 56,
+	};
+	const struct vmstate_entry *first = e, *stop = e + n;
+	size_t at = *off;
+	uint64_t last = *prev;
+
+	if (!FAST_UNALIGNED || end - at < ENTRY_SHORT_MAX)
+		return 0;
+	/* Each takes at most ENTRY_SHORT_MAX bytes: as many as surely have them behind. */
+	if ((size_t)(stop - e) > (end - at) / ENTRY_SHORT_MAX)
+		stop = e + (end - at) / ENTRY_SHORT_MAX;
+	for (; e < stop; e++) {
+		unsigned int delta = buf[at], flags = buf[at + 1];
+		unsigned int len = flags & VMSTATE_ENT_LEN_MASK;
+		uint64_t value, id;
+
+		/* delta 1..127; flags: reserved bits clear, length 0..8 */
+		if (delta - 1 >= 0x7f || (flags & ~(unsigned int)VMSTATE_ENT_DROPPABLE) > 8)
+			break;
+		__builtin_memcpy(&value, buf + at + 2, 8);
+		value &= len_mask[len];
+		id = last + delta;
+		if (value < len_least[len] || (id >> 16) != fits_hi)
+			break;
+		e->id = id;
+		e->value = value;
+		e->droppable = flags & VMSTATE_ENT_DROPPABLE;
+		last = id;
+		at += 2 + len;
+	}
+	*off = at;
+	*prev = last;
+	return (unsigned int)(e - first);
+}
+
+/*
+ * The entries: runs of common ones by get_common(), each other one here,
+ * every check made. *where: the offset of a malformed entry, or the id a
+ * refused one has or follows.
  */
 static enum vmstate_err get_entries(struct rbuf *r, const struct entry_sink *k, uint64_t *where)
 {
 	uint64_t count, prev = ID_DELTA_BASE, fits_hi = 0;	/* 0: below any id */
-	struct vmstate_entry *e;
-	const uint8_t *buf = r->p;
-	size_t at = r->off, end = r->n, off;
+	struct vmstate_entry *e, *last;
+	size_t at = r->off;
 	enum vmstate_err err = VMSTATE_E_OK;
 
 	if (!get_varint(r, &count))
 		return VMSTATE_E_BAD_ENTRY;
-	off = r->off;	/* the cursor, kept here; r->off follows it where r is used */
 	if (count > k->max - *k->n)
 		return VMSTATE_E_TOO_MANY;
 	e = &k->e[*k->n];
-	for (const struct vmstate_entry *last = e + count; e < last; e++) {
+	last = e + count;
+	while (e < last) {
 		uint64_t delta, flags, value, id;
 		unsigned int len;
 
-		at = off;
-		if (FAST_UNALIGNED && end - at >= ENTRY_SHORT_MAX && buf[at] < 0x80) {
-			delta = buf[at];
-			flags = buf[at + 1];
-			len = (unsigned int)(flags & VMSTATE_ENT_LEN_MASK);
-			if (len > 8)
-				goto bad_entry;
-			__builtin_memcpy(&value, buf + at + 2, 8);
-			value &= len_mask[len];
-			off = at + 2 + len;
-		} else {
-			r->off = off;
-			if (end - at >= 2 && buf[at] < 0x80)
-				delta = buf[r->off++];
-			else if (!get_varint(r, &delta))
-				goto bad_entry;
-			flags = get_le(r, 1);
-			len = (unsigned int)(flags & VMSTATE_ENT_LEN_MASK);
-			if (r->short_read || len > 8)
-				goto bad_entry;
-			value = get_le(r, len);
-			if (r->short_read)
-				goto bad_entry;
-			off = r->off;
-		}
+		e += get_common(r->p, &r->off, r->n, e, (unsigned int)(last - e), &prev, fits_hi);
+		if (e == last)
+			break;
+		at = r->off;
+		if (r->n - at >= 2 && r->p[at] < 0x80)
+			delta = r->p[r->off++];
+		else if (!get_varint(r, &delta))
+			goto bad_entry;
+		flags = get_le(r, 1);
+		len = (unsigned int)(flags & VMSTATE_ENT_LEN_MASK);
+		if (r->short_read || len > 8)
+			goto bad_entry;
+		value = get_le(r, len);
+		if (r->short_read)
+			goto bad_entry;
 		/* Reserved bits clear, and the value in its fewest bytes: one state, one blob. */
 		if ((flags & VMSTATE_ENT_RESERVED) || len != value_len(value))
 			goto bad_entry;
@@ -178,18 +216,15 @@ static enum vmstate_err get_entries(struct rbuf *r, const struct entry_sink *k, 
 		e->value = value;
 		e->droppable = flags & VMSTATE_ENT_DROPPABLE;
 		prev = id;
+		e++;
 	}
-	if (count)
-		*where = at;
 	*k->n = (unsigned int)(e - k->e);
-	r->off = off;
-	return off == end ? VMSTATE_E_OK : VMSTATE_E_BAD_SECTION;
+	return r->off == r->n ? VMSTATE_E_OK : VMSTATE_E_BAD_SECTION;
 bad_entry:
 	*where = at;
 	err = VMSTATE_E_BAD_ENTRY;
 out:
 	*k->n = (unsigned int)(e - k->e);
-	r->off = off;
 	return err;
 }
 

@@ -120,10 +120,23 @@ static bool put_run(struct wbuf *w, const struct vmstate_entry *e, unsigned int 
 		uint8_t *p = w->p + w->n;
 
 		for (const struct vmstate_entry *end = e + n; e < end; e++) {
-			if (e->id <= last)
+			uint64_t id = e->id, value = e->value, delta = id - last;
+
+			if (id <= last)
 				return false;	/* unsorted, duplicate, or below the id base */
-			p = put_entry_at(p, e->id - last, e->value, e->droppable);
-			last = e->id;
+			if (FAST_UNALIGNED && delta < 0x80) {
+				/* The common entry: delta and flags in one store, the value in another. */
+				unsigned int len = value_len(value);
+				uint16_t head = (uint16_t)(delta | (len | (e->droppable ?
+							VMSTATE_ENT_DROPPABLE : 0u)) << 8);
+
+				__builtin_memcpy(p, &head, 2);
+				__builtin_memcpy(p + 2, &value, 8);
+				p += 2 + len;
+			} else {
+				p = put_entry_at(p, delta, value, e->droppable);
+			}
+			last = id;
 		}
 		w->n = (size_t)(p - w->p);
 	} else {

@@ -42,10 +42,35 @@ uint32_t crc32c_sw(uint32_t c, const uint8_t *p, size_t n)
 	return c;
 }
 
-/* The firmware links vmstate/crc32c_hw.c, which uses the CRC32C instructions. */
+/*
+ * The firmware links vmstate/crc32c_hw.c and an x86-64 host
+ * vmstate/crc32c_host_hw.c, which use CRC instructions; else the table.
+ */
 __attribute__((weak)) uint32_t crc32c_update(uint32_t crc, const uint8_t *p, size_t n)
 {
 	return crc32c_sw(crc ^ 0xffffffffu, p, n) ^ 0xffffffffu;
+}
+
+__attribute__((weak)) bool crc32c_by_instruction(void)
+{
+	return false;
+}
+
+bool crc32c_agrees(void)
+{
+	static uint8_t buf[300 + 8];
+	uint32_t x = 0x12345678;
+
+	for (unsigned int i = 0; i < sizeof(buf); i++) {
+		x = x * 1103515245u + 12345u;
+		buf[i] = (uint8_t)(x >> 24);
+	}
+	for (unsigned int at = 0; at < 8; at++)
+		for (size_t n = 0; n <= 300; n++)
+			if (crc32c_update(0, buf + at, n) !=
+			    (crc32c_sw(0xffffffffu, buf + at, n) ^ 0xffffffffu))
+				return false;
+	return true;
 }
 
 uint32_t crc32c(const uint8_t *p, size_t n)

@@ -9,5 +9,13 @@ uint32_t crc32c(const uint8_t *p, size_t n);
 uint32_t crc32c_update(uint32_t crc, const uint8_t *p, size_t n);
 /* The table-driven step: c is the running (inverted) value. */
 uint32_t crc32c_sw(uint32_t c, const uint8_t *p, size_t n);
+/*
+ * crc32c_update() runs on CRC instructions: the ARMv8 CRC32C ones in the
+ * firmware (crc32c_hw.c), SSE4.2's on an x86-64 host (crc32c_host_hw.c);
+ * false where the CPU lacks them and the table does the work.
+ */
+bool crc32c_by_instruction(void);
+/* crc32c_update() and the table agree on every length 0..300 at every alignment. */
+bool crc32c_agrees(void);
 
 #endif

@@ -6,7 +6,7 @@
 
 static int crc32c_hw_state;	/* 0 unknown, 1 instructions, -1 none */
 
-static bool crc32c_hw_present(void)
+bool crc32c_by_instruction(void)
 {
 	if (!crc32c_hw_state) {
 		uint64_t isar0;
@@ -21,7 +21,7 @@ uint32_t crc32c_update(uint32_t crc, const uint8_t *p, size_t n)
 {
 	uint32_t c = crc ^ 0xffffffffu;
 
-	if (!crc32c_hw_present())
+	if (!crc32c_by_instruction())
 		return crc32c_sw(c, p, n) ^ 0xffffffffu;
 	for (; n && ((uintptr_t)p & 7); n--)
 		__asm__(".arch_extension crc\n crc32cb %w0, %w0, %w1" : "+r"(c) : "r"(*p++));

@@ -9,7 +9,7 @@ $(HOST_BUILD)/%.o: %.c
 	$(HOSTCC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 
 HOST_CORE := $(addprefix $(HOST_BUILD)/sysreg/,$(sysreg-core-objs) $(sysreg-host-objs)) \
-	$(addprefix $(HOST_BUILD)/vmstate/,$(vmstate-core-objs)) \
+	$(addprefix $(HOST_BUILD)/vmstate/,$(vmstate-core-objs) $(vmstate-host-objs)) \
 	$(addprefix $(HOST_BUILD)/lib/,$(lib-core-objs) $(lib-host-objs))
 
 $(HOST_BUILD)/tests/unit/%: $(HOST_BUILD)/tests/unit/%.o $(HOST_CORE)
