@@ -536,6 +536,15 @@ bool monitor_run(struct vcpu *v, const char *why, bool loaded_required)
 
 	fpsimd_claim();
 	vcpu_time_stop(v);
+	if (vm.breakin_at) {	/* from the key's interrupt to here: every vCPU stopped, in memory */
+		uint64_t ticks = cpu_counter() - vm.breakin_at;
+
+		vm.breakin_at = 0;
+		printf("regvisor: monitor: break-in: %u vCPUs stopped, their state in memory, %llu "
+		       "counter ticks (%llu us) after the key's interrupt\n", vm.nvcpus,
+		       (unsigned long long)ticks,
+		       (unsigned long long)(ticks * 1000000 / cpu_counter_frequency()));
+	}
 	printf("regvisor: monitor: %s; `help` lists the commands\n", why);
 	while (!m.resume) {
 		int n, argc;

@@ -182,7 +182,11 @@ void vcpu_breakin(struct vcpu *v)
 
 void vcpu_irq_console(struct vcpu *v)
 {
+	uint64_t at = cpu_counter();
+
 	vuart_poll(v);
-	if (vuart_take_breakin())
+	if (vuart_take_breakin()) {
+		vm.breakin_at = at ? at : 1;	/* monitor_run() says how long the stop took */
 		vcpu_breakin(v);
+	}
 }

@@ -93,6 +93,7 @@ struct vm {
 	bool fault_monitor;		/* a guest fault stops at the monitor first */
 	unsigned int load_timeout;	/* seconds `load` waits for input */
 	uint64_t cycles;		/* checkpoint cycles done */
+	uint64_t breakin_at;		/* the counter as the break-in key's interrupt came; 0: none */
 	unsigned int ntolerate;		/* ids an import may drop (regvisor.tolerate) */
 	const uint64_t *tolerate;
 	bool stopped;			/* at the monitor: its virtual time stands still */

@@ -80,6 +80,39 @@ def downtime():
     return up, int(m.group(1))
 
 
+def linux_breakin(lg, smp=4):
+    """Debian's kernel busy on every vCPU under regvisor (icount): the break-in
+    key, the firmware's count from its interrupt to the prompt, then a `save`
+    of every vCPU; returns (ticks, us, blob bytes, entries, entry bytes, vcpus)."""
+    from blobpy import ENTRY_SECTIONS, Blob, unframe
+    q = lg.qemu_regvisor(smp=smp, mode="busy", secs=600,
+                         extra=["-icount", "shift=0,sleep=off"]).start()
+    try:
+        q.expect(r"REGVISOR-BUSY-START", 600)
+        q.send("\x1d")
+        m = q.expect(r"break-in: (\d+) vCPUs stopped, their state in memory, (\d+) counter "
+                     r"ticks \((\d+) us\)", 120)
+        q.expect(re.escape(Qemu.PROMPT), 60)
+        raw = unframe(q.command("save", timeout=120))
+        q.send("poweroff\r")
+    finally:
+        q.kill()
+    blob = Blob(raw)
+    entries = sum(len(sec[2]) for sec in blob.sections if sec[0] in ENTRY_SECTIONS)
+    # An entry section's bytes: its 8-byte header, the count, the entries.
+    entry_bytes = sum(8 + section_len(raw, i)
+                      for i, sec in enumerate(blob.sections) if sec[0] in ENTRY_SECTIONS)
+    return int(m.group(2)), int(m.group(3)), len(raw), entries, entry_bytes, int(m.group(1))
+
+
+def section_len(raw, index):
+    """The payload length of section `index` of a blob (its 8-byte header's)."""
+    off = 16
+    for _ in range(index):
+        off += 8 + int.from_bytes(raw[off + 4:off + 8], "little")
+    return int.from_bytes(raw[off + 4:off + 8], "little")
+
+
 def image_size():
     r = subprocess.run(["aarch64-linux-gnu-size", os.path.join(ROOT, "build", "regvisor.elf")],
                        capture_output=True, text=True, check=True)
@@ -193,6 +226,12 @@ def main():
                 linux_exits = ex.group(0) if ex else None
         row("Linux boot to `Run /init`, -smp 2, virtual time under icount", runs["regvisor"],
             runs["direct"], "the same kernel at QEMU's own EL1", "ms (1 ns = 1 instruction)")
+        ticks, us, blob_len, entries, entry_bytes, vcpus = linux_breakin(lg)
+        row(f"break-in to the prompt, Linux busy on {vcpus} vCPUs: every vCPU stopped, its "
+            "state in memory", ticks * 16, 0, None, f"instructions (1 ns each: {us} us)")
+        row(f"blob of that Linux guest ({vcpus} vCPUs, {blob_len:,} bytes in all): register "
+            f"entries, {entries} of them in {entry_bytes:,} bytes", entry_bytes / entries, 16.0,
+            "constant: QEMU cpreg arrays, Firecracker", "bytes/register")
     except ImportError as e:
         fail(f"tests/qemu/linuxguest.py: {e}")
 

@@ -31,6 +31,10 @@ def test_breakin_reaches_a_stuck_guest(mode, smp):
         q.expect(r"regvisor: monitor: break-in: every vCPU stopped; `help` lists the commands",
                  timeout=30)
         q.expect(re.escape(q.PROMPT))
+        # How long the stop took, for make bench: every vCPU counted.
+        assert re.search(rf"^regvisor: monitor: break-in: {smp} vCPUs stopped, their state in "
+                         rf"memory, \d+ counter ticks \(\d+ us\) after the key's interrupt$",
+                         q.output, re.M), q.output[-2000:]
         cpus = q.command("cpus")
         wfi = ", in WFI" if mode == GUEST_MODE_WFI else ""
         for i in range(smp):
