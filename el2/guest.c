@@ -723,6 +723,8 @@ void guest_reset(struct vcpu *v)
 	vcpu_kick_others(v);
 	for (unsigned long spins = 0; waiting; spins++) {
 		waiting = !vcpu_others_still(v, false);
+		if (waiting)
+			cpu_relax();
 		if (waiting && !said && spins > 100000000) {
 			printf("regvisor: guest: system reset: waiting for the other vCPUs to stop "
 			       "(each stops at its next trap)\n");

@@ -93,12 +93,17 @@ void cpu_send_event(void)
 	__asm__ volatile("dsb ish\n sev" ::: "memory");
 }
 
+void cpu_relax(void)
+{
+	__asm__ volatile("yield" ::: "memory");
+}
+
 /* Test-and-test-and-set: spin on a plain load, retry the swap once free. */
 void spin_lock(int *l)
 {
 	while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
 		while (__atomic_load_n(l, __ATOMIC_RELAXED))
-			__asm__ volatile("yield");
+			cpu_relax();
 }
 
 void spin_unlock(int *l)

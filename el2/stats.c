@@ -8,6 +8,7 @@
 static const char *const reason_names[EXIT_NR_REASONS] = {
 	[EXIT_ID_FAST] = "id-read",
 	[EXIT_SYSREG] = "sysreg",
+	[EXIT_IPI_SEND] = "ipi-send",
 	[EXIT_HVC] = "hvc",
 	[EXIT_SMC] = "smc",
 	[EXIT_MMIO_GIC] = "gic-mmio",

@@ -14,6 +14,7 @@
 enum exit_reason {
 	EXIT_ID_FAST,		/* an ID register read, answered in the vector */
 	EXIT_SYSREG,		/* another trapped MRS/MSR */
+	EXIT_IPI_SEND,		/* an ICC_SGI1R_EL1 write: the guest sends an IPI */
 	EXIT_HVC,
 	EXIT_SMC,
 	EXIT_MMIO_GIC,		/* distributor or redistributor access */

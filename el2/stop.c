@@ -146,8 +146,11 @@ bool vcpu_stop_all(struct vcpu *v, enum vcpu_stop_for what, const char *why)
 	spin_lock(&vm.monitor_lock);
 	__atomic_store_n(&vm.pause, 1, __ATOMIC_RELEASE);
 	vcpu_kick_others(v);
-	for (unsigned long spins = 0; waiting && spins < 100000000ul; spins++)
+	for (unsigned long spins = 0; waiting && spins < 100000000ul; spins++) {
 		waiting = !vcpu_others_still(v, true);
+		if (waiting)
+			cpu_relax();
+	}
 	if (waiting)
 		printf("regvisor: warning: not every vCPU stopped for the monitor\n");
 	vcpu_state_to_memory(v);

@@ -153,8 +153,8 @@ static __attribute__((noinline)) void el2_trap_sysreg_all(struct vcpu *v, struct
 	uint64_t val = 0;
 
 	/* ICC_SGI1R/ASGI1R/SGI0R_EL1 (3, 0, 12, 11, 5..7): trapped by HCR_EL2.IMO/FMO. */
-	v->stats.reason[EXIT_SYSREG]++;
 	if (a.op0 == 3 && a.op1 == 0 && a.crn == 12 && a.crm == 11 && a.op2 >= 5 && vgic_present()) {
+		v->stats.reason[EXIT_IPI_SEND]++;
 		if (a.read) {
 			sysreg_trap_undef(v, f, &a, "write-only register");
 			return;
@@ -166,6 +166,7 @@ static __attribute__((noinline)) void el2_trap_sysreg_all(struct vcpu *v, struct
 		el2_skip_instr(f);	/* group 0 SGIs and ASGI1R: the guest has none; ignored */
 		return;
 	}
+	v->stats.reason[EXIT_SYSREG]++;
 	if (sysreg_trap_computed(v, &a, a.rt == 31 ? 0 : f->x[a.rt], &val)) {
 		v->stats.sysreg[SYSREG_COUNT]++;
 		goto done;
@@ -247,7 +248,7 @@ static inline __attribute__((always_inline)) void trap_sysreg(struct vcpu *v, st
 
 	if ((iss & ISS_SGI1R_WRITE_MASK) == ISS_SGI1R_WRITE && !vm.traplog && vgic_present()) {
 		vgic_sgi1r(v, rt == 31 ? 0 : f->x[rt]);
-		v->stats.reason[EXIT_SYSREG]++;
+		v->stats.reason[EXIT_IPI_SEND]++;
 		el2_skip_instr(f);
 		return;
 	}

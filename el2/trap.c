@@ -276,7 +276,8 @@ int el2_light_call(struct el2_frame *f, struct vcpu *v)
 	return el2_light_done(v);
 }
 
-int el2_light_abort(struct el2_frame *f, struct vcpu *v)
+/* el2_mmio() inlined: its val leaves whole, as there (no canary). */
+__attribute__((no_stack_protector)) int el2_light_abort(struct el2_frame *f, struct vcpu *v)
 {
 	if (el2_light_refused(v) || !el2_light_reg((f->esr >> ISS_SRT_SHIFT) & 31))
 		return 1;

@@ -132,6 +132,12 @@ uint64_t vcpu_hw_fault_ipa_page(void);
 void vcpu_write_cntvoff(uint64_t off);
 void cpu_wait_event(void);
 void cpu_send_event(void);
+/*
+ * In a spin-wait: YIELD, a hint to the CPU (another hardware thread may
+ * run); under QEMU's one-thread TCG it hands the host thread to the next
+ * vCPU, so the CPUs waited for get to run at once.
+ */
+void cpu_relax(void);
 /* A spinlock for what the CPUs share (el2/percpu_hw.c). */
 void spin_lock(int *l);
 void spin_unlock(int *l);
