@@ -224,16 +224,16 @@ enum hcall_row {
 #undef HCALL
 };
 
-/* A switch: the compiler turns the sparse ids into a few compares. */
-static const struct hcall *hcall_find(uint32_t fid)
+/* fid's row of hcalls[], or -1: a switch the compiler turns into a few compares. */
+static int hcall_find(uint32_t fid)
 {
 	switch (fid) {
 #define HCALL(name_, fid_, since_, handler, frame_) \
-	RV_SINCE(since_, case fid_: return &hcalls[ROW_##name_];)
+	RV_SINCE(since_, case fid_: return ROW_##name_;)
 #include "sysreg/hypercalls.def"
 #undef HCALL
 	default:
-		return NULL;
+		return -1;
 	}
 }
 
@@ -250,21 +250,22 @@ static bool vendor_fn_enabled(const struct vcpu *v, uint32_t fn)
 	return false;
 }
 
-static const struct hcall *hcall_offered(const struct vcpu *v, uint32_t fid)
+/* fid's row if the guest's world offers it, or -1. */
+static int hcall_offered(const struct vcpu *v, uint32_t fid)
 {
-	const struct hcall *h = hcall_find(fid);
+	int row = hcall_find(fid);
 
-	if (!h || h->since > v->sr.world_version)
-		return NULL;
+	if (row < 0 || hcalls[row].since > v->sr.world_version)
+		return -1;
 	if ((fid & ~VENDOR_HYP_FN_MASK) == VENDOR_HYP_BASE &&
 	    !vendor_fn_enabled(v, fid & VENDOR_HYP_FN_MASK))
-		return NULL;
-	return h;
+		return -1;
+	return row;
 }
 
 bool smccc_offered(const struct vcpu *v, uint32_t fid)
 {
-	return hcall_offered(v, fid) != NULL;
+	return hcall_offered(v, fid) >= 0;
 }
 
 const char *smccc_name(unsigned int row)
@@ -305,19 +306,19 @@ void smccc_vector_sync(struct vcpu *v)
 
 bool el2_smccc(struct vcpu *v, struct el2_frame *f, bool light)
 {
-	uint32_t fid = (uint32_t)(f->x[0] & SMCCC_FID_MASK);
-	const struct hcall *h = hcall_offered(v, fid);
+	uint64_t esr = f->esr;
+	int row = hcall_offered(v, (uint32_t)(f->x[0] & SMCCC_FID_MASK));
 
-	if (light && h && h->frame == WHOLE)
+	if (light && row >= 0 && hcalls[row].frame == WHOLE)
 		return false;
 	_Static_assert(ARRAY_SIZE(hcalls) <= STATS_HCALL_SLOTS, "el2/stats.h");
-	v->stats.hcall[h ? (unsigned int)(h - hcalls) : STATS_HCALL_SLOTS]++;
-	if (esr_ec(f->esr) == ESR_EC_SMC64)
+	v->stats.hcall[row >= 0 ? (unsigned int)row : STATS_HCALL_SLOTS]++;
+	if (esr_ec(esr) == ESR_EC_SMC64)
 		el2_skip_instr(f);	/* a trapped SMC would return to itself */
 	/* HVC/SMC #imm with imm != 0 is no SMCCC call (DEN0028 2.10): no service, as KVM. */
-	if (!h || (f->esr & UINT64_C(0xffff)))
+	if (row < 0 || (esr & UINT64_C(0xffff)))
 		ret(f, SMCCC_NOT_SUPPORTED);
 	else
-		h->fn(v, f);
+		hcalls[row].fn(v, f);
 	return true;
 }

@@ -149,11 +149,15 @@ def main():
     overhead = per("guest_loop_only") - 1
     row("trapped guest MRS ID_AA64ISAR1_EL1, round trip", per("guest_mrs_trapped") - overhead,
         per("guest_mrs_untrapped") - overhead, "untrapped MRS TPIDR_EL1", "instructions/op")
-    row("  a trapped MRS through the general C path (AIDR_EL1)",
+    row("  a trapped MRS of another register the vCPU keeps in memory (AIDR_EL1)",
         per("guest_mrs_trapped_c") - overhead, per("guest_mrs_untrapped") - overhead,
         "untrapped MRS", "instructions/op")
-    row("guest HVC SMCCC_VERSION, round trip", per("guest_hvc_version") - overhead,
-        per("guest_mrs_untrapped") - overhead, "untrapped MRS", "instructions/op")
+    row("guest HVC SMCCC_VERSION (an answer the vector keeps), round trip",
+        per("guest_hvc_version") - overhead, per("guest_mrs_untrapped") - overhead,
+        "untrapped MRS", "instructions/op")
+    row("  guest HVC SMCCC_ARCH_FEATURES (through C: the light exit), round trip",
+        per("guest_hvc_c") - overhead - 2, per("guest_mrs_untrapped") - overhead,
+        "untrapped MRS", "instructions/op")
     row("guest SMC SMCCC_VERSION (trapped), round trip", per("guest_smc_version") - overhead,
         per("guest_mrs_untrapped") - overhead, "untrapped MRS", "instructions/op")
     row("guest GICD_TYPER read (emulated distributor), round trip",

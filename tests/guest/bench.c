@@ -36,6 +36,10 @@ void guest_bench(void)
 	BENCH_LOOP("guest_hvc_version", "mov x0, #0x80000000\n hvc #0", "x0", "x1", "x2", "x3",
 		   "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15",
 		   "x16", "x17", "memory");
+	/* A call that needs C (its answer depends on x1): SMCCC_ARCH_FEATURES(SMCCC_VERSION). */
+	BENCH_LOOP("guest_hvc_c", "mov x0, #1\n movk x0, #0x8000, lsl #16\n mov x1, #0x80000000\n hvc #0",
+		   "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12",
+		   "x13", "x14", "x15", "x16", "x17", "memory");
 	/* Also a trapped SMC: the same call by the other conduit. */
 	BENCH_LOOP("guest_smc_version", "mov x0, #0x80000000\n smc #0", "x0", "x1", "x2", "x3",
 		   "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15",

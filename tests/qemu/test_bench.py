@@ -14,8 +14,9 @@ BENCH = os.path.join(ROOT, "tools", "bench.py")
 # makes bench.py fail, and this test with it).
 ROWS = [
     "trapped guest MRS ID_AA64ISAR1_EL1, round trip",
-    "a trapped MRS through the general C path (AIDR_EL1)",
-    "guest HVC SMCCC_VERSION, round trip",
+    "a trapped MRS of another register the vCPU keeps in memory (AIDR_EL1)",
+    "guest HVC SMCCC_VERSION (an answer the vector keeps), round trip",
+    "guest HVC SMCCC_ARCH_FEATURES (through C: the light exit), round trip",
     r"save\+restore all \d+ context registers \(table-expanded\), per register",
     "the same, register by register through the dispatch",
     "firmware export: read and check registers",
@@ -40,6 +41,8 @@ ROWS = [
     r"guest GICD_TYPER read \(emulated distributor\), round trip",
     r"guest ICC_SGI1R_EL1 write \(an IPI to itself\), round trip",
     "Linux boot to `Run /init`, -smp 2, virtual time under icount",
+    r"break-in to the prompt, Linux busy on 4 vCPUs: every vCPU stopped",
+    r"blob of that Linux guest \(4 vCPUs, [\d,]+ bytes in all\): register entries",
 ]
 
 
@@ -63,6 +66,8 @@ def test_bench_py_prints_every_row():
     assert len(peers) == 4, r.stdout
     assert re.search(r"^Guest exits during that boot: `regvisor: exits: vcpu0 \d+ \(", r.stdout,
                      re.M), r.stdout
+    assert re.search(r"^Exits of Linux on 4 vCPUs from boot to the break-in \(`stats`\), by "
+                     r"reason: uart-mmio [\d,]+", r.stdout, re.M), r.stdout
 
 
 def test_counter_not_counting_fails_loudly():
