@@ -136,14 +136,11 @@ vector	lower32_serror
  * kept them), join it and el2_guest_sync() takes the exit, as it takes any
  * other exception class.
  */
+.if FRAME_X0 != 0
+.error "the xregs macros store x[n] at [sp, #8 * n]: FRAME_X0 must be 0"
+.endif
 guest_sync_light:
-	stp	x4, x5, [sp, #FRAME_X0 + 8 * 4]
-	stp	x6, x7, [sp, #FRAME_X0 + 8 * 6]
-	stp	x8, x9, [sp, #FRAME_X0 + 8 * 8]
-	stp	x10, x11, [sp, #FRAME_X0 + 8 * 10]
-	stp	x12, x13, [sp, #FRAME_X0 + 8 * 12]
-	stp	x14, x15, [sp, #FRAME_X0 + 8 * 14]
-	stp	x16, x17, [sp, #FRAME_X0 + 8 * 16]
+	xregs_4_to_17 stp, sp
 	str	x18, [sp, #FRAME_X0 + 8 * 18]
 	str	x30, [sp, #FRAME_X0 + 8 * 30]
 	mrs	x1, far_el2
@@ -174,13 +171,7 @@ guest_sync_light:
 	msr	spsr_el2, x1
 	ldp	x0, x1, [sp, #FRAME_X0]
 	ldp	x2, x3, [sp, #FRAME_X0 + 8 * 2]
-	ldp	x4, x5, [sp, #FRAME_X0 + 8 * 4]
-	ldp	x6, x7, [sp, #FRAME_X0 + 8 * 6]
-	ldp	x8, x9, [sp, #FRAME_X0 + 8 * 8]
-	ldp	x10, x11, [sp, #FRAME_X0 + 8 * 10]
-	ldp	x12, x13, [sp, #FRAME_X0 + 8 * 12]
-	ldp	x14, x15, [sp, #FRAME_X0 + 8 * 14]
-	ldp	x16, x17, [sp, #FRAME_X0 + 8 * 16]
+	xregs_4_to_17 ldp, sp
 	ldr	x18, [sp, #FRAME_X0 + 8 * 18]
 	ldr	x30, [sp, #FRAME_X0 + 8 * 30]
 	add	sp, sp, #FRAME_SIZE

@@ -5,6 +5,7 @@
  *   qregs stp|ldp, base   V0..V31 as q pairs at [base + 32 * i]
  *   xregs stp|ldp, base   x0..x29 as pairs at [base + 16 * i]
  *   xregs_from4 ...       the same, x4..x29 only
+ *   xregs_4_to_17 ...     x4..x17 only (with x0..x3, x18 and x30: what a C call may change)
  */
 #ifndef LIB_REGS_ASM_H
 #define LIB_REGS_ASM_H
@@ -35,6 +36,16 @@
 .endm
 
 .macro xregs_from4 op, base
+	xregs_4_to_17 \op, \base
+	\op	x18, x19, [\base, #16 * 9]
+	\op	x20, x21, [\base, #16 * 10]
+	\op	x22, x23, [\base, #16 * 11]
+	\op	x24, x25, [\base, #16 * 12]
+	\op	x26, x27, [\base, #16 * 13]
+	\op	x28, x29, [\base, #16 * 14]
+.endm
+
+.macro xregs_4_to_17 op, base
 	\op	x4, x5, [\base, #16 * 2]
 	\op	x6, x7, [\base, #16 * 3]
 	\op	x8, x9, [\base, #16 * 4]
@@ -42,12 +53,6 @@
 	\op	x12, x13, [\base, #16 * 6]
 	\op	x14, x15, [\base, #16 * 7]
 	\op	x16, x17, [\base, #16 * 8]
-	\op	x18, x19, [\base, #16 * 9]
-	\op	x20, x21, [\base, #16 * 10]
-	\op	x22, x23, [\base, #16 * 11]
-	\op	x24, x25, [\base, #16 * 12]
-	\op	x26, x27, [\base, #16 * 13]
-	\op	x28, x29, [\base, #16 * 14]
 .endm
 
 #endif
