@@ -30,10 +30,16 @@
 /* The longest entry with a 1-byte delta: delta, flags, 8 value bytes. */
 #define ENTRY_SHORT_MAX	10
 
-/* Bytes an entry's value takes: the fewest that hold it (0 for 0). */
+/* Bytes an entry's value takes: the fewest that hold it (0 for 0), by its top bit. */
 static inline unsigned int value_len(uint64_t v)
 {
-	return v ? (unsigned int)(71 - __builtin_clzll(v)) / 8 : 0;
+	static const uint8_t len_of_bit[64] = {
+		1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3,
+		4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6,
+		7, 7, 7, 7, 7, 7, 7, 7, 8, 8, 8, 8, 8, 8, 8, 8,
+	};
+
+	return v ? len_of_bit[63 ^ __builtin_clzll(v)] : 0;
 }
 
 #endif
