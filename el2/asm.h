@@ -12,13 +12,18 @@
 #define VECTOR_ID_READ		0		/* its slots: ID reads, */
 #define VECTOR_READ		1		/* other reads, */
 #define VECTOR_HVC		2		/* calls by HVC, */
-#define VECTOR_SMC		3		/* by SMC */
-#define VECTOR_EXITS		4
-#define VCPU_READ_OK		(71 * 8)	/* uint64_t[VECTOR_READ_WORDS] */
+#define VECTOR_SMC		3		/* by SMC, */
+#define VECTOR_MMIO		4		/* GIC identification registers */
+#define VECTOR_EXITS		5
+#define VCPU_READ_OK		(72 * 8)	/* uint64_t[VECTOR_READ_WORDS] */
 #define VECTOR_READ_WORDS	3
-#define VCPU_HVC		(74 * 8)	/* {fid, x0}[VECTOR_HVCS] */
+#define VCPU_HVC		(75 * 8)	/* {fid, x0}[VECTOR_HVCS] */
 #define VECTOR_HVCS		4
-#define VCPU_SR_VAL		(82 * 8)	/* struct vcpu_sysregs sr: val[] first */
+#define VCPU_MMIO		(83 * 8)	/* {key, value}[VECTOR_MMIOS] */
+#define VECTOR_MMIOS		20
+#define VCPU_MMIO_LO		(123 * 8)	/* the IPAs they lie in: [lo, hi) */
+#define VCPU_MMIO_HI		(124 * 8)
+#define VCPU_SR_VAL		(125 * 8)	/* struct vcpu_sysregs sr: val[] first */
 
 /* sysreg/sysreg.c's sysreg_enc_block entry for a group the index has no block for. */
 #define ENC_BISECT_ASM		0xff

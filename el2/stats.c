@@ -34,6 +34,7 @@ static const uint8_t vector_reason[VECTOR_EXITS] = {
 	[VECTOR_READ] = EXIT_SYSREG,
 	[VECTOR_HVC] = EXIT_HVC,
 	[VECTOR_SMC] = EXIT_SMC,
+	[VECTOR_MMIO] = EXIT_MMIO_GIC,
 };
 
 static uint64_t reason_count(const struct vcpu *v, unsigned int r)

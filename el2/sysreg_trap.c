@@ -48,6 +48,9 @@ _Static_assert(offsetof(struct vcpu, crash_stack_top) == VCPU_CRASH_STACK_TOP, "
 _Static_assert(offsetof(struct vcpu, exits_vector) == VCPU_EXITS_VECTOR, "el2/asm.h");
 _Static_assert(offsetof(struct vcpu, read_ok) == VCPU_READ_OK, "el2/asm.h");
 _Static_assert(offsetof(struct vcpu, calls) == VCPU_HVC, "el2/asm.h");
+_Static_assert(offsetof(struct vcpu, mmio) == VCPU_MMIO, "el2/asm.h");
+_Static_assert(offsetof(struct vcpu, mmio_lo) == VCPU_MMIO_LO, "el2/asm.h");
+_Static_assert(offsetof(struct vcpu, mmio_hi) == VCPU_MMIO_HI, "el2/asm.h");
 _Static_assert(offsetof(struct vcpu, sr) + offsetof(struct vcpu_sysregs, val) == VCPU_SR_VAL,
 	       "el2/asm.h");
 _Static_assert(SYSREG_COUNT <= 64 * VECTOR_READ_WORDS, "el2/asm.h: VECTOR_READ_WORDS");
@@ -66,7 +69,8 @@ static bool group_apart(unsigned int group)
 /*
  * The vector's answers (el2/vectors.S) from the vCPU as it is: its ID
  * space, reads of the other registers it keeps in memory (ID class, in its
- * world, not computed), and the calls whose answer is one value. Called
+ * world, not computed), the calls whose answer is one value, and the GIC's
+ * identification registers. Called
  * whenever a vCPU goes (back) into its CPU and when its view changes. The
  * trap log sees every trap: with it on, nothing is answered in the vector.
  */
@@ -98,6 +102,7 @@ void el2_vector_sync(struct vcpu *v)
 			v->read_ok[i / 64] |= BIT64(i % 64);
 	}
 	smccc_vector_sync(v);
+	vgic_vector_sync(v);
 }
 
 /* ID_AA64PFR0_EL1.RAS [31:28] in the guest's view. */

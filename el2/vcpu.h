@@ -43,6 +43,17 @@ struct vector_call {
 };
 
 /*
+ * A load el2/vectors.S answers: key = the IPA | its ESR SAS (log2 of the
+ * size) << 56, value = what the load reads (el2/vgic.c's identification
+ * registers). Unused: key ~0, no load's.
+ */
+struct vector_mmio {
+	uint64_t key;
+	uint64_t value;
+};
+#define VECTOR_MMIO_KEY(ipa, sas)	((ipa) | (uint64_t)(sas) << 56)
+
+/*
  * One guest vCPU, run by one physical CPU whose TPIDR_EL2 points here
  * while it is at EL2. The members up to sr are read by el2/vectors.S
  * (offsets in el2/asm.h); el2_vector_sync() keeps the answers in step.
@@ -54,6 +65,8 @@ struct vcpu {
 	uint64_t exits_vector[VECTOR_EXITS];	/* exits the vector answered, by VECTOR_* */
 	uint64_t read_ok[VECTOR_READ_WORDS];	/* bit i: an MRS of row i reads sr.val[i] */
 	struct vector_call calls[VECTOR_HVCS];	/* unused: fid ~0, no w0's */
+	struct vector_mmio mmio[VECTOR_MMIOS];	/* unused: key ~0 */
+	uint64_t mmio_lo, mmio_hi;		/* every mmio[] IPA is in [lo, hi) */
 	struct vcpu_sysregs sr;
 	struct el2_frame *frame;	/* x0..x30, PC (elr), PSTATE (spsr) */
 	struct fault_run fault_run;	/* a run of aborts being counted (key 0: none) */

@@ -109,6 +109,8 @@ vector	lower64_sync
 	b.eq	call_fast
 	cmp	x1, #0x17			/* SMC */
 	b.eq	call_fast
+	cmp	x1, #0x24			/* data abort */
+	b.eq	load_fast
 	b	guest_sync_light
 vector	lower64_irq
 	b	guest_irq_full
@@ -266,6 +268,8 @@ read_fast:
 /* x1 = what the MRS reads, x0 = its ESR_EL2: into Rt, then past the MRS. */
 answer_rt:
 	ubfx	x2, x0, #5, #5			/* Rt */
+/* x1 = what the instruction reads, x2 = its register: in, then past it. */
+answer_reg:
 	cmp	x2, #31
 	b.eq	answer_skip			/* XZR: nothing to write */
 	cmp	x2, #4
@@ -295,6 +299,56 @@ answer_eret:
 	ldp	x0, x1, [sp]
 	add	sp, sp, #FRAME_SIZE
 	eret
+
+/*
+ * ESR_EL2 of a load EL2 may answer: ISV (the register and size described),
+ * SAS 2 or 3 (32 or 64 bits), not sign-extended, FAR valid, no cache
+ * maintenance, not a stage-1 walk, a read.
+ */
+#define ISS_LOAD_MASK		0x01a005c0	/* ISV, SAS[1], SSE, FnV, CM, S1PTW, WnR */
+#define ISS_LOAD		0x01800000
+
+/*
+ * A guest load that faulted at stage 2, x0 = ESR_EL2, x0..x3 in the frame:
+ * one of the vCPU's mmio[] (the GIC's identification registers, by IPA
+ * and size: el2/vgic_mmio.c) is answered here; any other access goes to C.
+ * The IPA is HPFAR_EL2's page and FAR_EL2's offset in it.
+ */
+load_fast:
+	movz	x1, #(ISS_LOAD_MASK & 0xffff)
+	movk	x1, #(ISS_LOAD_MASK >> 16), lsl #16
+	and	x1, x0, x1
+	movz	x2, #(ISS_LOAD >> 16), lsl #16
+	cmp	x1, x2
+	b.ne	guest_sync_light
+	mrs	x1, hpfar_el2
+	ubfx	x1, x1, #4, #40			/* FIPA: IPA[51:12] */
+	mrs	x2, far_el2
+	and	x2, x2, #0xfff
+	orr	x2, x2, x1, lsl #12		/* the IPA */
+	mrs	x3, tpidr_el2
+	ldr	x1, [x3, #VCPU_MMIO_LO]
+	cmp	x2, x1
+	b.lo	guest_sync_light
+	ldr	x1, [x3, #VCPU_MMIO_HI]
+	cmp	x2, x1
+	b.hs	guest_sync_light
+	ubfx	x1, x0, #22, #2			/* SAS */
+	orr	x2, x2, x1, lsl #56		/* the key */
+	add	x3, x3, #VCPU_MMIO
+	.rept	VECTOR_MMIOS
+	ldr	x1, [x3], #16			/* x3 moves on 16 bytes a slot */
+	cmp	x1, x2
+	b.eq	6f
+	.endr
+	b	guest_sync_light
+6:	ldur	x1, [x3, #-8]			/* the slot's value */
+	mrs	x3, tpidr_el2
+	ldr	x2, [x3, #VCPU_EXITS_VECTOR + 8 * VECTOR_MMIO]
+	add	x2, x2, #1
+	str	x2, [x3, #VCPU_EXITS_VECTOR + 8 * VECTOR_MMIO]
+	ubfx	x2, x0, #16, #5			/* SRT */
+	b	answer_reg
 
 /*
  * HVC or SMC, x0 = ESR_EL2 (#imm 0 only), x0..x3 in the frame: a call in

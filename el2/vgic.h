@@ -58,6 +58,8 @@ void vgic_irq(struct vcpu *v);
 void vgic_inject(struct vcpu *v, uint32_t intid, bool hw);
 /* A level interrupt of an emulated device: told again (vuart_level_check) after each EOI. */
 void vgic_inject_level(struct vcpu *v, uint32_t intid);
+/* The GIC identification registers el2/vectors.S answers for v (v->mmio). */
+void vgic_vector_sync(struct vcpu *v);
 /* An ICC_SGI1R_EL1 value that names the CPU mpidr alone (its sgi_target). */
 uint64_t vgic_sgi_target(uint64_t mpidr);
 /* The guest wrote ICC_SGI1R_EL1. */

@@ -316,3 +316,48 @@ void vgic_guest_rw(int vcpu, uint32_t off, unsigned int size, bool write, uint64
 	else if ((unsigned int)vcpu < vm.nvcpus)
 		gicr_access((unsigned int)vcpu, off, size, write, val);
 }
+
+/*
+ * The identification registers of the distributor and of each
+ * redistributor, which nothing the guest writes changes: el2/vectors.S
+ * answers their loads from v->mmio (the ones Linux makes as it finds its
+ * GIC and each CPU's redistributor). Each value is what vgic_mmio() reads
+ * there now, so the two answers cannot differ.
+ */
+#define GICD_PIDR2	0xffe8
+#define GICR_PIDR2	0xffe8
+
+static void vector_add(struct vcpu *v, unsigned int *n, uint64_t ipa, unsigned int sas)
+{
+	uint64_t val;
+
+	BUG_ON(*n >= VECTOR_MMIOS);
+	if (!vgic_mmio(v, ipa, 1u << sas, false, &val))
+		return;
+	v->mmio[*n].key = VECTOR_MMIO_KEY(ipa, sas);
+	v->mmio[(*n)++].value = val;
+	if (ipa < v->mmio_lo)
+		v->mmio_lo = ipa;
+	if (ipa >= v->mmio_hi)
+		v->mmio_hi = ipa + 1;
+}
+
+void vgic_vector_sync(struct vcpu *v)
+{
+	static const uint32_t gicd_ids[] = { GICD_TYPER, GICD_IIDR, GICD_TYPER2, GICD_PIDR2 };
+	unsigned int n = 0;
+
+	_Static_assert(VECTOR_MMIOS >= ARRAY_SIZE(gicd_ids) + 2 * RV_MAX_CPUS, "el2/asm.h");
+	v->mmio_lo = ~UINT64_C(0);
+	v->mmio_hi = 0;
+	for (unsigned int i = 0; vgic_g.present && i < ARRAY_SIZE(gicd_ids); i++)
+		vector_add(v, &n, vgic_g.gicd + gicd_ids[i], 2);
+	for (unsigned int i = 0; vgic_g.present && i < vm.nvcpus; i++) {
+		uint64_t frame = vgic_g.gicr_base + i * (uint64_t)GICR_FRAME;
+
+		vector_add(v, &n, frame + GICR_TYPER, 3);	/* Linux reads it whole */
+		vector_add(v, &n, frame + GICR_PIDR2, 2);
+	}
+	for (unsigned int i = n; i < VECTOR_MMIOS; i++)
+		v->mmio[i].key = ~UINT64_C(0);
+}

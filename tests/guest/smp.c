@@ -448,6 +448,9 @@ _Noreturn void test_timer_reset(void)
 
 void test_mmio_set_clear_bytes(void);
 
+void test_mmio_set_clear_bytes(void);
+void test_mmio_id_loads(void);
+
 _Noreturn void test_mmio_sizes(void)
 {
 	uint64_t r = GICD + 0x6000 + 40 * 8, cr = UINT64_C(0x09000000) + 0x30, c;
@@ -468,6 +471,7 @@ _Noreturn void test_mmio_sizes(void)
 	       "mmio: LDRSH (to W) of bytes 2..3 is 0xffff8000 (0x%lx)", LD("ldrsh %w0, [%1]\n //", r + 2));
 	w64(r, 0);
 	test_mmio_set_clear_bytes();
+	test_mmio_id_loads();
 	c = LD("ldr %w0, [%1]\n //", cr);
 	report(LD("ldrb %w0, [%1]\n //", cr) == (c & 0xff) &&
 	       LD("ldrb %w0, [%1]\n //", cr + 1) == ((c >> 8) & 0xff),
@@ -476,8 +480,33 @@ _Noreturn void test_mmio_sizes(void)
 	report_exit();
 }
 
+/*
+ * The GIC's identification registers: the loads the firmware answers in its
+ * exception vector (LDR of the registers' own size) read what the loads it
+ * takes through C read (LDRSW, sign-extending; the 64-bit GICR_TYPER as two
+ * words).
+ */
+void test_mmio_id_loads(void)
+{
+	static const struct { uint64_t off; const char *name; } ids[] = {
+		{ 0x0004, "GICD_TYPER" }, { 0x0008, "GICD_IIDR" }, { 0x000c, "GICD_TYPER2" },
+		{ 0xffe8, "GICD_PIDR2" }, { 0xa0000 + 0xffe8, "GICR_PIDR2" },
+	};
+	uint64_t rd = GICD + 0xa0000, typer = LD("ldr", rd + 8);
+	uint64_t lo = LD("ldr %w0, [%1]\n //", rd + 8), hi = LD("ldr %w0, [%1]\n //", rd + 12);
+
+	for (unsigned int i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		uint64_t answered = LD("ldr %w0, [%1]\n //", GICD + ids[i].off);
+		uint64_t by_c = LD("ldrsw", GICD + ids[i].off) & UINT32_MAX;
+
+		report(answered == by_c, "mmio: %s reads 0x%lx by LDR and by LDRSW (0x%lx)", ids[i].name,
+		       answered, by_c);
+	}
+	report(typer == (lo | hi << 32) && (typer >> 32) == 0 /* Aff 0: vCPU 0 */ && (typer & 0x10),
+	       "mmio: GICR_TYPER reads 0x%lx whole and as two words (0x%lx 0x%lx)", typer, hi, lo);
+}
+
 /* A byte of a write-1-to-clear register clears only its own 1 bits. */
-void test_mmio_set_clear_bytes(void);
 void test_mmio_set_clear_bytes(void)
 {
 	uint64_t isen = GICD + 0x100 + 4, icen = GICD + 0x180 + 4;
