@@ -163,6 +163,9 @@ def main():
     row("guest GICD_TYPER read (emulated distributor), round trip",
         per("guest_gicd_typer") - overhead - 1, per("guest_mrs_untrapped") - overhead,
         "untrapped MRS", "instructions/op")
+    row("  guest GICD_CTLR read (through C: the light exit), round trip",
+        per("guest_gicd_ctlr") - overhead - 1, per("guest_mrs_untrapped") - overhead,
+        "untrapped MRS", "instructions/op")
     row("guest ICC_SGI1R_EL1 write (an IPI to itself), round trip",
         per("guest_sgi1r_self") - overhead - 2, per("guest_mrs_untrapped") - overhead,
         "untrapped MRS", "instructions/op")

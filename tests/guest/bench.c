@@ -46,6 +46,8 @@ void guest_bench(void)
 		   "x16", "x17", "memory");
 	/* The emulated distributor: GICD_TYPER (QEMU virt's GICD at 0x08000000); one MOV more. */
 	BENCH_LOOP("guest_gicd_typer", "mov x9, #0x8000000\n ldr w9, [x9, #4]", "x9", "memory");
+	/* A distributor register C answers (GICD_CTLR: the guest's enables, merged); one MOV more. */
+	BENCH_LOOP("guest_gicd_ctlr", "mov x9, #0x8000000\n ldr w9, [x9]", "x9", "memory");
 	/* An IPI to itself (SGI 1, target list bit 0): two instructions more to build it. */
 	BENCH_LOOP("guest_sgi1r_self", "mov x9, #1\n movk x9, #0x100, lsl #16\n"
 		   " msr S3_0_C12_C11_5, x9", "x9", "memory");

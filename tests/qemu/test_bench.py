@@ -39,6 +39,7 @@ ROWS = [
     "live upgrade downtime, test guest: export, new firmware, import, guest's next instruction",
     "guest SMC SMCCC_VERSION (trapped), round trip",
     r"guest GICD_TYPER read \(emulated distributor\), round trip",
+    "guest GICD_CTLR read (through C: the light exit), round trip",
     r"guest ICC_SGI1R_EL1 write \(an IPI to itself\), round trip",
     "Linux boot to `Run /init`, -smp 2, virtual time under icount",
     r"break-in to the prompt, Linux busy on 4 vCPUs: every vCPU stopped",
