@@ -13,17 +13,26 @@
 #define VECTOR_READ		1		/* other reads, */
 #define VECTOR_HVC		2		/* calls by HVC, */
 #define VECTOR_SMC		3		/* by SMC, */
-#define VECTOR_MMIO		4		/* GIC identification registers */
-#define VECTOR_EXITS		5
-#define VCPU_READ_OK		(72 * 8)	/* uint64_t[VECTOR_READ_WORDS] */
+#define VECTOR_MMIO		4		/* GIC identification registers, */
+#define VECTOR_IPI		5		/* IPIs sent to other vCPUs */
+#define VECTOR_EXITS		6
+#define VCPU_READ_OK		(73 * 8)	/* uint64_t[VECTOR_READ_WORDS] */
 #define VECTOR_READ_WORDS	3
-#define VCPU_HVC		(75 * 8)	/* {fid, x0}[VECTOR_HVCS] */
+#define VCPU_HVC		(76 * 8)	/* {fid, x0}[VECTOR_HVCS] */
 #define VECTOR_HVCS		4
-#define VCPU_MMIO		(83 * 8)	/* {key, value}[VECTOR_MMIOS] */
+#define VCPU_MMIO		(84 * 8)	/* {key, value}[VECTOR_MMIOS] */
 #define VECTOR_MMIOS		20
-#define VCPU_MMIO_LO		(123 * 8)	/* the IPAs they lie in: [lo, hi) */
-#define VCPU_MMIO_HI		(124 * 8)
-#define VCPU_SR_VAL		(125 * 8)	/* struct vcpu_sysregs sr: val[] first */
+#define VCPU_MMIO_LO		(124 * 8)	/* the IPAs they lie in: [lo, hi) */
+#define VCPU_MMIO_HI		(125 * 8)
+#define VCPU_SGI_OTHERS		(126 * 8)	/* every SGI target-list bit but its own */
+#define VCPU_SR_VAL		(127 * 8)	/* struct vcpu_sysregs sr: val[] first */
+
+/*
+ * ESR_EL2 of MSR ICC_SGI1R_EL1, Xt (an IPI) under a mask without Rt: op0 3,
+ * op2 5, op1 0, CRn 12, CRm 11, a write.
+ */
+#define ISS_SGI1R_WRITE		0x3a3016
+#define ISS_SGI1R_WRITE_MASK	0x3ffc1f
 
 /* sysreg/sysreg.c's sysreg_enc_block entry for a group the index has no block for. */
 #define ENC_BISECT_ASM		0xff

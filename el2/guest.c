@@ -273,7 +273,8 @@ static void vm_init_vcpus(void)
 		v->index = i;
 		v->vmpidr = MPIDR_RES1 | i;
 		v->vgic.sgi_target = vgic_sgi_target(v->vmpidr);
-		v->power = i ? VCPU_OFF : VCPU_ON;
+		v->sgi_others = ~(UINT64_C(1) << i);
+		vcpu_set_power(v, i ? VCPU_OFF : VCPU_ON);
 		v->crash_stack_top = stacks + PCPU_CRASH_TOP;
 		v->el2_stack_top = stacks + PCPU_EL2_TOP;
 		/* Where its first ERET's frame goes (a load may fill it before it starts). */
@@ -568,7 +569,7 @@ void guest_start_secondary(unsigned int index)
 		v->fp_saved = true;	/* the loaded v->fp goes into the CPU below */
 	}
 	spin_lock(&vm.lock);
-	__atomic_store_n(&v->power, VCPU_ON, __ATOMIC_SEQ_CST);
+	vcpu_set_power(v, VCPU_ON);
 	spin_unlock(&vm.lock);
 	/*
 	 * A reset or a monitor stop that began while it was ON_PENDING did not
@@ -585,6 +586,16 @@ void guest_start_secondary(unsigned int index)
 	if (v->fp_saved)	/* printf used FP/SIMD: the guest's registers back */
 		fpsimd_release();
 	el2_enter_guest(v->frame);
+}
+
+/*
+ * A vCPU's power state changes only here, under vm.lock (or before any
+ * other CPU runs): the vector's list of vCPUs it sends SGIs to follows.
+ */
+void vcpu_set_power(struct vcpu *t, int power)
+{
+	__atomic_store_n(&t->power, power, __ATOMIC_SEQ_CST);
+	vgic_sgi_on_update();
 }
 
 /*
@@ -625,14 +636,14 @@ int64_t vcpu_psci_cpu_on(struct vcpu *v, uint64_t target, uint64_t entry, uint64
 	t->on_entry = entry;
 	t->on_x0 = context;
 	t->on_x1 = 0;
-	t->power = VCPU_ON_PENDING;
+	vcpu_set_power(t, VCPU_ON_PENDING);
 	spin_unlock(&vm.lock);
 	r = vcpu_power_up(t);
 	if (r != PSCI_RET_SUCCESS) {
 		printf("regvisor: guest: error: PSCI CPU_ON of CPU 0x%llx for vCPU %u returned %lld\n",
 		       (unsigned long long)t->hw_mpidr, t->index, (long long)r);
 		spin_lock(&vm.lock);
-		t->power = VCPU_OFF;
+		vcpu_set_power(t, VCPU_OFF);
 		spin_unlock(&vm.lock);
 		return PSCI_RET_INTERNAL_FAILURE;
 	}
@@ -674,7 +685,7 @@ void vcpu_psci_cpu_off(struct vcpu *v)
 	}
 	/* Said before it shows OFF, so a guest that waits for that prints after. */
 	printf("regvisor: guest: vCPU %u off (PSCI CPU_OFF)\n", v->index);
-	v->power = VCPU_OFF;
+	vcpu_set_power(v, VCPU_OFF);
 	v->fp_live = false;
 	spin_unlock(&vm.lock);
 	vcpu_cpu_down(v);
@@ -683,7 +694,7 @@ void vcpu_psci_cpu_off(struct vcpu *v)
 void vcpu_stop(struct vcpu *v)
 {
 	spin_lock(&vm.lock);
-	v->power = VCPU_OFF;
+	vcpu_set_power(v, VCPU_OFF);
 	v->fp_live = false;
 	spin_unlock(&vm.lock);
 	vcpu_cpu_down(v);
@@ -741,8 +752,8 @@ void guest_reset(struct vcpu *v)
 	boot->on_entry = vm.entry;
 	boot->on_x0 = gi.dtb;
 	boot->on_x1 = vm.entry_x1;
-	boot->power = VCPU_ON_PENDING;
-	v->power = VCPU_OFF;
+	vcpu_set_power(boot, VCPU_ON_PENDING);
+	vcpu_set_power(v, VCPU_OFF);
 	v->fp_live = false;
 	spin_unlock(&vm.lock);
 	if (vcpu_power_up(boot) != PSCI_RET_SUCCESS) {

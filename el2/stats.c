@@ -35,6 +35,7 @@ static const uint8_t vector_reason[VECTOR_EXITS] = {
 	[VECTOR_HVC] = EXIT_HVC,
 	[VECTOR_SMC] = EXIT_SMC,
 	[VECTOR_MMIO] = EXIT_MMIO_GIC,
+	[VECTOR_IPI] = EXIT_IPI_SEND,
 };
 
 static uint64_t reason_count(const struct vcpu *v, unsigned int r)

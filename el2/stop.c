@@ -75,13 +75,13 @@ static void vcpu_start_loaded(const struct vcpu *v)
 		    __atomic_load_n(&t->power, __ATOMIC_ACQUIRE) != VCPU_OFF)
 			continue;
 		spin_lock(&vm.lock);
-		t->power = VCPU_ON_PENDING;
+		vcpu_set_power(t, VCPU_ON_PENDING);
 		spin_unlock(&vm.lock);
 		if (vcpu_power_up(t) != PSCI_RET_SUCCESS) {
 			printf("regvisor: error: vCPU %u: its CPU 0x%llx does not start; the loaded "
 			       "state stays in memory\n", t->index, (unsigned long long)t->hw_mpidr);
 			spin_lock(&vm.lock);
-			t->power = VCPU_OFF;
+			vcpu_set_power(t, VCPU_OFF);
 			spin_unlock(&vm.lock);
 		}
 	}

@@ -51,6 +51,7 @@ _Static_assert(offsetof(struct vcpu, calls) == VCPU_HVC, "el2/asm.h");
 _Static_assert(offsetof(struct vcpu, mmio) == VCPU_MMIO, "el2/asm.h");
 _Static_assert(offsetof(struct vcpu, mmio_lo) == VCPU_MMIO_LO, "el2/asm.h");
 _Static_assert(offsetof(struct vcpu, mmio_hi) == VCPU_MMIO_HI, "el2/asm.h");
+_Static_assert(offsetof(struct vcpu, sgi_others) == VCPU_SGI_OTHERS, "el2/asm.h");
 _Static_assert(offsetof(struct vcpu, sr) + offsetof(struct vcpu_sysregs, val) == VCPU_SR_VAL,
 	       "el2/asm.h");
 _Static_assert(SYSREG_COUNT <= 64 * VECTOR_READ_WORDS, "el2/asm.h: VECTOR_READ_WORDS");
@@ -239,12 +240,7 @@ all:
 	el2_trap_sysreg_all(v, f);
 }
 
-/*
- * MSR ICC_SGI1R_EL1, Xt (an IPI) by its ISS, Rt masked: op0 3, op2 5, op1 0,
- * CRn 12, CRm 11, a write. The hottest trap of an SMP guest, checked first.
- */
-#define ISS_SGI1R_WRITE		UINT32_C(0x3a3016)
-#define ISS_SGI1R_WRITE_MASK	UINT32_C(0x3ffc1f)
+/* MSR ICC_SGI1R_EL1 (el2/asm.h), an IPI: the hottest trap of an SMP guest, checked first. */
 
 static inline __attribute__((always_inline)) void trap_sysreg(struct vcpu *v, struct el2_frame *f)
 {

@@ -67,6 +67,7 @@ struct vcpu {
 	struct vector_call calls[VECTOR_HVCS];	/* unused: fid ~0, no w0's */
 	struct vector_mmio mmio[VECTOR_MMIOS];	/* unused: key ~0 */
 	uint64_t mmio_lo, mmio_hi;		/* every mmio[] IPA is in [lo, hi) */
+	uint64_t sgi_others;			/* ~(1 << its vMPIDR's Aff0) */
 	struct vcpu_sysregs sr;
 	struct el2_frame *frame;	/* x0..x30, PC (elr), PSTATE (spsr) */
 	struct fault_run fault_run;	/* a run of aborts being counted (key 0: none) */
@@ -218,6 +219,8 @@ int64_t vcpu_power_up(struct vcpu *t);
 void vcpu_reset_regs(struct vcpu *v, const struct vcpu_sysregs *model);
 /* v's guest frame and FP/SIMD as a CPU out of reset finds them, at pc with x0, x1. */
 struct el2_frame *guest_frame_reset(struct vcpu *v, uint64_t pc, uint64_t x0, uint64_t x1);
+/* t's power state (enum vcpu_power): the one place it changes, under vm.lock. */
+void vcpu_set_power(struct vcpu *t, int power);
 /* A vCPU asked to stop (vm.stop_request) powers its CPU off here. */
 _Noreturn void vcpu_stop(struct vcpu *v);
 /* An entry point the guest may name (CPU_ON, CPU_SUSPEND): inside its RAM, 4-byte aligned. */

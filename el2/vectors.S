@@ -210,7 +210,7 @@ guest_irq_full:
  * its bit in read_ok is set. Writes, and everything else, go to C.
  */
 sys_fast:
-	tbz	x0, #0, guest_sync_light	/* an MSR */
+	tbz	x0, #0, ipi_fast		/* an MSR */
 	movz	x1, #(ISS_ID_READ_MASK & 0xffff)
 	movk	x1, #(ISS_ID_READ_MASK >> 16), lsl #16
 	and	x1, x0, x1
@@ -299,6 +299,67 @@ answer_eret:
 	ldp	x0, x1, [sp]
 	add	sp, sp, #FRAME_SIZE
 	eret
+
+/*
+ * The fields of an ICC_SGI1R_EL1 value that must be 0 for the vector to
+ * send it: Aff3, RS, IRM, Aff2, Aff1 (vCPU n is Aff0 n).
+ */
+#define SGI1R_NOT_AFF0		0x00fff1ff00ff0000
+
+/*
+ * A trapped MSR, x0 = ESR_EL2, x0..x3 in the frame: an IPI to other vCPUs
+ * is sent here as the guest wrote it, when each vCPU it names is in
+ * vgic_sgi_on (ON, on the CPU of the same affinity: el2/vgic.c) and it is
+ * not the firmware's own SGI 15. Itself among the targets (its SGI goes
+ * into its list register), IRM, another affinity, and any other MSR: C.
+ */
+ipi_fast:
+	movz	x1, #(ISS_SGI1R_WRITE_MASK & 0xffff)
+	movk	x1, #(ISS_SGI1R_WRITE_MASK >> 16), lsl #16
+	and	x1, x0, x1
+	movz	x2, #(ISS_SGI1R_WRITE & 0xffff)
+	movk	x2, #(ISS_SGI1R_WRITE >> 16), lsl #16
+	cmp	x1, x2
+	b.ne	guest_sync_light
+	ubfx	x2, x0, #5, #5			/* Rt */
+	cmp	x2, #31
+	b.eq	guest_sync_light		/* XZR: no target */
+	cmp	x2, #4
+	b.hs	1f
+	ldr	x1, [sp, x2, lsl #3]		/* x0..x3: their saved copies */
+	b	3f
+1:	adr	x3, 2f
+	sub	x2, x2, #4
+	add	x3, x3, x2, lsl #3
+	br	x3
+2:	.irp	n, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30
+	mov	x1, x\n
+	b	3f
+	.endr
+3:	movz	x2, #(SGI1R_NOT_AFF0 & 0xffff)	/* x1 = the value written */
+	movk	x2, #((SGI1R_NOT_AFF0 >> 16) & 0xffff), lsl #16
+	movk	x2, #((SGI1R_NOT_AFF0 >> 32) & 0xffff), lsl #32
+	movk	x2, #((SGI1R_NOT_AFF0 >> 48) & 0xffff), lsl #48
+	tst	x1, x2
+	b.ne	guest_sync_light
+	ubfx	x2, x1, #24, #4			/* INTID */
+	cmp	x2, #15
+	b.eq	guest_sync_light
+	adrp	x2, vgic_sgi_on
+	ldr	x2, [x2, :lo12:vgic_sgi_on]
+	mrs	x3, tpidr_el2
+	ldr	x3, [x3, #VCPU_SGI_OTHERS]
+	and	x2, x2, x3			/* whom it may send to */
+	and	x3, x1, #0xffff			/* whom it names */
+	cbz	x3, guest_sync_light
+	bics	xzr, x3, x2
+	b.ne	guest_sync_light
+	msr	S3_0_C12_C11_5, x1		/* ICC_SGI1R_EL1: the same CPUs, physically */
+	mrs	x3, tpidr_el2
+	ldr	x2, [x3, #VCPU_EXITS_VECTOR + 8 * VECTOR_IPI]
+	add	x2, x2, #1
+	str	x2, [x3, #VCPU_EXITS_VECTOR + 8 * VECTOR_IPI]
+	b	answer_skip
 
 /*
  * ESR_EL2 of a load EL2 may answer: ISV (the register and size described),

@@ -116,6 +116,7 @@ bool vgic_init(void)
 	gic_hw_write32(vgic_g.gicd + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_G1 | GICD_CTLR_G0);
 	gicd_wait_rwp();
 	vgic_g.present = true;
+	vgic_sgi_on_update();
 	return true;
 }
 
@@ -383,6 +384,31 @@ static inline uint64_t sgi1r_for(uint64_t mpidr, uint32_t intid)
 	return (((mpidr >> 32) & 0xff) << 48) | (((mpidr >> 16) & 0xff) << 32) |
 	       (((mpidr >> 8) & 0xff) << 16) | (((mpidr >> 4) & 0xf) << 44) |
 	       ((uint64_t)intid << 24) | (UINT64_C(1) << (mpidr & 0xf));
+}
+
+/*
+ * The vCPUs el2/vectors.S sends a guest's SGI to as it is (an
+ * ICC_SGI1R_EL1 write at EL2 names the same CPUs): bit i for vCPU i when
+ * it is ON and its CPU's affinity is its vMPIDR's (Aff0 i, the rest 0),
+ * the GIC is the guest's and the trap log is off. Any other target, the
+ * vCPU itself (its SGI goes into its own list register) and every IRM or
+ * other-affinity write go through vgic_sgi1r(). Written under vm.lock.
+ */
+uint64_t vgic_sgi_on;
+
+void vgic_sgi_on_update(void)
+{
+	uint64_t on = 0;
+
+	for (unsigned int i = 0; vgic_g.present && !vm.traplog && i < vm.nvcpus && i < 16; i++) {
+		const struct vcpu *t = &vm.vcpu[i];
+
+		if (__atomic_load_n(&t->power, __ATOMIC_ACQUIRE) == VCPU_ON &&
+		    (t->hw_mpidr & MPIDR_AFF) == (t->vmpidr & MPIDR_AFF) &&
+		    (t->vmpidr & MPIDR_AFF) == i)
+			on |= UINT64_C(1) << i;
+	}
+	__atomic_store_n(&vgic_sgi_on, on, __ATOMIC_RELEASE);
 }
 
 uint64_t vgic_sgi_target(uint64_t mpidr)

@@ -58,6 +58,9 @@ void vgic_irq(struct vcpu *v);
 void vgic_inject(struct vcpu *v, uint32_t intid, bool hw);
 /* A level interrupt of an emulated device: told again (vuart_level_check) after each EOI. */
 void vgic_inject_level(struct vcpu *v, uint32_t intid);
+/* The vCPUs el2/vectors.S sends SGIs to itself (bit i: vCPU i), after a power change. */
+extern uint64_t vgic_sgi_on;
+void vgic_sgi_on_update(void);
 /* The GIC identification registers el2/vectors.S answers for v (v->mmio). */
 void vgic_vector_sync(struct vcpu *v);
 /* An ICC_SGI1R_EL1 value that names the CPU mpidr alone (its sgi_target). */

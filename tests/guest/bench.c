@@ -6,6 +6,7 @@
  */
 #include "tests/guest/bench.h"
 #include "tests/guest/lib.h"
+#include "tests/guest/regs.h"
 
 #define N	1000
 
@@ -51,4 +52,8 @@ void guest_bench(void)
 	/* An IPI to itself (SGI 1, target list bit 0): two instructions more to build it. */
 	BENCH_LOOP("guest_sgi1r_self", "mov x9, #1\n movk x9, #0x100, lsl #16\n"
 		   " msr S3_0_C12_C11_5, x9", "x9", "memory");
+	/* An IPI to vCPU 1 (asleep with DAIF masked), where there is one: the sender's side. */
+	if (guest_park_others() > 1)
+		BENCH_LOOP("guest_sgi1r_other", "mov x9, #2\n movk x9, #0x100, lsl #16\n"
+			   " msr S3_0_C12_C11_5, x9", "x9", "memory");
 }

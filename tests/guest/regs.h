@@ -62,6 +62,7 @@ void test_smp(void);
 _Noreturn void test_stuck(bool wfi);
 /* smp.c: test_stuck with the first n vCPUs. */
 _Noreturn void test_stuck_n(bool wfi, unsigned int n);
+unsigned int guest_park_others(void);
 /* smp.c: one attack on the firmware's interrupts (test_hostile's table), then stuck. */
 _Noreturn void test_hostile(unsigned int what);
 /* smp.c: SYSTEM_RESET with the virtual timer pending in a list register; it fires after. */

@@ -53,6 +53,8 @@ static _Noreturn void stuck(bool wfi, uint64_t index)
 }
 
 static void timer_secondary(bool again);
+static _Noreturn void ipi_receiver(uint64_t index);
+static void test_ipi(unsigned int n);
 
 void guest_secondary_main(uint64_t index);
 void guest_secondary_main(uint64_t index)
@@ -64,6 +66,8 @@ void guest_secondary_main(uint64_t index)
 		hvc(PSCI_CPU_OFF, 0, 0, 0);	/* hostile: off at once */
 	if (secondary_mode == 5 || secondary_mode == 6)
 		timer_secondary(secondary_mode == 6);
+	if (secondary_mode == 7)
+		ipi_receiver(index);
 	if (secondary_mode >= 2)
 		stuck(secondary_mode == 3, index);
 	if (secondary_mode == 1) {
@@ -193,6 +197,7 @@ void test_smp(void)
 		run_secondary(i, pfr0);
 	/* Started again after its CPU_OFF: a fresh vCPU, at the entry it is given. */
 	run_secondary(1, pfr0);
+	test_ipi(n);
 }
 
 void test_stuck(bool wfi)
@@ -209,6 +214,16 @@ static void start_stuck(bool wfi, unsigned int n)
 	for (unsigned int i = 1; i < n; i++)
 		while (!stuck_flag[i])
 			__asm__ volatile("yield");
+}
+
+/* The others asleep in WFI with DAIF masked (make bench's IPI target); how many vCPUs there are. */
+unsigned int guest_park_others(void)
+{
+	unsigned int n = count_vcpus();
+
+	if (n > 1 && !stuck_flag[n - 1])
+		start_stuck(true, n);
+	return n;
 }
 
 _Noreturn void test_stuck_n(bool wfi, unsigned int n)
@@ -277,6 +292,79 @@ static uint32_t r32(uint64_t a)
 static void w64(uint64_t a, uint64_t v)
 {
 	*(volatile uint64_t *)(uintptr_t)a = v;
+}
+
+/*
+ * IPIs between vCPUs: vCPU 1 takes SGI 2 through its virtual CPU interface
+ * (its redistributor's enable and group, PMR, IGRPEN1; IAR1 polled with
+ * DAIF masked, WFI between) while vCPU 0 writes ICC_SGI1R_EL1 naming it,
+ * one at a time. The firmware sends them from its exception vector, or
+ * through C under regvisor.traplog=1 (tests/qemu/test_smp.py runs both).
+ */
+#define IPI_SGI		2
+#define IPI_COUNT	16
+#define ICC_IAR1_EL1	"S3_0_C12_C12_0"
+#define ICC_EOIR1_EL1	"S3_0_C12_C12_1"
+#define ICC_IGRPEN1_EL1	"S3_0_C12_C12_7"
+#define ICC_PMR_EL1	"S3_0_C4_C6_0"
+#define ICC_SGI1R_EL1	"S3_0_C12_C11_5"
+static volatile uint64_t ipi_ready, ipi_seen, ipi_other;
+
+static _Noreturn void ipi_receiver(uint64_t index)
+{
+	uint64_t sgi = GICR + index * GICR_FRAME + GICR_SGI;
+
+	__asm__ volatile("msr daifset, #0xf" ::: "memory");
+	w32(sgi + 0x080, r32(sgi + 0x080) | 1u << IPI_SGI);	/* IGROUPR0: group 1 */
+	w32(sgi + 0x100, 1u << IPI_SGI);			/* ISENABLER0 */
+	__asm__ volatile("msr " ICC_PMR_EL1 ", %0\n msr " ICC_IGRPEN1_EL1 ", %1\n isb"
+			 : : "r"(UINT64_C(0xff)), "r"(UINT64_C(1)) : "memory");
+	ipi_ready = 1;
+	__asm__ volatile("dsb sy\n sev" ::: "memory");
+	while (ipi_seen + ipi_other < IPI_COUNT) {
+		uint64_t iar;
+
+		__asm__ volatile("mrs %0, " ICC_IAR1_EL1 : "=r"(iar) : : "memory");
+		if ((iar & 0xffffff) >= 1020) {
+			__asm__ volatile("wfi");
+			continue;
+		}
+		if ((iar & 0xffffff) == IPI_SGI)
+			ipi_seen = ipi_seen + 1;
+		else
+			ipi_other = ipi_other + 1;
+		__asm__ volatile("msr " ICC_EOIR1_EL1 ", %0\n isb" : : "r"(iar) : "memory");
+	}
+	hvc(PSCI_CPU_OFF, 0, 0, 0);
+	for (;;)
+		;
+}
+
+static void test_ipi(unsigned int n)
+{
+	uint64_t spins = 0;
+
+	if (n < 2)
+		return;
+	secondary_mode = 7;
+	ipi_ready = ipi_seen = ipi_other = 0;
+	hvc(PSCI_CPU_ON64, 1, (uint64_t)(uintptr_t)secondary_start, 1);
+	while (!ipi_ready && spins++ < 100000000)
+		__asm__ volatile("yield");
+	for (unsigned int k = 0; k < IPI_COUNT && ipi_ready; k++) {
+		uint64_t before = ipi_seen + ipi_other;
+
+		__asm__ volatile("msr " ICC_SGI1R_EL1 ", %0\n isb"
+				 : : "r"((uint64_t)IPI_SGI << 24 | 1u << 1) : "memory");
+		for (spins = 0; ipi_seen + ipi_other == before && spins < 100000000; spins++)
+			__asm__ volatile("yield");
+	}
+	report(ipi_ready && ipi_seen == IPI_COUNT && !ipi_other,
+	       "ipi: vCPU 1 took the %u SGI %u vCPU 0 sent it, one by one (%lu, %lu others)",
+	       IPI_COUNT, IPI_SGI, ipi_seen, ipi_other);
+	while (affinity(1) != AFF_OFF && spins++ < 200000000)
+		__asm__ volatile("yield");
+	secondary_mode = 0;
 }
 
 static const char *const hostile_names[] = {
