@@ -89,8 +89,8 @@ at_el2:
 	msr	daifset, #0xf
 	bl	setup_stack_and_bss
 	/* TPIDR_EL2: this CPU's vCPU, vm.vcpu[0]; its stacks are the first set. */
-	adrp	x0, vm
-	add	x0, x0, :lo12:vm
+	adrp	x0, vm + VM_VCPU0
+	add	x0, x0, :lo12:vm + VM_VCPU0
 	msr	tpidr_el2, x0
 	adrp	x1, pcpu_stacks
 	add	x1, x1, :lo12:pcpu_stacks

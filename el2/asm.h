@@ -25,7 +25,12 @@
 #define VCPU_MMIO_LO		(124 * 8)	/* the IPAs they lie in: [lo, hi) */
 #define VCPU_MMIO_HI		(125 * 8)
 #define VCPU_SGI_OTHERS		(126 * 8)	/* every SGI target-list bit but its own */
-#define VCPU_SR_VAL		(127 * 8)	/* struct vcpu_sysregs sr: val[] first */
+#define VCPU_FAULT_KEY		(127 * 8)	/* fault_run.key: 0 but in a run of aborts */
+#define VCPU_SR_VAL		(130 * 8)	/* struct vcpu_sysregs sr: val[] first */
+
+/* struct vm: stop_request first (the vectors read it), then vcpu[] (boot/head.S). */
+#define VM_STOP_REQUEST		0
+#define VM_VCPU0		8
 
 /*
  * ESR_EL2 of MSR ICC_SGI1R_EL1, Xt (an IPI) under a mask without Rt: op0 3,

@@ -636,6 +636,11 @@ int64_t vcpu_psci_cpu_on(struct vcpu *v, uint64_t target, uint64_t entry, uint64
 	t->on_entry = entry;
 	t->on_x0 = context;
 	t->on_x1 = 0;
+	/*
+	 * The guest's CPU_ON starts it from reset at entry, whatever a load
+	 * left for it while it was off (a load starts its ON vCPUs itself).
+	 */
+	t->loaded = false;
 	vcpu_set_power(t, VCPU_ON_PENDING);
 	spin_unlock(&vm.lock);
 	r = vcpu_power_up(t);

@@ -68,9 +68,9 @@ struct vcpu {
 	struct vector_mmio mmio[VECTOR_MMIOS];	/* unused: key ~0 */
 	uint64_t mmio_lo, mmio_hi;		/* every mmio[] IPA is in [lo, hi) */
 	uint64_t sgi_others;			/* ~(1 << its vMPIDR's Aff0) */
+	struct fault_run fault_run;	/* a run of aborts being counted (key 0: none) */
 	struct vcpu_sysregs sr;
 	struct el2_frame *frame;	/* x0..x30, PC (elr), PSTATE (spsr) */
-	struct fault_run fault_run;	/* a run of aborts being counted (key 0: none) */
 	struct fpsimd_state fp;
 	bool fp_live;			/* the guest's FP/SIMD registers are its own */
 	bool fp_saved;			/* ... and are in fp now, not in the CPU */
@@ -91,11 +91,11 @@ struct vcpu {
 
 /* What the vCPUs share: one guest. */
 struct vm {
+	int stop_request;		/* SYSTEM_RESET: other vCPUs power off at their next trap */
 	struct vcpu vcpu[RV_MAX_CPUS];
 	unsigned int nvcpus;		/* vCPUs offered to the guest */
 	int lock;			/* PSCI power state changes */
 	int monitor_lock;		/* one vCPU at a time in the monitor and the codec */
-	int stop_request;		/* SYSTEM_RESET: other vCPUs power off at their next trap */
 	int pause;			/* a break-in: every other vCPU waits at EL2 */
 	int handover;			/* upgrade: every parked vCPU's CPU goes off (el2/upgrade.c) */
 	bool handover_refused;		/* this firmware refused the blob a handover brought ... */

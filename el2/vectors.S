@@ -102,6 +102,13 @@ vector	lower64_sync
 	stp	x0, x1, [sp, #FRAME_X0]
 	stp	x2, x3, [sp, #FRAME_X0 + 16]
 	mrs	x0, esr_el2
+	/* Nothing is answered here while a stop is asked for or aborts are being counted. */
+	adrp	x1, vm
+	ldr	w1, [x1, #:lo12:vm + VM_STOP_REQUEST]
+	mrs	x2, tpidr_el2
+	ldr	x2, [x2, #VCPU_FAULT_KEY]
+	orr	x1, x1, x2
+	cbnz	x1, guest_sync_light
 	lsr	x1, x0, #26
 	cmp	x1, #0x18			/* EC: MSR, MRS */
 	b.eq	sys_fast

@@ -114,11 +114,12 @@ static const uint64_t len_mask[9] = {
  * and an id whose bits above the low 16 are fits_hi's (so it fits the
  * section, and did not wrap). Stops, consuming nothing of it, at the first
  * entry that is anything else: the careful loop in get_entries() takes
- * that one. Returns how many it took; *off and *prev move past them.
+ * that one. Returns how many it took; *off and *prev move past them,
+ * *last_at is the offset of the last one taken.
  */
 static unsigned int get_common(const uint8_t *buf, size_t *off, size_t end,
 			       struct vmstate_entry *e, unsigned int n, uint64_t *prev,
-			       uint64_t fits_hi)
+			       uint64_t fits_hi, size_t *last_at)
 {
 	/* The least value a length holds in its fewest bytes: its top byte not 0. */
 	static const uint64_t len_least[9] = {
@@ -151,6 +152,7 @@ static unsigned int get_common(const uint8_t *buf, size_t *off, size_t end,
 		e->value = value;
 		e->droppable = flags & VMSTATE_ENT_DROPPABLE;
 		last = id;
+		*last_at = at;
 		at += 2 + len;
 	}
 	*off = at;
@@ -180,7 +182,7 @@ static enum vmstate_err get_entries(struct rbuf *r, const struct entry_sink *k, 
 		uint64_t delta, flags, value, id;
 		unsigned int len;
 
-		e += get_common(r->p, &r->off, r->n, e, (unsigned int)(last - e), &prev, fits_hi);
+		e += get_common(r->p, &r->off, r->n, e, (unsigned int)(last - e), &prev, fits_hi, &at);
 		if (e == last)
 			break;
 		at = r->off;
@@ -219,6 +221,8 @@ static enum vmstate_err get_entries(struct rbuf *r, const struct entry_sink *k, 
 		e++;
 	}
 	*k->n = (unsigned int)(e - k->e);
+	if (count)
+		*where = at;	/* the last entry's offset: what a BAD_SECTION is reported at */
 	return r->off == r->n ? VMSTATE_E_OK : VMSTATE_E_BAD_SECTION;
 bad_entry:
 	*where = at;

@@ -295,3 +295,23 @@ def test_regvisor_save_wipe_load_resume(built, mode):
         q.kill()
         raise
     resume_to_the_end(q, mode)
+
+
+def test_regvisor_cpu_on_after_a_load(built):
+    """A vCPU that is off when the machine is saved and loaded starts at the
+    entry the guest's next CPU_ON gives (before the fix it took the loaded
+    blob's PC, and Linux's CPU 1 never came back online)."""
+    q = lg.qemu_regvisor(smp=SMP, mode="hotplug", secs=6)
+    try:
+        stop_at_monitor(q, "hotplug")
+        assert "REGVISOR-HOTPLUG-START online=0\n" in q.output, q.output
+        cpus = q.command("cpus")
+        assert re.search(r"^regvisor: vcpu 1: off", cpus, re.M), cpus
+        loaded = send_blob(q, reframe(q.command("save")))
+        assert re.search(r"regvisor: load: \d+ registers loaded from a v\d+ blob, 0 dropped "
+                         r"\(format 2\.0, 2 vCPUs\)", loaded), loaded
+    except BaseException:
+        q.kill()
+        raise
+    resume_to_the_end(q, "hotplug")
+    assert "REGVISOR-HOTPLUG-OK online=0-1\n" in q.output, q.output[-3000:]
