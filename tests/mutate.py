@@ -76,10 +76,11 @@ MUTATIONS = [
              "`load` writes x0..x30, PC and V0 before its checks: a refused blob leaves "
              "them changed",
              "el2/vmstate_fw.c",
-             [("\tstruct vmstate_tolerance tol = { .n = vm.ntolerate, .ids = vm.tolerate };\n",
-               "\tstruct vmstate_tolerance tol = { .n = vm.ntolerate, .ids = vm.tolerate };\n"
-               "\tfpsimd_claim();\n\tmemcpy(f->x, state.core.x, sizeof(f->x));\n"
-               "\tf->elr = state.core.pc;\n\tmemcpy(v->fp.v, state.fp.v, sizeof(v->fp.v));\n")],
+             [("\tfpsimd_claim();\t\t/* v->fp is the guest's from here: put_vcpu() writes it */\n",
+               "\tfpsimd_claim();\t\t/* v->fp is the guest's from here: put_vcpu() writes it */\n"
+               "\tmemcpy(v->frame->x, state.vcpu[0].core.x, sizeof(v->frame->x));\n"
+               "\tv->frame->elr = state.vcpu[0].core.pc;\n"
+               "\tmemcpy(v->fp.v, state.vcpu[0].fp.v, sizeof(v->fp.v));\n")],
              [CORRUPT]),
     Mutation("crc-error-misnamed",
              "a blob CRC mismatch is reported as a frame CRC mismatch (\"CRC-32C mismatch\" "

@@ -41,6 +41,7 @@ ROWS = [
     r"guest GICD_TYPER read \(emulated distributor\), round trip",
     "guest GICD_CTLR read (through C: the light exit), round trip",
     r"guest ICC_SGI1R_EL1 write \(an IPI to itself\), round trip",
+    r"guest ICC_SGI1R_EL1 write \(an IPI to vCPU 1, sent in the vector\), round trip, the sender",
     "Linux boot to `Run /init`, -smp 2, virtual time under icount",
     r"break-in to the prompt, Linux busy on 4 vCPUs: every vCPU stopped",
     r"blob of that Linux guest \(4 vCPUs, [\d,]+ bytes in all\): register entries",
