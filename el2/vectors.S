@@ -39,6 +39,17 @@
 	tbz	x3, #0, el2_bad_return
 .endm
 
+/* On to \miss unless ESR_EL2 (x0) under \mask is \want (32-bit constants); x1, x2 scratch. */
+.macro esr_match mask, want, miss
+	movz	x1, #((\mask) & 0xffff)
+	movk	x1, #((\mask) >> 16), lsl #16
+	and	x1, x0, x1
+	movz	x2, #((\want) & 0xffff)
+	movk	x2, #((\want) >> 16), lsl #16
+	cmp	x1, x2
+	b.ne	\miss
+.endm
+
 /*
  * ESR_EL2 of a trapped MRS of the feature-ID space: EC 0x18, op0 3, op1 0,
  * CRn 0, a read. Compared under ISS_ID_READ_MASK; CRm < 8 is checked apart.
@@ -218,13 +229,7 @@ guest_irq_full:
  */
 sys_fast:
 	tbz	x0, #0, ipi_fast		/* an MSR */
-	movz	x1, #(ISS_ID_READ_MASK & 0xffff)
-	movk	x1, #(ISS_ID_READ_MASK >> 16), lsl #16
-	and	x1, x0, x1
-	movz	x2, #(ISS_ID_READ & 0xffff)
-	movk	x2, #(ISS_ID_READ >> 16), lsl #16
-	cmp	x1, x2
-	b.ne	read_fast
+	esr_match ISS_ID_READ_MASK, ISS_ID_READ, read_fast
 	tbnz	x0, #4, read_fast		/* ISS bit 4 is CRm bit 3: CRm >= 8 */
 	ubfx	x2, x0, #1, #3			/* CRm */
 	ubfx	x3, x0, #17, #3			/* op2 */
@@ -321,13 +326,7 @@ answer_eret:
  * into its list register), IRM, another affinity, and any other MSR: C.
  */
 ipi_fast:
-	movz	x1, #(ISS_SGI1R_WRITE_MASK & 0xffff)
-	movk	x1, #(ISS_SGI1R_WRITE_MASK >> 16), lsl #16
-	and	x1, x0, x1
-	movz	x2, #(ISS_SGI1R_WRITE & 0xffff)
-	movk	x2, #(ISS_SGI1R_WRITE >> 16), lsl #16
-	cmp	x1, x2
-	b.ne	guest_sync_light
+	esr_match ISS_SGI1R_WRITE_MASK, ISS_SGI1R_WRITE, guest_sync_light
 	ubfx	x2, x0, #5, #5			/* Rt */
 	cmp	x2, #31
 	b.eq	guest_sync_light		/* XZR: no target */
@@ -383,12 +382,7 @@ ipi_fast:
  * The IPA is HPFAR_EL2's page and FAR_EL2's offset in it.
  */
 load_fast:
-	movz	x1, #(ISS_LOAD_MASK & 0xffff)
-	movk	x1, #(ISS_LOAD_MASK >> 16), lsl #16
-	and	x1, x0, x1
-	movz	x2, #(ISS_LOAD >> 16), lsl #16
-	cmp	x1, x2
-	b.ne	guest_sync_light
+	esr_match ISS_LOAD_MASK, ISS_LOAD, guest_sync_light
 	mrs	x1, hpfar_el2
 	ubfx	x1, x1, #4, #40			/* FIPA: IPA[51:12] */
 	mrs	x2, far_el2
