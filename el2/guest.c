@@ -273,7 +273,7 @@ static void vm_init_vcpus(void)
 		v->index = i;
 		v->vmpidr = MPIDR_RES1 | i;
 		v->vgic.sgi_target = vgic_sgi_target(v->vmpidr);
-		v->sgi_others = ~(UINT64_C(1) << i);
+		v->sgi_others = ~(v->vgic.sgi_target & 0xffff);	/* its own list bit out */
 		vcpu_set_power(v, i ? VCPU_OFF : VCPU_ON);
 		v->crash_stack_top = stacks + PCPU_CRASH_TOP;
 		v->el2_stack_top = stacks + PCPU_EL2_TOP;

@@ -244,7 +244,6 @@ all:
 }
 
 /* MSR ICC_SGI1R_EL1 (el2/asm.h), an IPI: the hottest trap of an SMP guest, checked first. */
-
 static inline __attribute__((always_inline)) void trap_sysreg(struct vcpu *v, struct el2_frame *f)
 {
 	uint32_t iss = (uint32_t)(f->esr & ESR_ISS_MASK);
@@ -266,7 +265,7 @@ void el2_trap_sysreg(struct vcpu *v, struct el2_frame *f)
 
 int el2_light_sysreg(struct el2_frame *f, struct vcpu *v)
 {
-	if (el2_light_refused(v) || !el2_light_reg((f->esr >> ISS_SYS_RT_SHIFT) & 31))
+	if (!el2_light_reg((f->esr >> ISS_SYS_RT_SHIFT) & 31))
 		return 1;
 	v->frame = f;
 	trap_sysreg(v, f);

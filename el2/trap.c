@@ -267,8 +267,6 @@ void el2_guest_sync(struct el2_frame *f, struct vcpu *v)
 /* The light exits' C (el2/vcpu.h), but for the system registers (el2/sysreg_trap.c). */
 int el2_light_call(struct el2_frame *f, struct vcpu *v)
 {
-	if (el2_light_refused(v))
-		return 1;
 	v->frame = f;
 	if (!el2_smccc(v, f, true))
 		return 1;
@@ -279,7 +277,7 @@ int el2_light_call(struct el2_frame *f, struct vcpu *v)
 /* el2_mmio() inlined: its val leaves whole, as there (no canary). */
 __attribute__((no_stack_protector)) int el2_light_abort(struct el2_frame *f, struct vcpu *v)
 {
-	if (el2_light_refused(v) || !el2_light_reg((f->esr >> ISS_SRT_SHIFT) & 31))
+	if (!el2_light_reg((f->esr >> ISS_SRT_SHIFT) & 31))
 		return 1;
 	v->frame = f;
 	if (!el2_mmio(v, f, vcpu_hw_fault_ipa_page() | (f->far & 0xfff)))

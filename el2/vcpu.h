@@ -242,18 +242,14 @@ uint64_t stage2_vtcr(void);
  * register above x18 and neither stops nor restarts a vCPU (most
  * hypercalls, trapped system registers, emulated MMIO). They return
  * nonzero, with nothing done, to send the exit on to el2_guest_sync() with
- * the whole frame: a stop pending, an abort run to end, a call that powers
- * off or stops, a register above x18, a fault. A stop requested while one
- * runs is taken at the next exit (the stopper's IPI is one).
+ * the whole frame: a call that powers off or stops, a register above x18,
+ * a fault. A stop pending or an abort run to end never reaches them: the
+ * vector sends those exits to the whole frame at once. A stop requested
+ * while one runs is taken at the next exit (the stopper's IPI is one).
  */
 static inline bool el2_light_reg(unsigned int r)	/* ISS Rt or SRT */
 {
 	return r < 19 || r == 31;
-}
-
-static inline bool el2_light_refused(const struct vcpu *v)
-{
-	return __atomic_load_n(&vm.stop_request, __ATOMIC_RELAXED) || v->fault_run.key;
 }
 
 /* The end of a light exit that did its work. */

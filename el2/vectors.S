@@ -39,6 +39,13 @@
 	tbz	x3, #0, el2_bad_return
 .endm
 
+/* One more exit answered here under slot \slot of exits_vector; x3 = the vCPU, x2 scratch. */
+.macro count_exit slot
+	ldr	x2, [x3, #VCPU_EXITS_VECTOR + 8 * \slot]
+	add	x2, x2, #1
+	str	x2, [x3, #VCPU_EXITS_VECTOR + 8 * \slot]
+.endm
+
 /* On to \miss unless ESR_EL2 (x0) under \mask is \want (32-bit constants); x1, x2 scratch. */
 .macro esr_match mask, want, miss
 	movz	x1, #((\mask) & 0xffff)
@@ -119,7 +126,7 @@ vector	lower64_sync
 	mrs	x2, tpidr_el2
 	ldr	x2, [x2, #VCPU_FAULT_KEY]
 	orr	x1, x1, x2
-	cbnz	x1, guest_sync_light
+	cbnz	x1, guest_sync_held
 	lsr	x1, x0, #26
 	cmp	x1, #0x18			/* EC: MSR, MRS */
 	b.eq	sys_fast
@@ -159,7 +166,8 @@ vector	lower32_serror
 .if FRAME_X0 != 0
 .error "the xregs macros store x[n] at [sp, #8 * n]: FRAME_X0 must be 0"
 .endif
-guest_sync_light:
+/* What a C call may change (x4..x18, x30) and the exception registers into the frame. */
+.macro light_save
 	xregs_4_to_17 stp, sp
 	str	x18, [sp, #FRAME_X0 + 8 * 18]
 	str	x30, [sp, #FRAME_X0 + 8 * 30]
@@ -168,6 +176,15 @@ guest_sync_light:
 	mrs	x2, elr_el2
 	mrs	x3, spsr_el2
 	stp	x2, x3, [sp, #FRAME_ELR]
+.endm
+
+/* A stop asked for, or a run of aborts being counted: the whole frame at once. */
+guest_sync_held:
+	light_save
+	b	guest_sync_whole
+
+guest_sync_light:
+	light_save
 	lsr	x2, x0, #26			/* EC */
 	mov	x0, sp
 	mrs	x1, tpidr_el2
@@ -240,9 +257,7 @@ sys_fast:
 	tbz	x1, #0, guest_sync_light	/* x0 = ESR, x0..x3 in the frame: C */
 	add	x1, x3, #VCPU_ID_FAST + 8
 	ldr	x1, [x1, x2, lsl #3]
-	ldr	x2, [x3, #VCPU_EXITS_VECTOR + 8 * VECTOR_ID_READ]
-	add	x2, x2, #1
-	str	x2, [x3, #VCPU_EXITS_VECTOR + 8 * VECTOR_ID_READ]
+	count_exit VECTOR_ID_READ
 	b	answer_rt
 
 read_fast:
@@ -270,9 +285,7 @@ read_fast:
 	ldr	x2, [x2, #VCPU_READ_OK]
 	lsr	x2, x2, x1
 	tbz	x2, #0, guest_sync_light
-	ldr	x2, [x3, #VCPU_EXITS_VECTOR + 8 * VECTOR_READ]
-	add	x2, x2, #1
-	str	x2, [x3, #VCPU_EXITS_VECTOR + 8 * VECTOR_READ]
+	count_exit VECTOR_READ
 	add	x3, x3, #VCPU_SR_VAL
 	ldr	x1, [x3, x1, lsl #3]
 	/* fall through */
@@ -362,9 +375,7 @@ ipi_fast:
 	b.ne	guest_sync_light
 	msr	S3_0_C12_C11_5, x1		/* ICC_SGI1R_EL1: the same CPUs, physically */
 	mrs	x3, tpidr_el2
-	ldr	x2, [x3, #VCPU_EXITS_VECTOR + 8 * VECTOR_IPI]
-	add	x2, x2, #1
-	str	x2, [x3, #VCPU_EXITS_VECTOR + 8 * VECTOR_IPI]
+	count_exit VECTOR_IPI
 	b	answer_skip
 
 /*
@@ -406,9 +417,7 @@ load_fast:
 	b	guest_sync_light
 6:	ldur	x1, [x3, #-8]			/* the slot's value */
 	mrs	x3, tpidr_el2
-	ldr	x2, [x3, #VCPU_EXITS_VECTOR + 8 * VECTOR_MMIO]
-	add	x2, x2, #1
-	str	x2, [x3, #VCPU_EXITS_VECTOR + 8 * VECTOR_MMIO]
+	count_exit VECTOR_MMIO
 	ubfx	x2, x0, #16, #5			/* SRT */
 	b	answer_reg
 
@@ -435,13 +444,9 @@ call_fast:
 	lsr	x0, x0, #26
 	cmp	x0, #0x17
 	b.eq	6f
-	ldr	x2, [x3, #VCPU_EXITS_VECTOR + 8 * VECTOR_HVC]
-	add	x2, x2, #1
-	str	x2, [x3, #VCPU_EXITS_VECTOR + 8 * VECTOR_HVC]
+	count_exit VECTOR_HVC
 	b	answer_eret
-6:	ldr	x2, [x3, #VCPU_EXITS_VECTOR + 8 * VECTOR_SMC]
-	add	x2, x2, #1
-	str	x2, [x3, #VCPU_EXITS_VECTOR + 8 * VECTOR_SMC]
+6:	count_exit VECTOR_SMC
 	b	answer_skip
 
 	crash_entry 0
