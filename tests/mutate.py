@@ -385,6 +385,27 @@ MUTATIONS = [
              [("		*e++ = (struct vmstate_entry){ .id = d->id, .value = val, .droppable = val == def };",
                "		*e++ = (struct vmstate_entry){ .id = d->id, .value = val, .droppable = true };")],
              [UNIT]),
+    Mutation("decode-run-keeps-ids-past-window",
+             "the decoder's run keeps entries whose id left the section's 64K window (a "
+             "firmware id in SYSREGS)",
+             "vmstate/blob_decode.c",
+             [("	if (e > first && (last >> 16) != fits_hi) {", "	if (0) {")],
+             [UNIT], build=None),
+    Mutation("decode-run-takes-reserved-flags",
+             "the decoder's run lets a flag byte with reserved bit 7 through",
+             "vmstate/blob_decode.c",
+             [("& 0xe080u)", "& 0x6080u)")],
+             [UNIT], build=None),
+    Mutation("decode-run-takes-long-values",
+             "the decoder's run takes a value not in its fewest bytes",
+             "vmstate/blob_decode.c",
+             [("		if (value < len_least[flags])\n", "		if (value < len_least[flags] && 0)\n")],
+             [UNIT], build=None),
+    Mutation("encode-run-delta-128",
+             "the encoder's run writes a delta of 128 as one byte (a broken varint)",
+             "vmstate/blob_encode.c",
+             [("| (d3 - 1)) >= 0x7f)", "| (d3 - 1)) >= 0x80)")],
+             [UNIT], build=None),
 ]
 
 

@@ -5,6 +5,8 @@
 
 #include "vmstate/blob_internal.h"
 
+bool vmstate_codec_runs = true;
+
 static const char *const vmstate_errors[VMSTATE_E_COUNT] = {
 #define VMSTATE_ERR(code, text) [VMSTATE_E_##code] = text,
 #include "vmstate/errors.def"

@@ -163,6 +163,13 @@ size_t vmstate_encode(const struct vmstate *s, uint8_t *buf, size_t cap,
 		      enum vmstate_err *err);
 
 /*
+ * The codec's runs of common entries (four at a time when encoding, a
+ * tight loop when decoding) are on; off, every entry goes through the
+ * careful per-entry code. Only tests turn them off, to compare the two.
+ */
+extern bool vmstate_codec_runs;
+
+/*
  * Decode and check the whole blob (1.0 or 2.0) into out. Nothing but out is
  * written, and out only makes sense when VMSTATE_E_OK is returned. *where,
  * when not NULL, gets what the error is about: a byte offset, an id, or

@@ -101,12 +101,6 @@ static bool id_fits(const struct entry_sink *k, uint64_t id)
 	}
 }
 
-/* The low `len` bytes of a little-endian load of eight (len 0..8). */
-static const uint64_t len_mask[9] = {
-	0, 0xff, 0xffff, 0xffffff, 0xffffffff, UINT64_C(0xffffffffff), UINT64_C(0xffffffffffff),
-	UINT64_C(0xffffffffffffff), ~UINT64_C(0),
-};
-
 /*
  * The common entries, one after another into e[0..n): a 1-byte delta above
  * 0, flags with reserved bits clear and a length of 0..8 and the value in
@@ -121,42 +115,75 @@ static unsigned int get_common(const uint8_t *buf, size_t *off, size_t end,
 			       struct vmstate_entry *e, unsigned int n, uint64_t *prev,
 			       uint64_t fits_hi, size_t *last_at)
 {
-	/* The least value a length holds in its fewest bytes: its top byte not 0. */
-	static const uint64_t len_least[9] = {
-		0, 1, 1u << 8, 1u << 16, 1u << 24, UINT64_C(1) << 32, UINT64_C(1) << 40,
-		UINT64_C(1) << 48, UINT64_C(1) << 56,
-	};
+#define BY_LEN(a0, a1, a2, a3, a4, a5, a6, a7, a8, rest) \
+	a0, a1, a2, a3, a4, a5, a6, a7, a8, rest, rest, rest, rest, rest, rest, rest
+	/*
+	 * By the flags with the reserved bits clear (0..31: the length, and the
+	 * droppable bit 4): the bytes a little-endian load of eight keeps, the
+	 * least value the length holds in its fewest bytes (its top byte not
+	 * 0), and the entry's size. Lengths 9..15 keep nothing and need more
+	 * than anything: an entry with one fails the value's check.
+	 */
+#define MASKS	BY_LEN(0, 0xff, 0xffff, 0xffffff, 0xffffffff, UINT64_C(0xffffffffff), \
+		       UINT64_C(0xffffffffffff), UINT64_C(0xffffffffffffff), ~UINT64_C(0), 0)
+#define LEASTS	BY_LEN(0, 1, 1u << 8, 1u << 16, 1u << 24, UINT64_C(1) << 32, \
+		       UINT64_C(1) << 40, UINT64_C(1) << 48, UINT64_C(1) << 56, ~UINT64_C(0))
+#define SIZES	BY_LEN(2, 3, 4, 5, 6, 7, 8, 9, 10, 0)
+	static const uint64_t len_mask[32] = { MASKS, MASKS };
+	static const uint64_t len_least[32] = { LEASTS, LEASTS };
+	static const uint8_t entry_size[32] = { SIZES, SIZES };
+#undef SIZES
+#undef LEASTS
+#undef MASKS
+#undef BY_LEN
 	const struct vmstate_entry *first = e, *stop = e + n;
-	size_t at = *off;
+	const uint8_t *p = buf + *off;
 	uint64_t last = *prev;
 
-	if (!FAST_UNALIGNED || end - at < ENTRY_SHORT_MAX)
+	if (!FAST_UNALIGNED || !vmstate_codec_runs || end - *off < ENTRY_SHORT_MAX)
 		return 0;
 	/* Each takes at most ENTRY_SHORT_MAX bytes: as many as surely have them behind. */
-	if ((size_t)(stop - e) > (end - at) / ENTRY_SHORT_MAX)
-		stop = e + (end - at) / ENTRY_SHORT_MAX;
+	if ((size_t)(stop - e) > (end - *off) / ENTRY_SHORT_MAX)
+		stop = e + (end - *off) / ENTRY_SHORT_MAX;
+	_Static_assert(VMSTATE_ENT_RESERVED == 0xe0 && VMSTATE_ENT_DROPPABLE == 0x10 &&
+		       VMSTATE_ENT_LEN_MASK == 0x0f, "the flags' layout the head checks");
 	for (; e < stop; e++) {
-		unsigned int delta = buf[at], flags = buf[at + 1];
-		unsigned int len = flags & VMSTATE_ENT_LEN_MASK;
-		uint64_t value, id;
+		uint16_t head;
+		unsigned int flags;
+		uint64_t value;
 
-		/* delta 1..127; flags: reserved bits clear, length 0..8 */
-		if (delta - 1 >= 0x7f || (flags & ~(unsigned int)VMSTATE_ENT_DROPPABLE) > 8)
+		/* Delta (low byte) 1..127 and no reserved flag: bits 7 and 13..15 clear in head | head - 1. */
+		__builtin_memcpy(&head, p, 2);
+		if (((unsigned int)head | (head - 1u)) & 0xe080u)
 			break;
-		__builtin_memcpy(&value, buf + at + 2, 8);
-		value &= len_mask[len];
-		id = last + delta;
-		if (value < len_least[len] || (id >> 16) != fits_hi)
+		flags = p[1];
+		__builtin_memcpy(&value, p + 2, 8);
+		value &= len_mask[flags];
+		if (value < len_least[flags])
 			break;
-		e->id = id;
+		last += p[0];
+		e->id = last;
 		e->value = value;
-		e->droppable = flags & VMSTATE_ENT_DROPPABLE;
-		last = id;
-		*last_at = at;
-		at += 2 + len;
+		e->droppable = flags >> 4;
+		p += entry_size[flags];
 	}
-	*off = at;
-	*prev = last;
+	/*
+	 * Ids only grow: when the last one taken is still below the window's
+	 * end, all are; else give back from the end those at or past it (each
+	 * entry's size is its value's fewest bytes and 2).
+	 */
+	if (e > first && (last >> 16) != fits_hi) {
+		while (e > first && (e[-1].id >> 16) != fits_hi) {
+			e--;
+			p -= 2 + value_len(e->value);
+		}
+		last = e > first ? e[-1].id : *prev;
+	}
+	if (e > first) {
+		*last_at = (size_t)(p - buf) - 2 - value_len(e[-1].value);
+		*off = (size_t)(p - buf);
+		*prev = last;
+	}
 	return (unsigned int)(e - first);
 }
 

@@ -107,40 +107,71 @@ static void put_entry(struct wbuf *w, uint64_t delta, uint64_t value, bool dropp
 }
 
 /*
+ * One common entry at p: a delta of 1..127 and its flags in one 2-byte
+ * store, all eight value bytes in another (only len of them count; the
+ * room for ENTRY_MAX is there). Returns the byte after it.
+ */
+static inline uint8_t *put_common_at(uint8_t *p, uint64_t delta, uint64_t value, bool droppable)
+{
+	unsigned int len = value_len(value);
+	uint16_t head = (uint16_t)(delta | len << 8 | (unsigned int)droppable << 12);
+
+	_Static_assert(VMSTATE_ENT_DROPPABLE == 1u << 4, "the flag is bit 12 of the head");
+	__builtin_memcpy(p, &head, 2);
+	__builtin_memcpy(p + 2, &value, 8);
+	return p + 2 + len;
+}
+
+/*
  * Entries e[0..n), each id above the one before (prev first): false when
- * one is not. With room for the longest entry of every one, the room is
- * checked once for the run and the cursor kept in a register.
+ * one is not. With room for the longest entry of every one (and the runs
+ * on: vmstate_codec_runs), the room is checked once for the run and the
+ * cursor kept in a register; common entries go four at a time, their four
+ * deltas checked by one compare (a four it cannot clear, rare, goes one by
+ * one).
  */
 static bool put_run(struct wbuf *w, const struct vmstate_entry *e, unsigned int n,
 		    uint64_t *prev)
 {
+	const struct vmstate_entry *end = e + n;
 	uint64_t last = *prev;
 
-	if ((w->cap - w->n) / ENTRY_MAX >= n) {
+	if (vmstate_codec_runs && (w->cap - w->n) / ENTRY_MAX >= n) {
 		uint8_t *p = w->p + w->n;
 
-		for (const struct vmstate_entry *end = e + n; e < end; e++) {
-			uint64_t id = e->id, value = e->value, delta = id - last;
+		while (e < end) {
+			uint64_t id, delta;
 
+			/* Fours while every delta is 1..127: their (delta - 1)s OR below 0x7f. */
+			for (const struct vmstate_entry *fours_end = end - 3;
+			     FAST_UNALIGNED && e < fours_end; e += 4) {
+				uint64_t id0 = e[0].id, id1 = e[1].id, id2 = e[2].id, id3 = e[3].id;
+				uint64_t d0 = id0 - last, d1 = id1 - id0, d2 = id2 - id1, d3 = id3 - id2;
+
+				if (((d0 - 1) | (d1 - 1) | (d2 - 1) | (d3 - 1)) >= 0x7f)
+					break;
+				p = put_common_at(p, d0, e[0].value, e[0].droppable);
+				p = put_common_at(p, d1, e[1].value, e[1].droppable);
+				p = put_common_at(p, d2, e[2].value, e[2].droppable);
+				p = put_common_at(p, d3, e[3].value, e[3].droppable);
+				last = id3;
+			}
+			if (e == end)
+				break;
+			id = e->id;
+			delta = id - last;
 			if (id <= last)
 				return false;	/* unsorted, duplicate, or below the id base */
-			if (FAST_UNALIGNED && delta < 0x80) {
-				/* The common entry: delta and flags in one store, the value in another. */
-				unsigned int len = value_len(value);
-				uint16_t head = (uint16_t)(delta | (len | (e->droppable ?
-							VMSTATE_ENT_DROPPABLE : 0u)) << 8);
-
-				__builtin_memcpy(p, &head, 2);
-				__builtin_memcpy(p + 2, &value, 8);
-				p += 2 + len;
-			} else {
-				p = put_entry_at(p, delta, value, e->droppable);
-			}
+			if (FAST_UNALIGNED && delta < 0x80)
+				p = put_common_at(p, delta, e->value, e->droppable);
+			else
+				p = put_entry_at(p, delta, e->value, e->droppable);
 			last = id;
+			e++;
 		}
 		w->n = (size_t)(p - w->p);
 	} else {
-		for (const struct vmstate_entry *end = e + n; e < end; e++) {
+		for (; e < end; e++) {
 			if (e->id <= last)
 				return false;
 			put_entry(w, e->id - last, e->value, e->droppable);

@@ -39,7 +39,7 @@ static inline unsigned int value_len(uint64_t v)
 		7, 7, 7, 7, 7, 7, 7, 7, 8, 8, 8, 8, 8, 8, 8, 8,
 	};
 
-	return v ? len_of_bit[63 ^ __builtin_clzll(v)] : 0;
+	return v ? len_of_bit[63 ^ (unsigned int)__builtin_clzll(v)] : 0;
 }
 
 #endif

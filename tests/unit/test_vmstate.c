@@ -1046,10 +1046,190 @@ static void plain_paths_match_the_general_ones(void **state)
 	       checked_ok, refused);
 }
 
+/* Random sorted entries from base: small deltas mostly, some long ones, some across a 64K window. */
+static unsigned int random_entries(uint64_t *x, struct vmstate_entry *e, unsigned int max,
+				   uint64_t base, uint64_t below)
+{
+	unsigned int n = 0;
+	uint64_t id = base + rnd(x) % 64;
+
+	while (n < max && id < below) {
+		uint64_t r = rnd(x);
+		unsigned int len = (unsigned int)(rnd(x) % 9);
+
+		e[n].id = id;
+		e[n].value = len ? rnd(x) >> (64 - 8 * len) : 0;
+		e[n].droppable = r % 13 == 0;
+		n++;
+		switch (r % 20) {
+		case 0:
+			id += 128 + (r & 64 ? rnd(x) % 0x4000 : 0);	/* a varint of two or three bytes */
+			break;
+		case 1:
+			id = (id | 0xffff) - rnd(x) % 8 + rnd(x) % 100;	/* near or past a window's end */
+			break;
+		default:
+			id += 1 + rnd(x) % (r % 3 ? 4 : 127);
+			break;
+		}
+	}
+	return n;
+}
+
+static void same_state(const struct vmstate *a, const struct vmstate *b)
+{
+	assert_int_equal(a->nvcpus, b->nvcpus);
+	for (unsigned int v = 0; v < a->nvcpus; v++) {
+		assert_int_equal(a->vcpu[v].nregs, b->vcpu[v].nregs);
+		assert_memory_equal(a->vcpu[v].regs, b->vcpu[v].regs,
+				    a->vcpu[v].nregs * sizeof(a->vcpu[v].regs[0]));
+		assert_int_equal(a->vcpu[v].ndev, b->vcpu[v].ndev);
+		assert_memory_equal(a->vcpu[v].dev, b->vcpu[v].dev,
+				    a->vcpu[v].ndev * sizeof(a->vcpu[v].dev[0]));
+	}
+}
+
+/*
+ * In a blob the encoder wrote for a 2.0 state, make vCPU 0's third system
+ * register entry from the end a firmware id (in the next window, 0x14) by
+ * its 1-byte delta, when it is close enough (the two after it follow it
+ * there); false when it is not. Walks the entries: the SYSREGS payload
+ * starts after the header, TIMER, VCPU, CORE and FPSIMD.
+ */
+static bool entry_into_fw(uint8_t *b)
+{
+	size_t at = 16 + (8 + 8) + (8 + 32) + (8 + 264) + (8 + 520) + 8, where[3] = { 0 };
+	uint64_t id = UINT64_C(0x6030000000000000), prev[3] = { 0 }, count = 0;
+
+	assert_int_equal(b[at - 8], VMSTATE_SEC_SYSREGS);
+	for (unsigned int shift = 0; shift < 64; shift += 7) {
+		count |= (uint64_t)(b[at] & 0x7f) << shift;
+		if (!(b[at++] & 0x80))
+			break;
+	}
+	for (uint64_t i = 0; i < count; i++) {
+		uint64_t delta = 0;
+
+		/* The last three entries' offsets and the ids before them. */
+		memmove(where, where + 1, 2 * sizeof(where[0]));
+		memmove(prev, prev + 1, 2 * sizeof(prev[0]));
+		where[2] = at;
+		prev[2] = id;
+		for (unsigned int shift = 0; shift < 64; shift += 7) {
+			delta |= (uint64_t)(b[at] & 0x7f) << shift;
+			if (!(b[at++] & 0x80))
+				break;
+		}
+		id += delta;
+		at += 1 + (b[at] & VMSTATE_ENT_LEN_MASK);
+	}
+	if (count < 4 || b[where[0]] >= 0x80 || prev[0] + 0x7f < UINT64_C(0x6030000000140000))
+		return false;
+	b[where[0]] = 0x7f;
+	fix_crc(b, (size_t)b[12] | (size_t)b[13] << 8 | (size_t)b[14] << 16);
+	return true;
+}
+
+/*
+ * The codec's runs (vmstate_codec_runs) give what the careful per-entry
+ * code gives: random states (ids dense and sparse, across 64K windows,
+ * values of every length, some droppable) encode to the same bytes, and
+ * those blobs, and each with a random byte changed (the CRC made right
+ * again, so the entries are read), decode to the same verdict, the same
+ * place named, and the same entries.
+ */
+static void codec_runs_match_the_careful_loops(void **state)
+{
+	static uint8_t b1[VMSTATE_MAX_BLOB], b2[VMSTATE_MAX_BLOB];
+	static struct vmstate d1, d2;
+	uint64_t x = 0x2545f4914f6cdd1dull;
+	unsigned int ok = 0, refused = 0, into_fw = 0;
+
+	(void)state;
+	for (unsigned int round = 0; round < 600; round++) {
+		unsigned int nv = 1 + round % 3;
+		enum vmstate_err e1, e2;
+		size_t n1, n2;
+
+		vmstate_clear(&st, nv);
+		st.fw_version = FW_VERSION;
+		st.major = 2;
+		for (unsigned int v = 0; v < nv; v++) {
+			struct vmstate_vcpu *c = &st.vcpu[v];
+			unsigned int max = (unsigned int)(rnd(&x) % 300);
+
+			/* System registers (the last ones often near 0x14's window), then the firmware's. */
+			c->nregs = random_entries(&x, c->regs, max, UINT64_C(0x6030000000130000),
+						  UINT64_C(0x6030000000140000));
+			/* Most rounds end the system registers with four ids just below 0x14's window. */
+			if (round % 4 && (!c->nregs ||
+					  c->regs[c->nregs - 1].id < UINT64_C(0x603000000013ffa0))) {
+				uint64_t id = UINT64_C(0x603000000013ffa0) + rnd(&x) % 32;
+
+				for (unsigned int i = 0; i < 4; i++, id += 1 + rnd(&x) % 8)
+					c->regs[c->nregs++] = (struct vmstate_entry){ id, rnd(&x), false };
+			}
+			c->nregs += random_entries(&x, c->regs + c->nregs, 8,
+						   UINT64_C(0x6030000000140000),
+						   UINT64_C(0x6030000000140100));
+			c->nregs += random_entries(&x, c->regs + c->nregs, 8,
+						   UINT64_C(0x6030000000160000),
+						   UINT64_C(0x6030000000160100));
+			c->ndev = random_entries(&x, c->dev, VMSTATE_MAX_DEV_VCPU,
+						 UINT64_C(0x6030000000f10000),
+						 UINT64_C(0x6030000000f30000));
+		}
+		vmstate_codec_runs = true;
+		n1 = vmstate_encode(&st, b1, sizeof(b1), &e1);
+		vmstate_codec_runs = false;
+		n2 = vmstate_encode(&st, b2, sizeof(b2), &e2);
+		assert_int_equal(e1, VMSTATE_E_OK);
+		assert_int_equal(e2, e1);
+		assert_int_equal(n1, n2);
+		assert_memory_equal(b1, b2, n1);
+
+		for (unsigned int m = 0; m < 40; m++) {
+			uint64_t w1 = 0, w2 = 0;
+
+			memcpy(b2, b1, n1);
+			if (m == 1 && !entry_into_fw(b2)) {
+				continue;
+			} else if (m == 1) {
+				into_fw++;
+			} else if (m > 1) {
+				size_t at = 16 + rnd(&x) % (n1 - 20);
+
+				b2[at] = (uint8_t)(m % 2 ? rnd(&x) : b2[at] ^ (1u << rnd(&x) % 8));
+				fix_crc(b2, n1);
+			}
+			vmstate_codec_runs = true;
+			e1 = vmstate_decode(b2, n1, &d1, &w1);
+			vmstate_codec_runs = false;
+			e2 = vmstate_decode(b2, n1, &d2, &w2);
+			assert_int_equal(e1, e2);
+			assert_int_equal(w1, w2);
+			if (e1 != VMSTATE_E_OK) {
+				refused++;
+				continue;
+			}
+			assert_int_not_equal(m, 1);
+			ok++;
+			same_state(&d1, &d2);
+			if (!m)
+				same_state(&d1, &st);
+		}
+	}
+	vmstate_codec_runs = true;
+	printf("codec runs: %u blobs decoded the same, %u refused the same (%u with an id that leaves "
+	       "its section's window)\n", ok, refused, into_fw);
+	assert_true(ok > 2000 && refused > 2000 && into_fw > 50);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(crc32c_known_answer),
+		cmocka_unit_test(codec_runs_match_the_careful_loops),
 		cmocka_unit_test(import_refuses_values_no_firmware_writes),
 		cmocka_unit_test(import_checks_the_header),
 		cmocka_unit_test(droppable_checked_where_known),
