@@ -10,9 +10,6 @@ const struct sysreg_desc sysreg_table[SYSREG_COUNT] = {
 #undef SYSREG
 };
 
-/* MPIDR as the guest sees it: vCPU 0, uniprocessor bit clear, RES1 bit 31. */
-#define VMPIDR_VCPU0	BIT64(31)
-
 struct idfeat {
 	uint16_t reg;		/* enum sysreg_idx */
 	uint8_t shift;
@@ -218,30 +215,56 @@ static uint64_t id_mask_compute(unsigned int idx, unsigned int version)
  * ID register of every vCPU). Two CPUs filling a model at once write the
  * same values; the flag is set after them, so a reader never sees a hole.
  */
-uint64_t sysreg_id_mask(unsigned int idx, unsigned int version)
+static const uint64_t *id_masks(unsigned int version)
 {
 	static uint64_t cache[FW_VERSION + 1][SYSREG_COUNT];
 	static bool ready[FW_VERSION + 1];
 
-	if (version > FW_VERSION)
-		return id_mask_compute(idx, version);
 	if (!__atomic_load_n(&ready[version], __ATOMIC_ACQUIRE)) {
 		for (unsigned int i = 0; i < SYSREG_COUNT; i++)
 			cache[version][i] = id_mask_compute(i, version);
 		__atomic_store_n(&ready[version], true, __ATOMIC_RELEASE);
 	}
-	return cache[version][idx];
+	return cache[version];
+}
+
+uint64_t sysreg_id_mask(unsigned int idx, unsigned int version)
+{
+	return version > FW_VERSION ? id_mask_compute(idx, version) : id_masks(version)[idx];
+}
+
+/* The ID registers a CPU model limits (those naming the CPU it does not), listed once. */
+static const uint16_t *feature_id_rows(unsigned int *n)
+{
+	static uint16_t rows[SYSREG_COUNT];
+	static unsigned int count;
+	static bool ready;
+
+	if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE)) {
+		unsigned int k = 0;
+
+		for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+			if (sysreg_table[i].cls == ID && !(sysreg_table[i].flags & IDENT))
+				rows[k++] = (uint16_t)i;
+		count = k;
+		__atomic_store_n(&ready, true, __ATOMIC_RELEASE);
+	}
+	*n = count;
+	return rows;
 }
 
 unsigned int sysreg_cpu_model_of(const struct vcpu_sysregs *vs)
 {
-	for (unsigned int v = 1; v < vs->world_version; v++) {
-		bool fits = true;
+	unsigned int n;
+	const uint16_t *rows = feature_id_rows(&n);
 
-		for (unsigned int i = 0; i < SYSREG_COUNT && fits; i++)
-			if (sysreg_table[i].cls == ID && !(sysreg_table[i].flags & IDENT))
-				fits = !(vs->val[i] & ~sysreg_id_mask(i, v));
-		if (fits)
+	for (unsigned int v = 1; v < vs->world_version; v++) {
+		const uint64_t *mask = id_masks(v);
+		unsigned int k = 0;
+
+		while (k < n && !(vs->val[rows[k]] & ~mask[rows[k]]))
+			k++;
+		if (k == n)
 			return v;
 	}
 	return vs->world_version;

@@ -198,6 +198,9 @@ void sysreg_mask_add_newer_than(struct sysreg_mask *m, unsigned int v);
  * while it is stopped (the state blob is made from and into val[]); ID and
  * firmware registers live here.
  */
+/* MPIDR as the guest sees it: vCPU 0, uniprocessor bit clear, RES1 bit 31. */
+#define VMPIDR_VCPU0	BIT64(31)
+
 struct vcpu_sysregs {
 	uint64_t val[SYSREG_COUNT];	/* every register; context ones while stopped */
 	struct sysreg_mask hidden;	/* left out of the state blob */
@@ -212,6 +215,8 @@ void sysreg_hw_write(unsigned int idx, uint64_t val);
 /* Every context register at once, straight-line, into/from val[index]. */
 void sysreg_hw_save_ctx(uint64_t val[SYSREG_COUNT]);
 void sysreg_hw_restore_ctx(const uint64_t val[SYSREG_COUNT]);
+/* Every ID register's hardware value at once, straight-line; 0 for every other row. */
+void sysreg_hw_read_ids(uint64_t val[SYSREG_COUNT]);
 
 /*
  * A stopped vCPU's context registers move to val[] (MRS) and back (MSR),

@@ -35,6 +35,12 @@ void sysreg_hw_restore_ctx(const uint64_t val[SYSREG_COUNT])
 			sysreg_hw_write(i, val[i]);
 }
 
+void sysreg_hw_read_ids(uint64_t val[SYSREG_COUNT])
+{
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+		val[i] = sysreg_table[i].cls == ID ? fake_hw[i] : 0;
+}
+
 uint64_t sysreg_hw_read(unsigned int idx)
 {
 	BUG_ON(idx >= SYSREG_COUNT || sysreg_table[idx].cls == FWR);

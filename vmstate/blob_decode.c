@@ -101,15 +101,21 @@ static bool id_fits(const struct entry_sink *k, uint64_t id)
 	}
 }
 
+/* Bytes entry e of a run took: a delta of one or two bytes (from the id before), flags, value. */
+static size_t run_entry_size(const struct vmstate_entry *e, uint64_t before)
+{
+	return (e->id - before < 0x80 ? 2u : 3u) + value_len(e->value);
+}
+
 /*
- * The common entries, one after another into e[0..n): a 1-byte delta above
- * 0, flags with reserved bits clear and a length of 0..8 and the value in
- * that many bytes, all with ENTRY_SHORT_MAX bytes of buffer behind them,
- * and an id whose bits above the low 16 are fits_hi's (so it fits the
- * section, and did not wrap). Stops, consuming nothing of it, at the first
- * entry that is anything else: the careful loop in get_entries() takes
- * that one. Returns how many it took; *off and *prev move past them,
- * *last_at is the offset of the last one taken.
+ * The common entries, one after another into e[0..n): a delta above 0 in
+ * one byte or two (the second 1..127), flags with reserved bits clear and a
+ * length of 0..8 and the value in that many bytes, all with ENTRY_RUN_MAX
+ * bytes of buffer behind them, and an id whose bits above the low 16 are
+ * fits_hi's (so it fits the section, and did not wrap). Stops, consuming
+ * nothing of it, at the first entry that is anything else: the careful
+ * loop in get_entries() takes that one. Returns how many it took; *off and
+ * *prev move past them, *last_at is the offset of the last one taken.
  */
 static unsigned int get_common(const uint8_t *buf, size_t *off, size_t end,
 			       struct vmstate_entry *e, unsigned int n, uint64_t *prev,
@@ -121,66 +127,82 @@ static unsigned int get_common(const uint8_t *buf, size_t *off, size_t end,
 	 * By the flags with the reserved bits clear (0..31: the length, and the
 	 * droppable bit 4): the bytes a little-endian load of eight keeps, the
 	 * least value the length holds in its fewest bytes (its top byte not
-	 * 0), and the entry's size. Lengths 9..15 keep nothing and need more
-	 * than anything: an entry with one fails the value's check.
+	 * 0), and the bytes from the flags to the entry's end. Lengths 9..15
+	 * keep nothing and need more than anything: an entry with one fails the
+	 * value's check.
 	 */
 #define MASKS	BY_LEN(0, 0xff, 0xffff, 0xffffff, 0xffffffff, UINT64_C(0xffffffffff), \
 		       UINT64_C(0xffffffffffff), UINT64_C(0xffffffffffffff), ~UINT64_C(0), 0)
 #define LEASTS	BY_LEN(0, 1, 1u << 8, 1u << 16, 1u << 24, UINT64_C(1) << 32, \
 		       UINT64_C(1) << 40, UINT64_C(1) << 48, UINT64_C(1) << 56, ~UINT64_C(0))
-#define SIZES	BY_LEN(2, 3, 4, 5, 6, 7, 8, 9, 10, 0)
+#define SIZES	BY_LEN(1, 2, 3, 4, 5, 6, 7, 8, 9, 0)
 	static const uint64_t len_mask[32] = { MASKS, MASKS };
 	static const uint64_t len_least[32] = { LEASTS, LEASTS };
-	static const uint8_t entry_size[32] = { SIZES, SIZES };
+	static const uint8_t flags_on[32] = { SIZES, SIZES };
 #undef SIZES
 #undef LEASTS
 #undef MASKS
 #undef BY_LEN
-	const struct vmstate_entry *first = e, *stop = e + n;
+	const struct vmstate_entry *first = e, *all = e + n, *stop = e;
 	const uint8_t *p = buf + *off;
 	uint64_t last = *prev;
 
-	if (!FAST_UNALIGNED || !vmstate_codec_runs || end - *off < ENTRY_SHORT_MAX)
+	if (!FAST_UNALIGNED || !vmstate_codec_runs)
 		return 0;
-	/* Each takes at most ENTRY_SHORT_MAX bytes: as many as surely have them behind. */
-	if ((size_t)(stop - e) > (end - *off) / ENTRY_SHORT_MAX)
-		stop = e + (end - *off) / ENTRY_SHORT_MAX;
 	_Static_assert(VMSTATE_ENT_RESERVED == 0xe0 && VMSTATE_ENT_DROPPABLE == 0x10 &&
 		       VMSTATE_ENT_LEN_MASK == 0x0f, "the flags' layout the head checks");
-	for (; e < stop; e++) {
-		uint16_t head;
-		unsigned int flags;
-		uint64_t value;
+	/*
+	 * Each takes at most ENTRY_RUN_MAX bytes: as many as surely have them
+	 * behind, then as many again from where those ended, until the end is
+	 * closer than that.
+	 */
+	while (e == stop && e < all && (size_t)(buf + end - p) >= ENTRY_RUN_MAX) {
+		size_t room = (size_t)(buf + end - p) / ENTRY_RUN_MAX;
 
-		/* Delta (low byte) 1..127 and no reserved flag: bits 7 and 13..15 clear in head | head - 1. */
-		__builtin_memcpy(&head, p, 2);
-		if (((unsigned int)head | (head - 1u)) & 0xe080u)
-			break;
-		flags = p[1];
-		__builtin_memcpy(&value, p + 2, 8);
-		value &= len_mask[flags];
-		if (value < len_least[flags])
-			break;
-		last += p[0];
-		e->id = last;
-		e->value = value;
-		e->droppable = flags >> 4;
-		p += entry_size[flags];
+		stop = (size_t)(all - e) < room ? all : e + room;
+		for (; e < stop; e++) {
+			uint16_t head;
+			unsigned int flags;
+			uint64_t value, delta;
+
+			/* Delta (low byte) 1..127, no reserved flag: bits 7, 13..15 clear in head | head - 1. */
+			__builtin_memcpy(&head, p, 2);
+			if (__builtin_expect(((unsigned int)head | (head - 1u)) & 0xe080u, 0)) {
+				/* Else a delta of 128..16383: its second byte 1..127, the flags after it. */
+				if (!(p[0] & 0x80) || p[1] - 1u >= 0x7f || (p[2] & VMSTATE_ENT_RESERVED))
+					break;
+				delta = (p[0] & 0x7fu) | (unsigned int)p[1] << 7;
+				p++;	/* from here as if the delta were one byte */
+			} else {
+				delta = p[0];
+			}
+			flags = p[1];
+			__builtin_memcpy(&value, p + 2, 8);
+			value &= len_mask[flags];
+			if (value < len_least[flags]) {
+				p -= delta >= 0x80;	/* the entry's first byte */
+				break;
+			}
+			last += delta;
+			e->id = last;
+			e->value = value;
+			e->droppable = flags >> 4;
+			p += 1 + flags_on[flags];
+		}
 	}
 	/*
 	 * Ids only grow: when the last one taken is still below the window's
-	 * end, all are; else give back from the end those at or past it (each
-	 * entry's size is its value's fewest bytes and 2).
+	 * end, all are; else give back from the end those at or past it.
 	 */
 	if (e > first && (last >> 16) != fits_hi) {
 		while (e > first && (e[-1].id >> 16) != fits_hi) {
 			e--;
-			p -= 2 + value_len(e->value);
+			p -= run_entry_size(e, e > first ? e[-1].id : *prev);
 		}
 		last = e > first ? e[-1].id : *prev;
 	}
 	if (e > first) {
-		*last_at = (size_t)(p - buf) - 2 - value_len(e[-1].value);
+		*last_at = (size_t)(p - buf) - run_entry_size(e - 1, e - 1 > first ? e[-2].id : *prev);
 		*off = (size_t)(p - buf);
 		*prev = last;
 	}

@@ -122,13 +122,26 @@ static inline uint8_t *put_common_at(uint8_t *p, uint64_t delta, uint64_t value,
 	return p + 2 + len;
 }
 
+/* The same with a delta of 128..16383: its two varint bytes and the flags in one 4-byte store. */
+static inline uint8_t *put_common2_at(uint8_t *p, uint64_t delta, uint64_t value, bool droppable)
+{
+	unsigned int len = value_len(value);
+	uint32_t head = (uint32_t)((delta & 0x7f) | 0x80 | (delta >> 7) << 8 | len << 16 |
+				   (unsigned int)droppable << 20);
+
+	__builtin_memcpy(p, &head, 4);
+	__builtin_memcpy(p + 3, &value, 8);
+	return p + 3 + len;
+}
+
 /*
  * Entries e[0..n), each id above the one before (prev first): false when
  * one is not. With room for the longest entry of every one (and the runs
  * on: vmstate_codec_runs), the room is checked once for the run and the
  * cursor kept in a register; common entries go four at a time, their four
- * deltas checked by one compare (a four it cannot clear, rare, goes one by
- * one).
+ * deltas checked by one compare. A four it cannot clear (a delta of two
+ * bytes or more, or out of order) goes one by one, deltas of one and two
+ * bytes still by the common stores.
  */
 static bool put_run(struct wbuf *w, const struct vmstate_entry *e, unsigned int n,
 		    uint64_t *prev)
@@ -140,8 +153,6 @@ static bool put_run(struct wbuf *w, const struct vmstate_entry *e, unsigned int 
 		uint8_t *p = w->p + w->n;
 
 		while (e < end) {
-			uint64_t id, delta;
-
 			/* Fours while every delta is 1..127: their (delta - 1)s OR below 0x7f. */
 			for (const struct vmstate_entry *fours_end = end - 3;
 			     FAST_UNALIGNED && e < fours_end; e += 4) {
@@ -156,18 +167,20 @@ static bool put_run(struct wbuf *w, const struct vmstate_entry *e, unsigned int 
 				p = put_common_at(p, d3, e[3].value, e[3].droppable);
 				last = id3;
 			}
-			if (e == end)
-				break;
-			id = e->id;
-			delta = id - last;
-			if (id <= last)
-				return false;	/* unsorted, duplicate, or below the id base */
-			if (FAST_UNALIGNED && delta < 0x80)
-				p = put_common_at(p, delta, e->value, e->droppable);
-			else
-				p = put_entry_at(p, delta, e->value, e->droppable);
-			last = id;
-			e++;
+			for (const struct vmstate_entry *one_end = end - e > 4 ? e + 4 : end;
+			     e < one_end; e++) {
+				uint64_t id = e->id, delta = id - last;
+
+				if (id <= last)
+					return false;	/* unsorted, duplicate, or below the id base */
+				if (FAST_UNALIGNED && delta < 0x80)
+					p = put_common_at(p, delta, e->value, e->droppable);
+				else if (FAST_UNALIGNED && delta < 0x4000)
+					p = put_common2_at(p, delta, e->value, e->droppable);
+				else
+					p = put_entry_at(p, delta, e->value, e->droppable);
+				last = id;
+			}
 		}
 		w->n = (size_t)(p - w->p);
 	} else {

@@ -27,12 +27,25 @@
 
 /* The longest entry: a 10-byte varint, the flag byte, 8 value bytes. */
 #define ENTRY_MAX	19
-/* The longest entry with a 1-byte delta: delta, flags, 8 value bytes. */
-#define ENTRY_SHORT_MAX	10
+/* The longest entry with a delta of one or two bytes: delta, flags, 8 value bytes. */
+#define ENTRY_RUN_MAX	11
 
-/* Bytes an entry's value takes: the fewest that hold it (0 for 0), by its top bit. */
+/*
+ * Bytes an entry's value takes: the fewest that hold it (0 for 0). AArch64's
+ * CLZ gives 64 for 0, so there the compiler makes this one CLZ and a load
+ * by the leading zeros; elsewhere a zero test and the top bit's index.
+ */
 static inline unsigned int value_len(uint64_t v)
 {
+#if defined(__aarch64__)
+	static const uint8_t len_of_clz[65] = {
+		8, 8, 8, 8, 8, 8, 8, 8, 7, 7, 7, 7, 7, 7, 7, 7, 6, 6, 6, 6, 6, 6, 6, 6,
+		5, 5, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3,
+		2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+	};
+
+	return len_of_clz[v ? __builtin_clzll(v) : 64];
+#else
 	static const uint8_t len_of_bit[64] = {
 		1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3,
 		4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6,
@@ -40,6 +53,7 @@ static inline unsigned int value_len(uint64_t v)
 	};
 
 	return v ? len_of_bit[63 ^ (unsigned int)__builtin_clzll(v)] : 0;
+#endif
 }
 
 #endif

@@ -50,34 +50,90 @@ static bool export_bits(unsigned int row, unsigned int w, uint64_t *val)
 bool vmstate_plain_paths = true;
 
 /*
+ * What the plain paths read by row, worked out once: table constants, so
+ * two CPUs filling them at once write the same values, and the flag is set
+ * after them. A row's default is base | (the hardware's value & view): the
+ * reset value of a row that is not an ID register (MPIDR_EL1: vCPU 0's),
+ * or an ID register's hardware value under its CPU model's mask.
+ */
+struct plain_row {
+	uint64_t id;
+	uint64_t keep;		/* bits export keeps: a context register's writable ones */
+	uint64_t accept;	/* bits import accepts: the writable ones, but an ID register's */
+	uint64_t base;		/* the default's fixed part */
+};
+
+static struct plain_tables {
+	struct plain_row row[SYSREG_COUNT];
+	uint64_t view[FW_VERSION + 1][SYSREG_COUNT];	/* ID rows' masks by CPU model, 0 else */
+	struct sysreg_mask id_rows;	/* never left out, whatever is hidden */
+	struct sysreg_mask reset_safe;	/* a blob may lack them */
+	struct sysreg_mask offered;	/* ID rows checked against what this side offers */
+	bool ready;
+} plain;
+
+static const struct sysreg_mask *value_rule_rows(void);
+
+static const struct plain_tables *plain_tables(void)
+{
+	if (__atomic_load_n(&plain.ready, __ATOMIC_ACQUIRE))
+		return &plain;
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
+		const struct sysreg_desc *d = &sysreg_table[i];
+		bool id = d->cls == ID;
+
+		plain.row[i] = (struct plain_row){
+			.id = d->id,
+			.keep = d->cls == CTX ? d->wmask : ~UINT64_C(0),
+			.accept = id ? ~UINT64_C(0) : d->wmask,
+			.base = i == SYSREG_MPIDR_EL1 ? VMPIDR_VCPU0 : id ? 0 : d->reset,
+		};
+		for (unsigned int v = 1; v <= FW_VERSION; v++)
+			plain.view[v][i] = id && i != SYSREG_MPIDR_EL1 ? sysreg_id_mask(i, v) : 0;
+		if (id)
+			sysreg_mask_set(&plain.id_rows, i);
+		if (d->flags & RESET_SAFE)
+			sysreg_mask_set(&plain.reset_safe, i);
+		if (id && !(d->flags & IDENT))
+			sysreg_mask_set(&plain.offered, i);
+	}
+	__atomic_store_n(&plain.ready, true, __ATOMIC_RELEASE);
+	return &plain;
+}
+
+/*
  * The common save, the loop below with nothing to decide: for this
  * firmware's own version, from its own world, with no CHANGE line, every
  * register is in the list and means what it meant, a context register's
- * kept bits are its writable mask, and a default is the table's.
+ * kept bits are its writable mask, and a default is the table's. The ID
+ * registers are read from the hardware once, straight-line.
  */
 static void export_plain(const struct vcpu_sysregs *vs, struct vmstate_vcpu *c,
 			 struct vmstate_report *rep)
 {
+	const struct plain_tables *t = plain_tables();
+	const uint64_t *view = t->view[vs->cpu_version];
 	struct vmstate_entry *e = c->regs;
+	uint64_t hw[SYSREG_COUNT];
 
-	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
-		const struct sysreg_desc *d = &sysreg_table[i];
-		uint64_t val = vs->val[i], def;
+	BUG_ON(vs->cpu_version < 1 || vs->cpu_version > FW_VERSION);
+	sysreg_hw_read_ids(hw);
+	for (unsigned int word = 0; word < SYSREG_MASK_WORDS; word++) {
+		uint64_t hidden = vs->hidden.w[word] & ~t->id_rows.w[word];
+		unsigned int i = word * 64, end = i + 64 < SYSREG_COUNT ? i + 64 : SYSREG_COUNT;
 
-		if (d->cls == ID) {
-			def = sysreg_default(vs, i);
-		} else {
-			if (d->cls == CTX)
-				val &= d->wmask;
-			def = d->reset;
-			if (sysreg_mask_test(&vs->hidden, i)) {
+		for (; i < end; i++, hidden >>= 1) {
+			const struct plain_row *r = &t->row[i];
+			uint64_t val = vs->val[i] & r->keep, def = r->base | (hw[i] & view[i]);
+
+			if (hidden & 1) {
 				if (val != def)
-					vmstate_report_add(rep, VMSTATE_E_HIDDEN_MODIFIED, d->id, val,
+					vmstate_report_add(rep, VMSTATE_E_HIDDEN_MODIFIED, r->id, val,
 							   def, -1);
 				continue;
 			}
+			*e++ = (struct vmstate_entry){ .id = r->id, .value = val, .droppable = val == def };
 		}
-		*e++ = (struct vmstate_entry){ .id = d->id, .value = val, .droppable = val == def };
 	}
 	c->nregs = (unsigned int)(e - c->regs);
 }
@@ -316,38 +372,45 @@ static bool plain_load(const struct vmstate *s, const struct vcpu_sysregs *vs)
 	       vs->world_version == FW_VERSION && !sysreg_changes.n;
 }
 
-/* Row i may be missing from a blob: its reset value is right, or it is hidden here. */
-static bool may_lack(const struct vcpu_sysregs *vs, unsigned int i)
+/*
+ * An entry of a row with a value rule, or an ID register this side offers
+ * (one not naming the CPU), checked as the general check does.
+ */
+static bool plain_value_ok(const struct vmstate_entry *e, unsigned int i, unsigned int vcpu,
+			   const uint64_t *hw)
 {
-	return (sysreg_table[i].flags & RESET_SAFE) || sysreg_mask_test(&vs->hidden, i);
+	const struct plain_tables *t = plain_tables();
+	uint64_t offer = hw[i] & t->view[FW_VERSION][i];
+
+	if (sysreg_mask_test(value_rule_rows(), i) && value_rule_broken(i, e->value, vcpu))
+		return false;
+	return !sysreg_mask_test(&t->offered, i) || e->value == offer ||
+	       sysreg_id_exceeds(i, e->value, offer) < 0;
 }
 
 static bool check_plain(const struct vmstate_vcpu *c, const struct vcpu_sysregs *vs)
 {
-	const struct sysreg_mask *rules = value_rule_rows();
+	const struct plain_tables *t = plain_tables();
+	struct sysreg_mask lackable, special;
+	uint64_t hw[SYSREG_COUNT];
 	unsigned int i = 0;
 
+	for (unsigned int w = 0; w < SYSREG_MASK_WORDS; w++) {
+		lackable.w[w] = t->reset_safe.w[w] | vs->hidden.w[w];
+		special.w[w] = t->offered.w[w] | value_rule_rows()->w[w];
+	}
+	sysreg_hw_read_ids(hw);
 	for (const struct vmstate_entry *e = c->regs, *end = e + c->nregs; e < end; e++, i++) {
-		const struct sysreg_desc *d;
-
-		for (; i < SYSREG_COUNT && sysreg_table[i].id < e->id; i++)
-			if (!may_lack(vs, i))
+		for (; i < SYSREG_COUNT && t->row[i].id < e->id; i++)
+			if (!sysreg_mask_test(&lackable, i))
 				return false;
-		if (i == SYSREG_COUNT || sysreg_table[i].id != e->id)
+		if (i == SYSREG_COUNT || t->row[i].id != e->id || (e->value & ~t->row[i].accept))
 			return false;
-		d = &sysreg_table[i];
-		if (sysreg_mask_test(rules, i) && value_rule_broken(i, e->value, c->index))
+		if (sysreg_mask_test(&special, i) && !plain_value_ok(e, i, c->index, hw))
 			return false;
-		if (d->cls != ID) {
-			if (e->value & ~d->wmask)
-				return false;
-		} else if (!(d->flags & IDENT) &&
-			   sysreg_id_exceeds(i, e->value, id_offer(i, FW_VERSION)) >= 0) {
-			return false;
-		}
 	}
 	for (; i < SYSREG_COUNT; i++)
-		if (!may_lack(vs, i))
+		if (!sysreg_mask_test(&lackable, i))
 			return false;
 	return true;
 }
