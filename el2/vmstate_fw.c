@@ -118,16 +118,22 @@ static void fill_gic(unsigned int target, struct vmstate_report *rep)
 		vmstate_report_add(rep, VMSTATE_E_FORMAT_DEVICES, 0, n, target, -1);
 }
 
-/* Every vCPU into state for a destination of version target; problems in rep. */
+/*
+ * Every vCPU into state for a destination of version target; problems in
+ * rep. On the plain path a vCPU's registers stay where they are, by row,
+ * and the encoder writes them straight into the blob (vmstate_export_rows).
+ */
 static unsigned int fill_state(struct vcpu *cur, unsigned int target, struct vmstate_report *rep)
 {
+	static struct vmstate_rows_buf rows[VMSTATE_MAX_VCPUS];
+
 	(void)cur;		/* its state, like every vCPU's, is in memory (el2/stop.c) */
 	if (vmstate_export_begin(&state, target, vm.nvcpus, rep))
 		return rep->total;
 	state.vcount = vm.stopped ? vm.stopped_vcount : cpu_virtual_counter();
 	for (unsigned int i = 0; i < vm.nvcpus; i++) {
 		fill_vcpu(&vm.vcpu[i], &state.vcpu[i]);
-		vmstate_export_regs(&vm.vcpu[i].sr, target, &state.vcpu[i], rep);
+		vmstate_export_rows(&vm.vcpu[i].sr, target, &state.vcpu[i], &rows[i], rep);
 	}
 	if (RV_GE_3)
 		fill_gic(target, rep);

@@ -215,7 +215,11 @@ void sysreg_hw_write(unsigned int idx, uint64_t val);
 /* Every context register at once, straight-line, into/from val[index]. */
 void sysreg_hw_save_ctx(uint64_t val[SYSREG_COUNT]);
 void sysreg_hw_restore_ctx(const uint64_t val[SYSREG_COUNT]);
-/* Every ID register's hardware value at once, straight-line; 0 for every other row. */
+/*
+ * Every ID register's hardware value at once, straight-line, and every
+ * other row's reset value (the table's): each row's default but for the
+ * ID view's mask.
+ */
 void sysreg_hw_read_ids(uint64_t val[SYSREG_COUNT]);
 
 /*

@@ -38,7 +38,7 @@ void sysreg_hw_restore_ctx(const uint64_t val[SYSREG_COUNT])
 void sysreg_hw_read_ids(uint64_t val[SYSREG_COUNT])
 {
 	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
-		val[i] = sysreg_table[i].cls == ID ? fake_hw[i] : 0;
+		val[i] = sysreg_table[i].cls == ID ? fake_hw[i] : sysreg_table[i].reset;
 }
 
 uint64_t sysreg_hw_read(unsigned int idx)

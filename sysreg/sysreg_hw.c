@@ -192,9 +192,9 @@ static inline bool hw_has_sme(unsigned int unused)
 #define SAVE_CTX(n, acc)	val[SYSREG_##n] = HW_RD_##acc;
 #define SAVE_ID(n, acc)
 #define SAVE_FWR(n, acc)
-#define IDS_CTX(n, acc)		val[SYSREG_##n] = 0;
-#define IDS_ID(n, acc)		val[SYSREG_##n] = HW_RD_##acc;
-#define IDS_FWR(n, acc)		val[SYSREG_##n] = 0;
+#define IDS_CTX(n, acc, rs)	val[SYSREG_##n] = (rs);
+#define IDS_ID(n, acc, rs)	val[SYSREG_##n] = HW_RD_##acc;
+#define IDS_FWR(n, acc, rs)	val[SYSREG_##n] = (rs);
 #define RESTORE_CTX(n, acc)	{ uint64_t v_ = val[SYSREG_##n]; HW_WR_##acc; }
 #define RESTORE_ID(n, acc)
 #define RESTORE_FWR(n, acc)
@@ -215,7 +215,7 @@ void sysreg_hw_restore_ctx(const uint64_t val[SYSREG_COUNT])
 
 void sysreg_hw_read_ids(uint64_t val[SYSREG_COUNT])
 {
-#define SYSREG(n, id, acc, cl, fl, rs, wm, si) IDS_##cl(n, acc)
+#define SYSREG(n, id, acc, cl, fl, rs, wm, si) IDS_##cl(n, acc, rs)
 #include "sysreg/sysregs.h"
 #undef SYSREG
 }

@@ -18,13 +18,6 @@ const char *vmstate_strerror(enum vmstate_err e)
 	return (unsigned int)e < VMSTATE_E_COUNT ? vmstate_errors[e] : "unknown error";
 }
 
-bool vmstate_id_is_fw(uint64_t id)
-{
-	uint64_t cp = (id >> KVM_ID_COPROC_SHIFT) & KVM_ID_COPROC_MASK;
-
-	return cp == KVM_COPROC_FW || cp == KVM_COPROC_FW_FEAT;
-}
-
 bool vmstate_id_is_dev(uint64_t id)
 {
 	return (id & ~(KVM_ID_COPROC_MASK << KVM_ID_COPROC_SHIFT) & ~UINT64_C(0xffff)) ==

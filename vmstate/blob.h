@@ -99,6 +99,23 @@ struct vmstate_entry {
 	bool droppable;		/* the writer says: this is the register's default */
 };
 
+/*
+ * A vCPU's registers by row, for the encoder to write as its SYSREGS and
+ * FWREGS entries straight from the registers (the save path's plain
+ * export, vmstate_export_rows() in vmstate/policy.h): row i is the entry
+ * id[i] with value val[i] & keep[i], droppable when that is its default,
+ * hw[i] & view[i]; rows set in `hidden` are left out. Rows are in id
+ * order, the firmware's (vmstate_id_is_fw) rows fw_first..n-1, and
+ * delta[i] is id[i] less the id before it in its section (the first's
+ * less 0x6030000000000000).
+ */
+struct vmstate_rows {
+	const uint64_t *id, *delta, *keep, *hw, *view;
+	const uint64_t *val;
+	uint64_t hidden[(VMSTATE_MAX_ENTRIES + 63) / 64];
+	unsigned int n, fw_first;
+};
+
 /* One vCPU's state: what a 1.0 blob held, and its power state. */
 struct vmstate_vcpu {
 	uint16_t index;		/* its position; a 1.0 blob's header index (policy wants 0) */
@@ -106,6 +123,11 @@ struct vmstate_vcpu {
 	uint64_t mpidr;		/* MPIDR_EL1 as the guest reads it (the firmware's vMPIDR) */
 	uint64_t entry;		/* ON_PENDING: where it starts ... */
 	uint64_t context;	/* ... with this in x0 (both 0 otherwise) */
+	/*
+	 * Set: the encoder writes SYSREGS and FWREGS from these rows, and
+	 * regs[] is not filled (nregs counts the entries). NULL: from regs[].
+	 */
+	const struct vmstate_rows *rows;
 	struct {
 		uint64_t x[31];
 		uint64_t pc;
@@ -134,8 +156,14 @@ struct vmstate {
 	struct vmstate_vcpu vcpu[VMSTATE_MAX_VCPUS];
 };
 
-/* True for ids the FWREGS section carries (KVM's firmware coprocessors 0x14, 0x16). */
-bool vmstate_id_is_fw(uint64_t id);
+/*
+ * True for ids the FWREGS section carries (KVM's firmware coprocessors 0x14
+ * and 0x16, bits 27:16 of the id; 0x14 | 2 is 0x16, and no other is).
+ */
+static inline bool vmstate_id_is_fw(uint64_t id)
+{
+	return (((id >> 16) & 0xfff) | 2) == 0x16;
+}
 /* True for ids of regvisor's device state (coprocessors 0xf0..0xff): DEVREGS only. */
 bool vmstate_id_is_dev(uint64_t id);
 

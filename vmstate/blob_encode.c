@@ -23,12 +23,18 @@ static void put_u8(struct wbuf *w, uint8_t v)
 }
 
 /*
- * Little-endian hosts store an aligned u64 in one go (the firmware runs
- * -mstrict-align, and CORE and FPSIMD payloads are 8-byte aligned in the
- * blob); everything else goes byte by byte. The bytes are the same.
+ * A value's low `bytes` bytes, little-endian. Where unaligned stores are
+ * allowed and eight bytes of room are left, all eight in one store (only
+ * `bytes` of them count); else an aligned u64 in one go, or byte by byte.
+ * The bytes are the same.
  */
 static void put_le(struct wbuf *w, uint64_t v, unsigned int bytes)
 {
+	if (FAST_UNALIGNED && w->cap - w->n >= 8) {
+		__builtin_memcpy(w->p + w->n, &v, 8);
+		w->n += bytes;
+		return;
+	}
 	if (w->cap - w->n < bytes) {
 		w->full = true;
 		w->n = w->cap;
@@ -43,9 +49,30 @@ static void put_le(struct wbuf *w, uint64_t v, unsigned int bytes)
 	w->n += bytes;
 }
 
-/* n u64s: one copy on a little-endian host with the room (the bytes are the same). */
+/*
+ * n u64s, with the room: four at a time where unaligned accesses are
+ * allowed (a vCPU's CORE after the first is not 8-byte aligned), else one
+ * copy on a little-endian host (the bytes are the same); else one by one.
+ */
 static void put_le_array(struct wbuf *w, const uint64_t *v, unsigned int n)
 {
+	if (FAST_UNALIGNED && w->cap - w->n >= 8 * (size_t)n) {
+		uint8_t *p = w->p + w->n;
+		const uint64_t *end = v + n, *fours_end = v + (n & ~3u);
+
+		for (; v < fours_end; v += 4, p += 32) {
+			uint64_t a = v[0], b = v[1], c = v[2], d = v[3];
+
+			__builtin_memcpy(p, &a, 8);
+			__builtin_memcpy(p + 8, &b, 8);
+			__builtin_memcpy(p + 16, &c, 8);
+			__builtin_memcpy(p + 24, &d, 8);
+		}
+		for (; v < end; v++, p += 8)
+			__builtin_memcpy(p, v, 8);
+		w->n += 8 * (size_t)n;
+		return;
+	}
 	if (HOST_LE && w->cap - w->n >= 8 * (size_t)n) {
 		memcpy(w->p + w->n, v, 8 * (size_t)n);
 		w->n += 8 * (size_t)n;
@@ -66,7 +93,11 @@ static void put_varint(struct wbuf *w, uint64_t v)
 
 static void patch_le32(struct wbuf *w, size_t at, uint32_t v)
 {
-	if (at + 4 <= w->n)
+	if (at + 4 > w->n)
+		return;
+	if (FAST_UNALIGNED)
+		__builtin_memcpy(w->p + at, &v, 4);
+	else
 		for (unsigned int i = 0; i < 4; i++)
 			w->p[at + i] = (uint8_t)(v >> (8 * i));
 }
@@ -198,14 +229,9 @@ static bool put_run(struct wbuf *w, const struct vmstate_entry *e, unsigned int 
 /* Start a section; returns where its length goes. */
 static size_t sec_begin(struct wbuf *w, enum vmstate_section type, unsigned int owner)
 {
-	size_t at;
-
-	put_u8(w, (uint8_t)type);
-	put_u8(w, 0);
-	put_le(w, owner, 2);
-	at = w->n;
-	put_le(w, 0, 4);
-	return at;
+	/* Type, flags 0, owner, and a length of 0 for now: one little-endian u64. */
+	put_le(w, (uint64_t)type | (uint64_t)(owner & 0xffff) << 16, 8);
+	return w->n - 4;
 }
 
 static void sec_end(struct wbuf *w, size_t len_at)
@@ -234,11 +260,22 @@ static unsigned int fw_split(const struct vmstate_vcpu *c)
 	return lo;
 }
 
-static bool put_entries(struct wbuf *w, const struct vmstate_vcpu *c, bool fw, unsigned int split)
+/*
+ * SYSREGS' entries (fw false) or FWREGS' (fw true). `split` is fw_split();
+ * fw_end the end of the firmware ids from there: the usual blob has no
+ * others after them, and then each section is one run.
+ */
+static bool put_entries(struct wbuf *w, const struct vmstate_vcpu *c, bool fw, unsigned int split,
+			unsigned int fw_end)
 {
 	uint64_t prev = ID_DELTA_BASE;
 	unsigned int count = fw ? 0 : split;
 
+	if (fw_end == c->nregs) {
+		put_varint(w, fw ? fw_end - split : split);
+		return fw ? put_run(w, c->regs + split, fw_end - split, &prev) :
+			    put_run(w, c->regs, split, &prev);
+	}
 	for (unsigned int i = split; i < c->nregs; i++)
 		count += vmstate_id_is_fw(c->regs[i].id) == fw;
 	put_varint(w, count);
@@ -248,6 +285,89 @@ static bool put_entries(struct wbuf *w, const struct vmstate_vcpu *c, bool fw, u
 		if (vmstate_id_is_fw(c->regs[i].id) == fw && !put_run(w, &c->regs[i], 1, &prev))
 			return false;
 	return true;
+}
+
+/* Rows [from, to) of r that are not hidden: how many (a hidden row costs a step, others none). */
+static unsigned int rows_count(const struct vmstate_rows *r, unsigned int from, unsigned int to)
+{
+	unsigned int n = to - from;
+
+	for (unsigned int w = from / 64; w * 64 < to; w++) {
+		uint64_t m = r->hidden[w];
+
+		if (w == from / 64)
+			m &= ~UINT64_C(0) << (from % 64);
+		if (to < w * 64 + 64)
+			m &= (UINT64_C(1) << (to % 64)) - 1;
+		for (; m; m &= m - 1)
+			n--;
+	}
+	return n;
+}
+
+/* A delta of 1..16383 as one of the common entries; a longer one in full. */
+static inline uint8_t *put_any_at(uint8_t *p, uint64_t delta, uint64_t value, bool droppable)
+{
+	if (delta < 0x80)
+		return put_common_at(p, delta, value, droppable);
+	if (delta < 0x4000)
+		return put_common2_at(p, delta, value, droppable);
+	return put_entry_at(p, delta, value, droppable);
+}
+
+/*
+ * Rows [from, to) of r as a section's entries, the hidden ones left out:
+ * their count, then each, straight from the registers (rows are sorted,
+ * so every delta is above 0). With room for the longest entry of each, the
+ * cursor is kept in a register; with no row hidden (the usual), each
+ * delta is the table's, else the hidden mask is walked a word at a time.
+ */
+static void put_rows(struct wbuf *w, const struct vmstate_rows *r, unsigned int from,
+		     unsigned int to)
+{
+	/* In locals: stores through the byte cursor could alias *r as far as the compiler knows. */
+	const uint64_t *ids = r->id, *deltas = r->delta, *keep = r->keep, *val = r->val;
+	const uint64_t *hw = r->hw, *view = r->view;
+	unsigned int count = rows_count(r, from, to);
+	uint64_t last = ID_DELTA_BASE;
+	uint8_t *p;
+
+	put_varint(w, count);
+	if (!FAST_UNALIGNED || (w->cap - w->n) / ENTRY_MAX < count) {
+		for (unsigned int i = from; i < to; i++) {
+			uint64_t v = val[i] & keep[i];
+
+			if ((r->hidden[i / 64] >> (i % 64)) & 1)
+				continue;
+			put_entry(w, ids[i] - last, v, v == (hw[i] & view[i]));
+			last = ids[i];
+		}
+		return;
+	}
+	p = w->p + w->n;
+	if (count == to - from) {
+		for (unsigned int i = from; i < to; i++) {
+			uint64_t v = val[i] & keep[i];
+
+			p = put_any_at(p, deltas[i], v, v == (hw[i] & view[i]));
+		}
+		w->n = (size_t)(p - w->p);
+		return;
+	}
+	for (unsigned int i = from; i < to;) {
+		unsigned int word_end = (i | 63) + 1 < to ? (i | 63) + 1 : to;
+		uint64_t hidden = r->hidden[i / 64] >> (i % 64);
+
+		for (; i < word_end; i++, hidden >>= 1) {
+			uint64_t v = val[i] & keep[i];
+
+			if (hidden & 1)
+				continue;
+			p = put_any_at(p, ids[i] - last, v, v == (hw[i] & view[i]));
+			last = ids[i];
+		}
+	}
+	w->n = (size_t)(p - w->p);
 }
 
 /* A DEVREGS section (2.0), when there are entries: every id a device id, increasing. */
@@ -273,8 +393,11 @@ static bool put_dev(struct wbuf *w, const struct vmstate_entry *e, unsigned int 
 /* One vCPU's sections; owner 0 with no VCPU section in 1.0. */
 static bool put_vcpu(struct wbuf *w, const struct vmstate_vcpu *c, unsigned int owner, bool v2)
 {
-	unsigned int split = fw_split(c);
+	unsigned int split = c->rows ? 0 : fw_split(c), fw_end = split;
 	size_t sec;
+
+	while (!c->rows && fw_end < c->nregs && vmstate_id_is_fw(c->regs[fw_end].id))
+		fw_end++;
 
 	if (v2) {
 		sec = sec_begin(w, VMSTATE_SEC_VCPU, owner);
@@ -298,12 +421,16 @@ static bool put_vcpu(struct wbuf *w, const struct vmstate_vcpu *c, unsigned int 
 	sec_end(w, sec);
 
 	sec = sec_begin(w, VMSTATE_SEC_SYSREGS, owner);
-	if (!put_entries(w, c, false, split))
+	if (c->rows)
+		put_rows(w, c->rows, 0, c->rows->fw_first);
+	else if (!put_entries(w, c, false, split, fw_end))
 		return false;
 	sec_end(w, sec);
 
 	sec = sec_begin(w, VMSTATE_SEC_FWREGS, owner);
-	if (!put_entries(w, c, true, split))
+	if (c->rows)
+		put_rows(w, c->rows, c->rows->fw_first, c->rows->n);
+	else if (!put_entries(w, c, true, split, fw_end))
 		return false;
 	sec_end(w, sec);
 	return !v2 || put_dev(w, c->dev, c->ndev, owner);
@@ -336,8 +463,8 @@ size_t vmstate_encode(const struct vmstate *s, uint8_t *buf, size_t cap,
 		return 0;
 	}
 	/* Header: 1.0 names its one vCPU, 2.0 counts them. */
-	for (unsigned int i = 0; i < 4; i++)
-		put_u8(&w, (uint8_t)VMSTATE_MAGIC[i]);
+	put_le(&w, (uint32_t)VMSTATE_MAGIC[0] | (uint32_t)VMSTATE_MAGIC[1] << 8 |
+		   (uint32_t)VMSTATE_MAGIC[2] << 16 | (uint32_t)VMSTATE_MAGIC[3] << 24, 4);
 	put_u8(&w, v2 ? 2 : 1);
 	put_u8(&w, VMSTATE_MINOR);
 	put_le(&w, s->flags, 2);

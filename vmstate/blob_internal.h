@@ -19,8 +19,6 @@
 
 #define KVM_ID_COPROC_SHIFT	16
 #define KVM_ID_COPROC_MASK	UINT64_C(0xfff)
-#define KVM_COPROC_FW		0x14
-#define KVM_COPROC_FW_FEAT	0x16
 #define KVM_COPROC_DEV_FIRST	0xf0	/* regvisor's device state: unused by KVM */
 #define KVM_COPROC_DEV_LAST	0xff
 #define ID_DELTA_BASE		UINT64_C(0x6030000000000000)

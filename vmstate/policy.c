@@ -52,23 +52,27 @@ bool vmstate_plain_paths = true;
 /*
  * What the plain paths read by row, worked out once: table constants, so
  * two CPUs filling them at once write the same values, and the flag is set
- * after them. A row's default is base | (the hardware's value & view): the
- * reset value of a row that is not an ID register (MPIDR_EL1: vCPU 0's),
- * or an ID register's hardware value under its CPU model's mask.
+ * after them. A row's default is what sysreg_hw_read_ids() gives it (a
+ * reset value, or an ID register's hardware value; MPIDR_EL1's is set to
+ * vCPU 0's, plain_defaults()) & its view: an ID register's CPU model's
+ * mask, all ones for any other row.
  */
-struct plain_row {
-	uint64_t id;
-	uint64_t keep;		/* bits export keeps: a context register's writable ones */
-	uint64_t accept;	/* bits import accepts: the writable ones, but an ID register's */
-	uint64_t base;		/* the default's fixed part */
-};
+
+/* A row an import checks further (plain_value_ok): what its bits in `special` say. */
+#define PLAIN_RULE	1	/* a value rule */
+#define PLAIN_OFFERED	2	/* an ID register checked against what this side offers */
+#define PLAIN_PAST	4	/* the sentinel after the last row: no entry is its */
 
 static struct plain_tables {
-	struct plain_row row[SYSREG_COUNT];
-	uint64_t view[FW_VERSION + 1][SYSREG_COUNT];	/* ID rows' masks by CPU model, 0 else */
+	uint64_t id[SYSREG_COUNT + 1];		/* and a sentinel, ~0, that no id passes */
+	uint64_t keep[SYSREG_COUNT];		/* bits export keeps: a context register's writable ones */
+	uint64_t accept[SYSREG_COUNT + 1];	/* bits import accepts: the writable ones, an ID's all */
+	uint64_t delta[SYSREG_COUNT];		/* id less the one before in its section */
+	uint8_t special[SYSREG_COUNT + 1];
+	uint64_t view[FW_VERSION + 1][SYSREG_COUNT];	/* ID rows' masks by CPU model */
 	struct sysreg_mask id_rows;	/* never left out, whatever is hidden */
 	struct sysreg_mask reset_safe;	/* a blob may lack them */
-	struct sysreg_mask offered;	/* ID rows checked against what this side offers */
+	unsigned int fw_first;		/* the firmware's rows: from here to the end */
 	bool ready;
 } plain;
 
@@ -78,27 +82,41 @@ static const struct plain_tables *plain_tables(void)
 {
 	if (__atomic_load_n(&plain.ready, __ATOMIC_ACQUIRE))
 		return &plain;
+	plain.fw_first = SYSREG_COUNT;
 	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
 		const struct sysreg_desc *d = &sysreg_table[i];
 		bool id = d->cls == ID;
 
-		plain.row[i] = (struct plain_row){
-			.id = d->id,
-			.keep = d->cls == CTX ? d->wmask : ~UINT64_C(0),
-			.accept = id ? ~UINT64_C(0) : d->wmask,
-			.base = i == SYSREG_MPIDR_EL1 ? VMPIDR_VCPU0 : id ? 0 : d->reset,
-		};
+		plain.id[i] = d->id;
+		plain.keep[i] = d->cls == CTX ? d->wmask : ~UINT64_C(0);
+		plain.accept[i] = id ? ~UINT64_C(0) : d->wmask;
 		for (unsigned int v = 1; v <= FW_VERSION; v++)
-			plain.view[v][i] = id && i != SYSREG_MPIDR_EL1 ? sysreg_id_mask(i, v) : 0;
+			plain.view[v][i] = id && i != SYSREG_MPIDR_EL1 ? sysreg_id_mask(i, v) :
+					   ~UINT64_C(0);
 		if (id)
 			sysreg_mask_set(&plain.id_rows, i);
 		if (d->flags & RESET_SAFE)
 			sysreg_mask_set(&plain.reset_safe, i);
-		if (id && !(d->flags & IDENT))
-			sysreg_mask_set(&plain.offered, i);
+		plain.special[i] = (uint8_t)((sysreg_mask_test(value_rule_rows(), i) ? PLAIN_RULE : 0) |
+					     (id && !(d->flags & IDENT) ? PLAIN_OFFERED : 0));
+		if (vmstate_id_is_fw(d->id) && plain.fw_first == SYSREG_COUNT)
+			plain.fw_first = i;
+		/* The table is sorted, so its firmware rows are its last: a blob's sections split there. */
+		BUG_ON(vmstate_id_is_fw(d->id) != (i >= plain.fw_first));
+		plain.delta[i] = d->id - (i && i != plain.fw_first ? sysreg_table[i - 1].id :
+					  UINT64_C(0x6030000000000000));
 	}
+	plain.id[SYSREG_COUNT] = ~UINT64_C(0);
+	plain.special[SYSREG_COUNT] = PLAIN_PAST;
 	__atomic_store_n(&plain.ready, true, __ATOMIC_RELEASE);
 	return &plain;
+}
+
+/* Each row's default but for the view's mask, into hw: the ID registers read once, straight-line. */
+static void plain_defaults(uint64_t hw[SYSREG_COUNT])
+{
+	sysreg_hw_read_ids(hw);
+	hw[SYSREG_MPIDR_EL1] = VMPIDR_VCPU0;
 }
 
 /*
@@ -117,25 +135,62 @@ static void export_plain(const struct vcpu_sysregs *vs, struct vmstate_vcpu *c,
 	uint64_t hw[SYSREG_COUNT];
 
 	BUG_ON(vs->cpu_version < 1 || vs->cpu_version > FW_VERSION);
-	sysreg_hw_read_ids(hw);
+	plain_defaults(hw);
 	for (unsigned int word = 0; word < SYSREG_MASK_WORDS; word++) {
 		uint64_t hidden = vs->hidden.w[word] & ~t->id_rows.w[word];
 		unsigned int i = word * 64, end = i + 64 < SYSREG_COUNT ? i + 64 : SYSREG_COUNT;
 
 		for (; i < end; i++, hidden >>= 1) {
-			const struct plain_row *r = &t->row[i];
-			uint64_t val = vs->val[i] & r->keep, def = r->base | (hw[i] & view[i]);
+			uint64_t val = vs->val[i] & t->keep[i], def = hw[i] & view[i];
 
 			if (hidden & 1) {
 				if (val != def)
-					vmstate_report_add(rep, VMSTATE_E_HIDDEN_MODIFIED, r->id, val,
+					vmstate_report_add(rep, VMSTATE_E_HIDDEN_MODIFIED, t->id[i], val,
 							   def, -1);
 				continue;
 			}
-			*e++ = (struct vmstate_entry){ .id = r->id, .value = val, .droppable = val == def };
+			*e++ = (struct vmstate_entry){ .id = t->id[i], .value = val, .droppable = val == def };
 		}
 	}
 	c->nregs = (unsigned int)(e - c->regs);
+}
+
+unsigned int vmstate_export_rows(const struct vcpu_sysregs *vs, unsigned int target,
+				 struct vmstate_vcpu *c, struct vmstate_rows_buf *buf,
+				 struct vmstate_report *rep)
+{
+	const struct plain_tables *t;
+	const uint64_t *view;
+	unsigned int tag = rep->vcpu_tag, n = SYSREG_COUNT;
+
+	if (!(vmstate_plain_paths && (!target || target == FW_VERSION) &&
+	      vs->world_version == FW_VERSION && !sysreg_changes.n))
+		return vmstate_export_regs(vs, target, c, rep);
+	t = plain_tables();
+	BUG_ON(vs->cpu_version < 1 || vs->cpu_version > FW_VERSION);
+	view = t->view[vs->cpu_version];
+	plain_defaults(buf->hw);
+	buf->rows = (struct vmstate_rows){ .id = t->id, .delta = t->delta, .keep = t->keep,
+					   .hw = buf->hw, .view = view, .val = vs->val,
+					   .n = SYSREG_COUNT, .fw_first = t->fw_first };
+	rep->vcpu_tag = c->index + 1u;
+	for (unsigned int w = 0; w < SYSREG_MASK_WORDS; w++) {
+		uint64_t hidden = vs->hidden.w[w] & ~t->id_rows.w[w];
+
+		buf->rows.hidden[w] = hidden;
+		for (; hidden; hidden &= hidden - 1) {
+			unsigned int i = w * 64 + (unsigned int)__builtin_ctzll(hidden);
+			uint64_t val = vs->val[i] & t->keep[i], def = buf->hw[i] & view[i];
+
+			n--;
+			if (val != def)
+				vmstate_report_add(rep, VMSTATE_E_HIDDEN_MODIFIED, t->id[i], val, def, -1);
+		}
+	}
+	rep->vcpu_tag = tag;
+	c->rows = &buf->rows;
+	c->nregs = n;
+	return rep->total;
 }
 
 unsigned int vmstate_export_regs(const struct vcpu_sysregs *vs, unsigned int target,
@@ -147,6 +202,7 @@ unsigned int vmstate_export_regs(const struct vcpu_sysregs *vs, unsigned int tar
 	if (!target)
 		target = FW_VERSION;
 	rep->vcpu_tag = c->index + 1u;
+	c->rows = NULL;		/* regs[] is the state from here */
 	if (vmstate_plain_paths && target == FW_VERSION && w == FW_VERSION && !sysreg_changes.n) {
 		export_plain(vs, c, rep);
 		rep->vcpu_tag = tag;
@@ -374,39 +430,46 @@ static bool plain_load(const struct vmstate *s, const struct vcpu_sysregs *vs)
 
 /*
  * An entry of a row with a value rule, or an ID register this side offers
- * (one not naming the CPU), checked as the general check does.
+ * (one not naming the CPU), checked as the general check does; none is
+ * the sentinel's.
  */
-static bool plain_value_ok(const struct vmstate_entry *e, unsigned int i, unsigned int vcpu,
-			   const uint64_t *hw)
+static inline bool plain_value_ok(const struct vmstate_entry *e, unsigned int i, unsigned int special,
+				  unsigned int vcpu, const uint64_t *hw)
 {
-	const struct plain_tables *t = plain_tables();
-	uint64_t offer = hw[i] & t->view[FW_VERSION][i];
+	uint64_t offer;
 
-	if (sysreg_mask_test(value_rule_rows(), i) && value_rule_broken(i, e->value, vcpu))
+	if (special & PLAIN_PAST)
 		return false;
-	return !sysreg_mask_test(&t->offered, i) || e->value == offer ||
-	       sysreg_id_exceeds(i, e->value, offer) < 0;
+	if ((special & PLAIN_RULE) && value_rule_broken(i, e->value, vcpu))
+		return false;
+	if (!(special & PLAIN_OFFERED))
+		return true;
+	offer = hw[i] & plain.view[FW_VERSION][i];
+	return e->value == offer || sysreg_id_exceeds(i, e->value, offer) < 0;
 }
 
+/*
+ * The entries against the rows in step: each entry's row found by skipping
+ * rows a blob may lack (the sentinel stops the skip), its value within
+ * the bits import accepts, and the few special rows checked further.
+ */
 static bool check_plain(const struct vmstate_vcpu *c, const struct vcpu_sysregs *vs)
 {
 	const struct plain_tables *t = plain_tables();
-	struct sysreg_mask lackable, special;
+	struct sysreg_mask lackable;
 	uint64_t hw[SYSREG_COUNT];
 	unsigned int i = 0;
 
-	for (unsigned int w = 0; w < SYSREG_MASK_WORDS; w++) {
+	for (unsigned int w = 0; w < SYSREG_MASK_WORDS; w++)
 		lackable.w[w] = t->reset_safe.w[w] | vs->hidden.w[w];
-		special.w[w] = t->offered.w[w] | value_rule_rows()->w[w];
-	}
 	sysreg_hw_read_ids(hw);
 	for (const struct vmstate_entry *e = c->regs, *end = e + c->nregs; e < end; e++, i++) {
-		for (; i < SYSREG_COUNT && t->row[i].id < e->id; i++)
+		for (; t->id[i] < e->id; i++)
 			if (!sysreg_mask_test(&lackable, i))
 				return false;
-		if (i == SYSREG_COUNT || t->row[i].id != e->id || (e->value & ~t->row[i].accept))
+		if (t->id[i] != e->id || (e->value & ~t->accept[i]))
 			return false;
-		if (sysreg_mask_test(&special, i) && !plain_value_ok(e, i, c->index, hw))
+		if (t->special[i] && !plain_value_ok(e, i, t->special[i], c->index, hw))
 			return false;
 	}
 	for (; i < SYSREG_COUNT; i++)

@@ -77,6 +77,24 @@ extern bool vmstate_plain_paths;
 unsigned int vmstate_export_regs(const struct vcpu_sysregs *vs, unsigned int target,
 				 struct vmstate_vcpu *c, struct vmstate_report *rep);
 
+/* Where vmstate_export_rows() keeps a vCPU's rows: the caller's, one per vCPU. */
+struct vmstate_rows_buf {
+	struct vmstate_rows rows;
+	uint64_t hw[SYSREG_COUNT];	/* the defaults but for the view: ID registers read once */
+};
+
+/*
+ * The save path's export: what vmstate_export_regs() decides, but on the
+ * plain path (this version, its own world, no CHANGE line) regs[] is left
+ * empty and c->rows set to the registers by row in *buf, which the
+ * encoder writes straight into the blob (the ID registers read here,
+ * once, for the defaults; the hidden registers checked here). vs and buf
+ * must stay as they are until the encoding. Returns the number of problems.
+ */
+unsigned int vmstate_export_rows(const struct vcpu_sysregs *vs, unsigned int target,
+				 struct vmstate_vcpu *c, struct vmstate_rows_buf *buf,
+				 struct vmstate_report *rep);
+
 /* Ids this destination drops although the blob does not mark them droppable. */
 struct vmstate_tolerance {
 	unsigned int n;

@@ -944,17 +944,22 @@ static void same_report(const struct vmstate_report *a, const struct vmstate_rep
  * on states of this version's world with random values (some off their
  * masks, some at their defaults), random registers hidden (some off their
  * defaults), and blobs with an entry left out, a value off its mask, an ID
- * value beyond the host, a value no firmware writes or an unknown id,
- * export gives the same entries and report, check the same verdict and
- * drops, apply the same registers and CPU model.
+ * value beyond the host, a value no firmware writes, an unknown id or the
+ * last id there is, export gives the same entries and report (and the
+ * save path's rows the same blob), check the same verdict and drops, apply
+ * the same registers and CPU model.
  */
 static void plain_paths_match_the_general_ones(void **state)
 {
+	static uint8_t b1[VMSTATE_MAX_BLOB], b2[VMSTATE_MAX_BLOB];
+	static struct vmstate_rows_buf rows;
 	static struct vcpu_sysregs gen, plain;
 	static struct vmstate_drops d1, d2;
 	static struct vmstate_report r1, r2;
 	uint64_t x = 0x9e3779b97f4a7c15ull;
 	unsigned int checked_ok = 0, refused = 0;
+	enum vmstate_err e1, e2;
+	size_t n1, n2;
 
 	(void)state;
 	for (unsigned int round = 0; round < 3000; round++) {
@@ -973,7 +978,7 @@ static void plain_paths_match_the_general_ones(void **state)
 			if (d->cls == ID || r % 3 == 0)
 				continue;	/* IDs as the view has them; a third at reset */
 			vs.val[i] = r % 7 ? rnd(&x) & d->wmask : rnd(&x);
-			if (r % 11 == 0 && d->cls != ID) {
+			if (r % 11 == 0 && d->cls != ID && round % 4) {	/* a fourth: none hidden */
 				sysreg_mask_set(&vs.hidden, i);
 				if (r % 2)
 					vs.val[i] = d->reset;
@@ -993,6 +998,21 @@ static void plain_paths_match_the_general_ones(void **state)
 		assert_int_equal(st.vcpu[0].nregs, st2.vcpu[0].nregs);
 		assert_memory_equal(st.vcpu[0].regs, st2.vcpu[0].regs,
 				    st.vcpu[0].nregs * sizeof(st.vcpu[0].regs[0]));
+		/* The save path, rows straight to the blob: the same report and the same bytes. */
+		memset(&r2, 0, sizeof(r2));
+		vmstate_clear(&st2, 1);
+		st2.fw_version = FW_VERSION;
+		vmstate_plain_paths = true;
+		vmstate_export_rows(&vs, round % 2 ? 0 : FW_VERSION, &st2.vcpu[0], &rows, &r2);
+		same_report(&r1, &r2);
+		assert_non_null(st2.vcpu[0].rows);
+		assert_int_equal(st.vcpu[0].nregs, st2.vcpu[0].nregs);
+		n1 = vmstate_encode(&st, b1, sizeof(b1), &e1);
+		n2 = vmstate_encode(&st2, b2, sizeof(b2), &e2);
+		assert_int_equal(e1, VMSTATE_E_OK);
+		assert_int_equal(e2, VMSTATE_E_OK);
+		assert_int_equal(n1, n2);
+		assert_memory_equal(b1, b2, n1);
 
 		/* One blob in four made wrong in one way. */
 		if (c->nregs > 2) {
@@ -1016,6 +1036,9 @@ static void plain_paths_match_the_general_ones(void **state)
 				break;
 			case 5:
 				entry(SYSREG_ID_AA64PFR0_EL1)->value |= 0xf000000000000000ull;
+				break;
+			case 6:	/* the last id there can be, past every row */
+				c->regs[c->nregs - 1] = (struct vmstate_entry){ ~0ull, 0, false };
 				break;
 			}
 		}
