@@ -260,13 +260,15 @@ static void print_drops(void)
 	for (unsigned int i = 0; i < state.nvcpus; i++)
 		for (unsigned int k = 0; k < drops[i].n; k++) {
 			const char *name = vmstate_id_name(drops[i].id[k]);
+			const struct vmstate_entry *e;
 
+			vmstate_rows_to_regs(&state.vcpu[i]);	/* one by row has no drops: not met */
+			e = vmstate_find(&state.vcpu[i], drops[i].id[k]);
 			printf("regvisor: load: ");
 			if (state.nvcpus > 1)
 				printf("vcpu %u: ", i);
 			printf("dropped %s (0x%016llx): unknown here, %s\n", name ? name : "?",
-			       (unsigned long long)drops[i].id[k],
-			       vmstate_find(&state.vcpu[i], drops[i].id[k])->droppable ?
+			       (unsigned long long)drops[i].id[k], e && e->droppable ?
 			       "at its default" : "tolerated (regvisor.tolerate)");
 		}
 }
@@ -282,7 +284,8 @@ static void print_conversions(unsigned int world)
 	const struct sysreg_change *chg;
 
 	for (unsigned int i = 0; i < state.nvcpus; i++)
-		for (unsigned int k = 0; k < state.vcpu[i].nregs; k++) {
+		/* A vCPU taken by row is of this version's blob: nothing of it converts. */
+		for (unsigned int k = 0; !state.vcpu[i].rows_in && k < state.vcpu[i].nregs; k++) {
 			const struct vmstate_entry *e = &state.vcpu[i].regs[k];
 			int idx = sysreg_find_by_id(e->id);
 			uint64_t val = e->value;
@@ -334,7 +337,12 @@ bool vmstate_load(struct vcpu *v, const uint8_t *in, size_t len, bool quiet)
 	uint64_t where;
 	char at[80];
 
-	err = vmstate_decode(in, len, &state, &where);
+	static uint64_t row_vals[VMSTATE_MAX_VCPUS * SYSREG_COUNT];
+	struct vmstate_rows_in rows;
+
+	/* Registers by row where the blob is this version's (the check and apply take them so). */
+	vmstate_rows_in_init(&rows, row_vals);
+	err = vmstate_decode_rows(in, len, &state, &where, &rows);
 	if (err != VMSTATE_E_OK) {
 		printf("regvisor: load: error: %s (%s); nothing loaded\n", vmstate_strerror(err),
 		       vmstate_where_text(err, where, at, sizeof(at)));

@@ -55,6 +55,27 @@ void vmstate_clear(struct vmstate *s, unsigned int nvcpus)
 	}
 }
 
+void vmstate_rows_to_regs(struct vmstate_vcpu *c)
+{
+	const struct vmstate_rows_in *t = c->rows_in;
+	const uint64_t *val;
+	unsigned int n = 0;
+
+	if (!t)
+		return;
+	val = t->val + (size_t)c->index * t->n;
+	for (unsigned int i = 0; i < t->n; i++) {
+		/* Only the sections taken by row (a decoder may stop after one). */
+		if (!(c->row_sections & (i < t->fw_first ? 1 : 2)))
+			continue;
+		if (!((c->row_lacked[i / 64] >> (i % 64)) & 1))
+			c->regs[n++] = (struct vmstate_entry){ .id = t->id[i], .value = val[i] };
+	}
+	c->nregs = n;
+	c->rows_in = NULL;
+	c->row_sections = 0;
+}
+
 const struct vmstate_entry *vmstate_find_entry(const struct vmstate_entry *e, unsigned int n,
 					       uint64_t id)
 {

@@ -116,6 +116,22 @@ struct vmstate_rows {
 	unsigned int n, fw_first;
 };
 
+/*
+ * Rows the decoder may take a vCPU's register entries into, in place of
+ * regs[] (the load path's plain import, vmstate_rows_in_init() in
+ * vmstate/policy.h): the row table of firmware version `version` (ids in
+ * order, the firmware's rows fw_first..n-1; each id's delta from the one
+ * before in its section; the bits a value may have), and room for n values
+ * for each vCPU, vCPU v's at val + v * n.
+ */
+struct vmstate_rows_in {
+	const uint64_t *id, *delta, *accept;
+	const uint16_t *head;	/* the delta's byte where it takes one, else 0xffff */
+	const uint32_t *head2;	/* its two bytes where it takes two, else ~0 */
+	unsigned int n, fw_first, version;
+	uint64_t *val;
+};
+
 /* One vCPU's state: what a 1.0 blob held, and its power state. */
 struct vmstate_vcpu {
 	uint16_t index;		/* its position; a 1.0 blob's header index (policy wants 0) */
@@ -128,6 +144,15 @@ struct vmstate_vcpu {
 	 * regs[] is not filled (nregs counts the entries). NULL: from regs[].
 	 */
 	const struct vmstate_rows *rows;
+	/*
+	 * Set by vmstate_decode_rows() when it took both SYSREGS and FWREGS by
+	 * row: row i's value is rows_in->val[index * n + i], the rows the blob
+	 * lacks are set in row_lacked, and regs[] is not filled (nregs counts
+	 * the entries; vmstate_rows_to_regs() fills it). NULL: regs[].
+	 */
+	const struct vmstate_rows_in *rows_in;
+	uint64_t row_lacked[(VMSTATE_MAX_ENTRIES + 63) / 64];
+	uint8_t row_sections;	/* the decoder's: 1 SYSREGS, 2 FWREGS taken by row */
 	struct {
 		uint64_t x[31];
 		uint64_t pc;
@@ -198,6 +223,13 @@ size_t vmstate_encode(const struct vmstate *s, uint8_t *buf, size_t cap,
 extern bool vmstate_codec_runs;
 
 /*
+ * A vCPU the decoder took by row (c->rows_in set) as any other: its
+ * entries into regs[], in id order, none droppable (the rows are all of the
+ * reader's own table, where a mark has nothing to say), and rows_in NULL.
+ */
+void vmstate_rows_to_regs(struct vmstate_vcpu *c);
+
+/*
  * Decode and check the whole blob (1.0 or 2.0) into out. Nothing but out is
  * written, and out only makes sense when VMSTATE_E_OK is returned. *where,
  * when not NULL, gets what the error is about: a byte offset, an id, or
@@ -205,6 +237,14 @@ extern bool vmstate_codec_runs;
  */
 enum vmstate_err vmstate_decode(const uint8_t *buf, size_t len, struct vmstate *out,
 				uint64_t *where);
+/*
+ * The same, taking a vCPU's SYSREGS and FWREGS entries into `rows` when the
+ * blob is of the rows' version and every entry is a row's, in order, with
+ * bits the row accepts (the result, once vmstate_rows_to_regs() has made
+ * regs[], is vmstate_decode()'s); else into regs[] as vmstate_decode().
+ */
+enum vmstate_err vmstate_decode_rows(const uint8_t *buf, size_t len, struct vmstate *out,
+				     uint64_t *where, const struct vmstate_rows_in *rows);
 
 /* "at 0x1c0", or for errors whose *where is not an offset what it is; into buf. */
 const char *vmstate_where_text(enum vmstate_err e, uint64_t where, char *buf, size_t size);

@@ -133,6 +133,43 @@ static size_t run_entry_size(const struct vmstate_entry *e, uint64_t before)
 }
 
 /*
+ * By the flags with the reserved bits clear (0..31: the length, and the
+ * droppable bit 4): the bytes a little-endian load of eight keeps, the
+ * least value the length holds in its fewest bytes (its top byte not 0),
+ * and the entry's size from the delta's last byte. Lengths 9..15 keep
+ * nothing and need more than anything: an entry with one fails the
+ * value's check.
+ */
+#define BY_LEN(a0, a1, a2, a3, a4, a5, a6, a7, a8, rest) \
+	a0, a1, a2, a3, a4, a5, a6, a7, a8, rest, rest, rest, rest, rest, rest, rest
+#define MASKS	BY_LEN(0, 0xff, 0xffff, 0xffffff, 0xffffffff, UINT64_C(0xffffffffff), \
+		       UINT64_C(0xffffffffffff), UINT64_C(0xffffffffffffff), ~UINT64_C(0), 0)
+#define LEASTS	BY_LEN(0, 1, 1u << 8, 1u << 16, 1u << 24, UINT64_C(1) << 32, \
+		       UINT64_C(1) << 40, UINT64_C(1) << 48, UINT64_C(1) << 56, ~UINT64_C(0))
+#define SIZES	BY_LEN(2, 3, 4, 5, 6, 7, 8, 9, 10, 0)
+static const uint64_t len_mask[32] = { MASKS, MASKS };
+static const uint64_t len_least[32] = { LEASTS, LEASTS };
+static const uint8_t size_from[32] = { SIZES, SIZES };
+/* The first two in one: a value's mask and least by the flags. */
+#define ML(mask, least)	{ mask, least }
+#define RULES	ML(0, 0), ML(0xff, 1), ML(0xffff, 1u << 8), ML(0xffffff, 1u << 16), \
+		ML(0xffffffff, 1u << 24), ML(UINT64_C(0xffffffffff), UINT64_C(1) << 32), \
+		ML(UINT64_C(0xffffffffffff), UINT64_C(1) << 40), \
+		ML(UINT64_C(0xffffffffffffff), UINT64_C(1) << 48), \
+		ML(~UINT64_C(0), UINT64_C(1) << 56), ML(0, ~UINT64_C(0)), ML(0, ~UINT64_C(0)), \
+		ML(0, ~UINT64_C(0)), ML(0, ~UINT64_C(0)), ML(0, ~UINT64_C(0)), \
+		ML(0, ~UINT64_C(0)), ML(0, ~UINT64_C(0))
+static const struct len_rule {
+	uint64_t mask, least;
+} len_rules[32] = { RULES, RULES };
+#undef RULES
+#undef ML
+#undef SIZES
+#undef LEASTS
+#undef MASKS
+#undef BY_LEN
+
+/*
  * The common entries, one after another into e[0..n): a delta above 0 in
  * one byte or two (the second 1..127), flags with reserved bits clear and a
  * length of 0..8 and the value in that many bytes, all with ENTRY_RUN_MAX
@@ -146,28 +183,6 @@ static unsigned int get_common(const uint8_t *buf, size_t *off, size_t end,
 			       struct vmstate_entry *e, unsigned int n, uint64_t *prev,
 			       uint64_t fits_hi, size_t *last_at)
 {
-#define BY_LEN(a0, a1, a2, a3, a4, a5, a6, a7, a8, rest) \
-	a0, a1, a2, a3, a4, a5, a6, a7, a8, rest, rest, rest, rest, rest, rest, rest
-	/*
-	 * By the flags with the reserved bits clear (0..31: the length, and the
-	 * droppable bit 4): the bytes a little-endian load of eight keeps, the
-	 * least value the length holds in its fewest bytes (its top byte not
-	 * 0), and the entry's size from the delta's last byte. Lengths 9..15
-	 * keep nothing and need more than anything: an entry with one fails the
-	 * value's check.
-	 */
-#define MASKS	BY_LEN(0, 0xff, 0xffff, 0xffffff, 0xffffffff, UINT64_C(0xffffffffff), \
-		       UINT64_C(0xffffffffffff), UINT64_C(0xffffffffffffff), ~UINT64_C(0), 0)
-#define LEASTS	BY_LEN(0, 1, 1u << 8, 1u << 16, 1u << 24, UINT64_C(1) << 32, \
-		       UINT64_C(1) << 40, UINT64_C(1) << 48, UINT64_C(1) << 56, ~UINT64_C(0))
-#define SIZES	BY_LEN(2, 3, 4, 5, 6, 7, 8, 9, 10, 0)
-	static const uint64_t len_mask[32] = { MASKS, MASKS };
-	static const uint64_t len_least[32] = { LEASTS, LEASTS };
-	static const uint8_t size_from[32] = { SIZES, SIZES };
-#undef SIZES
-#undef LEASTS
-#undef MASKS
-#undef BY_LEN
 	const struct vmstate_entry *first = e, *all = e + n, *stop = e;
 	const uint8_t *p = buf + *off;
 	uint64_t last = *prev;
@@ -232,6 +247,156 @@ static unsigned int get_common(const uint8_t *buf, size_t *off, size_t end,
 		*prev = last;
 	}
 	return (unsigned int)(e - first);
+}
+
+/*
+ * One entry at p, exactly, with nothing read at or past end: a delta above
+ * 0, flags with reserved bits clear and a length of 0..8, the value in its
+ * fewest bytes. Returns its size, 0 for anything else.
+ */
+static size_t read_entry(const uint8_t *p, const uint8_t *end, uint64_t *delta,
+			 unsigned int *flags, uint64_t *value)
+{
+	struct rbuf r = { .p = p, .n = (size_t)(end - p) };
+	unsigned int len;
+
+	if (!get_varint(&r, delta) || !*delta)
+		return 0;
+	*flags = (unsigned int)get_le(&r, 1);
+	len = *flags & VMSTATE_ENT_LEN_MASK;
+	if (r.short_read || len > 8 || (*flags & VMSTATE_ENT_RESERVED))
+		return 0;
+	*value = get_le(&r, len);
+	return r.short_read || len != value_len(*value) ? 0 : r.off;
+}
+
+/*
+ * SYSREGS (fw false) or FWREGS entries of vCPU c straight into its rows
+ * (t): true when every entry is a row's, in order and well formed, with
+ * bits its row accepts, and the section holds nothing more; the rows it
+ * lacks are marked in c->row_lacked and *count is how many it had. The
+ * usual entry is the next row's with a 1-byte delta: the table's first
+ * byte tells it at once. False leaves r as it was (the general decoder
+ * reads the section again) and this section's rows undefined.
+ */
+/*
+ * The entry at p if it is a row's whose delta is encoded as head1 (one
+ * byte, else 0xffff) or head2 (two bytes, else ~0), with flags whose
+ * reserved bits are clear and a value in its fewest bytes: its size and
+ * *value; 0 if not. Nothing at or past end is read: the value is loaded as
+ * the eight bytes that end where it ends, which start at most 5 bytes
+ * before p, inside the blob (a section's payload starts after the header).
+ */
+static inline size_t row_entry(const uint8_t *p, const uint8_t *end, unsigned int head1,
+			       uint32_t head2, uint64_t *value)
+{
+	size_t left = (size_t)(end - p), hl;
+	unsigned int len;
+	uint64_t v;
+
+	_Static_assert(VMSTATE_HDR_SIZE + VMSTATE_SEC_HDR_SIZE >= 5, "room before a payload");
+	if (left >= 2 && ((p[0] | (unsigned int)p[1] << 8) & 0xe0ffu) == head1)
+		hl = 1;
+	else if (left >= 3 && ((p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16) & 0xe0ffffu) ==
+		 head2)
+		hl = 2;
+	else
+		return 0;
+	len = p[hl] & VMSTATE_ENT_LEN_MASK;
+	if (len > 8 || left < hl + 1 + len)
+		return 0;
+	*value = 0;
+	if (!len)
+		return hl + 1;
+	__builtin_memcpy(&v, p + hl + 1 + len - 8, 8);
+	v >>= 64 - 8 * len;
+	if (!(v >> (8 * len - 8)))
+		return 0;	/* a top byte of 0: not in its fewest bytes */
+	*value = v;
+	return hl + 1 + len;
+}
+
+/* Rows [from, to) in a row mask: set (lacked) or cleared. */
+static void rows_mark(uint64_t *mask, unsigned int from, unsigned int to, bool lacked)
+{
+	for (unsigned int w = from / 64; w * 64 < to; w++) {
+		uint64_t m = ~UINT64_C(0);
+
+		if (w == from / 64)
+			m &= ~UINT64_C(0) << (from % 64);
+		if (to < w * 64 + 64)
+			m &= (UINT64_C(1) << (to % 64)) - 1;
+		mask[w] = lacked ? mask[w] | m : mask[w] & ~m;
+	}
+}
+
+/* Its own function: inlined into the decoder, its loop would share the decoder's registers. */
+static __attribute__((noinline)) bool get_rows(const struct rbuf *r, struct vmstate_vcpu *c,
+					       const struct vmstate_rows_in *t, bool fw,
+					       uint64_t *count)
+{
+	const uint64_t *ids = t->id, *accept = t->accept;
+	const uint16_t *head1 = t->head;
+	const uint32_t *head2 = t->head2;
+	unsigned int first = fw ? t->fw_first : 0, to = fw ? t->n : t->fw_first, i = first;
+	uint64_t *val = t->val + (size_t)c->index * t->n, n;
+	struct rbuf rr = *r;
+	const uint8_t *p, *end = r->p + r->n;
+
+	rows_mark(c->row_lacked, first, to, false);
+	if (!get_varint(&rr, &n) || n > to - first)
+		return false;
+	*count = n;
+	p = rr.p + rr.off;
+	/* Entry k is row i's or a later one's: i - first never falls below k, so i < to stays. */
+	for (uint64_t k = 0; k < n; k++, i++) {
+		uint64_t delta, value, id;
+		unsigned int flags;
+		uint16_t h;
+		size_t size;
+
+		if (FAST_UNALIGNED && end - p >= ENTRY_RUN_MAX) {
+			/* Row i's 1-byte delta and flags with reserved bits clear. */
+			__builtin_memcpy(&h, p, 2);
+			if ((h & 0xe0ffu) == head1[i]) {
+				const struct len_rule *lr = &len_rules[h >> 8];
+
+				__builtin_memcpy(&value, p + 2, 8);
+				value &= lr->mask;
+				if (value < lr->least || (value & ~accept[i]))
+					return false;
+				val[i] = value;
+				p += 2 + (h >> 8 & VMSTATE_ENT_LEN_MASK);
+				continue;
+			}
+		}
+		/* Row i's with a 2-byte delta, or in the section's last bytes. */
+		size = FAST_UNALIGNED ? row_entry(p, end, head1[i], head2[i], &value) : 0;
+		if (size) {
+			if (value & ~accept[i])
+				return false;
+			val[i] = value;
+			p += size;
+			continue;
+		}
+		/* Else any entry: a later row's (those between lacked), or none. */
+		size = read_entry(p, end, &delta, &flags, &value);
+		if (!size)
+			return false;
+		id = (i > first ? ids[i - 1] : ID_DELTA_BASE) + delta;
+		if (id < delta)
+			return false;	/* past the last id there is */
+		/* Rows before it the blob lacks: marked, as the end's below. */
+		for (; i < to && ids[i] < id; i++)
+			c->row_lacked[i / 64] |= UINT64_C(1) << (i % 64);
+		/* The entries left need rows left: the ones after need one each. */
+		if (to - i < n - k || ids[i] != id || (value & ~accept[i]))
+			return false;
+		val[i] = value;
+		p += size;
+	}
+	rows_mark(c->row_lacked, i, to, true);
+	return p == end;
 }
 
 /*
@@ -319,12 +484,34 @@ static void get_vcpu(struct rbuf *r, struct vmstate_vcpu *c)
 
 /* One known section's payload into out; owner is its vCPU, or VMSTATE_OWNER_VM. */
 static enum vmstate_err get_section(enum vmstate_section type, struct rbuf *r,
-				    struct vmstate *out, unsigned int owner, uint64_t *where)
+				    struct vmstate *out, unsigned int owner, uint64_t *where,
+				    const struct vmstate_rows_in *rows)
 {
 	struct vmstate_vcpu *c = &out->vcpu[owner == VMSTATE_OWNER_VM ? 0 : owner];
 	struct entry_sink k = { .e = c->regs, .n = &c->nregs, .max = VMSTATE_MAX_ENTRIES,
 				.kind = SINK_SYS, .v2 = out->major >= 2 };
+	bool fw = type == VMSTATE_SEC_FWREGS;
+	uint64_t count;
 
+	/*
+	 * By row: a blob of the rows' version, SYSREGS first (so regs[], if it
+	 * is made later, is in the order the general decoder would have made it).
+	 */
+	if ((type == VMSTATE_SEC_SYSREGS || fw) && rows && rows->version == out->fw_version &&
+	    (fw ? c->row_sections == 1 : !c->nregs && !c->row_sections)) {
+		if (get_rows(r, c, rows, fw, &count)) {
+			c->rows_in = rows;
+			c->row_sections |= fw ? 2 : 1;
+			c->nregs += (unsigned int)count;
+			r->off = r->n;
+			return VMSTATE_E_OK;
+		}
+		if (c->row_sections) {
+			c->rows_in = rows;
+			vmstate_rows_to_regs(c);	/* SYSREGS' rows as entries, before FWREGS' */
+		}
+		c->row_sections = 4;	/* this vCPU's entries are regs[]'s from here */
+	}
 	switch (type) {
 	case VMSTATE_SEC_CORE:
 		get_le_array(r, c->core.x, 31);
@@ -424,6 +611,12 @@ static void v1_as_machine(struct vmstate *out, unsigned int index)
 enum vmstate_err vmstate_decode(const uint8_t *buf, size_t len, struct vmstate *out,
 				uint64_t *where)
 {
+	return vmstate_decode_rows(buf, len, out, where, NULL);
+}
+
+enum vmstate_err vmstate_decode_rows(const uint8_t *buf, size_t len, struct vmstate *out,
+				     uint64_t *where, const struct vmstate_rows_in *rows)
+{
 	struct rbuf r = { .p = buf, .n = len };
 	uint8_t seen[VMSTATE_MAX_VCPUS] = { 0 };
 	uint64_t dummy, hlen, missing;
@@ -505,7 +698,7 @@ enum vmstate_err vmstate_decode(const uint8_t *buf, size_t len, struct vmstate *
 			seen_vm |= bit;
 		*where = 0;
 		e = get_section((enum vmstate_section)type, &sub, out, out->major < 2 ? 0 : owner,
-				where);
+				where, rows);
 		if (e != VMSTATE_E_OK) {
 			/* Offsets inside the section become offsets in the blob; ids stay ids. */
 			if (*where < VMSTATE_MAX_BLOB)

@@ -3,6 +3,8 @@
  * read and written in vs->val[] (every class): the vCPUs are stopped,
  * their state in memory.
  */
+#include <string.h>
+
 #include "vmstate/policy.h"
 
 const char *vmstate_id_name(uint64_t id)
@@ -68,7 +70,11 @@ static struct plain_tables {
 	uint64_t keep[SYSREG_COUNT];		/* bits export keeps: a context register's writable ones */
 	uint64_t accept[SYSREG_COUNT + 1];	/* bits import accepts: the writable ones, an ID's all */
 	uint64_t delta[SYSREG_COUNT];		/* id less the one before in its section */
+	uint16_t head[SYSREG_COUNT];		/* the delta's byte where it takes one, else 0xffff */
+	uint32_t head2[SYSREG_COUNT];		/* its two bytes where it takes two, else ~0 */
 	uint8_t special[SYSREG_COUNT + 1];
+	uint16_t special_row[SYSREG_COUNT];	/* the rows with `special` bits, in order */
+	unsigned int nspecial;
 	uint64_t view[FW_VERSION + 1][SYSREG_COUNT];	/* ID rows' masks by CPU model */
 	struct sysreg_mask id_rows;	/* never left out, whatever is hidden */
 	struct sysreg_mask reset_safe;	/* a blob may lack them */
@@ -105,6 +111,12 @@ static const struct plain_tables *plain_tables(void)
 		BUG_ON(vmstate_id_is_fw(d->id) != (i >= plain.fw_first));
 		plain.delta[i] = d->id - (i && i != plain.fw_first ? sysreg_table[i - 1].id :
 					  UINT64_C(0x6030000000000000));
+		plain.head[i] = plain.delta[i] < 0x80 ? (uint16_t)plain.delta[i] : 0xffff;
+		plain.head2[i] = plain.delta[i] >= 0x80 && plain.delta[i] < 0x4000 ?
+				 (uint32_t)((plain.delta[i] & 0x7f) | 0x80 | (plain.delta[i] >> 7) << 8) :
+				 ~UINT32_C(0);
+		if (plain.special[i])
+			plain.special_row[plain.nspecial++] = (uint16_t)i;
 	}
 	plain.id[SYSREG_COUNT] = ~UINT64_C(0);
 	plain.special[SYSREG_COUNT] = PLAIN_PAST;
@@ -478,17 +490,81 @@ static bool check_plain(const struct vmstate_vcpu *c, const struct vcpu_sysregs 
 	return true;
 }
 
+void vmstate_rows_in_init(struct vmstate_rows_in *in, uint64_t *vals)
+{
+	const struct plain_tables *t = plain_tables();
+
+	*in = (struct vmstate_rows_in){ .id = t->id, .delta = t->delta, .accept = t->accept,
+					.head = t->head, .head2 = t->head2, .n = SYSREG_COUNT,
+					.fw_first = t->fw_first,
+					.version = FW_VERSION, .val = vals };
+}
+
+/* vCPU c's values by row, when the decoder took its entries into the plain rows; else NULL. */
+static const uint64_t *plain_rows_of(const struct vmstate_vcpu *c)
+{
+	return c->rows_in && c->rows_in->id == plain.id ?
+	       c->rows_in->val + (size_t)c->index * SYSREG_COUNT : NULL;
+}
+
+/*
+ * check_plain() for a vCPU taken by row: the decoder has matched each
+ * entry to its row and checked its bits; left are the rows it lacks (each
+ * must be one a blob may lack) and the few special rows.
+ */
+static bool check_rows(const struct vmstate_vcpu *c, const uint64_t *val,
+		       const struct vcpu_sysregs *vs)
+{
+	const struct plain_tables *t = plain_tables();
+	uint64_t hw[SYSREG_COUNT];
+
+	for (unsigned int w = 0; w < SYSREG_MASK_WORDS; w++)
+		if (c->row_lacked[w] & ~(t->reset_safe.w[w] | vs->hidden.w[w]))
+			return false;
+	sysreg_hw_read_ids(hw);
+	for (unsigned int k = 0; k < t->nspecial; k++) {
+		unsigned int i = t->special_row[k];
+		struct vmstate_entry e = { .id = t->id[i], .value = val[i] };
+
+		if (!((c->row_lacked[i / 64] >> (i % 64)) & 1) &&
+		    !plain_value_ok(&e, i, t->special[i], c->index, hw))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A vCPU taken by row as entries, for the general check and apply: made
+ * in a scratch vCPU (the load runs on one CPU at a time), the state left
+ * as it is.
+ */
+static const struct vmstate_vcpu *as_entries(const struct vmstate_vcpu *c)
+{
+	static struct vmstate_vcpu scratch;
+
+	if (!c->rows_in)
+		return c;
+	scratch.index = c->index;
+	scratch.rows_in = c->rows_in;
+	scratch.row_sections = c->row_sections;
+	memcpy(scratch.row_lacked, c->row_lacked, sizeof(scratch.row_lacked));
+	vmstate_rows_to_regs(&scratch);
+	return &scratch;
+}
+
 unsigned int vmstate_check_regs(const struct vmstate *s, unsigned int i_vcpu,
 				const struct vcpu_sysregs *vs, const struct vmstate_tolerance *tol,
 				struct vmstate_drops *drops, struct vmstate_report *rep)
 {
 	const struct vmstate_vcpu *c = &s->vcpu[i_vcpu];
+	const uint64_t *rows = plain_rows_of(c);
 	struct sysreg_mask seen = { { 0 } };
 	unsigned int hint = 0, tag = rep->vcpu_tag, w = vs->world_version;
 
 	drops->n = 0;
-	if (plain_load(s, vs) && check_plain(c, vs))
+	if (plain_load(s, vs) && (rows ? check_rows(c, rows, vs) : check_plain(c, vs)))
 		return rep->total;
+	c = as_entries(c);
 	rep->vcpu_tag = i_vcpu + 1;
 	for (unsigned int k = 0; k < c->nregs; k++) {
 		const struct vmstate_entry *e = &c->regs[k];
@@ -589,16 +665,46 @@ static bool apply_plain(const struct vmstate_vcpu *c, struct vcpu_sysregs *vs)
 	return true;
 }
 
+/*
+ * apply_plain() for a vCPU taken by row: every row's value at once, then
+ * what the blob lacks as apply_plain() sets it.
+ */
+static void apply_rows(const struct vmstate_vcpu *c, const uint64_t *val, struct vcpu_sysregs *vs)
+{
+	memcpy(vs->val, val, sizeof(vs->val));
+	for (unsigned int w = 0; w < SYSREG_MASK_WORDS; w++)
+		for (uint64_t m = c->row_lacked[w]; m; m &= m - 1) {
+			unsigned int i = w * 64 + (unsigned int)__builtin_ctzll(m);
+
+			vs->val[i] = 0;		/* an ID register read as 0 by the writer's view */
+		}
+	vs->cpu_version = sysreg_cpu_model_of(vs);
+	for (unsigned int w = 0; w < SYSREG_MASK_WORDS; w++)
+		for (uint64_t m = c->row_lacked[w]; m; m &= m - 1) {
+			unsigned int i = w * 64 + (unsigned int)__builtin_ctzll(m);
+
+			vs->val[i] = sysreg_table[i].cls == ID ? sysreg_default(vs, i) :
+				     sysreg_table[i].reset;
+		}
+}
+
 void vmstate_apply_regs(const struct vmstate_vcpu *c, unsigned int writer, struct vcpu_sysregs *vs)
 {
 	struct sysreg_mask seen = { { 0 } };
 	unsigned int hint = 0, w = vs->world_version;
 	const struct sysreg_change *chg;
 	bool same = writer == w || !sysreg_changes.n;	/* nothing to convert: the common case */
+	const uint64_t *rows = plain_rows_of(c);
 
-	if (vmstate_plain_paths && writer == FW_VERSION && w == FW_VERSION && !sysreg_changes.n &&
-	    apply_plain(c, vs))
-		return;
+	if (vmstate_plain_paths && writer == FW_VERSION && w == FW_VERSION && !sysreg_changes.n) {
+		if (rows) {
+			apply_rows(c, rows, vs);
+			return;
+		}
+		if (apply_plain(c, vs))
+			return;
+	}
+	c = as_entries(c);
 	for (unsigned int k = 0; k < c->nregs; k++) {
 		int idx = sysreg_find_by_id_next(c->regs[k].id, &hint);
 		uint64_t val = c->regs[k].value;
