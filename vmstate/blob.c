@@ -85,6 +85,33 @@ const struct vmstate_entry *vmstate_find_entry(const struct vmstate_entry *e, un
 	return NULL;
 }
 
+bool vmstate_get(const struct vmstate_vcpu *c, uint64_t id, uint64_t *value)
+{
+	const struct vmstate_rows_in *t = c->rows_in;
+	const struct vmstate_entry *e;
+
+	if (t) {
+		unsigned int lo = 0, hi = t->n;
+
+		while (lo < hi) {
+			unsigned int mid = lo + (hi - lo) / 2;
+
+			if (t->id[mid] < id)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == t->n || t->id[lo] != id || ((c->row_lacked[lo / 64] >> (lo % 64)) & 1))
+			return false;
+		*value = t->val[(size_t)c->index * t->n + lo];
+		return true;
+	}
+	e = vmstate_find(c, id);
+	if (e)
+		*value = e->value;
+	return e != NULL;
+}
+
 const struct vmstate_entry *vmstate_find(const struct vmstate_vcpu *c, uint64_t id)
 {
 	return vmstate_find_entry(c->regs, c->nregs, id);

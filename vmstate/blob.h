@@ -249,11 +249,13 @@ enum vmstate_err vmstate_decode_rows(const uint8_t *buf, size_t len, struct vmst
 /* "at 0x1c0", or for errors whose *where is not an offset what it is; into buf. */
 const char *vmstate_where_text(enum vmstate_err e, uint64_t where, char *buf, size_t size);
 
-/* Find a vCPU's register entry by id, or NULL. */
+/* Find a vCPU's register entry by id in regs[], or NULL (taken by row: vmstate_get()). */
 const struct vmstate_entry *vmstate_find(const struct vmstate_vcpu *c, uint64_t id);
 /* The same in any entry array. */
 const struct vmstate_entry *vmstate_find_entry(const struct vmstate_entry *e, unsigned int n,
 					       uint64_t id);
+/* A vCPU's register value by id, in regs[] or, taken by row, in its rows: false when absent. */
+bool vmstate_get(const struct vmstate_vcpu *c, uint64_t id, uint64_t *value);
 /* A device id's name ("GICD+0x100", "vINTID 27") into buf; false if none. */
 bool vmstate_dev_name(uint64_t id, char *buf, size_t size);
 /* Section name by type ("CORE"), or "?" */

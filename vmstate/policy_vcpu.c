@@ -42,7 +42,8 @@ unsigned int vmstate_check_vcpu(const struct vmstate *s, unsigned int i,
 				bool (*entry_ok)(uint64_t entry), struct vmstate_report *rep)
 {
 	const struct vmstate_vcpu *c = &s->vcpu[i];
-	const struct vmstate_entry *m = vmstate_find(c, sysreg_table[SYSREG_MPIDR_EL1].id);
+	uint64_t mpidr;
+	bool has_mpidr = vmstate_get(c, sysreg_table[SYSREG_MPIDR_EL1].id, &mpidr);
 	unsigned int tag = rep->vcpu_tag;
 
 	rep->vcpu_tag = i + 1;
@@ -60,8 +61,8 @@ unsigned int vmstate_check_vcpu(const struct vmstate *s, unsigned int i,
 	if (s->major >= 2 && c->mpidr != VMSTATE_VMPIDR(i))
 		vmstate_report_why(rep, VMSTATE_E_BAD_VCPU, 0, c->mpidr, VMSTATE_VMPIDR(i),
 				   "vMPIDR must be the firmware's for this vCPU (1 << 31 | index)");
-	else if (s->major >= 2 && m && m->value != c->mpidr)
-		vmstate_report_why(rep, VMSTATE_E_BAD_VCPU, 0, m->value, c->mpidr,
+	else if (s->major >= 2 && has_mpidr && mpidr != c->mpidr)
+		vmstate_report_why(rep, VMSTATE_E_BAD_VCPU, 0, mpidr, c->mpidr,
 				   "the MPIDR_EL1 entry must be the vCPU record's vMPIDR");
 	rep->vcpu_tag = tag;
 	return rep->total;

@@ -2,7 +2,9 @@
  * libFuzzer target: the blob decoder (formats 1.0 and 2.0) and the whole
  * import check over every vCPU. Whatever the bytes, no crash, no sanitizer
  * report; an accepted blob re-encodes to a blob that decodes to the same
- * state, every vCPU and the VM's parts.
+ * state, every vCPU and the VM's parts. The load path's decoder by row
+ * gives the same verdict, the same check and registers, and the same
+ * entries once made into entries.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -48,28 +50,55 @@ static bool entry_ok(uint64_t entry)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct vmstate a, b;
+	static struct vmstate a, b, r;
 	static struct vmstate_drops drops[VMSTATE_MAX_VCPUS];
-	static struct vcpu_sysregs vs[VMSTATE_MAX_VCPUS];
+	static struct vcpu_sysregs vs[VMSTATE_MAX_VCPUS], vs_rows[VMSTATE_MAX_VCPUS];
+	static uint64_t row_vals[VMSTATE_MAX_VCPUS * SYSREG_COUNT];
+	static struct vmstate_rows_in rows_in;
 	static const struct vmstate_dev_ops dev = { dev_check, NULL, NULL };
 	static uint8_t out[VMSTATE_MAX_BLOB];
-	struct vmstate_machine m = { .dev = &dev, .entry_ok = entry_ok };
-	struct vmstate_report rep = { 0 };
+	struct vmstate_machine m = { .dev = &dev, .entry_ok = entry_ok }, m_rows = m;
+	struct vmstate_report rep = { 0 }, rep_rows = { 0 };
 	enum vmstate_err e;
 	size_t n;
 
-	if (vmstate_decode(data, size, &a, NULL) != VMSTATE_E_OK)
+	e = vmstate_decode(data, size, &a, NULL);
+	vmstate_rows_in_init(&rows_in, row_vals);
+	if (vmstate_decode_rows(data, size, &r, NULL, &rows_in) != e)
+		abort();
+	if (e != VMSTATE_E_OK)
 		return 0;
 	fake_hw_reset();
 	/* A machine of the blob's size, so the check reaches every vCPU's registers. */
 	m.nvcpus = a.nvcpus;
+	m_rows.nvcpus = a.nvcpus;
 	for (unsigned int i = 0; i < a.nvcpus; i++) {
 		sysreg_vcpu_reset(&vs[i], FW_VERSION, FW_VERSION);
 		vs[i].val[SYSREG_MPIDR_EL1] = VMSTATE_VMPIDR(i);
+		vs_rows[i] = vs[i];
 		m.sr[i] = &vs[i];
+		m_rows.sr[i] = &vs_rows[i];
 	}
-	if (!vmstate_check_all(&a, &m, drops, &rep))
+	if (vmstate_check_all(&r, &m_rows, drops, &rep_rows) !=
+	    vmstate_check_all(&a, &m, drops, &rep))
+		abort();
+	if (!rep.total) {
 		vmstate_apply_all(&a, &m);
+		vmstate_apply_all(&r, &m_rows);
+		for (unsigned int i = 0; i < a.nvcpus; i++)
+			if (memcmp(vs[i].val, vs_rows[i].val, sizeof(vs[i].val)) ||
+			    vs[i].cpu_version != vs_rows[i].cpu_version)
+				abort();
+	}
+	for (unsigned int i = 0; i < a.nvcpus; i++) {
+		vmstate_rows_to_regs(&r.vcpu[i]);
+		if (r.vcpu[i].nregs != a.vcpu[i].nregs)
+			abort();
+		for (unsigned int k = 0; k < a.vcpu[i].nregs; k++)
+			if (r.vcpu[i].regs[k].id != a.vcpu[i].regs[k].id ||
+			    r.vcpu[i].regs[k].value != a.vcpu[i].regs[k].value)
+				abort();
+	}
 	n = vmstate_encode(&a, out, sizeof(out), &e);
 	if (!n)
 		return 0;	/* e.g. entries of a section interleaved: not re-encodable */
