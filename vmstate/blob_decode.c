@@ -330,10 +330,14 @@ static void rows_mark(uint64_t *mask, unsigned int from, unsigned int to, bool l
 	}
 }
 
-/* Its own function: inlined into the decoder, its loop would share the decoder's registers. */
+/*
+ * Its own function (inlined into the decoder, its loop would share the
+ * decoder's registers), with the value rules as an argument (so their
+ * address stays in a register).
+ */
 static __attribute__((noinline)) bool get_rows(const struct rbuf *r, struct vmstate_vcpu *c,
 					       const struct vmstate_rows_in *t, bool fw,
-					       uint64_t *count)
+					       uint64_t *count, const struct len_rule *rules)
 {
 	const uint64_t *ids = t->id, *accept = t->accept;
 	const uint16_t *head1 = t->head;
@@ -342,6 +346,8 @@ static __attribute__((noinline)) bool get_rows(const struct rbuf *r, struct vmst
 	uint64_t *val = t->val + (size_t)c->index * t->n, n;
 	struct rbuf rr = *r;
 	const uint8_t *p, *end = r->p + r->n;
+	/* Entries starting at or before it have ENTRY_RUN_MAX bytes behind them (NULL: none do). */
+	const uint8_t *roomy_last = r->n >= ENTRY_RUN_MAX ? end - ENTRY_RUN_MAX : NULL;
 
 	rows_mark(c->row_lacked, first, to, false);
 	if (!get_varint(&rr, &n) || n > to - first)
@@ -355,11 +361,11 @@ static __attribute__((noinline)) bool get_rows(const struct rbuf *r, struct vmst
 		uint16_t h;
 		size_t size;
 
-		if (FAST_UNALIGNED && end - p >= ENTRY_RUN_MAX) {
+		if (FAST_UNALIGNED && p <= roomy_last) {
 			/* Row i's 1-byte delta and flags with reserved bits clear. */
 			__builtin_memcpy(&h, p, 2);
-			if ((h & 0xe0ffu) == head1[i]) {
-				const struct len_rule *lr = &len_rules[h >> 8];
+			if (__builtin_expect((h & 0xe0ffu) == head1[i], 1)) {
+				const struct len_rule *lr = &rules[h >> 8];
 
 				__builtin_memcpy(&value, p + 2, 8);
 				value &= lr->mask;
@@ -372,25 +378,21 @@ static __attribute__((noinline)) bool get_rows(const struct rbuf *r, struct vmst
 		}
 		/* Row i's with a 2-byte delta, or in the section's last bytes. */
 		size = FAST_UNALIGNED ? row_entry(p, end, head1[i], head2[i], &value) : 0;
-		if (size) {
-			if (value & ~accept[i])
+		if (!size) {
+			/* Else any entry: a later row's (those between lacked), or none. */
+			size = read_entry(p, end, &delta, &flags, &value);
+			if (!size)
 				return false;
-			val[i] = value;
-			p += size;
-			continue;
+			id = (i > first ? ids[i - 1] : ID_DELTA_BASE) + delta;
+			if (id < delta)
+				return false;	/* past the last id there is */
+			for (; i < to && ids[i] < id; i++)
+				c->row_lacked[i / 64] |= UINT64_C(1) << (i % 64);
+			/* This entry and those after it need a row each. */
+			if (to - i < n - k || ids[i] != id)
+				return false;
 		}
-		/* Else any entry: a later row's (those between lacked), or none. */
-		size = read_entry(p, end, &delta, &flags, &value);
-		if (!size)
-			return false;
-		id = (i > first ? ids[i - 1] : ID_DELTA_BASE) + delta;
-		if (id < delta)
-			return false;	/* past the last id there is */
-		/* Rows before it the blob lacks: marked, as the end's below. */
-		for (; i < to && ids[i] < id; i++)
-			c->row_lacked[i / 64] |= UINT64_C(1) << (i % 64);
-		/* The entries left need rows left: the ones after need one each. */
-		if (to - i < n - k || ids[i] != id || (value & ~accept[i]))
+		if (value & ~accept[i])
 			return false;
 		val[i] = value;
 		p += size;
@@ -499,7 +501,7 @@ static enum vmstate_err get_section(enum vmstate_section type, struct rbuf *r,
 	 */
 	if ((type == VMSTATE_SEC_SYSREGS || fw) && rows && rows->version == out->fw_version &&
 	    (fw ? c->row_sections == 1 : !c->nregs && !c->row_sections)) {
-		if (get_rows(r, c, rows, fw, &count)) {
+		if (get_rows(r, c, rows, fw, &count, len_rules)) {
 			c->rows_in = rows;
 			c->row_sections |= fw ? 2 : 1;
 			c->nregs += (unsigned int)count;

@@ -73,8 +73,8 @@ static struct plain_tables {
 	uint16_t head[SYSREG_COUNT];		/* the delta's byte where it takes one, else 0xffff */
 	uint32_t head2[SYSREG_COUNT];		/* its two bytes where it takes two, else ~0 */
 	uint8_t special[SYSREG_COUNT + 1];
-	uint16_t special_row[SYSREG_COUNT];	/* the rows with `special` bits, in order */
-	unsigned int nspecial;
+	uint16_t offered_row[SYSREG_COUNT];	/* the rows with PLAIN_OFFERED, in order */
+	unsigned int noffered;
 	uint64_t view[FW_VERSION + 1][SYSREG_COUNT];	/* ID rows' masks by CPU model */
 	struct sysreg_mask id_rows;	/* never left out, whatever is hidden */
 	struct sysreg_mask reset_safe;	/* a blob may lack them */
@@ -115,8 +115,8 @@ static const struct plain_tables *plain_tables(void)
 		plain.head2[i] = plain.delta[i] >= 0x80 && plain.delta[i] < 0x4000 ?
 				 (uint32_t)((plain.delta[i] & 0x7f) | 0x80 | (plain.delta[i] >> 7) << 8) :
 				 ~UINT32_C(0);
-		if (plain.special[i])
-			plain.special_row[plain.nspecial++] = (uint16_t)i;
+		if (plain.special[i] & PLAIN_OFFERED)
+			plain.offered_row[plain.noffered++] = (uint16_t)i;
 	}
 	plain.id[SYSREG_COUNT] = ~UINT64_C(0);
 	plain.special[SYSREG_COUNT] = PLAIN_PAST;
@@ -507,27 +507,45 @@ static const uint64_t *plain_rows_of(const struct vmstate_vcpu *c)
 	       c->rows_in->val + (size_t)c->index * SYSREG_COUNT : NULL;
 }
 
+/* Whether vCPU c's value of row i, taken by row, is there. */
+static inline bool row_has(const struct vmstate_vcpu *c, unsigned int i)
+{
+	return !((c->row_lacked[i / 64] >> (i % 64)) & 1);
+}
+
 /*
  * check_plain() for a vCPU taken by row: the decoder has matched each
  * entry to its row and checked its bits; left are the rows it lacks (each
- * must be one a blob may lack) and the few special rows.
+ * must be one a blob may lack), the value rules (each on its row, where
+ * the blob has it; MPIDR_EL1's Aff0 the vCPU's index), and the ID
+ * registers this side offers (the value offered, or no feature beyond it).
  */
 static bool check_rows(const struct vmstate_vcpu *c, const uint64_t *val,
 		       const struct vcpu_sysregs *vs)
 {
 	const struct plain_tables *t = plain_tables();
+	const uint64_t *view = t->view[FW_VERSION];
 	uint64_t hw[SYSREG_COUNT];
 
 	for (unsigned int w = 0; w < SYSREG_MASK_WORDS; w++)
 		if (c->row_lacked[w] & ~(t->reset_safe.w[w] | vs->hidden.w[w]))
 			return false;
-	sysreg_hw_read_ids(hw);
-	for (unsigned int k = 0; k < t->nspecial; k++) {
-		unsigned int i = t->special_row[k];
-		struct vmstate_entry e = { .id = t->id[i], .value = val[i] };
+	for (const struct value_rule *r = value_rules; r < value_rules + ARRAY_SIZE(value_rules);
+	     r++) {
+		uint64_t mask = r->width == 64 ? ~UINT64_C(0) : (UINT64_C(1) << r->width) - 1;
+		uint64_t f = (val[r->reg] >> r->shift) & mask;
 
-		if (!((c->row_lacked[i / 64] >> (i % 64)) & 1) &&
-		    !plain_value_ok(&e, i, t->special[i], c->index, hw))
+		if (row_has(c, r->reg) && (f < r->lo || f > r->hi))
+			return false;
+	}
+	if (row_has(c, SYSREG_MPIDR_EL1) && (val[SYSREG_MPIDR_EL1] & 0xff) != c->index)
+		return false;
+	sysreg_hw_read_ids(hw);
+	for (unsigned int k = 0; k < t->noffered; k++) {
+		unsigned int i = t->offered_row[k];
+		uint64_t offer = hw[i] & view[i];
+
+		if (row_has(c, i) && val[i] != offer && sysreg_id_exceeds(i, val[i], offer) >= 0)
 			return false;
 	}
 	return true;
