@@ -19,6 +19,8 @@ ROWS = [
     "guest HVC SMCCC_ARCH_FEATURES (through C: the light exit), round trip",
     r"save\+restore all \d+ context registers \(table-expanded\), per register",
     "the same, register by register through the dispatch",
+    "firmware export, the save path: registers read, checked and encoded straight into the blob",
+    "firmware import, the load path: the blob decoded straight into the registers' rows",
     "firmware export: read and check registers",
     "firmware export: encode the blob",
     "firmware import: decode and check the blob",
