@@ -150,20 +150,11 @@ static size_t run_entry_size(const struct vmstate_entry *e, uint64_t before)
 static const uint64_t len_mask[32] = { MASKS, MASKS };
 static const uint64_t len_least[32] = { LEASTS, LEASTS };
 static const uint8_t size_from[32] = { SIZES, SIZES };
-/* The first two in one: a value's mask and least by the flags. */
-#define ML(mask, least)	{ mask, least }
-#define RULES	ML(0, 0), ML(0xff, 1), ML(0xffff, 1u << 8), ML(0xffffff, 1u << 16), \
-		ML(0xffffffff, 1u << 24), ML(UINT64_C(0xffffffffff), UINT64_C(1) << 32), \
-		ML(UINT64_C(0xffffffffffff), UINT64_C(1) << 40), \
-		ML(UINT64_C(0xffffffffffffff), UINT64_C(1) << 48), \
-		ML(~UINT64_C(0), UINT64_C(1) << 56), ML(0, ~UINT64_C(0)), ML(0, ~UINT64_C(0)), \
-		ML(0, ~UINT64_C(0)), ML(0, ~UINT64_C(0)), ML(0, ~UINT64_C(0)), \
-		ML(0, ~UINT64_C(0)), ML(0, ~UINT64_C(0))
-static const struct len_rule {
-	uint64_t mask, least;
-} len_rules[32] = { RULES, RULES };
-#undef RULES
-#undef ML
+/* The three, for a loop to keep in registers (an argument: not remade from its address each time). */
+static const struct len_tables {
+	const uint64_t *mask, *least;
+	const uint8_t *size;
+} len_tables = { len_mask, len_least, size_from };
 #undef SIZES
 #undef LEASTS
 #undef MASKS
@@ -332,14 +323,15 @@ static void rows_mark(uint64_t *mask, unsigned int from, unsigned int to, bool l
 
 /*
  * Its own function (inlined into the decoder, its loop would share the
- * decoder's registers), with the value rules as an argument (so their
- * address stays in a register).
+ * decoder's registers), with the length tables as an argument (so their
+ * addresses stay in registers).
  */
 static __attribute__((noinline)) bool get_rows(const struct rbuf *r, struct vmstate_vcpu *c,
 					       const struct vmstate_rows_in *t, bool fw,
-					       uint64_t *count, const struct len_rule *rules)
+					       uint64_t *count, const struct len_tables *lt)
 {
-	const uint64_t *ids = t->id, *accept = t->accept;
+	const uint64_t *ids = t->id, *accept = t->accept, *mask = lt->mask, *least = lt->least;
+	const uint8_t *size_of = lt->size;
 	const uint16_t *head1 = t->head;
 	const uint32_t *head2 = t->head2;
 	unsigned int first = fw ? t->fw_first : 0, to = fw ? t->n : t->fw_first, i = first;
@@ -365,14 +357,26 @@ static __attribute__((noinline)) bool get_rows(const struct rbuf *r, struct vmst
 			/* Row i's 1-byte delta and flags with reserved bits clear. */
 			__builtin_memcpy(&h, p, 2);
 			if (__builtin_expect((h & 0xe0ffu) == head1[i], 1)) {
-				const struct len_rule *lr = &rules[h >> 8];
+				size_t f = h >> 8;
 
 				__builtin_memcpy(&value, p + 2, 8);
-				value &= lr->mask;
-				if (value < lr->least || (value & ~accept[i]))
+				value &= mask[f];
+				if (value < least[f] || (value & ~accept[i]))
 					return false;
 				val[i] = value;
-				p += 2 + (h >> 8 & VMSTATE_ENT_LEN_MASK);
+				p += size_of[f];
+				continue;
+			}
+			/* Row i's 2-byte delta, flags with reserved bits clear: the same one byte on. */
+			if ((((uint32_t)h | (uint32_t)p[2] << 16) & 0xe0ffffu) == head2[i]) {
+				size_t f = p[2];
+
+				__builtin_memcpy(&value, p + 3, 8);
+				value &= mask[f];
+				if (value < least[f] || (value & ~accept[i]))
+					return false;
+				val[i] = value;
+				p += 1 + size_of[f];
 				continue;
 			}
 		}
@@ -501,7 +505,7 @@ static enum vmstate_err get_section(enum vmstate_section type, struct rbuf *r,
 	 */
 	if ((type == VMSTATE_SEC_SYSREGS || fw) && rows && rows->version == out->fw_version &&
 	    (fw ? c->row_sections == 1 : !c->nregs && !c->row_sections)) {
-		if (get_rows(r, c, rows, fw, &count, len_rules)) {
+		if (get_rows(r, c, rows, fw, &count, &len_tables)) {
 			c->rows_in = rows;
 			c->row_sections |= fw ? 2 : 1;
 			c->nregs += (unsigned int)count;

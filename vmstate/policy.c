@@ -527,25 +527,30 @@ static bool check_rows(const struct vmstate_vcpu *c, const uint64_t *val,
 	const uint64_t *view = t->view[FW_VERSION];
 	uint64_t hw[SYSREG_COUNT];
 
-	for (unsigned int w = 0; w < SYSREG_MASK_WORDS; w++)
+	uint64_t lacked = 0;
+	unsigned int noffered = t->noffered;
+
+	for (unsigned int w = 0; w < SYSREG_MASK_WORDS; w++) {
 		if (c->row_lacked[w] & ~(t->reset_safe.w[w] | vs->hidden.w[w]))
 			return false;
+		lacked |= c->row_lacked[w];
+	}
 	for (const struct value_rule *r = value_rules; r < value_rules + ARRAY_SIZE(value_rules);
 	     r++) {
 		uint64_t mask = r->width == 64 ? ~UINT64_C(0) : (UINT64_C(1) << r->width) - 1;
 		uint64_t f = (val[r->reg] >> r->shift) & mask;
 
-		if (row_has(c, r->reg) && (f < r->lo || f > r->hi))
+		if ((f < r->lo || f > r->hi) && (!lacked || row_has(c, r->reg)))
 			return false;
 	}
-	if (row_has(c, SYSREG_MPIDR_EL1) && (val[SYSREG_MPIDR_EL1] & 0xff) != c->index)
+	if ((val[SYSREG_MPIDR_EL1] & 0xff) != c->index && (!lacked || row_has(c, SYSREG_MPIDR_EL1)))
 		return false;
 	sysreg_hw_read_ids(hw);
-	for (unsigned int k = 0; k < t->noffered; k++) {
-		unsigned int i = t->offered_row[k];
-		uint64_t offer = hw[i] & view[i];
+	for (const uint16_t *k = t->offered_row, *end = k + noffered; k < end; k++) {
+		uint64_t offer = hw[*k] & view[*k];
 
-		if (row_has(c, i) && val[i] != offer && sysreg_id_exceeds(i, val[i], offer) >= 0)
+		if (val[*k] != offer && (!lacked || row_has(c, *k)) &&
+		    sysreg_id_exceeds(*k, val[*k], offer) >= 0)
 			return false;
 	}
 	return true;
