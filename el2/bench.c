@@ -71,7 +71,7 @@ static uint8_t bbuf[VMSTATE_MAX_BLOB] __attribute__((aligned(8)));
 /* Each step of a save and of a load, per register of the full table. */
 static void bench_export_import(struct vcpu *v)
 {
-	static uint64_t row_vals[VMSTATE_MAX_VCPUS * SYSREG_COUNT];
+	static struct vmstate_rows_store row_store;
 	static struct vmstate_rows_buf rows;
 	static struct vmstate_rows_in rows_in;
 	static struct vmstate_drops drops;
@@ -95,7 +95,7 @@ static void bench_export_import(struct vcpu *v)
 	BUG_ON(rep.total || !len || !bst.vcpu[0].rows);
 	report("fw_export_fused", t[1] - t[0], (uint64_t)REPS * bst.vcpu[0].nregs);
 	/* The load path: the blob decoded by row, checked, and written to the registers. */
-	vmstate_rows_in_init(&rows_in, row_vals);
+	vmstate_rows_in_init(&rows_in, &row_store);
 	t[0] = pmu_read();
 	for (int r = 0; r < REPS; r++) {
 		vmstate_decode_rows(bbuf, len, &bst, NULL, &rows_in);

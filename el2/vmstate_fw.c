@@ -262,7 +262,7 @@ static void print_drops(void)
 			const char *name = vmstate_id_name(drops[i].id[k]);
 			const struct vmstate_entry *e;
 
-			vmstate_rows_to_regs(&state.vcpu[i]);	/* one by row has no drops: not met */
+			vmstate_rows_to_regs(&state.vcpu[i]);	/* the vCPU's entries, if held by row */
 			e = vmstate_find(&state.vcpu[i], drops[i].id[k]);
 			printf("regvisor: load: ");
 			if (state.nvcpus > 1)
@@ -283,9 +283,10 @@ static void print_conversions(unsigned int world)
 	unsigned int fresh = 0, writer = state.fw_version;
 	const struct sysreg_change *chg;
 
-	for (unsigned int i = 0; i < state.nvcpus; i++)
-		/* A vCPU taken by row is of this version's blob: nothing of it converts. */
-		for (unsigned int k = 0; !state.vcpu[i].rows_in && k < state.vcpu[i].nregs; k++) {
+	/* Nothing converts between a version and itself: the entries are looked at otherwise. */
+	for (unsigned int i = 0; writer != world && i < state.nvcpus; i++) {
+		vmstate_rows_to_regs(&state.vcpu[i]);
+		for (unsigned int k = 0; k < state.vcpu[i].nregs; k++) {
 			const struct vmstate_entry *e = &state.vcpu[i].regs[k];
 			int idx = sysreg_find_by_id(e->id);
 			uint64_t val = e->value;
@@ -299,6 +300,7 @@ static void print_conversions(unsigned int world)
 			       (unsigned long long)e->value, writer, (unsigned long long)val, world,
 			       chg->version, sysreg_rule_name(chg->rule));
 		}
+	}
 	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
 		if (sysreg_table[i].cls != ID && sysreg_table[i].since > writer &&
 		    sysreg_in_world(i, world))
@@ -337,11 +339,11 @@ bool vmstate_load(struct vcpu *v, const uint8_t *in, size_t len, bool quiet)
 	uint64_t where;
 	char at[80];
 
-	static uint64_t row_vals[VMSTATE_MAX_VCPUS * SYSREG_COUNT];
-	struct vmstate_rows_in rows;
+	static struct vmstate_rows_store row_store;
+	static struct vmstate_rows_in rows;	/* state's vCPUs point at it after the load */
 
 	/* Registers by row where the blob is this version's (the check and apply take them so). */
-	vmstate_rows_in_init(&rows, row_vals);
+	vmstate_rows_in_init(&rows, &row_store);
 	err = vmstate_decode_rows(in, len, &state, &where, &rows);
 	if (err != VMSTATE_E_OK) {
 		printf("regvisor: load: error: %s (%s); nothing loaded\n", vmstate_strerror(err),

@@ -432,6 +432,13 @@ MUTATIONS = [
              [("	if (t) {\n		unsigned int lo = 0, hi = t->n;",
                "	if (t) {\n		return false;\n		unsigned int lo = 0, hi = t->n;")],
              [FUZZ_SMOKE], build=None),
+    Mutation("load-rows-drop-marks-lost",
+             "a vCPU taken by row, made into entries, loses the blob's droppable marks "
+             "(an older world refuses a blob it takes as entries)",
+             "vmstate/blob.c",
+             [("				.droppable = flags[i] & VMSTATE_ENT_DROPPABLE };",
+               "				.droppable = false };")],
+             [UNIT], build=None),
     Mutation("encode-run-delta-128",
              "the encoder's run writes a delta of 128 as one byte (a broken varint)",
              "vmstate/blob_encode.c",

@@ -59,17 +59,21 @@ void vmstate_rows_to_regs(struct vmstate_vcpu *c)
 {
 	const struct vmstate_rows_in *t = c->rows_in;
 	const uint64_t *val;
+	const uint8_t *flags;
 	unsigned int n = 0;
 
 	if (!t)
 		return;
 	val = t->val + (size_t)c->index * t->n;
+	flags = t->flags + (size_t)c->index * t->n;
 	for (unsigned int i = 0; i < t->n; i++) {
 		/* Only the sections taken by row (a decoder may stop after one). */
-		if (!(c->row_sections & (i < t->fw_first ? 1 : 2)))
+		if (!(c->row_sections & (i < t->fw_first ? ROWS_SYSREGS : ROWS_FWREGS)))
 			continue;
 		if (!((c->row_lacked[i / 64] >> (i % 64)) & 1))
-			c->regs[n++] = (struct vmstate_entry){ .id = t->id[i], .value = val[i] };
+			c->regs[n++] = (struct vmstate_entry){
+				.id = t->id[i], .value = val[i],
+				.droppable = flags[i] & VMSTATE_ENT_DROPPABLE };
 	}
 	c->nregs = n;
 	c->rows_in = NULL;

@@ -122,7 +122,7 @@ struct vmstate_rows {
  * vmstate/policy.h): the row table of firmware version `version` (ids in
  * order, the firmware's rows fw_first..n-1; each id's delta from the one
  * before in its section; the bits a value may have), and room for n values
- * for each vCPU, vCPU v's at val + v * n.
+ * and n entries' flags for each vCPU, vCPU v's at val + v * n, flags + v * n.
  */
 struct vmstate_rows_in {
 	const uint64_t *id, *delta, *accept;
@@ -130,7 +130,13 @@ struct vmstate_rows_in {
 	const uint32_t *head2;	/* its two bytes where it takes two, else ~0 */
 	unsigned int n, fw_first, version;
 	uint64_t *val;
+	uint8_t *flags;
 };
+
+/* What the decoder has done with a vCPU's register sections (row_sections). */
+#define ROWS_SYSREGS	1	/* SYSREGS taken by row */
+#define ROWS_FWREGS	2	/* FWREGS taken by row */
+#define ROWS_ENTRIES	4	/* its entries are regs[]'s */
 
 /* One vCPU's state: what a 1.0 blob held, and its power state. */
 struct vmstate_vcpu {
@@ -146,13 +152,14 @@ struct vmstate_vcpu {
 	const struct vmstate_rows *rows;
 	/*
 	 * Set by vmstate_decode_rows() when it took both SYSREGS and FWREGS by
-	 * row: row i's value is rows_in->val[index * n + i], the rows the blob
-	 * lacks are set in row_lacked, and regs[] is not filled (nregs counts
-	 * the entries; vmstate_rows_to_regs() fills it). NULL: regs[].
+	 * row: row i's value is rows_in->val[index * n + i] and its entry's
+	 * flags rows_in->flags[index * n + i], the rows the blob lacks are set
+	 * in row_lacked, and regs[] is not filled (nregs counts the entries;
+	 * vmstate_rows_to_regs() fills it). NULL: regs[].
 	 */
 	const struct vmstate_rows_in *rows_in;
 	uint64_t row_lacked[(VMSTATE_MAX_ENTRIES + 63) / 64];
-	uint8_t row_sections;	/* the decoder's: 1 SYSREGS, 2 FWREGS taken by row */
+	uint8_t row_sections;	/* the decoder's: ROWS_* */
 	struct {
 		uint64_t x[31];
 		uint64_t pc;
@@ -224,8 +231,9 @@ extern bool vmstate_codec_runs;
 
 /*
  * A vCPU the decoder took by row (c->rows_in set) as any other: its
- * entries into regs[], in id order, none droppable (the rows are all of the
- * reader's own table, where a mark has nothing to say), and rows_in NULL.
+ * entries into regs[] as the general decoder would have made them (the
+ * rows of the sections taken by row, in id order, with the blob's
+ * droppable marks), and rows_in NULL. Nothing for a vCPU not held by row.
  */
 void vmstate_rows_to_regs(struct vmstate_vcpu *c);
 

@@ -262,15 +262,6 @@ static size_t read_entry(const uint8_t *p, const uint8_t *end, uint64_t *delta,
 }
 
 /*
- * SYSREGS (fw false) or FWREGS entries of vCPU c straight into its rows
- * (t): true when every entry is a row's, in order and well formed, with
- * bits its row accepts, and the section holds nothing more; the rows it
- * lacks are marked in c->row_lacked and *count is how many it had. The
- * usual entry is the next row's with a 1-byte delta: the table's first
- * byte tells it at once. False leaves r as it was (the general decoder
- * reads the section again) and this section's rows undefined.
- */
-/*
  * The entry at p if it is a row's whose delta is encoded as head1 (one
  * byte, else 0xffff) or head2 (two bytes, else ~0), with flags whose
  * reserved bits are clear and a value in its fewest bytes: its size and
@@ -279,7 +270,7 @@ static size_t read_entry(const uint8_t *p, const uint8_t *end, uint64_t *delta,
  * before p, inside the blob (a section's payload starts after the header).
  */
 static inline size_t row_entry(const uint8_t *p, const uint8_t *end, unsigned int head1,
-			       uint32_t head2, uint64_t *value)
+			       uint32_t head2, unsigned int *flags, uint64_t *value)
 {
 	size_t left = (size_t)(end - p), hl;
 	unsigned int len;
@@ -293,7 +284,8 @@ static inline size_t row_entry(const uint8_t *p, const uint8_t *end, unsigned in
 		hl = 2;
 	else
 		return 0;
-	len = p[hl] & VMSTATE_ENT_LEN_MASK;
+	*flags = p[hl];
+	len = *flags & VMSTATE_ENT_LEN_MASK;
 	if (len > 8 || left < hl + 1 + len)
 		return 0;
 	*value = 0;
@@ -322,6 +314,15 @@ static void rows_mark(uint64_t *mask, unsigned int from, unsigned int to, bool l
 }
 
 /*
+ * SYSREGS (fw false) or FWREGS entries of vCPU c straight into its rows
+ * (t): true when every entry is a row's, in order and well formed, with
+ * bits its row accepts, and the section holds nothing more; the rows it
+ * lacks are marked in c->row_lacked, each entry's flags kept beside its
+ * value, and *count is how many it had. The usual entry is the next
+ * row's with a 1-byte delta: the table's first byte tells it at once.
+ * False leaves r as it was (the general decoder reads the section again)
+ * and this section's rows undefined.
+ *
  * Its own function (inlined into the decoder, its loop would share the
  * decoder's registers), with the length tables as an argument (so their
  * addresses stay in registers).
@@ -336,6 +337,7 @@ static __attribute__((noinline)) bool get_rows(const struct rbuf *r, struct vmst
 	const uint32_t *head2 = t->head2;
 	unsigned int first = fw ? t->fw_first : 0, to = fw ? t->n : t->fw_first, i = first;
 	uint64_t *val = t->val + (size_t)c->index * t->n, n;
+	uint8_t *fl = t->flags + (size_t)c->index * t->n;
 	struct rbuf rr = *r;
 	const uint8_t *p, *end = r->p + r->n;
 	/* Entries starting at or before it have ENTRY_RUN_MAX bytes behind them (NULL: none do). */
@@ -364,6 +366,7 @@ static __attribute__((noinline)) bool get_rows(const struct rbuf *r, struct vmst
 				if (value < least[f] || (value & ~accept[i]))
 					return false;
 				val[i] = value;
+				fl[i] = (uint8_t)f;
 				p += size_of[f];
 				continue;
 			}
@@ -376,12 +379,13 @@ static __attribute__((noinline)) bool get_rows(const struct rbuf *r, struct vmst
 				if (value < least[f] || (value & ~accept[i]))
 					return false;
 				val[i] = value;
+				fl[i] = (uint8_t)f;
 				p += 1 + size_of[f];
 				continue;
 			}
 		}
 		/* Row i's with a 2-byte delta, or in the section's last bytes. */
-		size = FAST_UNALIGNED ? row_entry(p, end, head1[i], head2[i], &value) : 0;
+		size = FAST_UNALIGNED ? row_entry(p, end, head1[i], head2[i], &flags, &value) : 0;
 		if (!size) {
 			/* Else any entry: a later row's (those between lacked), or none. */
 			size = read_entry(p, end, &delta, &flags, &value);
@@ -399,6 +403,7 @@ static __attribute__((noinline)) bool get_rows(const struct rbuf *r, struct vmst
 		if (value & ~accept[i])
 			return false;
 		val[i] = value;
+		fl[i] = (uint8_t)flags;
 		p += size;
 	}
 	rows_mark(c->row_lacked, i, to, true);
@@ -500,23 +505,25 @@ static enum vmstate_err get_section(enum vmstate_section type, struct rbuf *r,
 	uint64_t count;
 
 	/*
-	 * By row: a blob of the rows' version, SYSREGS first (so regs[], if it
-	 * is made later, is in the order the general decoder would have made it).
+	 * By row: a 2.0 blob of the rows' version (a 1.0 one's vCPU index is
+	 * its header's, not a place in the rows), SYSREGS first and then
+	 * FWREGS, nothing of the vCPU's taken as entries before (so regs[], if
+	 * it is made later, is in the order the general decoder would have made
+	 * it). Once a section goes as entries, so do the vCPU's others, the
+	 * rows taken so far made into entries first.
 	 */
-	if ((type == VMSTATE_SEC_SYSREGS || fw) && rows && rows->version == out->fw_version &&
-	    (fw ? c->row_sections == 1 : !c->nregs && !c->row_sections)) {
-		if (get_rows(r, c, rows, fw, &count, &len_tables)) {
+	if (type == VMSTATE_SEC_SYSREGS || fw) {
+		if (rows && rows->version == out->fw_version && out->major >= 2 &&
+		    c->row_sections == (fw ? ROWS_SYSREGS : 0) &&
+		    get_rows(r, c, rows, fw, &count, &len_tables)) {
 			c->rows_in = rows;
-			c->row_sections |= fw ? 2 : 1;
+			c->row_sections |= fw ? ROWS_FWREGS : ROWS_SYSREGS;
 			c->nregs += (unsigned int)count;
 			r->off = r->n;
 			return VMSTATE_E_OK;
 		}
-		if (c->row_sections) {
-			c->rows_in = rows;
-			vmstate_rows_to_regs(c);	/* SYSREGS' rows as entries, before FWREGS' */
-		}
-		c->row_sections = 4;	/* this vCPU's entries are regs[]'s from here */
+		vmstate_rows_to_regs(c);
+		c->row_sections = ROWS_ENTRIES;
 	}
 	switch (type) {
 	case VMSTATE_SEC_CORE:
@@ -717,6 +724,10 @@ enum vmstate_err vmstate_decode_rows(const uint8_t *buf, size_t len, struct vmst
 		*where = missing;
 		return VMSTATE_E_MISSING_SECTION;
 	}
+	/* Held by row only with both sections so taken (else as entries). */
+	for (unsigned int i = 0; i < out->nvcpus; i++)
+		if (out->vcpu[i].row_sections != (ROWS_SYSREGS | ROWS_FWREGS))
+			vmstate_rows_to_regs(&out->vcpu[i]);
 	if (out->major < 2)
 		v1_as_machine(out, hdr_vcpus);
 	return VMSTATE_E_OK;

@@ -185,7 +185,7 @@ static bool put_run(struct wbuf *w, const struct vmstate_entry *e, unsigned int 
 
 		while (e < end) {
 			/* Fours while every delta is 1..127: their (delta - 1)s OR below 0x7f. */
-			for (const struct vmstate_entry *fours_end = end - 3;
+			for (const struct vmstate_entry *fours_end = end - (end - e < 3 ? end - e : 3);
 			     FAST_UNALIGNED && e < fours_end; e += 4) {
 				uint64_t id0 = e[0].id, id1 = e[1].id, id2 = e[2].id, id3 = e[3].id;
 				uint64_t d0 = id0 - last, d1 = id1 - id0, d2 = id2 - id1, d3 = id3 - id2;

@@ -86,9 +86,10 @@ static const struct sysreg_mask *value_rule_rows(void);
 
 static const struct plain_tables *plain_tables(void)
 {
+	unsigned int fw_first = SYSREG_COUNT, noffered = 0;
+
 	if (__atomic_load_n(&plain.ready, __ATOMIC_ACQUIRE))
 		return &plain;
-	plain.fw_first = SYSREG_COUNT;
 	for (unsigned int i = 0; i < SYSREG_COUNT; i++) {
 		const struct sysreg_desc *d = &sysreg_table[i];
 		bool id = d->cls == ID;
@@ -105,19 +106,21 @@ static const struct plain_tables *plain_tables(void)
 			sysreg_mask_set(&plain.reset_safe, i);
 		plain.special[i] = (uint8_t)((sysreg_mask_test(value_rule_rows(), i) ? PLAIN_RULE : 0) |
 					     (id && !(d->flags & IDENT) ? PLAIN_OFFERED : 0));
-		if (vmstate_id_is_fw(d->id) && plain.fw_first == SYSREG_COUNT)
-			plain.fw_first = i;
+		if (vmstate_id_is_fw(d->id) && fw_first == SYSREG_COUNT)
+			fw_first = i;
 		/* The table is sorted, so its firmware rows are its last: a blob's sections split there. */
-		BUG_ON(vmstate_id_is_fw(d->id) != (i >= plain.fw_first));
-		plain.delta[i] = d->id - (i && i != plain.fw_first ? sysreg_table[i - 1].id :
+		BUG_ON(vmstate_id_is_fw(d->id) != (i >= fw_first));
+		plain.delta[i] = d->id - (i && i != fw_first ? sysreg_table[i - 1].id :
 					  UINT64_C(0x6030000000000000));
 		plain.head[i] = plain.delta[i] < 0x80 ? (uint16_t)plain.delta[i] : 0xffff;
 		plain.head2[i] = plain.delta[i] >= 0x80 && plain.delta[i] < 0x4000 ?
 				 (uint32_t)((plain.delta[i] & 0x7f) | 0x80 | (plain.delta[i] >> 7) << 8) :
 				 ~UINT32_C(0);
 		if (plain.special[i] & PLAIN_OFFERED)
-			plain.offered_row[plain.noffered++] = (uint16_t)i;
+			plain.offered_row[noffered++] = (uint16_t)i;
 	}
+	plain.fw_first = fw_first;
+	plain.noffered = noffered;
 	plain.id[SYSREG_COUNT] = ~UINT64_C(0);
 	plain.special[SYSREG_COUNT] = PLAIN_PAST;
 	__atomic_store_n(&plain.ready, true, __ATOMIC_RELEASE);
@@ -490,14 +493,14 @@ static bool check_plain(const struct vmstate_vcpu *c, const struct vcpu_sysregs 
 	return true;
 }
 
-void vmstate_rows_in_init(struct vmstate_rows_in *in, uint64_t *vals)
+void vmstate_rows_in_init(struct vmstate_rows_in *in, struct vmstate_rows_store *store)
 {
 	const struct plain_tables *t = plain_tables();
 
 	*in = (struct vmstate_rows_in){ .id = t->id, .delta = t->delta, .accept = t->accept,
 					.head = t->head, .head2 = t->head2, .n = SYSREG_COUNT,
-					.fw_first = t->fw_first,
-					.version = FW_VERSION, .val = vals };
+					.fw_first = t->fw_first, .version = FW_VERSION,
+					.val = store->val, .flags = store->flags };
 }
 
 /* vCPU c's values by row, when the decoder took its entries into the plain rows; else NULL. */

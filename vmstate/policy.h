@@ -95,13 +95,19 @@ unsigned int vmstate_export_rows(const struct vcpu_sysregs *vs, unsigned int tar
 				 struct vmstate_vcpu *c, struct vmstate_rows_buf *buf,
 				 struct vmstate_report *rep);
 
+/* Where the load path's decoder keeps what it takes by row: the caller's. */
+struct vmstate_rows_store {
+	uint64_t val[VMSTATE_MAX_VCPUS * SYSREG_COUNT];
+	uint8_t flags[VMSTATE_MAX_VCPUS * SYSREG_COUNT];
+};
+
 /*
  * The rows the load path's decoder takes entries into (vmstate_decode_rows):
- * this firmware's table, with vals (VMSTATE_MAX_VCPUS * SYSREG_COUNT) for
- * the values. The check and apply take a vCPU decoded so by row, through
- * their plain paths when those apply (else as entries).
+ * this firmware's table, with store for the values. The check and apply
+ * take a vCPU decoded so by row, through their plain paths when those
+ * apply (else as entries).
  */
-void vmstate_rows_in_init(struct vmstate_rows_in *in, uint64_t *vals);
+void vmstate_rows_in_init(struct vmstate_rows_in *in, struct vmstate_rows_store *store);
 
 /* Ids this destination drops although the blob does not mark them droppable. */
 struct vmstate_tolerance {

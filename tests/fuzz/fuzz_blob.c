@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct vmstate a, b, r;
 	static struct vmstate_drops drops[VMSTATE_MAX_VCPUS];
 	static struct vcpu_sysregs vs[VMSTATE_MAX_VCPUS], vs_rows[VMSTATE_MAX_VCPUS];
-	static uint64_t row_vals[VMSTATE_MAX_VCPUS * SYSREG_COUNT];
+	static struct vmstate_rows_store row_store;
 	static struct vmstate_rows_in rows_in;
 	static const struct vmstate_dev_ops dev = { dev_check, NULL, NULL };
 	static uint8_t out[VMSTATE_MAX_BLOB];
@@ -63,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n;
 
 	e = vmstate_decode(data, size, &a, NULL);
-	vmstate_rows_in_init(&rows_in, row_vals);
+	vmstate_rows_in_init(&rows_in, &row_store);
 	if (vmstate_decode_rows(data, size, &r, NULL, &rows_in) != e)
 		abort();
 	if (e != VMSTATE_E_OK)
@@ -92,12 +92,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	for (unsigned int i = 0; i < a.nvcpus; i++) {
 		vmstate_rows_to_regs(&r.vcpu[i]);
-		if (r.vcpu[i].nregs != a.vcpu[i].nregs)
+		if (!same_vcpu(&r.vcpu[i], &a.vcpu[i]))
 			abort();
-		for (unsigned int k = 0; k < a.vcpu[i].nregs; k++)
-			if (r.vcpu[i].regs[k].id != a.vcpu[i].regs[k].id ||
-			    r.vcpu[i].regs[k].value != a.vcpu[i].regs[k].value)
-				abort();
 	}
 	n = vmstate_encode(&a, out, sizeof(out), &e);
 	if (!n)

@@ -19,7 +19,7 @@
 #include "vmstate/policy.h"
 #include "tests/unit/capture.h"
 
-static struct vmstate st, st2;
+static struct vmstate st, st2, st3_one;
 static uint8_t buf[VMSTATE_MAX_BLOB];
 static struct vcpu_sysregs vs;
 
@@ -952,20 +952,20 @@ static void same_report(const struct vmstate_report *a, const struct vmstate_rep
 static void plain_paths_match_the_general_ones(void **state)
 {
 	static uint8_t b1[VMSTATE_MAX_BLOB], b2[VMSTATE_MAX_BLOB];
-	static uint64_t row_vals[VMSTATE_MAX_VCPUS * SYSREG_COUNT];
+	static struct vmstate_rows_store row_store;
 	static struct vmstate_rows_buf rows;
 	static struct vmstate_rows_in rows_in;
-	static struct vcpu_sysregs gen, plain, by_row_regs;
+	static struct vcpu_sysregs gen, plain, by_row_regs, older;
 	static struct vmstate st3;
 	static struct vmstate_drops d1, d2;
 	static struct vmstate_report r1, r2;
 	uint64_t x = 0x9e3779b97f4a7c15ull;
-	unsigned int checked_ok = 0, refused = 0, took_rows = 0;
+	unsigned int checked_ok = 0, refused = 0, took_rows = 0, older_ok = 0, older_seen = 0;
 	enum vmstate_err e1, e2;
 	size_t n1, n2;
 	bool by_row;
 
-	vmstate_rows_in_init(&rows_in, row_vals);
+	vmstate_rows_in_init(&rows_in, &row_store);
 
 	(void)state;
 	for (unsigned int round = 0; round < 3000; round++) {
@@ -984,6 +984,8 @@ static void plain_paths_match_the_general_ones(void **state)
 			if (d->cls == ID || r % 3 == 0)
 				continue;	/* IDs as the view has them; a third at reset */
 			vs.val[i] = r % 7 ? rnd(&x) & d->wmask : rnd(&x);
+			if (round % 3 == 0 && d->since == FW_VERSION)
+				vs.val[i] = d->reset;	/* an older world may take it */
 			if (r % 11 == 0 && d->cls != ID && round % 4) {	/* a fourth: none hidden */
 				sysreg_mask_set(&vs.hidden, i);
 				if (r % 2)
@@ -1086,12 +1088,21 @@ static void plain_paths_match_the_general_ones(void **state)
 				assert_int_equal(plain.cpu_version, by_row_regs.cpu_version);
 				assert_memory_equal(plain.val, by_row_regs.val, sizeof(plain.val));
 			}
+			/* Into an older world (compat): the general way, with the blob's marks. */
+			reset_world(&older, 1, FW_VERSION - 1);
+			memset(&r1, 0, sizeof(r1));
+			memset(&r2, 0, sizeof(r2));
+			vmstate_check_regs(&st3, 0, &older, NULL, &d1, &r1);
+			vmstate_check_regs(&st2, 0, &older, NULL, &d2, &r2);
+			same_report(&r1, &r2);
+			assert_int_equal(d1.n, d2.n);
+			assert_memory_equal(d1.id, d2.id, d1.n * sizeof(d1.id[0]));
+			older_ok += !r1.total;
+			older_seen++;
 			vmstate_rows_to_regs(&st2.vcpu[0]);
 			assert_int_equal(st2.vcpu[0].nregs, st3.vcpu[0].nregs);
-			for (unsigned int k = 0; k < st3.vcpu[0].nregs; k++) {
-				assert_int_equal(st2.vcpu[0].regs[k].id, st3.vcpu[0].regs[k].id);
-				assert_int_equal(st2.vcpu[0].regs[k].value, st3.vcpu[0].regs[k].value);
-			}
+			assert_memory_equal(st2.vcpu[0].regs, st3.vcpu[0].regs,
+					    st3.vcpu[0].nregs * sizeof(st3.vcpu[0].regs[0]));
 		}
 		memset(&r1, 0, sizeof(r1));
 		memset(&r2, 0, sizeof(r2));
@@ -1119,9 +1130,10 @@ static void plain_paths_match_the_general_ones(void **state)
 	}
 	vmstate_plain_paths = true;
 	/* Both outcomes were seen many times, and the rows' path too: the comparison covered each. */
-	assert_true(checked_ok > 1000 && refused > 100 && took_rows > 1000);
+	assert_true(checked_ok > 1000 && refused > 100 && took_rows > 1000 && older_seen > 1000);
 	printf("plain paths: %u loads checked and applied the same, %u refused the same (%u decoded "
-	       "by row)\n", checked_ok, refused, took_rows);
+	       "by row; %u checked the same by an older world, %u of them taken)\n", checked_ok,
+	       refused, took_rows, older_seen, older_ok);
 }
 
 /* Random sorted entries from base: small deltas mostly, some long ones, some across a 64K window. */
@@ -1309,11 +1321,47 @@ static void codec_runs_match_the_careful_loops(void **state)
 	assert_true(ok > 2000 && refused > 2000 && into_fw > 50);
 }
 
+/*
+ * A 1.0 blob naming this firmware's version and a vCPU index far past the
+ * rows' room: the decoder takes it as entries, as vmstate_decode() does
+ * (the rows are a 2.0 vCPU's, by its place in the blob), and nothing
+ * reads past the rows.
+ */
+static void one_zero_blob_not_taken_by_row(void **state)
+{
+	static struct vmstate_rows_store row_store;
+	static struct vmstate_rows_in rows_in;
+	static struct vmstate_report rep;
+	struct vmstate_report none = { 0 };
+	size_t n;
+
+	(void)state;
+	fake_hw_reset();
+	reset_world(&vs, FW_VERSION, FW_VERSION);
+	vmstate_clear(&st, 1);
+	st.major = 1;
+	st.fw_version = FW_VERSION;
+	st.vcpu[0].index = 0x7fff;
+	vmstate_export_regs(&vs, 0, &st.vcpu[0], &none);
+	n = encode(&st, buf);
+	vmstate_rows_in_init(&rows_in, &row_store);
+	assert_int_equal(vmstate_decode_rows(buf, n, &st2, NULL, &rows_in), VMSTATE_E_OK);
+	assert_null(st2.vcpu[0].rows_in);
+	assert_int_equal(st2.vcpu[0].index, 0x7fff);
+	assert_int_equal(vmstate_decode(buf, n, &st3_one, NULL), VMSTATE_E_OK);
+	assert_int_equal(st2.vcpu[0].nregs, st3_one.vcpu[0].nregs);
+	assert_memory_equal(st2.vcpu[0].regs, st3_one.vcpu[0].regs,
+			    st2.vcpu[0].nregs * sizeof(st2.vcpu[0].regs[0]));
+	memset(&rep, 0, sizeof(rep));
+	vmstate_check_vcpu(&st2, 0, NULL, &rep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(crc32c_known_answer),
 		cmocka_unit_test(codec_runs_match_the_careful_loops),
+		cmocka_unit_test(one_zero_blob_not_taken_by_row),
 		cmocka_unit_test(import_refuses_values_no_firmware_writes),
 		cmocka_unit_test(import_checks_the_header),
 		cmocka_unit_test(droppable_checked_where_known),
