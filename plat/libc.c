@@ -54,6 +54,15 @@ void *memset(void *dst, int c, size_t n)
 
 	for (; n && ((uintptr_t)d & 7); n--)
 		*d++ = (unsigned char)c;
+	/* 32 bytes a step (two store pairs), then by eights. */
+	for (; n >= 32; n -= 32, d += 32) {
+		uint64_t *to = (uint64_t *)(void *)d;
+
+		to[0] = v;
+		to[1] = v;
+		to[2] = v;
+		to[3] = v;
+	}
 	for (; n >= 8; n -= 8, d += 8)
 		*(uint64_t *)(void *)d = v;
 	while (n--)

@@ -323,13 +323,14 @@ static void rows_mark(uint64_t *mask, unsigned int from, unsigned int to, bool l
  * False leaves r as it was (the general decoder reads the section again)
  * and this section's rows undefined.
  *
- * Its own function (inlined into the decoder, its loop would share the
- * decoder's registers), with the length tables as an argument (so their
- * addresses stay in registers).
+ * Its own function, neither inlined nor specialized for its callers'
+ * arguments (inlined into the decoder, its loop would share the decoder's
+ * registers; specialized, it would remake the length tables' addresses
+ * from their symbols in the loop instead of keeping them in registers).
  */
-static __attribute__((noinline)) bool get_rows(const struct rbuf *r, struct vmstate_vcpu *c,
-					       const struct vmstate_rows_in *t, bool fw,
-					       uint64_t *count, const struct len_tables *lt)
+static __attribute__((noipa)) bool get_rows(const struct rbuf *r, struct vmstate_vcpu *c,
+					    const struct vmstate_rows_in *t, bool fw,
+					    uint64_t *count, const struct len_tables *lt)
 {
 	const uint64_t *ids = t->id, *accept = t->accept, *mask = lt->mask, *least = lt->least;
 	const uint8_t *size_of = lt->size;
@@ -679,15 +680,15 @@ enum vmstate_err vmstate_decode_rows(const uint8_t *buf, size_t len, struct vmst
 	r.n = len - VMSTATE_CRC_SIZE;
 	while (r.off < r.n) {
 		size_t start = r.off;
-		unsigned int type = (unsigned int)get_le(&r, 1);
-		unsigned int sflags = (unsigned int)get_le(&r, 1);
-		unsigned int owner = (unsigned int)get_le(&r, 2);
+		/* Type u8, flags u8, owner u16, length u32: one little-endian u64. */
+		uint64_t hdr = get_le(&r, VMSTATE_SEC_HDR_SIZE), slen = hdr >> 32;
+		unsigned int type = (unsigned int)(hdr & 0xff);
+		unsigned int sflags = (unsigned int)((hdr >> 8) & 0xff);
+		unsigned int owner = (unsigned int)((hdr >> 16) & 0xffff);
 		unsigned int bit;
 		uint8_t *seen_by;
-		uint64_t slen;
 		struct rbuf sub;
 
-		slen = get_le(&r, 4);
 		*where = start;
 		if (r.short_read || slen > r.n - r.off ||
 		    (sflags & ~(unsigned int)VMSTATE_SEC_OPTIONAL))
