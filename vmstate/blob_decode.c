@@ -640,8 +640,13 @@ enum vmstate_err vmstate_decode_rows(const uint8_t *buf, size_t len, struct vmst
 	if (!where)
 		where = &dummy;
 	*where = 0;
-	/* Entries are written as they are decoded: clear only what precedes them. */
-	vmstate_clear(out, 1);
+	/*
+	 * Entries are written as they are decoded: clear only what precedes
+	 * them. Nor a vCPU's CORE and FPSIMD: required, so written whole
+	 * before any OK. One vCPU (a 1.0 blob's; 2.0's count is the header's).
+	 */
+	vmstate_clear(out, 0);
+	out->nvcpus = 1;
 	if (len > VMSTATE_MAX_BLOB)
 		return VMSTATE_E_TOO_LARGE;
 	if (len < 4 || memcmp(buf, VMSTATE_MAGIC, 4) != 0)
