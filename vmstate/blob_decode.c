@@ -264,10 +264,11 @@ static size_t read_entry(const uint8_t *p, const uint8_t *end, uint64_t *delta,
 /*
  * The entry at p if it is a row's whose delta is encoded as head1 (one
  * byte, else 0xffff) or head2 (two bytes, else ~0), with flags whose
- * reserved bits are clear and a value in its fewest bytes: its size and
- * *value; 0 if not. Nothing at or past end is read: the value is loaded as
- * the eight bytes that end where it ends, which start at most 5 bytes
- * before p, inside the blob (a section's payload starts after the header).
+ * reserved bits are clear and a value in its fewest bytes: its size,
+ * *flags and *value; 0 if not. Nothing at or past end is read: the value
+ * is loaded as the eight bytes that end where it ends, which start at
+ * most 5 bytes before p, inside the blob (a section's payload starts after
+ * the header).
  */
 static inline size_t row_entry(const uint8_t *p, const uint8_t *end, unsigned int head1,
 			       uint32_t head2, unsigned int *flags, uint64_t *value)
