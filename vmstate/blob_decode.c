@@ -329,9 +329,9 @@ static void rows_mark(uint64_t *mask, unsigned int from, unsigned int to, bool l
  * registers; specialized, it would remake the length tables' addresses
  * from their symbols in the loop instead of keeping them in registers).
  */
-static __attribute__((noipa)) bool get_rows(const struct rbuf *r, struct vmstate_vcpu *c,
-					    const struct vmstate_rows_in *t, bool fw,
-					    uint64_t *count, const struct len_tables *lt)
+static NOT_SPECIALIZED bool get_rows(const struct rbuf *r, struct vmstate_vcpu *c,
+				     const struct vmstate_rows_in *t, bool fw, uint64_t *count,
+				     const struct len_tables *lt)
 {
 	const uint64_t *ids = t->id, *accept = t->accept, *mask = lt->mask, *least = lt->least;
 	const uint8_t *size_of = lt->size;

@@ -17,6 +17,13 @@
 #define FAST_UNALIGNED	0
 #endif
 
+/* Neither inlined nor specialized for its callers' arguments (GCC's noipa; clang has no such cloning). */
+#if defined(__clang__)
+#define NOT_SPECIALIZED	__attribute__((noinline))
+#else
+#define NOT_SPECIALIZED	__attribute__((noipa))
+#endif
+
 #define KVM_ID_COPROC_SHIFT	16
 #define KVM_ID_COPROC_MASK	UINT64_C(0xfff)
 #define KVM_COPROC_DEV_FIRST	0xf0	/* regvisor's device state: unused by KVM */
