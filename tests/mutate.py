@@ -153,20 +153,14 @@ MUTATIONS = [
              "vmstate/policy.c",
              [("if (val != def && sysreg_in_world(i, w))\n\t\t\t\tvmstate_report_add(rep, VMSTATE_E_HIDDEN",
                "if (0)\n\t\t\t\tvmstate_report_add(rep, VMSTATE_E_HIDDEN"),
-              ("\t\t\t\tif (val != def)\n\t\t\t\t\tvmstate_report_add(rep, VMSTATE_E_HIDDEN",
-               "\t\t\t\tif (0)\n\t\t\t\t\tvmstate_report_add(rep, VMSTATE_E_HIDDEN")],
+              ("\t\t\tif (val != def)\n\t\t\t\tvmstate_report_add(rep, VMSTATE_E_HIDDEN",
+               "\t\t\tif (0)\n\t\t\t\tvmstate_report_add(rep, VMSTATE_E_HIDDEN")],
              [UNIT, pytest("tests/qemu/test_vmstate.py", "hidden")]),
     Mutation("wmask-unchecked",
              "import takes values outside a register's writable bits (the load path's "
              "decoder no longer checks them)",
              "vmstate/blob_decode.c",
-             [("				__builtin_memcpy(&value, p + 2, 8);\n				value &= mask[f];\n"
-               "				if (value < least[f] || (value & ~accept[i]))",
-               "				__builtin_memcpy(&value, p + 2, 8);\n				value &= mask[f];\n"
-               "				if (value < least[f] || (value & ~accept[i] & 0))"),
-              ("				__builtin_memcpy(&value, p + 3, 8);\n				value &= mask[f];\n"
-               "				if (value < least[f] || (value & ~accept[i]))",
-               "				__builtin_memcpy(&value, p + 3, 8);\n				value &= mask[f];\n"
+             [("				if (value < least[f] || (value & ~accept[i]))",
                "				if (value < least[f] || (value & ~accept[i] & 0))"),
               ("		if (value & ~accept[i])\n			return false;\n		val[i] = value;",
                "		if (value & ~accept[i] & 0)\n			return false;\n		val[i] = value;")],
@@ -392,16 +386,18 @@ MUTATIONS = [
                "		if (t->id[i] != e->id || (e->value & ~t->accept[i] & 0))")],
              [UNIT]),
     Mutation("plain-apply-keeps-cpu-model",
-             "the plain apply forgets to take the blob's CPU model",
+             "the plain apply (of entries or of rows) forgets to take the blob's CPU model",
              "vmstate/policy.c",
-             [("	if (e != end)\n		return false;\n	vs->cpu_version = sysreg_cpu_model_of(vs);",
-               "	if (e != end)\n		return false;")],
+             [("	vs->cpu_version = sysreg_cpu_model_of(vs);\n	for (unsigned int w = 0; "
+               "w < SYSREG_MASK_WORDS; w++)\n		for (uint64_t m = lacked[w];",
+               "	for (unsigned int w = 0; w < SYSREG_MASK_WORDS; w++)\n"
+               "		for (uint64_t m = lacked[w];")],
              [UNIT]),
     Mutation("plain-export-droppable-always",
              "the plain export marks every register droppable",
              "vmstate/policy.c",
-             [("			*e++ = (struct vmstate_entry){ .id = t->id[i], .value = val, .droppable = val == def };",
-               "			*e++ = (struct vmstate_entry){ .id = t->id[i], .value = val, .droppable = true };")],
+             [("							       .droppable = val == (r->hw[i] & r->view[i]) };",
+               "							       .droppable = true };")],
              [UNIT]),
     Mutation("decode-run-keeps-ids-past-window",
              "the decoder's run keeps entries whose id left the section's 64K window (a "
@@ -429,9 +425,7 @@ MUTATIONS = [
     Mutation("load-rows-skip-accept",
              "the load path's decoder takes a value with bits its row does not accept",
              "vmstate/blob_decode.c",
-             [("				__builtin_memcpy(&value, p + 2, 8);\n				value &= mask[f];\n"
-               "				if (value < least[f] || (value & ~accept[i]))",
-               "				__builtin_memcpy(&value, p + 2, 8);\n				value &= mask[f];\n"
+             [("				if (value < least[f] || (value & ~accept[i]))",
                "				if (value < least[f])")],
              [UNIT], build=None),
     Mutation("load-rows-unknown-id-taken",

@@ -304,12 +304,8 @@ static inline size_t row_entry(const uint8_t *p, const uint8_t *end, unsigned in
 static void rows_mark(uint64_t *mask, unsigned int from, unsigned int to, bool lacked)
 {
 	for (unsigned int w = from / 64; w * 64 < to; w++) {
-		uint64_t m = ~UINT64_C(0);
+		uint64_t m = rows_word_mask(w, from, to);
 
-		if (w == from / 64)
-			m &= ~UINT64_C(0) << (from % 64);
-		if (to < w * 64 + 64)
-			m &= (UINT64_C(1) << (to % 64)) - 1;
 		mask[w] = lacked ? mask[w] | m : mask[w] & ~m;
 	}
 }
@@ -358,31 +354,29 @@ static NOT_SPECIALIZED bool get_rows(const struct rbuf *r, struct vmstate_vcpu *
 		size_t size;
 
 		if (FAST_UNALIGNED && p <= roomy_last) {
-			/* Row i's 1-byte delta and flags with reserved bits clear. */
+			const uint8_t *q;	/* the delta's last byte */
+
+			/*
+			 * Row i's 1-byte delta, or (less often) its 2-byte one, and
+			 * flags with reserved bits clear after it.
+			 */
 			__builtin_memcpy(&h, p, 2);
-			if (__builtin_expect((h & 0xe0ffu) == head1[i], 1)) {
-				size_t f = h >> 8;
+			if (__builtin_expect((h & 0xe0ffu) == head1[i], 1))
+				q = p;
+			else if ((((uint32_t)h | (uint32_t)p[2] << 16) & 0xe0ffffu) == head2[i])
+				q = p + 1;
+			else
+				q = NULL;
+			if (q) {
+				size_t f = q[1];
 
-				__builtin_memcpy(&value, p + 2, 8);
+				__builtin_memcpy(&value, q + 2, 8);
 				value &= mask[f];
 				if (value < least[f] || (value & ~accept[i]))
 					return false;
 				val[i] = value;
 				fl[i] = (uint8_t)f;
-				p += size_of[f];
-				continue;
-			}
-			/* Row i's 2-byte delta, flags with reserved bits clear: the same one byte on. */
-			if ((((uint32_t)h | (uint32_t)p[2] << 16) & 0xe0ffffu) == head2[i]) {
-				size_t f = p[2];
-
-				__builtin_memcpy(&value, p + 3, 8);
-				value &= mask[f];
-				if (value < least[f] || (value & ~accept[i]))
-					return false;
-				val[i] = value;
-				fl[i] = (uint8_t)f;
-				p += 1 + size_of[f];
+				p = q + size_of[f];
 				continue;
 			}
 		}

@@ -292,16 +292,9 @@ static unsigned int rows_count(const struct vmstate_rows *r, unsigned int from, 
 {
 	unsigned int n = to - from;
 
-	for (unsigned int w = from / 64; w * 64 < to; w++) {
-		uint64_t m = r->hidden[w];
-
-		if (w == from / 64)
-			m &= ~UINT64_C(0) << (from % 64);
-		if (to < w * 64 + 64)
-			m &= (UINT64_C(1) << (to % 64)) - 1;
-		for (; m; m &= m - 1)
+	for (unsigned int w = from / 64; w * 64 < to; w++)
+		for (uint64_t m = r->hidden[w] & rows_word_mask(w, from, to); m; m &= m - 1)
 			n--;
-	}
 	return n;
 }
 

@@ -61,4 +61,16 @@ static inline unsigned int value_len(uint64_t v)
 #endif
 }
 
+/* Row mask word w's bits for rows [from, to) (to > w * 64). */
+static inline uint64_t rows_word_mask(unsigned int w, unsigned int from, unsigned int to)
+{
+	uint64_t m = ~UINT64_C(0);
+
+	if (w == from / 64)
+		m &= ~UINT64_C(0) << (from % 64);
+	if (to < w * 64 + 64)
+		m &= (UINT64_C(1) << (to % 64)) - 1;
+	return m;
+}
+
 #endif

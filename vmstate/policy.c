@@ -135,53 +135,16 @@ static void plain_defaults(uint64_t hw[SYSREG_COUNT])
 }
 
 /*
- * The common save, the loop below with nothing to decide: for this
- * firmware's own version, from its own world, with no CHANGE line, every
- * register is in the list and means what it meant, a context register's
- * kept bits are its writable mask, and a default is the table's. The ID
- * registers are read from the hardware once, straight-line.
+ * vCPU c's registers by row in *buf (see vmstate_export_rows()), the
+ * hidden ones checked: each must hold its default. Sets c->nregs.
  */
-static void export_plain(const struct vcpu_sysregs *vs, struct vmstate_vcpu *c,
-			 struct vmstate_report *rep)
+static void plain_rows(const struct vcpu_sysregs *vs, struct vmstate_vcpu *c,
+		       struct vmstate_rows_buf *buf, struct vmstate_report *rep)
 {
 	const struct plain_tables *t = plain_tables();
-	const uint64_t *view = t->view[vs->cpu_version];
-	struct vmstate_entry *e = c->regs;
-	uint64_t hw[SYSREG_COUNT];
-
-	BUG_ON(vs->cpu_version < 1 || vs->cpu_version > FW_VERSION);
-	plain_defaults(hw);
-	for (unsigned int word = 0; word < SYSREG_MASK_WORDS; word++) {
-		uint64_t hidden = vs->hidden.w[word] & ~t->id_rows.w[word];
-		unsigned int i = word * 64, end = i + 64 < SYSREG_COUNT ? i + 64 : SYSREG_COUNT;
-
-		for (; i < end; i++, hidden >>= 1) {
-			uint64_t val = vs->val[i] & t->keep[i], def = hw[i] & view[i];
-
-			if (hidden & 1) {
-				if (val != def)
-					vmstate_report_add(rep, VMSTATE_E_HIDDEN_MODIFIED, t->id[i], val,
-							   def, -1);
-				continue;
-			}
-			*e++ = (struct vmstate_entry){ .id = t->id[i], .value = val, .droppable = val == def };
-		}
-	}
-	c->nregs = (unsigned int)(e - c->regs);
-}
-
-unsigned int vmstate_export_rows(const struct vcpu_sysregs *vs, unsigned int target,
-				 struct vmstate_vcpu *c, struct vmstate_rows_buf *buf,
-				 struct vmstate_report *rep)
-{
-	const struct plain_tables *t;
 	const uint64_t *view;
 	unsigned int tag = rep->vcpu_tag, n = SYSREG_COUNT;
 
-	if (!(vmstate_plain_paths && (!target || target == FW_VERSION) &&
-	      vs->world_version == FW_VERSION && !sysreg_changes.n))
-		return vmstate_export_regs(vs, target, c, rep);
-	t = plain_tables();
 	BUG_ON(vs->cpu_version < 1 || vs->cpu_version > FW_VERSION);
 	view = t->view[vs->cpu_version];
 	plain_defaults(buf->hw);
@@ -203,8 +166,47 @@ unsigned int vmstate_export_rows(const struct vcpu_sysregs *vs, unsigned int tar
 		}
 	}
 	rep->vcpu_tag = tag;
-	c->rows = &buf->rows;
 	c->nregs = n;
+}
+
+/*
+ * The common save, the loop below with nothing to decide: for this
+ * firmware's own version, from its own world, with no CHANGE line, every
+ * register is in the list and means what it meant, a context register's
+ * kept bits are its writable mask, and a default is the table's: the save
+ * path's rows (plain_rows()), made into entries.
+ */
+static void export_plain(const struct vcpu_sysregs *vs, struct vmstate_vcpu *c,
+			 struct vmstate_report *rep)
+{
+	struct vmstate_rows_buf buf;
+	const struct vmstate_rows *r = &buf.rows;
+	struct vmstate_entry *e = c->regs;
+
+	plain_rows(vs, c, &buf, rep);
+	for (unsigned int word = 0; word < SYSREG_MASK_WORDS; word++) {
+		uint64_t hidden = r->hidden[word];
+		unsigned int i = word * 64, end = i + 64 < SYSREG_COUNT ? i + 64 : SYSREG_COUNT;
+
+		for (; i < end; i++, hidden >>= 1) {
+			uint64_t val = r->val[i] & r->keep[i];
+
+			if (!(hidden & 1))
+				*e++ = (struct vmstate_entry){ .id = r->id[i], .value = val,
+							       .droppable = val == (r->hw[i] & r->view[i]) };
+		}
+	}
+}
+
+unsigned int vmstate_export_rows(const struct vcpu_sysregs *vs, unsigned int target,
+				 struct vmstate_vcpu *c, struct vmstate_rows_buf *buf,
+				 struct vmstate_report *rep)
+{
+	if (!(vmstate_plain_paths && (!target || target == FW_VERSION) &&
+	      vs->world_version == FW_VERSION && !sysreg_changes.n))
+		return vmstate_export_regs(vs, target, c, rep);
+	plain_rows(vs, c, buf, rep);
+	c->rows = &buf->rows;
 	return rep->total;
 }
 
@@ -363,18 +365,22 @@ static const struct sysreg_mask *value_rule_rows(void)
 }
 
 /* The first rule value breaks, or NULL. */
+/* Whether a value of rule r's register breaks it: its field outside lo..hi. */
+static inline bool rule_broken(const struct value_rule *r, uint64_t value)
+{
+	uint64_t mask = r->width == 64 ? ~UINT64_C(0) : (UINT64_C(1) << r->width) - 1;
+	uint64_t f = (value >> r->shift) & mask;
+
+	return f < r->lo || f > r->hi;
+}
+
 static const char *value_rule_broken(unsigned int idx, uint64_t value, unsigned int vcpu)
 {
 	if (!sysreg_mask_test(value_rule_rows(), idx))
 		return NULL;
-	for (unsigned int i = 0; i < ARRAY_SIZE(value_rules); i++) {
-		const struct value_rule *r = &value_rules[i];
-		uint64_t mask = r->width == 64 ? ~UINT64_C(0) : (UINT64_C(1) << r->width) - 1;
-		uint64_t f = (value >> r->shift) & mask;
-
-		if (r->reg == idx && (f < r->lo || f > r->hi))
-			return r->why;
-	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(value_rules); i++)
+		if (value_rules[i].reg == idx && rule_broken(&value_rules[i], value))
+			return value_rules[i].why;
 	if (idx == SYSREG_MPIDR_EL1 && (value & 0xff) != vcpu)
 		return "MPIDR_EL1.Aff0[7:0] must be the vCPU's index";
 	return NULL;
@@ -528,9 +534,7 @@ static bool check_rows(const struct vmstate_vcpu *c, const uint64_t *val,
 {
 	const struct plain_tables *t = plain_tables();
 	const uint64_t *view = t->view[FW_VERSION];
-	uint64_t hw[SYSREG_COUNT];
-
-	uint64_t lacked = 0;
+	uint64_t hw[SYSREG_COUNT], lacked = 0;
 	unsigned int noffered = t->noffered;
 
 	for (unsigned int w = 0; w < SYSREG_MASK_WORDS; w++) {
@@ -539,13 +543,9 @@ static bool check_rows(const struct vmstate_vcpu *c, const uint64_t *val,
 		lacked |= c->row_lacked[w];
 	}
 	for (const struct value_rule *r = value_rules; r < value_rules + ARRAY_SIZE(value_rules);
-	     r++) {
-		uint64_t mask = r->width == 64 ? ~UINT64_C(0) : (UINT64_C(1) << r->width) - 1;
-		uint64_t f = (val[r->reg] >> r->shift) & mask;
-
-		if ((f < r->lo || f > r->hi) && (!lacked || row_has(c, r->reg)))
+	     r++)
+		if (rule_broken(r, val[r->reg]) && (!lacked || row_has(c, r->reg)))
 			return false;
-	}
 	if ((val[SYSREG_MPIDR_EL1] & 0xff) != c->index && (!lacked || row_has(c, SYSREG_MPIDR_EL1)))
 		return false;
 	sysreg_hw_read_ids(hw);
@@ -657,6 +657,31 @@ unsigned int vmstate_check_regs(const struct vmstate *s, unsigned int i_vcpu,
 }
 
 /*
+ * The rows a blob lacks (set in lacked, SYSREG_MASK_WORDS words), after
+ * every other row is written: the CPU model the blob's ID registers make
+ * (one it lacks is newer than its writer, 0 in the writer's view), then
+ * each lacked row's default in that model.
+ */
+static void lacked_to_defaults(struct vcpu_sysregs *vs, const uint64_t *lacked)
+{
+	for (unsigned int w = 0; w < SYSREG_MASK_WORDS; w++)
+		for (uint64_t m = lacked[w]; m; m &= m - 1) {
+			unsigned int i = w * 64 + (unsigned int)__builtin_ctzll(m);
+
+			if (sysreg_table[i].cls == ID)
+				vs->val[i] = 0;
+		}
+	vs->cpu_version = sysreg_cpu_model_of(vs);
+	for (unsigned int w = 0; w < SYSREG_MASK_WORDS; w++)
+		for (uint64_t m = lacked[w]; m; m &= m - 1) {
+			unsigned int i = w * 64 + (unsigned int)__builtin_ctzll(m);
+
+			vs->val[i] = sysreg_table[i].cls == ID ? sysreg_default(vs, i) :
+				     sysreg_table[i].reset;
+		}
+}
+
+/*
  * The common load's writes (see check_plain): the entries in table order,
  * the rows they lack at their defaults in the CPU model the blob's ID
  * registers make. False, having written some, when the entries are not
@@ -675,19 +700,10 @@ static bool apply_plain(const struct vmstate_vcpu *c, struct vcpu_sysregs *vs)
 		if (e < end && e->id < sysreg_table[i].id)
 			return false;
 		sysreg_mask_set(&lacked, i);
-		if (sysreg_table[i].cls == ID)
-			vs->val[i] = 0;		/* read as 0 by the writer's view: see below */
 	}
 	if (e != end)
 		return false;
-	vs->cpu_version = sysreg_cpu_model_of(vs);
-	for (unsigned int w = 0; w < SYSREG_MASK_WORDS; w++)
-		for (uint64_t m = lacked.w[w]; m; m &= m - 1) {
-			unsigned int i = w * 64 + (unsigned int)__builtin_ctzll(m);
-
-			vs->val[i] = sysreg_table[i].cls == ID ? sysreg_default(vs, i) :
-				     sysreg_table[i].reset;
-		}
+	lacked_to_defaults(vs, lacked.w);
 	return true;
 }
 
@@ -698,20 +714,7 @@ static bool apply_plain(const struct vmstate_vcpu *c, struct vcpu_sysregs *vs)
 static void apply_rows(const struct vmstate_vcpu *c, const uint64_t *val, struct vcpu_sysregs *vs)
 {
 	memcpy(vs->val, val, sizeof(vs->val));
-	for (unsigned int w = 0; w < SYSREG_MASK_WORDS; w++)
-		for (uint64_t m = c->row_lacked[w]; m; m &= m - 1) {
-			unsigned int i = w * 64 + (unsigned int)__builtin_ctzll(m);
-
-			vs->val[i] = 0;		/* an ID register read as 0 by the writer's view */
-		}
-	vs->cpu_version = sysreg_cpu_model_of(vs);
-	for (unsigned int w = 0; w < SYSREG_MASK_WORDS; w++)
-		for (uint64_t m = c->row_lacked[w]; m; m &= m - 1) {
-			unsigned int i = w * 64 + (unsigned int)__builtin_ctzll(m);
-
-			vs->val[i] = sysreg_table[i].cls == ID ? sysreg_default(vs, i) :
-				     sysreg_table[i].reset;
-		}
+	lacked_to_defaults(vs, c->row_lacked);
 }
 
 void vmstate_apply_regs(const struct vmstate_vcpu *c, unsigned int writer, struct vcpu_sysregs *vs)
