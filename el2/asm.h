@@ -14,7 +14,7 @@
 #define VECTOR_HVC		2		/* calls by HVC, */
 #define VECTOR_SMC		3		/* by SMC, */
 #define VECTOR_MMIO		4		/* GIC identification registers, */
-#define VECTOR_IPI		5		/* IPIs sent to other vCPUs */
+#define VECTOR_IPI		5		/* IPIs: sent to other vCPUs, or into its own list registers */
 #define VECTOR_EXITS		6
 #define VCPU_READ_OK		(73 * 8)	/* uint64_t[VECTOR_READ_WORDS] */
 #define VECTOR_READ_WORDS	3
@@ -26,7 +26,15 @@
 #define VCPU_MMIO_HI		(125 * 8)
 #define VCPU_SGI_OTHERS		(126 * 8)	/* every SGI target-list bit but its own */
 #define VCPU_FAULT_KEY		(127 * 8)	/* fault_run.key: 0 but in a run of aborts */
-#define VCPU_SR_VAL		(130 * 8)	/* struct vcpu_sysregs sr: val[] first */
+#define VCPU_VGIC_IN_MEMORY	1432		/* struct vgic_cpu vgic: in_memory (bool), */
+#define VCPU_VGIC_PRIO		1433		/* prio[32], */
+#define VCPU_VGIC_LRS_MASK	1472		/* lrs_mask (uint32_t) */
+#define VCPU_SR_VAL		(187 * 8)	/* struct vcpu_sysregs sr: val[] first */
+
+/* ICH_LR<n>_EL2's fields (Arm IHI 0069): el2/vgic.c's too. */
+#define LR_PENDING_BIT		62
+#define LR_GROUP1_BIT		60
+#define LR_PRIO_SHIFT		48
 
 /* struct vm: stop_request first (the vectors read it), then vcpu[] (boot/head.S). */
 #define VM_STOP_REQUEST		0

@@ -53,6 +53,9 @@ _Static_assert(offsetof(struct vcpu, mmio_lo) == VCPU_MMIO_LO, "el2/asm.h");
 _Static_assert(offsetof(struct vcpu, mmio_hi) == VCPU_MMIO_HI, "el2/asm.h");
 _Static_assert(offsetof(struct vcpu, sgi_others) == VCPU_SGI_OTHERS, "el2/asm.h");
 _Static_assert(offsetof(struct vcpu, fault_run.key) == VCPU_FAULT_KEY, "el2/asm.h");
+_Static_assert(offsetof(struct vcpu, vgic.in_memory) == VCPU_VGIC_IN_MEMORY, "el2/asm.h");
+_Static_assert(offsetof(struct vcpu, vgic.prio) == VCPU_VGIC_PRIO, "el2/asm.h");
+_Static_assert(offsetof(struct vcpu, vgic.lrs_mask) == VCPU_VGIC_LRS_MASK, "el2/asm.h");
 _Static_assert(offsetof(struct vm, stop_request) == VM_STOP_REQUEST, "el2/asm.h");
 _Static_assert(offsetof(struct vm, vcpu) == VM_VCPU0, "el2/asm.h");
 _Static_assert(offsetof(struct vcpu, sr) + offsetof(struct vcpu_sysregs, val) == VCPU_SR_VAL,

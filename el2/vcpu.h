@@ -69,6 +69,7 @@ struct vcpu {
 	uint64_t mmio_lo, mmio_hi;		/* every mmio[] IPA is in [lo, hi) */
 	uint64_t sgi_others;			/* ~(1 << its vMPIDR's Aff0) */
 	struct fault_run fault_run;	/* a run of aborts being counted (key 0: none) */
+	struct vgic_cpu vgic;		/* its interrupts */
 	struct vcpu_sysregs sr;
 	struct el2_frame *frame;	/* x0..x30, PC (elr), PSTATE (spsr) */
 	struct fpsimd_state fp;
@@ -85,7 +86,6 @@ struct vcpu {
 	bool loaded;			/* a load changed its state: back into the CPU as it goes on */
 	int load_power;			/* ... and its power state (enum vcpu_power) */
 	bool in_wfi;			/* ... and it was asleep in WFI when it stopped */
-	struct vgic_cpu vgic;		/* its interrupts */
 	struct vcpu_stats stats;	/* its exits, by reason */
 };
 

@@ -332,11 +332,12 @@ answer_eret:
 #define SGI1R_NOT_AFF0		0x00fff1ff00ff0000
 
 /*
- * A trapped MSR, x0 = ESR_EL2, x0..x3 in the frame: an IPI to other vCPUs
- * is sent here as the guest wrote it, when each vCPU it names is in
- * vgic_sgi_on (ON, on the CPU of the same affinity: el2/vgic.c) and it is
- * not the firmware's own SGI 15. Itself among the targets (its SGI goes
- * into its list register), IRM, another affinity, and any other MSR: C.
+ * A trapped MSR, x0 = ESR_EL2, x0..x3 in the frame: an IPI is answered
+ * here when each vCPU it names is in vgic_sgi_on (ON, on the CPU of the
+ * same affinity: el2/vgic.c) and it is not the firmware's own SGI 15. To
+ * other vCPUs it is sent as the guest wrote it; to the vCPU itself alone
+ * it goes into a list register (ipi_self). Itself and others at once,
+ * IRM, another affinity, and any other MSR: C.
  */
 ipi_fast:
 	esr_match ISS_SGI1R_WRITE_MASK, ISS_SGI1R_WRITE, guest_sync_light
@@ -365,18 +366,80 @@ ipi_fast:
 	cmp	x2, #15
 	b.eq	guest_sync_light
 	adrp	x2, vgic_sgi_on
-	ldr	x2, [x2, :lo12:vgic_sgi_on]
-	mrs	x3, tpidr_el2
-	ldr	x3, [x3, #VCPU_SGI_OTHERS]
-	and	x2, x2, x3			/* whom it may send to */
+	ldr	x2, [x2, :lo12:vgic_sgi_on]	/* whom it may send to */
 	and	x3, x1, #0xffff			/* whom it names */
 	cbz	x3, guest_sync_light
 	bics	xzr, x3, x2
 	b.ne	guest_sync_light
+	mrs	x2, tpidr_el2
+	ldr	x2, [x2, #VCPU_SGI_OTHERS]
+	bics	xzr, x3, x2
+	b.ne	ipi_self			/* itself among them */
 	msr	S3_0_C12_C11_5, x1		/* ICC_SGI1R_EL1: the same CPUs, physically */
 	mrs	x3, tpidr_el2
 	count_exit VECTOR_IPI
 	b	answer_skip
+
+/*
+ * An IPI naming the vCPU itself, x1 = the value written, x3 = its targets,
+ * x2 = every target bit but its own: to itself alone it goes into its
+ * list registers as vgic_place() (el2/vgic.c) puts a virtual-only
+ * interrupt: a list register already holding the INTID gets its pending
+ * bit, else the lowest empty one takes it, pending, group 1, at the
+ * guest's priority for it. No empty one, the list registers in memory,
+ * or others named too: C (which queues it, or sends to the others).
+ */
+ipi_self:
+	tst	x3, x2
+	b.ne	guest_sync_light		/* others too */
+	mrs	x3, tpidr_el2
+	ldrb	w2, [x3, #VCPU_VGIC_IN_MEMORY]
+	cbnz	w2, guest_sync_light
+	stp	x4, x5, [sp, #FRAME_X0 + 8 * 4]
+	ubfx	x4, x1, #24, #4			/* INTID */
+	ldr	w5, [x3, #VCPU_VGIC_LRS_MASK]	/* the list registers there are */
+	mrs	x0, S3_4_C12_C11_5		/* ICH_ELRSR_EL2: the empty ones */
+	and	x0, x0, x5
+	bic	x5, x5, x0			/* those holding an interrupt */
+1:	cbz	x5, 3f
+	rbit	x2, x5
+	clz	x2, x2				/* n, the lowest of them */
+	adr	x1, 2f
+	add	x1, x1, x2, lsl #3
+	br	x1
+2:	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+	mrs	x1, ich_lr\n\()_el2
+	b	4f
+	.endr
+4:	cmp	w1, w4				/* its vINTID */
+	b.eq	9f
+	sub	x1, x5, #1
+	and	x5, x5, x1			/* n looked at */
+	b	1b
+9:	orr	x1, x1, #(1 << LR_PENDING_BIT)	/* pending stays; active becomes both */
+	b	5f
+3:	cbz	x0, 6f				/* none empty */
+	rbit	x2, x0
+	clz	x2, x2				/* n, the lowest empty one */
+	add	x1, x3, x4
+	ldrb	w1, [x1, #VCPU_VGIC_PRIO]
+	lsl	x1, x1, #LR_PRIO_SHIFT
+	orr	x1, x1, x4
+	orr	x1, x1, #(1 << LR_PENDING_BIT)
+	orr	x1, x1, #(1 << LR_GROUP1_BIT)
+5:	adr	x0, 7f
+	add	x0, x0, x2, lsl #3
+	br	x0
+7:	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+	msr	ich_lr\n\()_el2, x1
+	b	8f
+	.endr
+8:	ldp	x4, x5, [sp, #FRAME_X0 + 8 * 4]
+	count_exit VECTOR_IPI
+	b	answer_skip
+6:	ldp	x4, x5, [sp, #FRAME_X0 + 8 * 4]
+	mrs	x0, esr_el2			/* as guest_sync_light takes it */
+	b	guest_sync_light
 
 /*
  * ESR_EL2 of a load EL2 may answer: ISV (the register and size described),

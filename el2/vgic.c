@@ -15,18 +15,18 @@
 #include <string.h>
 
 #include "plat/plat.h"
+#include "el2/asm.h"
 #include "el2/gic_hw.h"
 #include "el2/vcpu.h"
 #include "el2/vgic_internal.h"
 #include "el2/handover.h"
 #include "el2/vuart.h"
 
-/* List registers (ICH_LR<n>_EL2). */
-#define LR_STATE_PENDING	(UINT64_C(1) << 62)
+/* List registers (ICH_LR<n>_EL2; the bits el2/vectors.S sets too in el2/asm.h). */
+#define LR_STATE_PENDING	(UINT64_C(1) << LR_PENDING_BIT)
 #define LR_STATE_ACTIVE		(UINT64_C(1) << 63)
 #define LR_HW			(UINT64_C(1) << 61)
-#define LR_GROUP1		(UINT64_C(1) << 60)
-#define LR_PRIO_SHIFT		48
+#define LR_GROUP1		(UINT64_C(1) << LR_GROUP1_BIT)
 #define LR_PINTID_SHIFT		32
 #define LR_VINTID_MASK		UINT64_C(0xffffffff)
 #define ICH_HCR_EN		UINT64_C(1)
@@ -212,6 +212,7 @@ void vgic_cpu_init(struct vcpu *v)
 	v->vgic.nr_lrs = ich_hw_nr_lrs();
 	if (v->vgic.nr_lrs > 16)
 		v->vgic.nr_lrs = 16;
+	v->vgic.lrs_mask = (UINT32_C(1) << v->vgic.nr_lrs) - 1;
 	/* The redistributor awake, the firmware's SGI and the maintenance PPI on. */
 	gic_hw_write32(v->vgic.gicr + GICR_WAKER,
 		       gic_hw_read32(v->vgic.gicr + GICR_WAKER) & ~GICR_WAKER_SLEEP);
@@ -390,9 +391,11 @@ static inline uint64_t sgi1r_for(uint64_t mpidr, uint32_t intid)
  * The vCPUs el2/vectors.S sends a guest's SGI to as it is (an
  * ICC_SGI1R_EL1 write at EL2 names the same CPUs): bit i for vCPU i when
  * it is ON and its CPU's affinity is its vMPIDR's (Aff0 i, the rest 0),
- * the GIC is the guest's and the trap log is off. Any other target, the
- * vCPU itself (its SGI goes into its own list register) and every IRM or
- * other-affinity write go through vgic_sgi1r(). Written under vm.lock.
+ * the GIC is the guest's and the trap log is off; an SGI to the vCPU
+ * itself alone goes into its own list registers there as vgic_place()
+ * would put it. Any other target, itself and others at once, and every
+ * IRM or other-affinity write go through vgic_sgi1r(). Written under
+ * vm.lock.
  */
 uint64_t vgic_sgi_on;
 

@@ -31,6 +31,7 @@ struct vgic_cpu {
 	bool in_memory;
 	uint8_t prio[32];			/* the guest's SGI/PPI priorities */
 	unsigned int nr_lrs;
+	uint32_t lrs_mask;			/* (1 << nr_lrs) - 1: el2/vectors.S's */
 	uint64_t sgi_target;	/* its vMPIDR as ICC_SGI1R_EL1 names it: affinity, RS, list bit */
 	/* upgrade: what the old firmware left in flight, for vgic_cpu_init (el2/handover.h) */
 	const struct handover_vgic_cpu *carried;

@@ -55,6 +55,7 @@ static _Noreturn void stuck(bool wfi, uint64_t index)
 static void timer_secondary(bool again);
 static _Noreturn void ipi_receiver(uint64_t index);
 static void test_ipi(unsigned int n);
+static void test_ipi_self(void);
 
 void guest_secondary_main(uint64_t index);
 void guest_secondary_main(uint64_t index)
@@ -185,6 +186,7 @@ void test_smp(void)
 	       n);
 	r = affinity(n);
 	report(r == PSCI_INVALID_PARAMS, "smp: AFFINITY_INFO of a missing MPIDR is INVALID_PARAMETERS");
+	test_ipi_self();
 	if (n == 1)
 		return;
 	r = hvc(PSCI_CPU_ON64, 1, 0x1000, 1).x0;
@@ -366,6 +368,87 @@ static void test_ipi(unsigned int n)
 	       "ipi: vCPU 1 took the %u SGI %u vCPU 0 sent it, one by one (%lu, %lu others)",
 	       IPI_COUNT, IPI_SGI, ipi_seen, ipi_other);
 	secondary_mode = 0;
+}
+
+/*
+ * IPIs to itself, into its own list registers (the vector's, or C's under
+ * regvisor.traplog=1): SGIs masked by PMR stay pending, however often
+ * sent, and arrive once each when unmasked; one sent again while it is
+ * active arrives again after its EOI; more at once than list registers
+ * (C queues the rest) arrive each once. Polled with DAIF masked.
+ */
+#define SELF_SGI	4
+#define SELF_PRIO	0x50
+#define SELF_MANY	8	/* SGIs 0..7: more than QEMU's 4 list registers */
+
+static void self_sgi(unsigned int intid)
+{
+	__asm__ volatile("msr " ICC_SGI1R_EL1 ", %0\n isb"
+			 : : "r"((uint64_t)intid << 24 | 1u << 0) : "memory");
+}
+
+static void self_pmr(uint64_t pmr)
+{
+	__asm__ volatile("msr " ICC_PMR_EL1 ", %0\n isb" : : "r"(pmr) : "memory");
+}
+
+/* INTIDs acknowledged (IAR1) until a spurious one, each EOIed at once unless keep: as a mask. */
+static uint32_t self_take(bool keep, unsigned int *count)
+{
+	uint32_t got = 0;
+
+	for (*count = 0; *count < 64; (*count)++) {
+		uint64_t iar;
+
+		__asm__ volatile("mrs %0, " ICC_IAR1_EL1 : "=r"(iar) : : "memory");
+		if ((iar & 0xffffff) >= 1020)
+			break;
+		got |= 1u << (iar & 31);
+		if (!keep)
+			__asm__ volatile("msr " ICC_EOIR1_EL1 ", %0\n isb" : : "r"(iar) : "memory");
+	}
+	return got;
+}
+
+static void test_ipi_self(void)
+{
+	uint64_t sgi = GICR + GICR_SGI;		/* vCPU 0's */
+	uint32_t got, again, rest;
+	unsigned int n, n_again, n_rest;
+
+	if (!((read_sysreg(id_aa64pfr0_el1) >> 24) & 0xf))
+		return;		/* no GIC system registers */
+	__asm__ volatile("msr daifset, #0xf" ::: "memory");
+	w32(sgi + 0x080, r32(sgi + 0x080) | 0xffu);		/* IGROUPR0: SGIs 0..7 group 1 */
+	for (unsigned int i = 0; i < SELF_MANY; i += 4)		/* IPRIORITYR: each at 0x50 */
+		w32(sgi + 0x400 + i, SELF_PRIO * UINT32_C(0x01010101));
+	w32(sgi + 0x100, 0xffu);				/* ISENABLER0 */
+	self_pmr(SELF_PRIO - 0x10);				/* masks them */
+	__asm__ volatile("msr " ICC_IGRPEN1_EL1 ", %0\n isb" : : "r"(UINT64_C(1)) : "memory");
+	for (unsigned int k = 0; k < 3; k++)
+		self_sgi(SELF_SGI);
+	got = self_take(false, &n);
+	report(!n, "ipi-self: an SGI to itself under PMR stays pending (%u taken)", n);
+	self_pmr(0xff);
+	got = self_take(true, &n);		/* not EOIed: active */
+	self_sgi(SELF_SGI);			/* active and pending */
+	again = self_take(true, &n_again);
+	__asm__ volatile("msr " ICC_EOIR1_EL1 ", %0\n isb" : : "r"((uint64_t)SELF_SGI) : "memory");
+	rest = self_take(false, &n_rest);
+	report(n == 1 && got == 1u << SELF_SGI && !n_again && !again && n_rest == 1 &&
+	       rest == 1u << SELF_SGI,
+	       "ipi-self: sent three times it arrives once, sent while active once more after its "
+	       "EOI (%u, %u, %u taken)", n, n_again, n_rest);
+	self_pmr(SELF_PRIO - 0x10);
+	for (unsigned int i = 0; i < SELF_MANY; i++)
+		self_sgi(i);
+	self_pmr(0xff);
+	got = self_take(false, &n);
+	report(n == SELF_MANY && got == (1u << SELF_MANY) - 1,
+	       "ipi-self: %u SGIs at once, more than list registers, arrive each once (%u taken, "
+	       "mask 0x%x)", SELF_MANY, n, got);
+	w32(sgi + 0x180, 0xffu);				/* ICENABLER0 */
+	__asm__ volatile("msr " ICC_IGRPEN1_EL1 ", %0\n isb" : : "r"(UINT64_C(0)) : "memory");
 }
 
 static const char *const hostile_names[] = {

@@ -25,7 +25,7 @@ def assert_passed(res):
 @pytest.mark.parametrize("smp,append", [(1, ""), (2, ""), (4, ""), (8, ""),
                                         (2, "regvisor.traplog=1")])
 def test_every_cpu_runs_a_vcpu(smp, append):
-    """regvisor.traplog=1: every trap through C, the IPIs too (the vector sends them otherwise)."""
+    """regvisor.traplog=1: every trap through C, the IPIs too (the vector takes them otherwise)."""
     res = boot(smp=smp, append=append)
     assert_passed(res)
     cpus = " ".join(f"0x{i:x}" for i in range(smp))
@@ -47,6 +47,12 @@ def test_every_cpu_runs_a_vcpu(smp, append):
             in res.output
     assert f"PASS: smp: CPU_ON of a missing MPIDR 0x{smp:x} is INVALID_PARAMETERS\n" in res.output
     assert "PASS: smp: CPU_ON of the running boot vCPU is ALREADY_ON" in res.output
+    # IPIs to itself: into its list registers by the vector (by C under traplog=1).
+    assert "PASS: ipi-self: an SGI to itself under PMR stays pending (0 taken)\n" in res.output
+    assert "PASS: ipi-self: sent three times it arrives once, sent while active once more " \
+        "after its EOI (1, 0, 1 taken)\n" in res.output, res.output
+    assert "PASS: ipi-self: 8 SGIs at once, more than list registers, arrive each once " \
+        "(8 taken, mask 0xff)\n" in res.output, res.output
     if smp > 1:
         assert "PASS: ipi: vCPU 1 took the 16 SGI 2 vCPU 0 sent it, one by one (16, 0 others)" \
             in res.output, res.output
