@@ -53,6 +53,10 @@ entry:
 	b	park
 
 from_el3:
+	msr	daifset, #0xf
+	bl	setup_stack_and_bss
+	mov	x0, x19
+	bl	boot_at_el3			/* the GIC's security off */
 	/*
 	 * Drop to EL2 in Non-secure state, AArch64 below EL3, HVC enabled,
 	 * pointer-authentication instructions not trapped to EL3, nor

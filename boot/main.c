@@ -10,6 +10,7 @@
 #include "vmstate/crc32c.h"
 #include "el2/smccc.h"
 #include "plat/asm.h"
+#include "el2/gic_hw.h"
 #include "el2/vcpu.h"
 #include "el2/vmstate_fw.h"
 #include "el2/handover.h"
@@ -217,6 +218,22 @@ void boot_main(const void *dtb, unsigned int entry_el, uint64_t handover)
 	if (config.incoming)
 		guest_start_incoming();
 	guest_start();
+}
+
+/*
+ * Started at EL3, before the drop to EL2 (boot/head.S), MMU off: the
+ * GICv3's security disabled (GICD_CTLR.DS, a Secure write: Arm IHI 0069,
+ * 12.9.4), so that the Non-secure firmware can make its interrupts (the
+ * maintenance PPI, its SGI, the console's SPI) Group 1 and take them as
+ * IRQs. With no firmware below there is no Secure world to keep. The
+ * board is found again at EL2 (its BSS is cleared then).
+ */
+void boot_at_el3(const void *dtb)
+{
+	board_defaults(&board);
+	board_from_fdt(&board, dtb);
+	if (board.gicd_base)
+		gic_hw_disable_security(board.gicd_base);
 }
 
 /* Started at EL1 or below: say so, power off. No MMU, no guest. */

@@ -182,3 +182,10 @@ void gic_hw_write8(uint64_t addr, uint8_t v)
 {
 	*(volatile uint8_t *)(uintptr_t)addr = v;
 }
+
+#define GICD_CTLR_DS	(UINT32_C(1) << 6)	/* Arm IHI 0069, GICD_CTLR: Disable Security */
+
+void gic_hw_disable_security(uint64_t gicd)
+{
+	gic_hw_write32(gicd, GICD_CTLR_DS);	/* GICD_CTLR, at offset 0 */
+}

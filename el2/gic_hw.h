@@ -28,6 +28,9 @@ void ich_hw_vmcr_write(uint64_t vmcr);
 uint64_t ich_hw_ap1r_read(unsigned int n);
 void ich_hw_ap1r_write(unsigned int n, uint64_t v);
 
+/* From EL3 (Secure): the GICv3 at gicd to one security state, GICD_CTLR.DS set. */
+void gic_hw_disable_security(uint64_t gicd);
+
 /* MMIO, naturally aligned. */
 uint32_t gic_hw_read32(uint64_t addr);
 void gic_hw_write32(uint64_t addr, uint32_t v);

@@ -388,6 +388,12 @@ MUTATIONS = [
              "el2/vectors.S",
              [("	mrs	x0, esr_el2			/* as guest_sync_light takes it */\n", "")],
              [pytest("tests/qemu/test_smp.py", "every_cpu and 1-")]),
+    Mutation("el3-gic-security-kept",
+             "entered at EL3, the firmware leaves the GIC's security on: its maintenance "
+             "interrupt never comes (Group 0), interrupts beyond the list registers wait forever",
+             "boot/main.c",
+             [("		gic_hw_disable_security(board.gicd_base);", "		(void)0;")],
+             [pytest("tests/qemu/test_boot.py", "el3")]),
     Mutation("cpu-on-keeps-loaded-state",
              "a guest CPU_ON of a vCPU a load left off starts it with the blob's registers",
              "el2/guest.c",

@@ -33,25 +33,36 @@ unsigned int vmstate_major_for(unsigned int target)
 
 void vmstate_clear(struct vmstate *s, unsigned int nvcpus)
 {
-	memset(s, 0, offsetof(struct vmstate, dev));
 	s->major = VMSTATE_MAJOR;
 	s->minor = VMSTATE_MINOR;
+	s->flags = 0;
+	s->fw_version = 0;
 	s->nvcpus = (uint16_t)nvcpus;
+	s->vcount = 0;
+	s->ndev = 0;
 	for (unsigned int i = 0; i < VMSTATE_MAX_VCPUS; i++) {
 		struct vmstate_vcpu *c = &s->vcpu[i];
 
 		/*
-		 * Registers only for the nvcpus counted: a decoder learns the count
-		 * from the header and refuses a blob that leaves any of a counted
-		 * vCPU's sections out, so the others' are never read.
+		 * Field by field: row_lacked means something only once rows_in
+		 * is set, and the decoder marks every row then. Registers only
+		 * for the nvcpus counted: a decoder learns the count from the
+		 * header and refuses a blob that leaves any of a counted vCPU's
+		 * sections out, so the others' are never read.
 		 */
-		memset(c, 0, i < nvcpus ? offsetof(struct vmstate_vcpu, dev) :
-					   offsetof(struct vmstate_vcpu, core));
-		c->ndev = 0;
 		c->index = (uint16_t)i;
 		c->power = VMSTATE_POWER_ON;
 		c->mpidr = VMSTATE_VMPIDR(i);
+		c->entry = c->context = 0;
+		c->rows = NULL;
+		c->rows_in = NULL;
+		c->row_sections = 0;
+		c->ndev = 0;
 		c->nregs = 0;
+		if (i < nvcpus) {
+			memset(&c->core, 0, sizeof(c->core));
+			memset(&c->fp, 0, sizeof(c->fp));
+		}
 	}
 }
 

@@ -413,12 +413,20 @@ static uint32_t self_take(bool keep, unsigned int *count)
 static void test_ipi_self(void)
 {
 	uint64_t sgi = GICR + GICR_SGI;		/* vCPU 0's */
-	uint32_t got, again, rest;
+	uint32_t got, again, rest, group, prio0, prio1, enabled;
 	unsigned int n, n_again, n_rest;
+	uint64_t pmr, grpen1;
 
 	if (!((read_sysreg(id_aa64pfr0_el1) >> 24) & 0xf))
 		return;		/* no GIC system registers */
 	__asm__ volatile("msr daifset, #0xf" ::: "memory");
+	/* All put back after: a later save for an older version needs the GIC at reset. */
+	group = r32(sgi + 0x080);
+	prio0 = r32(sgi + 0x400);
+	prio1 = r32(sgi + 0x404);
+	enabled = r32(sgi + 0x100);
+	__asm__ volatile("mrs %0, " ICC_PMR_EL1 "\n mrs %1, " ICC_IGRPEN1_EL1
+			 : "=r"(pmr), "=r"(grpen1) : : "memory");
 	w32(sgi + 0x080, r32(sgi + 0x080) | 0xffu);		/* IGROUPR0: SGIs 0..7 group 1 */
 	for (unsigned int i = 0; i < SELF_MANY; i += 4)		/* IPRIORITYR: each at 0x50 */
 		w32(sgi + 0x400 + i, SELF_PRIO * UINT32_C(0x01010101));
@@ -447,8 +455,12 @@ static void test_ipi_self(void)
 	report(n == SELF_MANY && got == (1u << SELF_MANY) - 1,
 	       "ipi-self: %u SGIs at once, more than list registers, arrive each once (%u taken, "
 	       "mask 0x%x)", SELF_MANY, n, got);
-	w32(sgi + 0x180, 0xffu);				/* ICENABLER0 */
-	__asm__ volatile("msr " ICC_IGRPEN1_EL1 ", %0\n isb" : : "r"(UINT64_C(0)) : "memory");
+	w32(sgi + 0x180, 0xffu & ~enabled);			/* ICENABLER0 */
+	w32(sgi + 0x400, prio0);
+	w32(sgi + 0x404, prio1);
+	w32(sgi + 0x080, group);
+	self_pmr(pmr);
+	__asm__ volatile("msr " ICC_IGRPEN1_EL1 ", %0\n isb" : : "r"(grpen1) : "memory");
 }
 
 static const char *const hostile_names[] = {
