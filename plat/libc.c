@@ -15,16 +15,20 @@ void *memcpy(void *dst, const void *src, size_t n)
 	const unsigned char *s = src;
 
 	if (!(((uintptr_t)d | (uintptr_t)s | n) & 7)) {
-		/* 32 bytes a step (two load and store pairs), then what is left by eights. */
-		for (; n >= 32; n -= 32, d += 32, s += 32) {
+		/* 64 bytes a step (four load and store pairs), then what is left by eights. */
+		for (; n >= 64; n -= 64, d += 64, s += 64) {
 			const uint64_t *from = (const uint64_t *)(const void *)s;
 			uint64_t *to = (uint64_t *)(void *)d, a = from[0], b = from[1], c = from[2],
-				 e = from[3];
+				 e = from[3], f = from[4], g = from[5], h = from[6], k = from[7];
 
 			to[0] = a;
 			to[1] = b;
 			to[2] = c;
 			to[3] = e;
+			to[4] = f;
+			to[5] = g;
+			to[6] = h;
+			to[7] = k;
 		}
 		for (; n; n -= 8, d += 8, s += 8)
 			*(uint64_t *)(void *)d = *(const uint64_t *)(const void *)s;

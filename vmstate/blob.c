@@ -31,25 +31,12 @@ unsigned int vmstate_major_for(unsigned int target)
 	return target < VMSTATE_FIRST_V2_FIRMWARE ? 1 : 2;
 }
 
-void vmstate_clear(struct vmstate *s, unsigned int nvcpus)
+void vmstate_clear_records(struct vmstate *s, unsigned int from, unsigned int to)
 {
-	s->major = VMSTATE_MAJOR;
-	s->minor = VMSTATE_MINOR;
-	s->flags = 0;
-	s->fw_version = 0;
-	s->nvcpus = (uint16_t)nvcpus;
-	s->vcount = 0;
-	s->ndev = 0;
-	for (unsigned int i = 0; i < VMSTATE_MAX_VCPUS; i++) {
+	for (unsigned int i = from; i < to; i++) {
 		struct vmstate_vcpu *c = &s->vcpu[i];
 
-		/*
-		 * Field by field: row_lacked means something only once rows_in
-		 * is set, and the decoder marks every row then. Registers only
-		 * for the nvcpus counted: a decoder learns the count from the
-		 * header and refuses a blob that leaves any of a counted vCPU's
-		 * sections out, so the others' are never read.
-		 */
+		/* Field by field: row_lacked means something only once rows_in is set. */
 		c->index = (uint16_t)i;
 		c->power = VMSTATE_POWER_ON;
 		c->mpidr = VMSTATE_VMPIDR(i);
@@ -59,10 +46,27 @@ void vmstate_clear(struct vmstate *s, unsigned int nvcpus)
 		c->row_sections = 0;
 		c->ndev = 0;
 		c->nregs = 0;
-		if (i < nvcpus) {
-			memset(&c->core, 0, sizeof(c->core));
-			memset(&c->fp, 0, sizeof(c->fp));
-		}
+	}
+}
+
+void vmstate_clear(struct vmstate *s, unsigned int nvcpus)
+{
+	s->major = VMSTATE_MAJOR;
+	s->minor = VMSTATE_MINOR;
+	s->flags = 0;
+	s->fw_version = 0;
+	s->nvcpus = (uint16_t)nvcpus;
+	s->vcount = 0;
+	s->ndev = 0;
+	vmstate_clear_records(s, 0, VMSTATE_MAX_VCPUS);
+	/*
+	 * Registers only for the nvcpus counted: a decoder learns the count
+	 * from the header and refuses a blob that leaves any of a counted
+	 * vCPU's sections out, so the others' are never read.
+	 */
+	for (unsigned int i = 0; i < nvcpus; i++) {
+		memset(&s->vcpu[i].core, 0, sizeof(s->vcpu[i].core));
+		memset(&s->vcpu[i].fp, 0, sizeof(s->vcpu[i].fp));
 	}
 }
 

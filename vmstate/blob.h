@@ -127,7 +127,11 @@ struct vmstate_rows {
 struct vmstate_rows_in {
 	const uint64_t *id, *delta, *accept;
 	const uint16_t *head;	/* the delta's byte where it takes one, else 0xffff */
-	const uint32_t *head2;	/* its two bytes where it takes two, else ~0 */
+	/*
+	 * Its bytes where it takes two or three, as a little-endian u32 (so
+	 * bit 15 set: three), else ~0.
+	 */
+	const uint32_t *headn;
 	unsigned int n, fw_first, version;
 	uint64_t *val;
 	uint8_t *flags;
@@ -239,7 +243,8 @@ void vmstate_rows_to_regs(struct vmstate_vcpu *c);
 
 /*
  * Decode and check the whole blob (1.0 or 2.0) into out. Nothing but out is
- * written, and out only makes sense when VMSTATE_E_OK is returned. *where,
+ * written, and out only makes sense when VMSTATE_E_OK is returned (its
+ * vCPU records from nvcpus on are left as they were). *where,
  * when not NULL, gets what the error is about: a byte offset, an id, or
  * what vmstate_where_text() says for the error.
  */

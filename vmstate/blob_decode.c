@@ -261,45 +261,6 @@ static size_t read_entry(const uint8_t *p, const uint8_t *end, uint64_t *delta,
 	return r.short_read || len != value_len(*value) ? 0 : r.off;
 }
 
-/*
- * The entry at p if it is a row's whose delta is encoded as head1 (one
- * byte, else 0xffff) or head2 (two bytes, else ~0), with flags whose
- * reserved bits are clear and a value in its fewest bytes: its size,
- * *flags and *value; 0 if not. Nothing at or past end is read: the value
- * is loaded as the eight bytes that end where it ends, which start at
- * most 5 bytes before p, inside the blob (a section's payload starts after
- * the header).
- */
-static inline size_t row_entry(const uint8_t *p, const uint8_t *end, unsigned int head1,
-			       uint32_t head2, unsigned int *flags, uint64_t *value)
-{
-	size_t left = (size_t)(end - p), hl;
-	unsigned int len;
-	uint64_t v;
-
-	_Static_assert(VMSTATE_HDR_SIZE + VMSTATE_SEC_HDR_SIZE >= 5, "room before a payload");
-	if (left >= 2 && ((p[0] | (unsigned int)p[1] << 8) & 0xe0ffu) == head1)
-		hl = 1;
-	else if (left >= 3 && ((p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16) & 0xe0ffffu) ==
-		 head2)
-		hl = 2;
-	else
-		return 0;
-	*flags = p[hl];
-	len = *flags & VMSTATE_ENT_LEN_MASK;
-	if (len > 8 || left < hl + 1 + len)
-		return 0;
-	*value = 0;
-	if (!len)
-		return hl + 1;
-	__builtin_memcpy(&v, p + hl + 1 + len - 8, 8);
-	v >>= 64 - 8 * len;
-	if (!(v >> (8 * len - 8)))
-		return 0;	/* a top byte of 0: not in its fewest bytes */
-	*value = v;
-	return hl + 1 + len;
-}
-
 /* Rows [from, to) in a row mask: set (lacked) or cleared. */
 static void rows_mark(uint64_t *mask, unsigned int from, unsigned int to, bool lacked)
 {
@@ -311,14 +272,124 @@ static void rows_mark(uint64_t *mask, unsigned int from, unsigned int to, bool l
 }
 
 /*
+ * What rows_run() matches entries by, and where it puts them: each row's
+ * delta's bytes (head1, headn: struct vmstate_rows_in), the length
+ * tables, the bits each row accepts, its value and flags.
+ */
+struct row_run {
+	const uint16_t *head1;
+	const uint32_t *headn;
+	const uint64_t *mask, *least, *accept;
+	const uint8_t *size;
+	uint64_t *val;
+	uint8_t *fl;
+};
+
+/*
+ * Row i's entry whose delta ends at q (flags' reserved bits clear): its
+ * value, in its fewest bytes and with bits the row accepts, into val[i]
+ * and its flags into fl[i]. Returns where the next entry starts, NULL if
+ * this one is refused. Reads the ten bytes from q on.
+ */
+static inline __attribute__((always_inline)) const uint8_t *
+row_take(const uint8_t *q, size_t i, const uint64_t *mask, const uint64_t *least,
+	 const uint64_t *accept, const uint8_t *size, uint64_t *val, uint8_t *fl)
+{
+	size_t f = q[1];
+	uint64_t value;
+
+	__builtin_memcpy(&value, q + 2, 8);
+	value &= mask[f];
+	if (value < least[f] || (value & ~accept[i]))
+		return NULL;
+	val[i] = value;
+	fl[i] = (uint8_t)f;
+	return q + size[f];
+}
+
+/* Whether the entry at p has the 1-byte delta head (0xffff: none) and flags' reserved bits clear. */
+static inline bool row_head1(const uint8_t *p, unsigned int head)
+{
+	uint16_t h;
+
+	__builtin_memcpy(&h, p, 2);
+	/* Both below 2^16: 0xe0ffe0ff is 0xe0ff here, and one AArch64 TST immediate. */
+	return !((h ^ head) & 0xe0ffe0ffu);
+}
+
+/*
+ * The entries from p that are rows *i, *i + 1, ... in turn (a delta of 1,
+ * 2 or 3 bytes, flags' reserved bits clear), each value in its fewest
+ * bytes and with bits its row accepts, into val[] and fl[]: two a step
+ * while the next has a 1-byte delta, until row stop, an entry at p past
+ * lim (each up to lim has 2 * ENTRY_RUN_MAX bytes behind it) or one
+ * that is not the next row's. Returns where it stopped, *i the row
+ * there; NULL for an entry refused. A leaf: the tables stay in registers.
+ */
+static NOT_SPECIALIZED const uint8_t *rows_run(const uint8_t *p, const uint8_t *lim, size_t *pi,
+					       size_t stop, const struct row_run *k)
+{
+	const uint16_t *head1 = k->head1;
+	const uint32_t *headn = k->headn;
+	const uint64_t *mask = k->mask, *least = k->least, *accept = k->accept;
+	const uint8_t *size = k->size;
+	uint64_t *val = k->val;
+	uint8_t *fl = k->fl;
+	size_t i = *pi;
+
+	while (i < stop && p <= lim) {
+		const uint8_t *q = p;	/* the delta's last byte */
+
+		if (!row_head1(p, head1[i])) {
+			uint32_t word, hn = headn[i];
+
+			__builtin_memcpy(&word, p, 4);
+			if ((word & (hn & 0x8000u ? 0xe0ffffffu : 0xe0ffffu)) != hn)
+				break;
+			q = p + 1 + (hn >> 15 & 1);
+		}
+		if (!(p = row_take(q, i++, mask, least, accept, size, val, fl)))
+			return NULL;
+	}
+	*pi = i;
+	return p;
+}
+
+/* The bytes rows_tail() copies: at least the 2 * ENTRY_RUN_MAX an entry pair may take. */
+#define ROWS_TAIL	24
+
+/*
+ * The section's last bytes, p to *end (fewer than ROWS_TAIL), read from
+ * tail instead: the ROWS_TAIL bytes ending at *end (a payload has the
+ * blob's and its own header before it), ROWS_TAIL zeros behind them;
+ * returns p there, and *end moves there too. An entry that runs into the
+ * zeros is refused (its value's top byte is 0) or leaves the reader past
+ * *end.
+ */
+static const uint8_t *rows_tail(const uint8_t *p, const uint8_t **end, uint8_t *tail)
+{
+	const uint8_t *from = *end - ROWS_TAIL;
+
+	_Static_assert(VMSTATE_HDR_SIZE + VMSTATE_SEC_HDR_SIZE >= ROWS_TAIL &&
+		       ROWS_TAIL >= 2 * ENTRY_RUN_MAX, "the tail's bytes are there, and enough");
+	__builtin_memcpy(tail, from, ROWS_TAIL);
+	__builtin_memset(tail + ROWS_TAIL, 0, ROWS_TAIL);
+	*end = tail + ROWS_TAIL;
+	return tail + (p - from);
+}
+
+/*
  * SYSREGS (fw false) or FWREGS entries of vCPU c straight into its rows
  * (t): true when every entry is a row's, in order and well formed, with
  * bits its row accepts, and the section holds nothing more; the rows it
  * lacks are marked in c->row_lacked, each entry's flags kept beside its
  * value, and *count is how many it had. The usual entry is the next
- * row's with a 1-byte delta: the table's first byte tells it at once.
- * False leaves r as it was (the general decoder reads the section again)
- * and this section's rows undefined.
+ * row's with a 1-byte delta: the table's first byte tells it at once, and
+ * two are taken a step. Every load has its bytes behind it: until the
+ * last 2 * ENTRY_RUN_MAX bytes, which are then read from a copy with
+ * zeros behind. False leaves r as it was (the general decoder reads the
+ * section again) and this section's rows undefined. Little-endian hosts
+ * that may load unaligned only (FAST_UNALIGNED); elsewhere always false.
  *
  * Its own function, neither inlined nor specialized for its callers'
  * arguments (inlined into the decoder, its loop would share the decoder's
@@ -329,80 +400,60 @@ static NOT_SPECIALIZED bool get_rows(const struct rbuf *r, struct vmstate_vcpu *
 				     const struct vmstate_rows_in *t, bool fw, uint64_t *count,
 				     const struct len_tables *lt)
 {
-	const uint64_t *ids = t->id, *accept = t->accept, *mask = lt->mask, *least = lt->least;
-	const uint8_t *size_of = lt->size;
-	const uint16_t *head1 = t->head;
-	const uint32_t *head2 = t->head2;
-	unsigned int first = fw ? t->fw_first : 0, to = fw ? t->n : t->fw_first, i = first;
-	uint64_t *val = t->val + (size_t)c->index * t->n, n;
-	uint8_t *fl = t->flags + (size_t)c->index * t->n;
+	size_t first = fw ? t->fw_first : 0, to = fw ? t->n : t->fw_first, i = first, stop;
+	const struct row_run k = { .head1 = t->head, .headn = t->headn, .mask = lt->mask,
+				   .least = lt->least, .accept = t->accept, .size = lt->size,
+				   .val = t->val + (size_t)c->index * t->n,
+				   .fl = t->flags + (size_t)c->index * t->n };
+	uint8_t tail[2 * ROWS_TAIL];
 	struct rbuf rr = *r;
-	const uint8_t *p, *end = r->p + r->n;
-	/* Entries starting at or before it have ENTRY_RUN_MAX bytes behind them (NULL: none do). */
-	const uint8_t *roomy_last = r->n >= ENTRY_RUN_MAX ? end - ENTRY_RUN_MAX : NULL;
+	const uint8_t *p, *lim, *end = r->p + r->n;
+	bool tailed = false;
+	uint64_t n;
 
-	rows_mark(c->row_lacked, first, to, false);
-	if (!get_varint(&rr, &n) || n > to - first)
+	rows_mark(c->row_lacked, (unsigned int)first, (unsigned int)to, false);
+	if (!FAST_UNALIGNED || !get_varint(&rr, &n) || n > to - first)
 		return false;
 	*count = n;
 	p = rr.p + rr.off;
-	/* Entry k is row i's or a later one's: i - first never falls below k, so i < to stays. */
-	for (uint64_t k = 0; k < n; k++, i++) {
+	stop = i + n;	/* past the last entry's row, while no row is lacked */
+	lim = (size_t)(end - p) >= 2 * ENTRY_RUN_MAX ? end - 2 * ENTRY_RUN_MAX : p - 1;
+	while (i < stop) {
 		uint64_t delta, value, id;
 		unsigned int flags;
-		uint16_t h;
 		size_t size;
 
-		if (FAST_UNALIGNED && p <= roomy_last) {
-			const uint8_t *q;	/* the delta's last byte */
-
-			/*
-			 * Row i's 1-byte delta, or (less often) its 2-byte one, and
-			 * flags with reserved bits clear after it.
-			 */
-			__builtin_memcpy(&h, p, 2);
-			if (__builtin_expect((h & 0xe0ffu) == head1[i], 1))
-				q = p;
-			else if ((((uint32_t)h | (uint32_t)p[2] << 16) & 0xe0ffffu) == head2[i])
-				q = p + 1;
-			else
-				q = NULL;
-			if (q) {
-				size_t f = q[1];
-
-				__builtin_memcpy(&value, q + 2, 8);
-				value &= mask[f];
-				if (value < least[f] || (value & ~accept[i]))
-					return false;
-				val[i] = value;
-				fl[i] = (uint8_t)f;
-				p = q + size_of[f];
-				continue;
-			}
+		if (p > lim) {
+			if (tailed)
+				return false;	/* past the section's end */
+			p = rows_tail(p, &end, tail);
+			lim = end;
+			tailed = true;
 		}
-		/* Row i's with a 2-byte delta, or in the section's last bytes. */
-		size = FAST_UNALIGNED ? row_entry(p, end, head1[i], head2[i], &flags, &value) : 0;
-		if (!size) {
-			/* Else any entry: a later row's (those between lacked), or none. */
-			size = read_entry(p, end, &delta, &flags, &value);
-			if (!size)
-				return false;
-			id = (i > first ? ids[i - 1] : ID_DELTA_BASE) + delta;
-			if (id < delta)
-				return false;	/* past the last id there is */
-			for (; i < to && ids[i] < id; i++)
-				c->row_lacked[i / 64] |= UINT64_C(1) << (i % 64);
-			/* This entry and those after it need a row each. */
-			if (to - i < n - k || ids[i] != id)
-				return false;
-		}
-		if (value & ~accept[i])
+		p = rows_run(p, lim, &i, stop, &k);
+		if (!p)
 			return false;
-		val[i] = value;
-		fl[i] = (uint8_t)flags;
+		if (i == stop || p > lim)
+			continue;
+		/* Else any entry: a later row's (those between lacked), or none. */
+		size = read_entry(p, end, &delta, &flags, &value);
+		if (!size)
+			return false;
+		id = (i > first ? t->id[i - 1] : ID_DELTA_BASE) + delta;
+		if (id < delta)
+			return false;	/* past the last id there is */
+		for (; i < to && t->id[i] < id; i++, stop++)
+			c->row_lacked[i / 64] |= UINT64_C(1) << (i % 64);
+		/* This entry and those after it need a row each. */
+		if (stop > to || t->id[i] != id)
+			return false;
+		if (value & ~t->accept[i])
+			return false;
+		k.val[i] = value;
+		k.fl[i++] = (uint8_t)flags;
 		p += size;
 	}
-	rows_mark(c->row_lacked, i, to, true);
+	rows_mark(c->row_lacked, (unsigned int)i, (unsigned int)to, true);
 	return p == end;
 }
 
@@ -637,11 +688,18 @@ enum vmstate_err vmstate_decode_rows(const uint8_t *buf, size_t len, struct vmst
 	*where = 0;
 	/*
 	 * Entries are written as they are decoded: clear only what precedes
-	 * them. Nor a vCPU's CORE and FPSIMD: required, so written whole
-	 * before any OK. One vCPU (a 1.0 blob's; 2.0's count is the header's).
+	 * them, for the vCPUs there are. Nor a vCPU's CORE and FPSIMD:
+	 * required, so written whole before any OK. One vCPU (a 1.0 blob's;
+	 * 2.0's count is the header's, its others' records cleared then).
 	 */
-	vmstate_clear(out, 0);
+	out->major = VMSTATE_MAJOR;
+	out->minor = VMSTATE_MINOR;
+	out->flags = 0;
+	out->fw_version = 0;
 	out->nvcpus = 1;
+	out->vcount = 0;
+	out->ndev = 0;
+	vmstate_clear_records(out, 0, 1);
 	if (len > VMSTATE_MAX_BLOB)
 		return VMSTATE_E_TOO_LARGE;
 	if (len < 4 || memcmp(buf, VMSTATE_MAGIC, 4) != 0)
@@ -675,6 +733,7 @@ enum vmstate_err vmstate_decode_rows(const uint8_t *buf, size_t len, struct vmst
 			return VMSTATE_E_VCPU_RANGE;
 		}
 		out->nvcpus = (uint16_t)hdr_vcpus;
+		vmstate_clear_records(out, 1, hdr_vcpus);
 	}
 
 	r.n = len - VMSTATE_CRC_SIZE;

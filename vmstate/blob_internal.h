@@ -24,6 +24,9 @@
 #define NOT_SPECIALIZED	__attribute__((noipa))
 #endif
 
+/* vCPU records [from, to) as vmstate_clear() leaves them, their registers as they are. */
+void vmstate_clear_records(struct vmstate *s, unsigned int from, unsigned int to);
+
 #define KVM_ID_COPROC_SHIFT	16
 #define KVM_ID_COPROC_MASK	UINT64_C(0xfff)
 #define KVM_COPROC_DEV_FIRST	0xf0	/* regvisor's device state: unused by KVM */

@@ -71,7 +71,7 @@ static struct plain_tables {
 	uint64_t accept[SYSREG_COUNT + 1];	/* bits import accepts: the writable ones, an ID's all */
 	uint64_t delta[SYSREG_COUNT];		/* id less the one before in its section */
 	uint16_t head[SYSREG_COUNT];		/* the delta's byte where it takes one, else 0xffff */
-	uint32_t head2[SYSREG_COUNT];		/* its two bytes where it takes two, else ~0 */
+	uint32_t headn[SYSREG_COUNT];		/* its bytes where it takes two or three, else ~0 */
 	uint8_t special[SYSREG_COUNT + 1];
 	uint16_t offered_row[SYSREG_COUNT];	/* the rows with PLAIN_OFFERED, in order */
 	unsigned int noffered;
@@ -83,6 +83,18 @@ static struct plain_tables {
 } plain;
 
 static const struct sysreg_mask *value_rule_rows(void);
+
+/* v's varint (below 2^28) as a little-endian u32: its first byte lowest. */
+static uint32_t varint_word(uint64_t v)
+{
+	uint32_t w = 0;
+
+	for (unsigned int shift = 0;; shift += 8, v >>= 7) {
+		w |= (uint32_t)((v & 0x7f) | (v >= 0x80 ? 0x80 : 0)) << shift;
+		if (v < 0x80)
+			return w;
+	}
+}
 
 static const struct plain_tables *plain_tables(void)
 {
@@ -113,9 +125,8 @@ static const struct plain_tables *plain_tables(void)
 		plain.delta[i] = d->id - (i && i != fw_first ? sysreg_table[i - 1].id :
 					  UINT64_C(0x6030000000000000));
 		plain.head[i] = plain.delta[i] < 0x80 ? (uint16_t)plain.delta[i] : 0xffff;
-		plain.head2[i] = plain.delta[i] >= 0x80 && plain.delta[i] < 0x4000 ?
-				 (uint32_t)((plain.delta[i] & 0x7f) | 0x80 | (plain.delta[i] >> 7) << 8) :
-				 ~UINT32_C(0);
+		plain.headn[i] = plain.delta[i] >= 0x80 && plain.delta[i] < (UINT64_C(1) << 21) ?
+				 varint_word(plain.delta[i]) : ~UINT32_C(0);
 		if (plain.special[i] & PLAIN_OFFERED)
 			plain.offered_row[noffered++] = (uint16_t)i;
 	}
@@ -368,10 +379,9 @@ static const struct sysreg_mask *value_rule_rows(void)
 /* Whether a value of rule r's register breaks it: its field outside lo..hi. */
 static inline bool rule_broken(const struct value_rule *r, uint64_t value)
 {
-	uint64_t mask = r->width == 64 ? ~UINT64_C(0) : (UINT64_C(1) << r->width) - 1;
-	uint64_t f = (value >> r->shift) & mask;
+	uint64_t f = (value >> r->shift) & (~UINT64_C(0) >> (64 - r->width));	/* width 1..64 */
 
-	return f < r->lo || f > r->hi;
+	return f - r->lo > r->hi - r->lo;	/* outside [lo, hi]: one unsigned compare */
 }
 
 static const char *value_rule_broken(unsigned int idx, uint64_t value, unsigned int vcpu)
@@ -504,7 +514,7 @@ void vmstate_rows_in_init(struct vmstate_rows_in *in, struct vmstate_rows_store 
 	const struct plain_tables *t = plain_tables();
 
 	*in = (struct vmstate_rows_in){ .id = t->id, .delta = t->delta, .accept = t->accept,
-					.head = t->head, .head2 = t->head2, .n = SYSREG_COUNT,
+					.head = t->head, .headn = t->headn, .n = SYSREG_COUNT,
 					.fw_first = t->fw_first, .version = FW_VERSION,
 					.val = store->val, .flags = store->flags };
 }
