@@ -53,19 +53,27 @@ static void get_le_array(struct rbuf *r, uint64_t *v, unsigned int n)
 {
 	if (FAST_UNALIGNED && r->n - r->off >= 8 * (size_t)n) {
 		const uint8_t *p = r->p + r->off;
-		uint64_t *end = v + n, *fours_end = v + (n & ~3u);
+		uint64_t *end = v + n, *eights_end = v + (n & ~7u);
 
-		for (; v < fours_end; v += 4, p += 32) {
-			uint64_t a, b, c, d;
+		for (; v < eights_end; v += 8, p += 64) {
+			uint64_t a, b, c, d, e, f, g, h;
 
 			__builtin_memcpy(&a, p, 8);
 			__builtin_memcpy(&b, p + 8, 8);
 			__builtin_memcpy(&c, p + 16, 8);
 			__builtin_memcpy(&d, p + 24, 8);
+			__builtin_memcpy(&e, p + 32, 8);
+			__builtin_memcpy(&f, p + 40, 8);
+			__builtin_memcpy(&g, p + 48, 8);
+			__builtin_memcpy(&h, p + 56, 8);
 			v[0] = a;
 			v[1] = b;
 			v[2] = c;
 			v[3] = d;
+			v[4] = e;
+			v[5] = f;
+			v[6] = g;
+			v[7] = h;
 		}
 		for (; v < end; v++, p += 8)
 			__builtin_memcpy(v, p, 8);
@@ -295,7 +303,7 @@ static inline __attribute__((always_inline)) const uint8_t *
 row_take(const uint8_t *q, size_t i, const uint64_t *mask, const uint64_t *least,
 	 const uint64_t *accept, const uint8_t *size, uint64_t *val, uint8_t *fl)
 {
-	size_t f = q[1];
+	unsigned int f = q[1];
 	uint64_t value;
 
 	__builtin_memcpy(&value, q + 2, 8);
@@ -310,10 +318,17 @@ row_take(const uint8_t *q, size_t i, const uint64_t *mask, const uint64_t *least
 /* Whether the entry at p has the 1-byte delta head (0xffff: none) and flags' reserved bits clear. */
 static inline bool row_head1(const uint8_t *p, unsigned int head)
 {
-	uint16_t h;
+	uint16_t h16;
+	uint32_t h;
 
-	__builtin_memcpy(&h, p, 2);
-	/* Both below 2^16: 0xe0ffe0ff is 0xe0ff here, and one AArch64 TST immediate. */
+	__builtin_memcpy(&h16, p, 2);
+	h = h16;
+	/*
+	 * Both below 2^16: 0xe0ffe0ff is 0xe0ff here, and one AArch64 TST
+	 * immediate; the empty asm keeps the compiler from narrowing it back
+	 * to 0xe0ff, which would need a register.
+	 */
+	__asm__("" : "+r"(h));
 	return !((h ^ head) & 0xe0ffe0ffu);
 }
 
