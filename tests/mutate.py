@@ -454,6 +454,12 @@ MUTATIONS = [
              "vmstate/blob_decode.c",
              [("		if (stop > to || t->id[i] != id)", "		if (stop > to)")],
              [UNIT], build=None),
+    Mutation("load-rows-three-byte-delta-misread",
+             "the load path's decoder reads a row's 3-byte delta as a 2-byte one (the blob then "
+             "goes the general way: the benchmark's load by row fails)",
+             "vmstate/blob_decode.c",
+             [("			q = p + 1 + (hn >> 15 & 1);", "			q = p + 1;")],
+             [pytest("tests/qemu/test_bench.py", "every_row")]),
     Mutation("load-rows-lacked-unchecked",
              "the check of a vCPU taken by row lets rows the blob lacks through",
              "vmstate/policy.c",

@@ -468,7 +468,8 @@ static NOT_SPECIALIZED bool get_rows(const struct rbuf *r, struct vmstate_vcpu *
 		k.fl[i++] = (uint8_t)flags;
 		p += size;
 	}
-	rows_mark(c->row_lacked, (unsigned int)i, (unsigned int)to, true);
+	if (i < to)
+		rows_mark(c->row_lacked, (unsigned int)i, (unsigned int)to, true);
 	return p == end;
 }
 
