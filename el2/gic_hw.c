@@ -189,3 +189,11 @@ void gic_hw_disable_security(uint64_t gicd)
 {
 	gic_hw_write32(gicd, GICD_CTLR_DS);	/* GICD_CTLR, at offset 0 */
 }
+
+bool gic_hw_cpu_sysregs(void)
+{
+	uint64_t pfr0;
+
+	__asm__ volatile("mrs %0, id_aa64pfr0_el1" : "=r"(pfr0));
+	return ((pfr0 >> 24) & 0xf) != 0;
+}

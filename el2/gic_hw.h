@@ -6,6 +6,7 @@
 #ifndef EL2_GIC_HW_H
 #define EL2_GIC_HW_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* The physical CPU interface, this CPU, at EL2. */
@@ -28,6 +29,8 @@ void ich_hw_vmcr_write(uint64_t vmcr);
 uint64_t ich_hw_ap1r_read(unsigned int n);
 void ich_hw_ap1r_write(unsigned int n, uint64_t v);
 
+/* This CPU has the GIC system-register interface (ID_AA64PFR0_EL1.GIC: a GICv3's). */
+bool gic_hw_cpu_sysregs(void);
 /* From EL3 (Secure): the GICv3 at gicd to one security state, GICD_CTLR.DS set. */
 void gic_hw_disable_security(uint64_t gicd);
 

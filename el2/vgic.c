@@ -105,7 +105,8 @@ static bool vgic_find_redistributors(void)
 
 bool vgic_init(void)
 {
-	if (!board.gicd_base || !board.gicr_base)
+	/* A GICv3 in the DTB, and this CPU with its system-register interface (not a GICv2's). */
+	if (!board.gicd_base || !board.gicr_base || !gic_hw_cpu_sysregs())
 		return false;
 	vgic_g.gicd = board.gicd_base;
 	vgic_g.gicr_base = board.gicr_base;

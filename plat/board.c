@@ -190,8 +190,11 @@ static void board_gic(struct board *b, const void *fdt)
 	int uart;
 	const fdt32_t *irq;
 
-	if (!reg || ac < 1 || ac > 2 || sc < 1 || sc > 2 || len < 2 * (ac + sc) * (int)sizeof(*reg))
+	if (!reg || ac < 1 || ac > 2 || sc < 1 || sc > 2 || len < 2 * (ac + sc) * (int)sizeof(*reg)) {
+		/* The DTB says what the board has: no GICv3 (a GICv2, say), no defaults' GICv3. */
+		b->gicd_base = b->gicr_base = b->gicr_size = 0;
 		return;
+	}
 	b->gicd_base = fdt_read_cells(reg, ac);
 	b->gicr_base = fdt_read_cells(reg + ac + sc, ac);
 	b->gicr_size = fdt_read_cells(reg + 2 * ac + sc, sc);

@@ -60,9 +60,24 @@ static inline uint64_t vmcr_with(uint64_t vmcr, unsigned int f, uint64_t v)
 	return (vmcr & ~mask) | ((v << (f >> 8)) & mask);
 }
 
+/*
+ * A CPU without the GIC system-register interface (ID_AA64PFR0_EL1.GIC
+ * [27:24] 0: a GICv2 board) has no ICH_* registers: there the guest's
+ * CPU-interface rows read 0 and take no writes (ICC_SRE_EL1 too: SRIF).
+ */
+static inline bool hw_has_gic(unsigned int unused)
+{
+	(void)unused;
+	return (MRS(S3_0_C0_C4_0) >> 24) & 0xf;
+}
+
 static inline uint64_t hw_vmcr_read(unsigned int f)
 {
-	uint64_t vmcr = MRS(ICH_VMCR_EL2);
+	uint64_t vmcr;
+
+	if (!hw_has_gic(0))
+		return 0;
+	vmcr = MRS(ICH_VMCR_EL2);
 
 	if (f == VMCR_CTLR)
 		return vmcr_field(vmcr, VMCR_CBPR) | vmcr_field(vmcr, VMCR_EOIM) << 1;
@@ -71,7 +86,11 @@ static inline uint64_t hw_vmcr_read(unsigned int f)
 
 static inline void hw_vmcr_write(unsigned int f, uint64_t v)
 {
-	uint64_t vmcr = MRS(ICH_VMCR_EL2);
+	uint64_t vmcr;
+
+	if (!hw_has_gic(0))
+		return;
+	vmcr = MRS(ICH_VMCR_EL2);
 
 	if (f == VMCR_CTLR)
 		vmcr = vmcr_with(vmcr_with(vmcr, VMCR_CBPR, v & 1), VMCR_EOIM, (v >> 1) & 1);
@@ -87,7 +106,11 @@ static inline void hw_vmcr_write(unsigned int f, uint64_t v)
  */
 static inline unsigned int hw_nr_aprs(void)
 {
-	unsigned int prebits = (unsigned int)((MRS(S3_4_C12_C11_1) >> 26) & 7) + 1;
+	unsigned int prebits;
+
+	if (!hw_has_gic(0))
+		return 0;
+	prebits = (unsigned int)((MRS(S3_4_C12_C11_1) >> 26) & 7) + 1;
 
 	return prebits >= 7 ? 4 : prebits == 6 ? 2 : 1;
 }

@@ -394,6 +394,12 @@ MUTATIONS = [
              "boot/main.c",
              [("		gic_hw_disable_security(board.gicd_base);", "		(void)0;")],
              [pytest("tests/qemu/test_boot.py", "el3")]),
+    Mutation("gicv2-cpu-interface-rows-touched",
+             "on a CPU without the GIC system registers (a GICv2 board) the guest's CPU-interface "
+             "rows still read and write ICH_VMCR_EL2 and ICC_SRE_EL1: UNDEF at EL2, a crash",
+             "sysreg/sysreg_hw.c",
+             [("	return (MRS(S3_0_C0_C4_0) >> 24) & 0xf;", "	return 1;")],
+             [pytest("tests/qemu/test_boot.py", "gicv2")]),
     Mutation("cpu-on-keeps-loaded-state",
              "a guest CPU_ON of a vCPU a load left off starts it with the blob's registers",
              "el2/guest.c",

@@ -141,12 +141,13 @@ static size_t run_entry_size(const struct vmstate_entry *e, uint64_t before)
 }
 
 /*
- * By the flags with the reserved bits clear (0..31: the length, and the
- * droppable bit 4): the bytes a little-endian load of eight keeps, the
- * least value the length holds in its fewest bytes (its top byte not 0),
- * and the entry's size from the delta's last byte. Lengths 9..15 keep
- * nothing and need more than anything: an entry with one fails the
- * value's check.
+ * By the flags byte (0..31: the length, and the droppable bit 4): the
+ * bytes a little-endian load of eight keeps, the least value the length
+ * holds in its fewest bytes (its top byte not 0), and the entry's size
+ * from the delta's last byte. Lengths 9..15, and every flags byte with a
+ * reserved bit set (32..255), keep nothing and need more than anything:
+ * an entry with one fails the value's check, so a reader indexing by the
+ * whole byte needs no test of the reserved bits of its own.
  */
 #define BY_LEN(a0, a1, a2, a3, a4, a5, a6, a7, a8, rest) \
 	a0, a1, a2, a3, a4, a5, a6, a7, a8, rest, rest, rest, rest, rest, rest, rest
@@ -155,9 +156,9 @@ static size_t run_entry_size(const struct vmstate_entry *e, uint64_t before)
 #define LEASTS	BY_LEN(0, 1, 1u << 8, 1u << 16, 1u << 24, UINT64_C(1) << 32, \
 		       UINT64_C(1) << 40, UINT64_C(1) << 48, UINT64_C(1) << 56, ~UINT64_C(0))
 #define SIZES	BY_LEN(2, 3, 4, 5, 6, 7, 8, 9, 10, 0)
-static const uint64_t len_mask[32] = { MASKS, MASKS };
-static const uint64_t len_least[32] = { LEASTS, LEASTS };
-static const uint8_t size_from[32] = { SIZES, SIZES };
+static const uint64_t len_mask[256] = { MASKS, MASKS };
+static const uint64_t len_least[256] = { LEASTS, LEASTS, [32 ... 255] = ~UINT64_C(0) };
+static const uint8_t size_from[256] = { SIZES, SIZES };
 /* The three, for a loop to keep in registers (an argument: not remade from its address each time). */
 static const struct len_tables {
 	const uint64_t *mask, *least;
@@ -294,10 +295,11 @@ struct row_run {
 };
 
 /*
- * Row i's entry whose delta ends at q (flags' reserved bits clear): its
- * value, in its fewest bytes and with bits the row accepts, into val[i]
- * and its flags into fl[i]. Returns where the next entry starts, NULL if
- * this one is refused. Reads the ten bytes from q on.
+ * Row i's entry whose delta ends at q: its flags with reserved bits clear
+ * (the tables by the whole byte see to it), its value in its fewest bytes
+ * and with bits the row accepts, into val[i] and its flags into fl[i].
+ * Returns where the next entry starts, NULL if this one is refused. Reads
+ * the ten bytes from q on.
  */
 static inline __attribute__((always_inline)) const uint8_t *
 row_take(const uint8_t *q, size_t i, const uint64_t *mask, const uint64_t *least,
@@ -315,21 +317,14 @@ row_take(const uint8_t *q, size_t i, const uint64_t *mask, const uint64_t *least
 	return q + size[f];
 }
 
-/* Whether the entry at p has the 1-byte delta head (0xffff: none) and flags' reserved bits clear. */
+/*
+ * Whether the entry at p has the 1-byte delta head (0xffff: none). Its
+ * flags' reserved bits are row_take()'s to refuse (the length tables by
+ * the whole flags byte).
+ */
 static inline bool row_head1(const uint8_t *p, unsigned int head)
 {
-	uint16_t h16;
-	uint32_t h;
-
-	__builtin_memcpy(&h16, p, 2);
-	h = h16;
-	/*
-	 * Both below 2^16: 0xe0ffe0ff is 0xe0ff here, and one AArch64 TST
-	 * immediate; the empty asm keeps the compiler from narrowing it back
-	 * to 0xe0ff, which would need a register.
-	 */
-	__asm__("" : "+r"(h));
-	return !((h ^ head) & 0xe0ffe0ffu);
+	return p[0] == head;
 }
 
 /*

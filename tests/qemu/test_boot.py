@@ -153,3 +153,23 @@ def test_secondary_cpus_parked():
     res = q.run(timeout=60)
     assert_clean_guest_run(res, entered="EL3")
     assert res.output.count(f"regvisor: version {LATEST} (") == 1
+
+
+def test_gicv2_board_runs_the_guest_without_interrupts():
+    """A GICv2 board (QEMU virt,gic-version=2): the DTB names no GICv3 and the
+    CPU has no GIC system registers, so there is no vGIC. The firmware says
+    so and runs the guest, its console passed through, without touching a
+    GICv3 register (it used to probe the defaults' redistributor and crash).
+    The test guest's own GICv3 checks then fail (its ICC_* accesses are
+    UNDEF, as on any GICv2 CPU): status 1, the guest's, not a crash's 3."""
+    q = Qemu(kernel=build_path(LATEST, "regvisor.bin"), extra=["-M", "gic-version=2"])
+    res = q.run(timeout=60)
+    out = res.output
+    assert not res.timed_out, out
+    assert "regvisor: gic: no GICv3 found: the guest gets no interrupts, its console passed " \
+        "through\n" in out, out
+    assert "CRASH" not in out, out
+    assert "guest: hello from EL1" in out, out
+    assert "PASS: hvc: SMCCC_VERSION is 1.1 (0x10001)" in out, out
+    assert re.search(r"^SUMMARY: \d+ tests, \d+ unexpected failures$", out, re.M), out
+    assert res.status == 1, out
