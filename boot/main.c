@@ -159,6 +159,9 @@ static void deliberate_el2_fault(void)
 	(void)*(volatile uint64_t *)UINT64_C(0x100000000);
 }
 
+/* Entered at EL3 and the GIC would not give up its security (boot_at_el3). */
+static bool el3_gic_secure;
+
 void boot_main(const void *dtb, unsigned int entry_el, uint64_t handover)
 {
 	const struct handover *h;
@@ -171,6 +174,8 @@ void boot_main(const void *dtb, unsigned int entry_el, uint64_t handover)
 	/* Started at EL3 ourselves: there is no PSCI firmware below us to call. */
 	if (entry_el == 3)
 		board.psci = PSCI_CONDUIT_NONE;
+	if (entry_el == 3 && board.gicd_base && !gic_hw_security_disabled(board.gicd_base))
+		el3_gic_secure = true;	/* said once the console is up */
 	/* An HVC at EL2 would trap to EL2 itself: a DTB saying "hvc" means nothing here. */
 	if (board.psci == PSCI_CONDUIT_HVC) {
 		board.psci = PSCI_CONDUIT_NONE;
@@ -180,6 +185,9 @@ void boot_main(const void *dtb, unsigned int entry_el, uint64_t handover)
 	console_set_stdio_hook(fpsimd_claim);
 	board_set_poweroff_report(poweroff_report);
 	banner(entry_el);
+	if (el3_gic_secure)
+		printf("regvisor: warning: entered at EL3, but the GIC kept its security "
+		       "(GICD_CTLR.DS would not set): the firmware's interrupts may never come\n");
 	if (h)
 		printf("regvisor: handover: from version %u, %u vCPU%s, a %u-byte blob: the guest's "
 		       "memory, interrupts, timers and counter offset as they are\n",
@@ -221,19 +229,20 @@ void boot_main(const void *dtb, unsigned int entry_el, uint64_t handover)
 }
 
 /*
- * Started at EL3, before the drop to EL2 (boot/head.S), MMU off: the
- * GICv3's security disabled (GICD_CTLR.DS, a Secure write: Arm IHI 0069,
- * 12.9.4), so that the Non-secure firmware can make its interrupts (the
- * maintenance PPI, its SGI, the console's SPI) Group 1 and take them as
- * IRQs. With no firmware below there is no Secure world to keep. The
- * board is found again at EL2 (its BSS is cleared then).
+ * Started at EL3, before the drop to EL2 (boot/head.S), MMU off: what an
+ * EL3 firmware would set up for a Non-secure hypervisor. ICC_SRE_EL3 lets
+ * EL2 use the GIC's system registers, and the GICv3's security is
+ * disabled (GICD_CTLR.DS, a Secure write: Arm IHI 0069, 12.9.4), so that
+ * the firmware can make its interrupts (the maintenance PPI, its SGI, the
+ * console's SPI) Group 1 and take them as IRQs. With no firmware below
+ * there is no Secure world to keep. The board is found again at EL2 (its
+ * BSS is cleared then).
  */
 void boot_at_el3(const void *dtb)
 {
 	board_defaults(&board);
 	board_from_fdt(&board, dtb);
-	if (board.gicd_base)
-		gic_hw_disable_security(board.gicd_base);
+	gic_hw_el3_open(board.gicd_base);
 }
 
 /* Started at EL1 or below: say so, power off. No MMU, no guest. */

@@ -184,10 +184,27 @@ void gic_hw_write8(uint64_t addr, uint8_t v)
 }
 
 #define GICD_CTLR_DS	(UINT32_C(1) << 6)	/* Arm IHI 0069, GICD_CTLR: Disable Security */
+#define GICD_CTLR_RWP_BIT (UINT32_C(1) << 31)	/* a write still taking effect */
+#define ICC_SRE_EL3	"S3_6_C12_C12_5"
 
-void gic_hw_disable_security(uint64_t gicd)
+void gic_hw_el3_open(uint64_t gicd)
 {
-	gic_hw_write32(gicd, GICD_CTLR_DS);	/* GICD_CTLR, at offset 0 */
+	/* EL2's own ICC_SRE_EL2 reachable (Enable), the system registers in use at EL3. */
+	if (gic_hw_cpu_sysregs()) {
+		MSR(ICC_SRE_EL3, ICC_SRE_SRE | ICC_SRE_DFB | ICC_SRE_DIB | ICC_SRE_ENABLE);
+		__asm__ volatile("isb");
+	}
+	if (!gicd)
+		return;
+	/* Whatever else an earlier stage set kept: DS added (RAO/WI once set). */
+	gic_hw_write32(gicd, gic_hw_read32(gicd) | GICD_CTLR_DS);	/* GICD_CTLR, offset 0 */
+	for (unsigned long i = 0; i < 1000000 && (gic_hw_read32(gicd) & GICD_CTLR_RWP_BIT); i++)
+		;
+}
+
+bool gic_hw_security_disabled(uint64_t gicd)
+{
+	return gic_hw_read32(gicd) & GICD_CTLR_DS;	/* reads 1 from any world once set */
 }
 
 bool gic_hw_cpu_sysregs(void)

@@ -31,8 +31,14 @@ void ich_hw_ap1r_write(unsigned int n, uint64_t v);
 
 /* This CPU has the GIC system-register interface (ID_AA64PFR0_EL1.GIC: a GICv3's). */
 bool gic_hw_cpu_sysregs(void);
-/* From EL3 (Secure): the GICv3 at gicd to one security state, GICD_CTLR.DS set. */
-void gic_hw_disable_security(uint64_t gicd);
+/*
+ * From EL3, before the drop to EL2: ICC_SRE_EL3 letting EL2 use the
+ * system registers (where the CPU has them), and the GICv3 at gicd (0:
+ * none) to one security state, GICD_CTLR.DS set by a Secure write.
+ */
+void gic_hw_el3_open(uint64_t gicd);
+/* Whether the GICv3 at gicd has one security state (GICD_CTLR.DS). */
+bool gic_hw_security_disabled(uint64_t gicd);
 
 /* MMIO, naturally aligned. */
 uint32_t gic_hw_read32(uint64_t addr);

@@ -61,14 +61,26 @@ static inline uint64_t vmcr_with(uint64_t vmcr, unsigned int f, uint64_t v)
 }
 
 /*
- * A CPU without the GIC system-register interface (ID_AA64PFR0_EL1.GIC
- * [27:24] 0: a GICv2 board) has no ICH_* registers: there the guest's
- * CPU-interface rows read 0 and take no writes (ICC_SRE_EL1 too: SRIF).
+ * The ICH_* registers are there only with the GIC's system-register
+ * interface (ID_AA64PFR0_EL1.GIC [27:24]: not on a GICv2 board) and EL2
+ * using it (ICC_SRE_EL2.SRE, which el2/gic_hw.c sets where the firmware
+ * runs a vGIC): else the guest's CPU-interface rows read 0 and take no
+ * writes (ICC_SRE_EL1 too: SRIF).
  */
 static inline bool hw_has_gic(unsigned int unused)
 {
+	uint64_t pfr0, sre;
+
 	(void)unused;
-	return (MRS(S3_0_C0_C4_0) >> 24) & 0xf;
+	/*
+	 * Not volatile: neither register changes while the context is saved
+	 * or restored, so the compiler may read each once for all the rows.
+	 */
+	__asm__("mrs %0, S3_0_C0_C4_0" : "=r"(pfr0));
+	if (!((pfr0 >> 24) & 0xf))
+		return false;
+	__asm__("mrs %0, S3_4_C12_C9_5" : "=r"(sre));	/* ICC_SRE_EL2 */
+	return sre & 1;
 }
 
 static inline uint64_t hw_vmcr_read(unsigned int f)

@@ -330,8 +330,8 @@ static inline bool row_head1(const uint8_t *p, unsigned int head)
 /*
  * The entries from p that are rows *i, *i + 1, ... in turn (a delta of 1,
  * 2 or 3 bytes, flags' reserved bits clear), each value in its fewest
- * bytes and with bits its row accepts, into val[] and fl[]: two a step
- * while the next has a 1-byte delta, until row stop, an entry at p past
+ * bytes and with bits its row accepts, into val[] and fl[], until row
+ * stop, an entry at p past
  * lim (each up to lim has 2 * ENTRY_RUN_MAX bytes behind it) or one
  * that is not the next row's. Returns where it stopped, *i the row
  * there; NULL for an entry refused. A leaf: the tables stay in registers.
