@@ -157,7 +157,8 @@ static size_t run_entry_size(const struct vmstate_entry *e, uint64_t before)
 		       UINT64_C(1) << 40, UINT64_C(1) << 48, UINT64_C(1) << 56, ~UINT64_C(0))
 #define SIZES	BY_LEN(2, 3, 4, 5, 6, 7, 8, 9, 10, 0)
 static const uint64_t len_mask[256] = { MASKS, MASKS };
-static const uint64_t len_least[256] = { LEASTS, LEASTS, [32 ... 255] = ~UINT64_C(0) };
+static const uint64_t len_least[256] = { LEASTS, LEASTS, [32 ... 127] = ~UINT64_C(0),
+					  [128 ... 255] = ~UINT64_C(0) };	/* bit 7 */
 static const uint8_t size_from[256] = { SIZES, SIZES };
 /* The three, for a loop to keep in registers (an argument: not remade from its address each time). */
 static const struct len_tables {
