@@ -1356,6 +1356,19 @@ static void one_zero_blob_not_taken_by_row(void **state)
 	vmstate_check_vcpu(&st2, 0, NULL, &rep);
 }
 
+/* A fresh vCPU of this version's world saved into buf (its length), rows made ready for a load. */
+static size_t plain_save(struct vmstate_rows_in *rows, struct vmstate_rows_store *store)
+{
+	struct vmstate_report none = { 0 };
+
+	vmstate_rows_in_init(rows, store);
+	fake_hw_reset();
+	reset_world(&vs, FW_VERSION, FW_VERSION);
+	vmstate_export_begin(&st, 0, 1, &none);
+	vmstate_export_regs(&vs, 0, &st.vcpu[0], &none);
+	return encode(&st, buf);
+}
+
 /*
  * Every entry of a save's SYSREGS and FWREGS with a reserved flag bit
  * (5, 6 or 7) set, the CRC made good again: refused by row as it is as
@@ -1367,16 +1380,10 @@ static void rows_refuse_reserved_flags(void **state)
 	static struct vmstate_rows_store store;
 	static struct vmstate_rows_in rows;
 	static uint8_t bad[VMSTATE_MAX_BLOB];
-	struct vmstate_report none = { 0 };
 	size_t n, off = VMSTATE_HDR_SIZE, tried = 0;
 
 	(void)state;
-	vmstate_rows_in_init(&rows, &store);
-	fake_hw_reset();
-	reset_world(&vs, FW_VERSION, FW_VERSION);
-	vmstate_export_begin(&st, 0, 1, &none);
-	vmstate_export_regs(&vs, 0, &st.vcpu[0], &none);
-	n = encode(&st, buf);
+	n = plain_save(&rows, &store);
 	while (off < n - VMSTATE_CRC_SIZE) {
 		size_t len = buf[off + 4] | (size_t)buf[off + 5] << 8 | (size_t)buf[off + 6] << 16;
 		size_t p = off + 8, end = p + len;
@@ -1443,16 +1450,10 @@ static void load_by_row_as_entries_would(void **state)
 	static struct vmstate_rows_in rows;
 	static struct vcpu_sysregs a, b;
 	static uint8_t moved[VMSTATE_MAX_BLOB];
-	struct vmstate_report none = { 0 };
 	size_t n, off = VMSTATE_HDR_SIZE, o = VMSTATE_HDR_SIZE;
 
 	(void)state;
-	vmstate_rows_in_init(&rows, &store);
-	fake_hw_reset();
-	reset_world(&vs, FW_VERSION, FW_VERSION);
-	vmstate_export_begin(&st, 0, 1, &none);
-	vmstate_export_regs(&vs, 0, &st.vcpu[0], &none);
-	n = encode(&st, buf);
+	n = plain_save(&rows, &store);
 	assert_int_equal(load_into(buf, n, true, FW_VERSION, &rows, &a), 0);
 
 	/* The same blob with an empty FWREGS moved before SYSREGS. */
