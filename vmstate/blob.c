@@ -49,7 +49,7 @@ void vmstate_clear_records(struct vmstate *s, unsigned int from, unsigned int to
 	}
 }
 
-void vmstate_clear(struct vmstate *s, unsigned int nvcpus)
+void vmstate_clear_header(struct vmstate *s, unsigned int nvcpus)
 {
 	s->major = VMSTATE_MAJOR;
 	s->minor = VMSTATE_MINOR;
@@ -58,6 +58,11 @@ void vmstate_clear(struct vmstate *s, unsigned int nvcpus)
 	s->nvcpus = (uint16_t)nvcpus;
 	s->vcount = 0;
 	s->ndev = 0;
+}
+
+void vmstate_clear(struct vmstate *s, unsigned int nvcpus)
+{
+	vmstate_clear_header(s, nvcpus);
 	vmstate_clear_records(s, 0, VMSTATE_MAX_VCPUS);
 	/*
 	 * Registers only for the nvcpus counted: a decoder learns the count

@@ -55,26 +55,9 @@ static void get_le_array(struct rbuf *r, uint64_t *v, unsigned int n)
 		const uint8_t *p = r->p + r->off;
 		uint64_t *end = v + n, *eights_end = v + (n & ~7u);
 
-		for (; v < eights_end; v += 8, p += 64) {
-			uint64_t a, b, c, d, e, f, g, h;
-
-			__builtin_memcpy(&a, p, 8);
-			__builtin_memcpy(&b, p + 8, 8);
-			__builtin_memcpy(&c, p + 16, 8);
-			__builtin_memcpy(&d, p + 24, 8);
-			__builtin_memcpy(&e, p + 32, 8);
-			__builtin_memcpy(&f, p + 40, 8);
-			__builtin_memcpy(&g, p + 48, 8);
-			__builtin_memcpy(&h, p + 56, 8);
-			v[0] = a;
-			v[1] = b;
-			v[2] = c;
-			v[3] = d;
-			v[4] = e;
-			v[5] = f;
-			v[6] = g;
-			v[7] = h;
-		}
+		/* A constant size: the compiler moves it inline, pair loads and stores. */
+		for (; v < eights_end; v += 8, p += 64)
+			__builtin_memcpy(v, p, 64);
 		for (; v < end; v++, p += 8)
 			__builtin_memcpy(v, p, 8);
 		r->off += 8 * (size_t)n;
@@ -191,7 +174,7 @@ static unsigned int get_common(const uint8_t *buf, size_t *off, size_t end,
 	if (!FAST_UNALIGNED || !vmstate_codec_runs)
 		return 0;
 	_Static_assert(VMSTATE_ENT_RESERVED == 0xe0 && VMSTATE_ENT_DROPPABLE == 0x10 &&
-		       VMSTATE_ENT_LEN_MASK == 0x0f, "the flags' layout the head checks");
+		       VMSTATE_ENT_LEN_MASK == 0x0f, "the flags' layout the length tables follow");
 	/*
 	 * Each takes at most ENTRY_RUN_MAX bytes: as many as surely have them
 	 * behind, then as many again from where those ended, until the end is
@@ -202,15 +185,16 @@ static unsigned int get_common(const uint8_t *buf, size_t *off, size_t end,
 
 		stop = (size_t)(all - e) < room ? all : e + room;
 		for (; e < stop; e++) {
-			uint16_t head;
 			size_t flags;
 			uint64_t value, delta;
 
-			/* Delta (low byte) 1..127, no reserved flag: bits 7, 13..15 clear in head | head - 1. */
-			__builtin_memcpy(&head, p, 2);
-			if (__builtin_expect(((unsigned int)head | (head - 1u)) & 0xe080u, 0)) {
+			/*
+			 * A delta of 1..127 in one byte; flags with a reserved bit are
+			 * the length tables' to refuse (they fail the value's check).
+			 */
+			if (__builtin_expect(p[0] - 1u >= 0x7f, 0)) {
 				/* Else a delta of 128..16383: its second byte 1..127, the flags after it. */
-				if (!(p[0] & 0x80) || p[1] - 1u >= 0x7f || (p[2] & VMSTATE_ENT_RESERVED))
+				if (!(p[0] & 0x80) || p[1] - 1u >= 0x7f)
 					break;
 				delta = (p[0] & 0x7fu) | (unsigned int)p[1] << 7;
 				p++;	/* from here as if the delta were one byte */
@@ -704,13 +688,7 @@ enum vmstate_err vmstate_decode_rows(const uint8_t *buf, size_t len, struct vmst
 	 * required, so written whole before any OK. One vCPU (a 1.0 blob's;
 	 * 2.0's count is the header's, its others' records cleared then).
 	 */
-	out->major = VMSTATE_MAJOR;
-	out->minor = VMSTATE_MINOR;
-	out->flags = 0;
-	out->fw_version = 0;
-	out->nvcpus = 1;
-	out->vcount = 0;
-	out->ndev = 0;
+	vmstate_clear_header(out, 1);
 	vmstate_clear_records(out, 0, 1);
 	if (len > VMSTATE_MAX_BLOB)
 		return VMSTATE_E_TOO_LARGE;

@@ -24,6 +24,8 @@
 #define NOT_SPECIALIZED	__attribute__((noipa))
 #endif
 
+/* The header and VM-wide parts as vmstate_clear() leaves them, nvcpus counted. */
+void vmstate_clear_header(struct vmstate *s, unsigned int nvcpus);
 /* vCPU records [from, to) as vmstate_clear() leaves them, their registers as they are. */
 void vmstate_clear_records(struct vmstate *s, unsigned int from, unsigned int to);
 
