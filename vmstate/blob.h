@@ -126,11 +126,12 @@ struct vmstate_rows {
  */
 struct vmstate_rows_in {
 	const uint64_t *id, *delta, *accept;
-	const uint16_t *head;	/* the delta's byte where it takes one, else 0xffff */
 	/*
-	 * Its bytes where it takes two or three, as a little-endian u32 (so
-	 * bit 15 set: three), else ~0.
+	 * n + 1 of each, the last a sentinel no entry matches: the delta's
+	 * byte where it takes one, else 0xffff; its bytes where it takes two
+	 * or three, as a little-endian u32 (so bit 15 set: three), else ~0.
 	 */
+	const uint16_t *head;
 	const uint32_t *headn;
 	unsigned int n, fw_first, version;
 	uint64_t *val;

@@ -290,39 +290,58 @@ static inline __attribute__((always_inline)) const uint8_t *
 row_take(const uint8_t *q, size_t i, const uint64_t *mask, const uint64_t *least,
 	 const uint64_t *accept, const uint8_t *size, uint64_t *val, uint8_t *fl)
 {
-	unsigned int f = q[1];
+	size_t f = q[1];
+	const uint8_t *next = q + size[f];
 	uint64_t value;
 
+	fl[i] = (uint8_t)f;	/* first: a refused entry leaves the row undefined */
 	__builtin_memcpy(&value, q + 2, 8);
 	value &= mask[f];
-	if (value < least[f] || (value & ~accept[i]))
+	/* Both tests in one branch (a bitwise or): a compare and a conditional compare. */
+	if ((value < least[f]) | ((value & ~accept[i]) != 0))
 		return NULL;
 	val[i] = value;
-	fl[i] = (uint8_t)f;
-	return q + size[f];
+	return next;
 }
 
 /*
- * Whether the entry at p has the 1-byte delta head (0xffff: none). Its
- * flags' reserved bits are row_take()'s to refuse (the length tables by
- * the whole flags byte).
+ * Where the delta of row i's entry at p ends: p itself for the usual
+ * 1-byte delta (head1[i]), one or two bytes on for a 2- or 3-byte one
+ * (headn[i]); NULL for an entry that is not row i's. Reads the four bytes
+ * from p on. A row with neither (0xffff, ~0: the sentinel after the last
+ * row, a section's first row) matches no entry.
  */
-static inline bool row_head1(const uint8_t *p, unsigned int head)
+static inline __attribute__((always_inline)) const uint8_t *
+row_delta(const uint8_t *p, size_t i, const uint16_t *head1, const uint32_t *headn)
 {
-	return p[0] == head;
+	uint32_t word, hn;
+
+	if (__builtin_expect(p[0] == head1[i], 1))
+		return p;
+	hn = headn[i];
+	__builtin_memcpy(&word, p, 4);
+	if ((word & (hn & 0x8000u ? 0xe0ffffffu : 0xe0ffffu)) != hn)
+		return NULL;
+	return p + 1 + (hn >> 15 & 1);
 }
+
+/* The most bytes an entry rows_run() takes reads: a 3-byte delta, flags, eight value bytes. */
+#define ROW_ENTRY_MAX	12
 
 /*
  * The entries from p that are rows *i, *i + 1, ... in turn (a delta of 1,
  * 2 or 3 bytes, flags' reserved bits clear), each value in its fewest
- * bytes and with bits its row accepts, into val[] and fl[], until row
- * stop, an entry at p past
- * lim (each up to lim has 2 * ENTRY_RUN_MAX bytes behind it) or one
- * that is not the next row's. Returns where it stopped, *i the row
- * there; NULL for an entry refused. A leaf: the tables stay in registers.
+ * bytes and with bits its row accepts, into val[] and fl[], until an entry
+ * at p past lim (each up to lim has 2 * ROW_ENTRY_MAX bytes behind it) or
+ * one that is not the next row's (the sentinel row after the last is no
+ * entry's). Two entries a step, the bound tested once for both. Returns
+ * where it stopped, *i the row there; NULL for an entry refused. It does
+ * not stop at the section's count: an entry past it makes *i larger than
+ * the count allows, which the caller refuses. A leaf: the tables stay in
+ * registers.
  */
 static NOT_SPECIALIZED const uint8_t *rows_run(const uint8_t *p, const uint8_t *lim, size_t *pi,
-					       size_t stop, const struct row_run *k)
+					       const struct row_run *k)
 {
 	const uint16_t *head1 = k->head1;
 	const uint32_t *headn = k->headn;
@@ -332,17 +351,15 @@ static NOT_SPECIALIZED const uint8_t *rows_run(const uint8_t *p, const uint8_t *
 	uint8_t *fl = k->fl;
 	size_t i = *pi;
 
-	while (i < stop && p <= lim) {
-		const uint8_t *q = p;	/* the delta's last byte */
+	while (p <= lim) {
+		const uint8_t *q;
 
-		if (!row_head1(p, head1[i])) {
-			uint32_t word, hn = headn[i];
-
-			__builtin_memcpy(&word, p, 4);
-			if ((word & (hn & 0x8000u ? 0xe0ffffffu : 0xe0ffffu)) != hn)
-				break;
-			q = p + 1 + (hn >> 15 & 1);
-		}
+		if (!(q = row_delta(p, i, head1, headn)))
+			break;
+		if (!(p = row_take(q, i++, mask, least, accept, size, val, fl)))
+			return NULL;
+		if (!(q = row_delta(p, i, head1, headn)))
+			break;
 		if (!(p = row_take(q, i++, mask, least, accept, size, val, fl)))
 			return NULL;
 	}
@@ -350,7 +367,7 @@ static NOT_SPECIALIZED const uint8_t *rows_run(const uint8_t *p, const uint8_t *
 	return p;
 }
 
-/* The bytes rows_tail() copies: at least the 2 * ENTRY_RUN_MAX an entry pair may take. */
+/* The bytes rows_tail() copies: at least the 2 * ROW_ENTRY_MAX an entry pair may read. */
 #define ROWS_TAIL	24
 
 /*
@@ -366,7 +383,7 @@ static const uint8_t *rows_tail(const uint8_t *p, const uint8_t **end, uint8_t *
 	const uint8_t *from = *end - ROWS_TAIL;
 
 	_Static_assert(VMSTATE_HDR_SIZE + VMSTATE_SEC_HDR_SIZE >= ROWS_TAIL &&
-		       ROWS_TAIL >= 2 * ENTRY_RUN_MAX, "the tail's bytes are there, and enough");
+		       ROWS_TAIL >= 2 * ROW_ENTRY_MAX, "the tail's bytes are there, and enough");
 	__builtin_memcpy(tail, from, ROWS_TAIL);
 	__builtin_memset(tail + ROWS_TAIL, 0, ROWS_TAIL);
 	*end = tail + ROWS_TAIL;
@@ -381,7 +398,7 @@ static const uint8_t *rows_tail(const uint8_t *p, const uint8_t **end, uint8_t *
  * value, and *count is how many it had. The usual entry is the next
  * row's with a 1-byte delta: the table's first byte tells it at once, and
  * two are taken a step. Every load has its bytes behind it: until the
- * last 2 * ENTRY_RUN_MAX bytes, which are then read from a copy with
+ * last 2 * ROW_ENTRY_MAX bytes, which are then read from a copy with
  * zeros behind. False leaves r as it was (the general decoder reads the
  * section again) and this section's rows undefined. Little-endian hosts
  * that may load unaligned only (FAST_UNALIGNED); elsewhere always false.
@@ -412,7 +429,7 @@ static NOT_SPECIALIZED bool get_rows(const struct rbuf *r, struct vmstate_vcpu *
 	*count = n;
 	p = rr.p + rr.off;
 	stop = i + n;	/* past the last entry's row, while no row is lacked */
-	lim = (size_t)(end - p) >= 2 * ENTRY_RUN_MAX ? end - 2 * ENTRY_RUN_MAX : p - 1;
+	lim = (size_t)(end - p) >= 2 * ROW_ENTRY_MAX ? end - 2 * ROW_ENTRY_MAX : p - 1;
 	while (i < stop) {
 		uint64_t delta, value, id;
 		unsigned int flags;
@@ -425,10 +442,10 @@ static NOT_SPECIALIZED bool get_rows(const struct rbuf *r, struct vmstate_vcpu *
 			lim = end;
 			tailed = true;
 		}
-		p = rows_run(p, lim, &i, stop, &k);
+		p = rows_run(p, lim, &i, &k);
 		if (!p)
 			return false;
-		if (i == stop || p > lim)
+		if (i >= stop || p > lim)
 			continue;
 		/* Else any entry: a later row's (those between lacked), or none. */
 		size = read_entry(p, end, &delta, &flags, &value);
@@ -448,6 +465,8 @@ static NOT_SPECIALIZED bool get_rows(const struct rbuf *r, struct vmstate_vcpu *
 		k.fl[i++] = (uint8_t)flags;
 		p += size;
 	}
+	if (i != stop)
+		return false;	/* entries past the count */
 	if (i < to)
 		rows_mark(c->row_lacked, (unsigned int)i, (unsigned int)to, true);
 	return p == end;

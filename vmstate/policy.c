@@ -70,8 +70,9 @@ static struct plain_tables {
 	uint64_t keep[SYSREG_COUNT];		/* bits export keeps: a context register's writable ones */
 	uint64_t accept[SYSREG_COUNT + 1];	/* bits import accepts: the writable ones, an ID's all */
 	uint64_t delta[SYSREG_COUNT];		/* id less the one before in its section */
-	uint16_t head[SYSREG_COUNT];		/* the delta's byte where it takes one, else 0xffff */
-	uint32_t headn[SYSREG_COUNT];		/* its bytes where it takes two or three, else ~0 */
+	/* The delta's byte where it takes one, else 0xffff; its bytes where it takes two or three, else ~0. */
+	uint16_t head[SYSREG_COUNT + 1];	/* and a sentinel, 0xffff, that no entry matches */
+	uint32_t headn[SYSREG_COUNT + 1];	/* and ~0, likewise */
 	uint8_t special[SYSREG_COUNT + 1];
 	uint16_t offered_row[SYSREG_COUNT];	/* the rows with PLAIN_OFFERED, in order */
 	unsigned int noffered;
@@ -133,6 +134,8 @@ static const struct plain_tables *plain_tables(void)
 	plain.fw_first = fw_first;
 	plain.noffered = noffered;
 	plain.id[SYSREG_COUNT] = ~UINT64_C(0);
+	plain.head[SYSREG_COUNT] = 0xffff;
+	plain.headn[SYSREG_COUNT] = ~UINT32_C(0);
 	plain.special[SYSREG_COUNT] = PLAIN_PAST;
 	__atomic_store_n(&plain.ready, true, __ATOMIC_RELEASE);
 	return &plain;

@@ -1370,6 +1370,37 @@ static size_t plain_save(struct vmstate_rows_in *rows, struct vmstate_rows_store
 }
 
 /*
+ * The register sections (SYSREGS, FWREGS) of blob b, n bytes: the next
+ * one from *off (a section header's offset, moved past it), with *count
+ * at its count's offset and *end at its end; false when there is none.
+ */
+static bool next_regs_section(const uint8_t *b, size_t n, size_t *off, size_t *count, size_t *end)
+{
+	while (*off < n - VMSTATE_CRC_SIZE) {
+		size_t at = *off, len = b[at + 4] | (size_t)b[at + 5] << 8 | (size_t)b[at + 6] << 16;
+
+		*off = at + 8 + len;
+		if (b[at] == VMSTATE_SEC_SYSREGS || b[at] == VMSTATE_SEC_FWREGS) {
+			*count = at + 8;
+			*end = *off;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Blob b, n bytes, damaged: refused by row as it is as entries, with err at the same place. */
+static void rows_refuse_as_entries_do(const uint8_t *b, size_t n, struct vmstate_rows_in *rows,
+				      enum vmstate_err err)
+{
+	uint64_t w1 = 0, w2 = 0;
+
+	assert_int_equal(vmstate_decode(b, n, &st3_one, &w1), err);
+	assert_int_equal(vmstate_decode_rows(b, n, &st2, &w2, rows), err);
+	assert_int_equal(w1, w2);
+}
+
+/*
  * Every entry of a save's SYSREGS and FWREGS with a reserved flag bit
  * (5, 6 or 7) set, the CRC made good again: refused by row as it is as
  * entries, a malformed entry at the same offset (the rows' decoder has no
@@ -1380,42 +1411,68 @@ static void rows_refuse_reserved_flags(void **state)
 	static struct vmstate_rows_store store;
 	static struct vmstate_rows_in rows;
 	static uint8_t bad[VMSTATE_MAX_BLOB];
-	size_t n, off = VMSTATE_HDR_SIZE, tried = 0;
+	size_t n, off = VMSTATE_HDR_SIZE, p, end, tried = 0;
 
 	(void)state;
 	n = plain_save(&rows, &store);
-	while (off < n - VMSTATE_CRC_SIZE) {
-		size_t len = buf[off + 4] | (size_t)buf[off + 5] << 8 | (size_t)buf[off + 6] << 16;
-		size_t p = off + 8, end = p + len;
+	while (next_regs_section(buf, n, &off, &p, &end)) {
+		while (buf[p++] & 0x80)		/* the count */
+			;
+		while (p < end) {
+			size_t flags_at;
 
-		if (buf[off] == VMSTATE_SEC_SYSREGS || buf[off] == VMSTATE_SEC_FWREGS) {
-			while (buf[p++] & 0x80)		/* the count */
+			while (buf[p++] & 0x80)	/* the delta */
 				;
-			while (p < end) {
-				size_t flags_at;
-
-				while (buf[p++] & 0x80)	/* the delta */
-					;
-				flags_at = p;
-				for (unsigned int bit = 5; bit < 8; bit++) {
-					uint64_t w1 = 0, w2 = 0;
-
-					memcpy(bad, buf, n);
-					bad[flags_at] |= (uint8_t)(1u << bit);
-					fix_crc(bad, n);
-					assert_int_equal(vmstate_decode(bad, n, &st3_one, &w1),
-							 VMSTATE_E_BAD_ENTRY);
-					assert_int_equal(vmstate_decode_rows(bad, n, &st2, &w2, &rows),
-							 VMSTATE_E_BAD_ENTRY);
-					assert_int_equal(w1, w2);
-					tried++;
-				}
-				p = flags_at + 1 + (buf[flags_at] & VMSTATE_ENT_LEN_MASK);
+			flags_at = p;
+			for (unsigned int bit = 5; bit < 8; bit++) {
+				memcpy(bad, buf, n);
+				bad[flags_at] |= (uint8_t)(1u << bit);
+				fix_crc(bad, n);
+				rows_refuse_as_entries_do(bad, n, &rows, VMSTATE_E_BAD_ENTRY);
+				tried++;
 			}
+			p = flags_at + 1 + (buf[flags_at] & VMSTATE_ENT_LEN_MASK);
 		}
-		off += 8 + len;
 	}
 	assert_true(tried >= 3 * 100);	/* every entry of the table's rows */
+}
+
+/*
+ * A save's SYSREGS and FWREGS each with a count 1, 2 or 3 short of its
+ * entries (the count's varint kept its length), the CRC made good again:
+ * refused by row as it is as entries (the section holds more than its
+ * count). The rows' decoder does not stop at the count: it takes every
+ * entry that is the next row's, and must then refuse.
+ */
+static void rows_refuse_entries_past_the_count(void **state)
+{
+	static struct vmstate_rows_store store;
+	static struct vmstate_rows_in rows;
+	static uint8_t bad[VMSTATE_MAX_BLOB];
+	size_t n, off = VMSTATE_HDR_SIZE, at, end;
+	unsigned int tried = 0;
+
+	(void)state;
+	n = plain_save(&rows, &store);
+	while (next_regs_section(buf, n, &off, &at, &end)) {
+		for (unsigned int less = 1; less <= 3; less++) {
+			unsigned int count = buf[at] & 0x7f;
+
+			if (buf[at] & 0x80)
+				count |= (unsigned int)buf[at + 1] << 7;
+			if (count < less || (count >= 0x80) != (count - less >= 0x80))
+				continue;
+			memcpy(bad, buf, n);
+			count -= less;
+			bad[at] = (uint8_t)((count & 0x7f) | (count >= 0x80 ? 0x80 : 0));
+			if (count >= 0x80)
+				bad[at + 1] = (uint8_t)(count >> 7);
+			fix_crc(bad, n);
+			rows_refuse_as_entries_do(bad, n, &rows, VMSTATE_E_BAD_SECTION);
+			tried++;
+		}
+	}
+	assert_int_equal(tried, 2 * 3);	/* both sections, each three ways */
 }
 
 /* Decode a blob (by row, or as entries) and check it against a fresh vCPU of world `world`, applying what passes. */
@@ -1493,6 +1550,7 @@ int main(void)
 		cmocka_unit_test(codec_runs_match_the_careful_loops),
 		cmocka_unit_test(one_zero_blob_not_taken_by_row),
 		cmocka_unit_test(rows_refuse_reserved_flags),
+		cmocka_unit_test(rows_refuse_entries_past_the_count),
 		cmocka_unit_test(load_by_row_as_entries_would),
 		cmocka_unit_test(import_refuses_values_no_firmware_writes),
 		cmocka_unit_test(import_checks_the_header),
