@@ -221,6 +221,8 @@ void sysreg_hw_restore_ctx(const uint64_t val[SYSREG_COUNT]);
  * ID view's mask.
  */
 void sysreg_hw_read_ids(uint64_t val[SYSREG_COUNT]);
+/* The ID registers' alone (half the stores): every other row of val[] is left as it was. */
+void sysreg_hw_read_id_rows(uint64_t val[SYSREG_COUNT]);
 
 /*
  * A stopped vCPU's context registers move to val[] (MRS) and back (MSR),

@@ -41,6 +41,13 @@ void sysreg_hw_read_ids(uint64_t val[SYSREG_COUNT])
 		val[i] = sysreg_table[i].cls == ID ? fake_hw[i] : sysreg_table[i].reset;
 }
 
+void sysreg_hw_read_id_rows(uint64_t val[SYSREG_COUNT])
+{
+	for (unsigned int i = 0; i < SYSREG_COUNT; i++)
+		if (sysreg_table[i].cls == ID)
+			val[i] = fake_hw[i];
+}
+
 uint64_t sysreg_hw_read(unsigned int idx)
 {
 	BUG_ON(idx >= SYSREG_COUNT || sysreg_table[idx].cls == FWR);

@@ -230,6 +230,9 @@ static inline bool hw_has_sme(unsigned int unused)
 #define IDS_CTX(n, acc, rs)	val[SYSREG_##n] = (rs);
 #define IDS_ID(n, acc, rs)	val[SYSREG_##n] = HW_RD_##acc;
 #define IDS_FWR(n, acc, rs)	val[SYSREG_##n] = (rs);
+#define ID_ROWS_CTX(n, acc)
+#define ID_ROWS_ID(n, acc)	val[SYSREG_##n] = HW_RD_##acc;
+#define ID_ROWS_FWR(n, acc)
 #define RESTORE_CTX(n, acc)	{ uint64_t v_ = val[SYSREG_##n]; HW_WR_##acc; }
 #define RESTORE_ID(n, acc)
 #define RESTORE_FWR(n, acc)
@@ -251,6 +254,13 @@ void sysreg_hw_restore_ctx(const uint64_t val[SYSREG_COUNT])
 void sysreg_hw_read_ids(uint64_t val[SYSREG_COUNT])
 {
 #define SYSREG(n, id, acc, cl, fl, rs, wm, si) IDS_##cl(n, acc, rs)
+#include "sysreg/sysregs.h"
+#undef SYSREG
+}
+
+void sysreg_hw_read_id_rows(uint64_t val[SYSREG_COUNT])
+{
+#define SYSREG(n, id, acc, cl, fl, rs, wm, si) ID_ROWS_##cl(n, acc)
 #include "sysreg/sysregs.h"
 #undef SYSREG
 }

@@ -58,11 +58,11 @@ class Mutation:
 MUTATIONS = [
     # --- issue 10: what got through before ---
     Mutation("fuzz-reads-past-input",
-             "the decoder compares the magic before checking the length: it reads past a "
-             "short input (only the fuzzer's sanitizers see it)",
+             "the decoder reads the magic straight from the buffer, before checking the "
+             "length: it reads past a short input (only the fuzzer's sanitizers see it)",
              "vmstate/blob_decode.c",
-             [("if (len < 4 || memcmp(buf, VMSTATE_MAGIC, 4) != 0)",
-               "if (memcmp(buf, VMSTATE_MAGIC, 4) != 0 || len < 4)")],
+             [("	if (len < 4)\n		return VMSTATE_E_TRUNCATED;\n	if (get_le(&r, 4) != VMSTATE_MAGIC_LE)",
+               "	if ((buf[0] | buf[1] << 8 | buf[2] << 16 | (uint32_t)buf[3] << 24) != VMSTATE_MAGIC_LE)")],
              [FUZZ_SMOKE], build=None),
     Mutation("fuzz-oracle-flags",
              "the encoder drops every entry's droppable flag (the fuzz round-trip oracle "
@@ -353,9 +353,10 @@ MUTATIONS = [
              [("	while (n--)\n		c = _mm_crc32_u8(c, *p++);\n	return c;", "	return c;")],
              [UNIT]),
     Mutation("crc-fw-instruction-drops-tail",
-             "the firmware's CRC32C instructions leave out the bytes after the last whole eight",
+             "the firmware's CRC32C instructions leave out an odd last byte after the last whole "
+             "eight",
              "vmstate/crc32c_hw.c",
-             [("	while (n--)\n		__asm__(", "	while (0 && n--)\n		__asm__(")],
+             [("	if (n & 1)\n		__asm__(", "	if (0 && (n & 1))\n		__asm__(")],
              [pytest("tests/qemu/test_boot.py")]),
     Mutation("vector-gic-id-off-by-one",
              "a GIC identification register the vector answers reads one off what C reads",

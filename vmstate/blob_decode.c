@@ -561,10 +561,8 @@ static enum vmstate_err get_section(enum vmstate_section type, struct rbuf *r,
 				    const struct vmstate_rows_in *rows)
 {
 	struct vmstate_vcpu *c = &out->vcpu[owner == VMSTATE_OWNER_VM ? 0 : owner];
-	struct entry_sink k = { .e = c->regs, .n = &c->nregs, .max = VMSTATE_MAX_ENTRIES,
-				.kind = SINK_SYS, .v2 = out->major >= 2 };
 	bool fw = type == VMSTATE_SEC_FWREGS;
-	uint64_t count;
+	uint64_t count, fpscr;
 
 	/*
 	 * By row: a 2.0 blob of the rows' version (a 1.0 one's vCPU index is
@@ -595,23 +593,24 @@ static enum vmstate_err get_section(enum vmstate_section type, struct rbuf *r,
 		break;
 	case VMSTATE_SEC_FPSIMD:
 		get_le_array(r, &c->fp.v[0][0], 64);	/* each V register low half first */
-		c->fp.fpsr = (uint32_t)get_le(r, 4);
-		c->fp.fpcr = (uint32_t)get_le(r, 4);
+		fpscr = get_le(r, 8);	/* FPSR, FPCR: four bytes each */
+		c->fp.fpsr = (uint32_t)fpscr;
+		c->fp.fpcr = (uint32_t)(fpscr >> 32);
 		break;
 	case VMSTATE_SEC_FWREGS:
-		k.kind = SINK_FW;
-		/* fall through */
 	case VMSTATE_SEC_SYSREGS:
-		return get_entries(r, &k, where);
+		return get_entries(r, &(struct entry_sink){ .e = c->regs, .n = &c->nregs,
+							    .max = VMSTATE_MAX_ENTRIES,
+							    .kind = fw ? SINK_FW : SINK_SYS,
+							    .v2 = out->major >= 2 }, where);
 	case VMSTATE_SEC_DEVREGS:
-		k.kind = SINK_DEV;
 		if (owner == VMSTATE_OWNER_VM)
-			k = (struct entry_sink){ .e = out->dev, .n = &out->ndev,
-						 .max = VMSTATE_MAX_DEV_VM, .kind = SINK_DEV };
-		else
-			k = (struct entry_sink){ .e = c->dev, .n = &c->ndev,
-						 .max = VMSTATE_MAX_DEV_VCPU, .kind = SINK_DEV };
-		return get_entries(r, &k, where);
+			return get_entries(r, &(struct entry_sink){ .e = out->dev, .n = &out->ndev,
+								    .max = VMSTATE_MAX_DEV_VM,
+								    .kind = SINK_DEV }, where);
+		return get_entries(r, &(struct entry_sink){ .e = c->dev, .n = &c->ndev,
+							    .max = VMSTATE_MAX_DEV_VCPU,
+							    .kind = SINK_DEV }, where);
 	case VMSTATE_SEC_TIMER:
 		out->vcount = get_le(r, 8);
 		break;
@@ -660,15 +659,15 @@ static enum vmstate_err check_owner(const struct vmstate *out, unsigned int type
 static uint64_t first_missing(const struct vmstate *out, unsigned int seen_vm,
 			      const uint8_t *seen)
 {
-	unsigned int need = out->major < 2 ? V1_KNOWN : V2_VM_REQUIRED;
+	unsigned int lack = (out->major < 2 ? V1_KNOWN : V2_VM_REQUIRED) & ~seen_vm;
 
-	for (unsigned int t = 1; t <= VMSTATE_SEC_LAST; t++)
-		if ((need & (1u << t)) && !(seen_vm & (1u << t)))
-			return (uint64_t)VMSTATE_OWNER_VM << 16 | t;
-	for (unsigned int i = 0; out->major >= 2 && i < out->nvcpus; i++)
-		for (unsigned int t = 1; t <= VMSTATE_SEC_LAST; t++)
-			if ((V2_VCPU_REQUIRED & (1u << t)) && !(seen[i] & (1u << t)))
-				return (uint64_t)i << 16 | t;
+	if (lack)	/* the lowest type first */
+		return (uint64_t)VMSTATE_OWNER_VM << 16 | (unsigned int)__builtin_ctz(lack);
+	for (unsigned int i = 0; out->major >= 2 && i < out->nvcpus; i++) {
+		lack = V2_VCPU_REQUIRED & ~(unsigned int)seen[i];
+		if (lack)
+			return (uint64_t)i << 16 | (unsigned int)__builtin_ctz(lack);
+	}
 	return 0;
 }
 
@@ -711,11 +710,12 @@ enum vmstate_err vmstate_decode_rows(const uint8_t *buf, size_t len, struct vmst
 	vmstate_clear_records(out, 0, 1);
 	if (len > VMSTATE_MAX_BLOB)
 		return VMSTATE_E_TOO_LARGE;
-	if (len < 4 || memcmp(buf, VMSTATE_MAGIC, 4) != 0)
-		return len < 4 ? VMSTATE_E_TRUNCATED : VMSTATE_E_BAD_MAGIC;
+	if (len < 4)
+		return VMSTATE_E_TRUNCATED;
+	if (get_le(&r, 4) != VMSTATE_MAGIC_LE)
+		return VMSTATE_E_BAD_MAGIC;
 	if (len < VMSTATE_HDR_SIZE + VMSTATE_CRC_SIZE)
 		return VMSTATE_E_TRUNCATED;
-	r.off = 4;
 	out->major = (uint8_t)get_le(&r, 1);
 	out->minor = (uint8_t)get_le(&r, 1);
 	if (out->major > VMSTATE_MAJOR)

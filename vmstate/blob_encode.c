@@ -456,8 +456,7 @@ size_t vmstate_encode(const struct vmstate *s, uint8_t *buf, size_t cap,
 		return 0;
 	}
 	/* Header: 1.0 names its one vCPU, 2.0 counts them. */
-	put_le(&w, (uint32_t)VMSTATE_MAGIC[0] | (uint32_t)VMSTATE_MAGIC[1] << 8 |
-		   (uint32_t)VMSTATE_MAGIC[2] << 16 | (uint32_t)VMSTATE_MAGIC[3] << 24, 4);
+	put_le(&w, VMSTATE_MAGIC_LE, 4);
 	put_u8(&w, v2 ? 2 : 1);
 	put_u8(&w, VMSTATE_MINOR);
 	put_le(&w, s->flags, 2);

@@ -34,6 +34,9 @@ void vmstate_clear_records(struct vmstate *s, unsigned int from, unsigned int to
 #define KVM_COPROC_DEV_FIRST	0xf0	/* regvisor's device state: unused by KVM */
 #define KVM_COPROC_DEV_LAST	0xff
 #define ID_DELTA_BASE		UINT64_C(0x6030000000000000)
+/* The magic as the little-endian u32 the blob's first four bytes make. */
+#define VMSTATE_MAGIC_LE	((uint32_t)VMSTATE_MAGIC[0] | (uint32_t)VMSTATE_MAGIC[1] << 8 | \
+				 (uint32_t)VMSTATE_MAGIC[2] << 16 | (uint32_t)VMSTATE_MAGIC[3] << 24)
 
 /* The longest entry: a 10-byte varint, the flag byte, 8 value bytes. */
 #define ENTRY_MAX	19

@@ -38,7 +38,18 @@ uint32_t crc32c_update(uint32_t crc, const uint8_t *p, size_t n)
 	for (; n >= 8; n -= 8, p += 8)
 		__asm__(".arch_extension crc\n crc32cx %w0, %w0, %x1"
 			: "+r"(c) : "r"(*(const uint64_t *)(const void *)p));
-	while (n--)
-		__asm__(".arch_extension crc\n crc32cb %w0, %w0, %w1" : "+r"(c) : "r"(*p++));
+	/* The last 0..7 bytes (p still 8-aligned here): four, two, one. */
+	if (n & 4) {
+		__asm__(".arch_extension crc\n crc32cw %w0, %w0, %w1"
+			: "+r"(c) : "r"(*(const uint32_t *)(const void *)p));
+		p += 4;
+	}
+	if (n & 2) {
+		__asm__(".arch_extension crc\n crc32ch %w0, %w0, %w1"
+			: "+r"(c) : "r"(*(const uint16_t *)(const void *)p));
+		p += 2;
+	}
+	if (n & 1)
+		__asm__(".arch_extension crc\n crc32cb %w0, %w0, %w1" : "+r"(c) : "r"(*p));
 	return c ^ 0xffffffffu;
 }

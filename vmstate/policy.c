@@ -75,6 +75,7 @@ static struct plain_tables {
 	uint32_t headn[SYSREG_COUNT + 1];	/* and ~0, likewise */
 	uint8_t special[SYSREG_COUNT + 1];
 	uint16_t offered_row[SYSREG_COUNT];	/* the rows with PLAIN_OFFERED, in order */
+	uint64_t offered_view[SYSREG_COUNT];	/* each one's mask in this version's view */
 	unsigned int noffered;
 	uint64_t view[FW_VERSION + 1][SYSREG_COUNT];	/* ID rows' masks by CPU model */
 	struct sysreg_mask id_rows;	/* never left out, whatever is hidden */
@@ -84,6 +85,7 @@ static struct plain_tables {
 } plain;
 
 static const struct sysreg_mask *value_rule_rows(void);
+static void plain_rules_make(void);
 
 /* v's varint (below 2^28) as a little-endian u32: its first byte lowest. */
 static uint32_t varint_word(uint64_t v)
@@ -128,9 +130,12 @@ static const struct plain_tables *plain_tables(void)
 		plain.head[i] = plain.delta[i] < 0x80 ? (uint16_t)plain.delta[i] : 0xffff;
 		plain.headn[i] = plain.delta[i] >= 0x80 && plain.delta[i] < (UINT64_C(1) << 21) ?
 				 varint_word(plain.delta[i]) : ~UINT32_C(0);
-		if (plain.special[i] & PLAIN_OFFERED)
+		if (plain.special[i] & PLAIN_OFFERED) {
+			plain.offered_view[noffered] = plain.view[FW_VERSION][i];
 			plain.offered_row[noffered++] = (uint16_t)i;
+		}
 	}
+	plain_rules_make();
 	plain.fw_first = fw_first;
 	plain.noffered = noffered;
 	plain.id[SYSREG_COUNT] = ~UINT64_C(0);
@@ -378,7 +383,6 @@ static const struct sysreg_mask *value_rule_rows(void)
 	return &rule_rows;
 }
 
-/* The first rule value breaks, or NULL. */
 /* Whether a value of rule r's register breaks it: its field outside lo..hi. */
 static inline bool rule_broken(const struct value_rule *r, uint64_t value)
 {
@@ -387,6 +391,49 @@ static inline bool rule_broken(const struct value_rule *r, uint64_t value)
 	return f - r->lo > r->hi - r->lo;	/* outside [lo, hi]: one unsigned compare */
 }
 
+/*
+ * The rules as check_rows() tests them, made once with the plain tables: a
+ * register's rules of one value each (lo == hi) are one test of all their
+ * bits (shift 0, span 0), the others as they are. Each holds when
+ * ((value >> shift) & mask) - lo <= span.
+ */
+static struct plain_rule {
+	uint64_t mask, lo, span;
+	uint16_t reg;
+	uint8_t shift;
+	bool exact;	/* the one value rules made into one */
+} plain_rule[ARRAY_SIZE(value_rules)];
+static unsigned int plain_nrules;
+
+static void plain_rules_make(void)
+{
+	unsigned int n = 0;
+
+	for (const struct value_rule *r = value_rules; r < value_rules + ARRAY_SIZE(value_rules);
+	     r++) {
+		uint64_t mask = ~UINT64_C(0) >> (64 - r->width);
+		struct plain_rule *p = NULL;
+
+		if (r->lo != r->hi) {
+			plain_rule[n++] = (struct plain_rule){ .mask = mask, .lo = r->lo,
+							       .span = r->hi - r->lo, .reg = r->reg,
+							       .shift = r->shift };
+			continue;
+		}
+		for (unsigned int k = 0; k < n && !p; k++)
+			if (plain_rule[k].exact && plain_rule[k].reg == r->reg)
+				p = &plain_rule[k];
+		if (!p) {
+			p = &plain_rule[n++];
+			*p = (struct plain_rule){ .reg = r->reg, .exact = true };
+		}
+		p->mask |= mask << r->shift;
+		p->lo |= r->lo << r->shift;
+	}
+	plain_nrules = n;
+}
+
+/* The first rule value breaks, or NULL. */
 static const char *value_rule_broken(unsigned int idx, uint64_t value, unsigned int vcpu)
 {
 	if (!sysreg_mask_test(value_rule_rows(), idx))
@@ -546,8 +593,9 @@ static bool check_rows(const struct vmstate_vcpu *c, const uint64_t *val,
 		       const struct vcpu_sysregs *vs)
 {
 	const struct plain_tables *t = plain_tables();
-	const uint64_t *view = t->view[FW_VERSION];
-	uint64_t hw[SYSREG_COUNT], lacked = 0;
+	const uint16_t *row = t->offered_row;
+	const uint64_t *view = t->offered_view;
+	uint64_t hw[SYSREG_COUNT], lacked = 0, differ = 0;
 	unsigned int noffered = t->noffered;
 
 	for (unsigned int w = 0; w < SYSREG_MASK_WORDS; w++) {
@@ -555,18 +603,24 @@ static bool check_rows(const struct vmstate_vcpu *c, const uint64_t *val,
 			return false;
 		lacked |= c->row_lacked[w];
 	}
-	for (const struct value_rule *r = value_rules; r < value_rules + ARRAY_SIZE(value_rules);
-	     r++)
-		if (rule_broken(r, val[r->reg]) && (!lacked || row_has(c, r->reg)))
+	for (const struct plain_rule *r = plain_rule; r < plain_rule + plain_nrules; r++)
+		if (((val[r->reg] >> r->shift) & r->mask) - r->lo > r->span &&
+		    (!lacked || row_has(c, r->reg)))
 			return false;
 	if ((val[SYSREG_MPIDR_EL1] & 0xff) != c->index && (!lacked || row_has(c, SYSREG_MPIDR_EL1)))
 		return false;
-	sysreg_hw_read_ids(hw);
-	for (const uint16_t *k = t->offered_row, *end = k + noffered; k < end; k++) {
-		uint64_t offer = hw[*k] & view[*k];
+	sysreg_hw_read_id_rows(hw);
+	/* Each ID register the value offered, as a blob of this machine has it: one pass, no branch. */
+	for (unsigned int j = 0; j < noffered; j++)
+		differ |= val[row[j]] ^ (hw[row[j]] & view[j]);
+	if (!differ)
+		return true;
+	for (unsigned int j = 0; j < noffered; j++) {
+		unsigned int k = row[j];
+		uint64_t offer = hw[k] & view[j];
 
-		if (val[*k] != offer && (!lacked || row_has(c, *k)) &&
-		    sysreg_id_exceeds(*k, val[*k], offer) >= 0)
+		if (val[k] != offer && (!lacked || row_has(c, k)) &&
+		    sysreg_id_exceeds(k, val[k], offer) >= 0)
 			return false;
 	}
 	return true;
