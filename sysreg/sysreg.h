@@ -221,7 +221,10 @@ void sysreg_hw_restore_ctx(const uint64_t val[SYSREG_COUNT]);
  * ID view's mask.
  */
 void sysreg_hw_read_ids(uint64_t val[SYSREG_COUNT]);
-/* The ID registers' alone (half the stores): every other row of val[] is left as it was. */
+/*
+ * The ID registers' hardware values alone (a quarter of the rows): the
+ * other rows of val[] are left as they were.
+ */
 void sysreg_hw_read_id_rows(uint64_t val[SYSREG_COUNT]);
 
 /*

@@ -308,8 +308,8 @@ row_take(const uint8_t *q, size_t i, const uint64_t *mask, const uint64_t *least
  * Where the delta of row i's entry at p ends: p itself for the usual
  * 1-byte delta (head1[i]), one or two bytes on for a 2- or 3-byte one
  * (headn[i]); NULL for an entry that is not row i's. Reads the four bytes
- * from p on. A row with neither (0xffff, ~0: the sentinel after the last
- * row, a section's first row) matches no entry.
+ * from p on. The sentinel row after the last has neither (0xffff, ~0)
+ * and matches no entry.
  */
 static inline __attribute__((always_inline)) const uint8_t *
 row_delta(const uint8_t *p, size_t i, const uint16_t *head1, const uint32_t *headn)

@@ -70,9 +70,9 @@ static struct plain_tables {
 	uint64_t keep[SYSREG_COUNT];		/* bits export keeps: a context register's writable ones */
 	uint64_t accept[SYSREG_COUNT + 1];	/* bits import accepts: the writable ones, an ID's all */
 	uint64_t delta[SYSREG_COUNT];		/* id less the one before in its section */
-	/* The delta's byte where it takes one, else 0xffff; its bytes where it takes two or three, else ~0. */
-	uint16_t head[SYSREG_COUNT + 1];	/* and a sentinel, 0xffff, that no entry matches */
-	uint32_t headn[SYSREG_COUNT + 1];	/* and ~0, likewise */
+	/* The delta's byte where it takes one, else 0xffff; and a sentinel, 0xffff, no entry matches. */
+	uint16_t head[SYSREG_COUNT + 1];
+	uint32_t headn[SYSREG_COUNT + 1];	/* its bytes where it takes two or three, else ~0; and ~0 */
 	uint8_t special[SYSREG_COUNT + 1];
 	uint16_t offered_row[SYSREG_COUNT];	/* the rows with PLAIN_OFFERED, in order */
 	uint64_t offered_view[SYSREG_COUNT];	/* each one's mask in this version's view */
