@@ -407,6 +407,7 @@ static unsigned int plain_nrules;
 
 static void plain_rules_make(void)
 {
+	struct plain_rule made[ARRAY_SIZE(value_rules)];
 	unsigned int n = 0;
 
 	for (const struct value_rule *r = value_rules; r < value_rules + ARRAY_SIZE(value_rules);
@@ -415,21 +416,23 @@ static void plain_rules_make(void)
 		struct plain_rule *p = NULL;
 
 		if (r->lo != r->hi) {
-			plain_rule[n++] = (struct plain_rule){ .mask = mask, .lo = r->lo,
-							       .span = r->hi - r->lo, .reg = r->reg,
-							       .shift = r->shift };
+			made[n++] = (struct plain_rule){ .mask = mask, .lo = r->lo,
+							 .span = r->hi - r->lo, .reg = r->reg,
+							 .shift = r->shift };
 			continue;
 		}
 		for (unsigned int k = 0; k < n && !p; k++)
-			if (plain_rule[k].exact && plain_rule[k].reg == r->reg)
-				p = &plain_rule[k];
+			if (made[k].exact && made[k].reg == r->reg)
+				p = &made[k];
 		if (!p) {
-			p = &plain_rule[n++];
+			p = &made[n++];
 			*p = (struct plain_rule){ .reg = r->reg, .exact = true };
 		}
 		p->mask |= mask << r->shift;
 		p->lo |= r->lo << r->shift;
 	}
+	/* Stored whole, as the plain tables are: a CPU filling them at once writes the same. */
+	memcpy(plain_rule, made, n * sizeof(made[0]));
 	plain_nrules = n;
 }
 
