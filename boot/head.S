@@ -118,11 +118,23 @@ setup_stack_and_bss:
 	add	x1, x1, :lo12:__bss_start
 	adrp	x2, __bss_end
 	add	x2, x2, :lo12:__bss_end
-1:	cmp	x1, x2
-	b.hs	2f
-	stp	xzr, xzr, [x1], #16
-	b	1b
-2:	ret
+	/* 64 bytes a step (the MMU is off: no DC ZVA), then 16 (the BSS is 16-aligned). */
+	sub	x3, x2, x1
+	and	x3, x3, #~63
+	add	x3, x1, x3
+	b	2f
+1:	stp	xzr, xzr, [x1]
+	stp	xzr, xzr, [x1, #16]
+	stp	xzr, xzr, [x1, #32]
+	stp	xzr, xzr, [x1, #48]
+	add	x1, x1, #64
+2:	cmp	x1, x3
+	b.lo	1b
+	b	4f
+3:	stp	xzr, xzr, [x1], #16
+4:	cmp	x1, x2
+	b.lo	3b
+	ret
 
 /*
  * Seed the stack protector's canary before the first C function with a

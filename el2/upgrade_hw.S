@@ -25,7 +25,13 @@ upgrade_jump:
 	lsl	x6, x6, x5			/* the smallest data cache line, bytes */
 	mov	x7, #FW_LOAD_BASE
 	mov	x8, #FW_WINDOW_END
-1:	dc	civac, x7
+1:	dc	civac, x7			/* four lines a step: the window is a multiple */
+	add	x7, x7, x6
+	dc	civac, x7
+	add	x7, x7, x6
+	dc	civac, x7
+	add	x7, x7, x6
+	dc	civac, x7
 	add	x7, x7, x6
 	cmp	x7, x8
 	b.lo	1b

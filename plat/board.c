@@ -47,9 +47,8 @@ static int fdt_cells(const void *fdt, int node, const char *name, int dflt)
 }
 
 /* First (address, size) pair of node's "reg", in its parent's cell sizes. */
-bool board_fdt_first_reg(const void *fdt, int node, uint64_t *addr, uint64_t *size)
+static bool fdt_first_reg_in(const void *fdt, int parent, int node, uint64_t *addr, uint64_t *size)
 {
-	int parent = fdt_parent_offset(fdt, node);
 	int ac, sc, len;
 	const fdt32_t *reg;
 
@@ -66,15 +65,187 @@ bool board_fdt_first_reg(const void *fdt, int node, uint64_t *addr, uint64_t *si
 	return true;
 }
 
-static void board_console(struct board *b, const void *fdt)
+bool board_fdt_first_reg(const void *fdt, int node, uint64_t *addr, uint64_t *size)
 {
-	const char *path;
-	int len, node;
+	return fdt_first_reg_in(fdt, fdt_parent_offset(fdt, node), node, addr, size);
+}
+
+/*
+ * What board_from_fdt() reads, found in one walk of the tree: each lookup
+ * of libfdt's (a path, a compatible string, a node's parent) walks it from
+ * the start again, and QEMU's tree, with its 32 virtio nodes, costs about
+ * 150,000 instructions a walk: 12 of them were half a live upgrade's
+ * downtime. Offsets below 0: not there.
+ */
+#define WALK_DEPTH_MAX		16	/* deeper nodes' parents are looked up */
+#define WALK_ROOT_MAX		128	/* more root children: paths are looked up */
+
+struct fdt_walk {
+	int chosen, aliases, cpus, cpus_ac;	/* the first /chosen, /aliases, /cpus */
+	int psci02, psci;	/* the first "arm,psci-0.2", the first "arm,psci" */
+	int gic, gic_parent;	/* the first "arm,gic-v3", and its parent */
+	struct walk_root {
+		int node, len;
+		const char *name;
+	} root[WALK_ROOT_MAX];	/* the root's children, in order, with their names */
+	unsigned int nroot;
+	bool root_truncated;
+};
+
+/* Whether a node's name (nlen bytes) is s (len bytes), or s is it without its unit address. */
+static bool name_is(const char *name, int nlen, const char *s, int len)
+{
+	return nlen >= len && memcmp(name, s, (size_t)len) == 0 &&
+	       (nlen == len || (name[len] == '@' && !memchr(s, '@', (size_t)len)));
+}
+
+/* The first of the root's children named s, as fdt_path_offset("/s") finds it. */
+static int root_child(const struct fdt_walk *w, const char *s, int len)
+{
+	for (unsigned int i = 0; i < w->nroot; i++)
+		if (name_is(w->root[i].name, w->root[i].len, s, len))
+			return w->root[i].node;
+	return -FDT_ERR_NOTFOUND;
+}
+
+/*
+ * The node a path (len bytes) or an alias names, as fdt_path_offset_namelen()
+ * finds it, and its parent: from the walk when it is a root child (an
+ * alias' path too), else by libfdt.
+ */
+static int walk_path(const void *fdt, const struct fdt_walk *w, const char *path, int len,
+		     int *parent)
+{
+	const char *full;
+	int node, flen;
+
+	if (len > 0 && path[0] != '/' && !memchr(path, '/', (size_t)len)) {
+		full = fdt_getprop_namelen(fdt, w->aliases, path, len, &flen);
+		if (!full || flen < 2 || full[flen - 1] != '\0')
+			return -FDT_ERR_BADPATH;
+		path = full;
+		len = flen - 1;
+	}
+	if (len > 1 && path[0] == '/' && !memchr(path + 1, '/', (size_t)len - 1) &&
+	    !w->root_truncated) {
+		*parent = 0;
+		return root_child(w, path + 1, len - 1);
+	}
+	node = fdt_path_offset_namelen(fdt, path, len);
+	*parent = node < 0 ? node : fdt_parent_offset(fdt, node);
+	return node;
+}
+
+/*
+ * A node's "compatible" and, where asked, "device_type" (NULL: none), in
+ * one pass over its properties: each lookup by name is a pass of its own.
+ */
+static const char *node_props(const void *fdt, int node, int *clen, const char **type)
+{
+	const char *compat = NULL, *name;
+	int prop, len;
+
+	fdt_for_each_property_offset(prop, fdt, node) {
+		const char *v = fdt_getprop_by_offset(fdt, prop, &name, &len);
+
+		if (!v || !name)
+			continue;
+		if (!compat && strcmp(name, "compatible") == 0) {
+			compat = v;
+			*clen = len;
+		} else if (type && !*type && strcmp(name, "device_type") == 0) {
+			*type = v;
+		}
+	}
+	return compat;
+}
+
+/* A node of the walk at depth (its parent's offset given): what board_from_fdt() reads of it. */
+static void walk_node(struct board *b, const void *fdt, struct fdt_walk *w, int node, int depth,
+		      int parent)
+{
+	int clen = 0, len;
+	const char *type = NULL;
+	const char *compat = node_props(fdt, node, &clen,
+					depth == 1 || (depth == 2 && parent == w->cpus) ? &type : NULL);
 	uint64_t base, size;
 
-	path = fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "stdout-path", &len);
+	if (compat && w->psci02 < 0 && fdt_stringlist_contains(compat, clen, "arm,psci-0.2"))
+		w->psci02 = node;
+	if (compat && w->psci < 0 && fdt_stringlist_contains(compat, clen, "arm,psci"))
+		w->psci = node;
+	if (compat && w->gic < 0 && fdt_stringlist_contains(compat, clen, "arm,gic-v3")) {
+		w->gic = node;
+		w->gic_parent = parent;
+	}
+	if (depth == 1) {
+		const char *name = fdt_get_name(fdt, node, &len);
+
+		if (!name || w->nroot == WALK_ROOT_MAX) {
+			w->root_truncated = true;	/* paths are then libfdt's to find */
+			if (!name)
+				return;
+		} else {
+			w->root[w->nroot++] = (struct walk_root){ .node = node, .len = len, .name = name };
+		}
+		if (w->chosen < 0 && name_is(name, len, "chosen", 6))
+			w->chosen = node;
+		if (w->aliases < 0 && name_is(name, len, "aliases", 7))
+			w->aliases = node;
+		if (w->cpus < 0 && name_is(name, len, "cpus", 4)) {
+			w->cpus = node;
+			w->cpus_ac = fdt_cells(fdt, node, "#address-cells", 1);
+		}
+		/* The first memory node with a size: guest RAM. */
+		if (!b->ram_from_dtb && type && strcmp(type, "memory") == 0 &&
+		    fdt_first_reg_in(fdt, 0, node, &base, &size) && size) {
+			b->ram_base = base;
+			b->ram_size = size;
+			b->ram_from_dtb = true;
+		}
+	} else if (depth == 2 && parent == w->cpus && w->cpus_ac >= 1 && w->cpus_ac <= 2) {
+		/* /cpus/cpu@N: each reg is an MPIDR affinity (one or two cells). */
+		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+
+		if (!type || strcmp(type, "cpu") != 0 || !reg || len < w->cpus_ac * (int)sizeof(*reg) ||
+		    b->cpus_truncated)
+			return;
+		if (b->ncpus == BOARD_CPUS_MAX)
+			b->cpus_truncated = true;
+		else
+			b->cpu_mpidr[b->ncpus++] = fdt_read_cells(reg, w->cpus_ac);
+	}
+}
+
+/* The whole tree once, every node through walk_node(). */
+static void walk_tree(struct board *b, const void *fdt, struct fdt_walk *w)
+{
+	int stack[WALK_DEPTH_MAX], depth = 0;
+
+	*w = (struct fdt_walk){ .chosen = -1, .aliases = -1, .cpus = -1, .psci02 = -1,
+				.psci = -1, .gic = -1, .gic_parent = -1 };
+	for (int node = 0; node >= 0 && depth >= 0; node = fdt_next_node(fdt, node, &depth)) {
+		int parent;
+
+		if (depth < WALK_DEPTH_MAX)
+			stack[depth] = node;
+		if (!depth)
+			continue;
+		parent = depth <= WALK_DEPTH_MAX ? stack[depth - 1] : fdt_parent_offset(fdt, node);
+		walk_node(b, fdt, w, node, depth, parent);
+	}
+}
+
+/* The console: /chosen's stdout-path, a PL011. Returns its node (below 0: none). */
+static int board_console(struct board *b, const void *fdt, const struct fdt_walk *w)
+{
+	const char *path;
+	int len, node, parent;
+	uint64_t base, size;
+
+	path = fdt_getprop(fdt, w->chosen, "stdout-path", &len);
 	if (!path || len < 1)
-		return;
+		return -1;
 	/* "serial0:115200n8" names an alias or path, then options after ':'. */
 	len = (int)strnlen(path, (size_t)len);
 	for (int i = 0; i < len; i++) {
@@ -83,43 +254,21 @@ static void board_console(struct board *b, const void *fdt)
 			break;
 		}
 	}
-	node = fdt_path_offset_namelen(fdt, path, len);
+	node = walk_path(fdt, w, path, len, &parent);
 	if (node < 0 || fdt_node_check_compatible(fdt, node, "arm,pl011") != 0)
-		return;
-	if (fdt_get_path(fdt, node, b->uart_path, sizeof(b->uart_path)) != 0)
-		b->uart_path[0] = '\0';
-	if (board_fdt_first_reg(fdt, node, &base, &size)) {
+		return -1;
+	if (fdt_first_reg_in(fdt, parent, node, &base, &size)) {
 		b->uart_base = base;
 		b->uart_from_dtb = true;
 	}
+	return node;
 }
 
-static void board_memory(struct board *b, const void *fdt)
+static void board_psci(struct board *b, const void *fdt, const struct fdt_walk *w)
 {
-	int node;
-	uint64_t base, size;
-
-	fdt_for_each_subnode(node, fdt, 0) {
-		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
-
-		if (!type || strcmp(type, "memory") != 0)
-			continue;
-		if (board_fdt_first_reg(fdt, node, &base, &size) && size) {
-			b->ram_base = base;
-			b->ram_size = size;
-			b->ram_from_dtb = true;
-			return;
-		}
-	}
-}
-
-static void board_psci(struct board *b, const void *fdt)
-{
-	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-0.2");
+	int node = w->psci02 >= 0 ? w->psci02 : w->psci;
 	const char *method;
 
-	if (node < 0)
-		node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci");
 	if (node < 0)
 		return;
 	method = fdt_getprop(fdt, node, "method", NULL);
@@ -129,11 +278,10 @@ static void board_psci(struct board *b, const void *fdt)
 		b->psci = PSCI_CONDUIT_SMC;
 }
 
-static void board_bootargs(struct board *b, const void *fdt)
+static void board_bootargs(struct board *b, const void *fdt, int chosen)
 {
 	int len;
-	const char *args = fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"),
-				       "bootargs", &len);
+	const char *args = fdt_getprop(fdt, chosen, "bootargs", &len);
 	size_t n;
 
 	if (!args || len < 1)
@@ -159,20 +307,20 @@ static void board_bootargs(struct board *b, const void *fdt)
 }
 
 /* An initrd a bootloader placed (QEMU's -initrd, U-Boot's booti): 32- or 64-bit cells. */
-static uint64_t fdt_chosen_u64(const void *fdt, const char *name, bool *ok)
+static uint64_t fdt_chosen_u64(const void *fdt, int chosen, const char *name, bool *ok)
 {
 	int len;
-	const fdt32_t *p = fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), name, &len);
+	const fdt32_t *p = fdt_getprop(fdt, chosen, name, &len);
 
 	*ok = p && (len == 4 || len == 8);
 	return *ok ? fdt_read_cells(p, len / 4) : 0;
 }
 
-static void board_initrd(struct board *b, const void *fdt)
+static void board_initrd(struct board *b, const void *fdt, int chosen)
 {
 	bool ok_start, ok_end;
-	uint64_t start = fdt_chosen_u64(fdt, "linux,initrd-start", &ok_start);
-	uint64_t end = fdt_chosen_u64(fdt, "linux,initrd-end", &ok_end);
+	uint64_t start = fdt_chosen_u64(fdt, chosen, "linux,initrd-start", &ok_start);
+	uint64_t end = fdt_chosen_u64(fdt, chosen, "linux,initrd-end", &ok_end);
 
 	if (ok_start && ok_end && end > start) {
 		b->initrd_start = start;
@@ -181,13 +329,11 @@ static void board_initrd(struct board *b, const void *fdt)
 }
 
 /* The GICv3: distributor and (one region of) redistributors; the console's SPI. */
-static void board_gic(struct board *b, const void *fdt)
+static void board_gic(struct board *b, const void *fdt, const struct fdt_walk *w, int uart)
 {
-	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3"), len;
-	int parent = node < 0 ? -1 : fdt_parent_offset(fdt, node);
+	int parent = w->gic_parent, len;
 	int ac = fdt_cells(fdt, parent, "#address-cells", 2), sc = fdt_cells(fdt, parent, "#size-cells", 1);
-	const fdt32_t *reg = node < 0 ? NULL : fdt_getprop(fdt, node, "reg", &len);
-	int uart;
+	const fdt32_t *reg = w->gic < 0 ? NULL : fdt_getprop(fdt, w->gic, "reg", &len);
 	const fdt32_t *irq;
 
 	if (!reg || ac < 1 || ac > 2 || sc < 1 || sc > 2 || len < 2 * (ac + sc) * (int)sizeof(*reg)) {
@@ -199,32 +345,9 @@ static void board_gic(struct board *b, const void *fdt)
 	b->gicr_base = fdt_read_cells(reg + ac + sc, ac);
 	b->gicr_size = fdt_read_cells(reg + 2 * ac + sc, sc);
 	/* The console's interrupts = <0 SPI level>: INTID SPI + 32. */
-	uart = fdt_path_offset(fdt, b->uart_path);
 	irq = uart < 0 ? NULL : fdt_getprop(fdt, uart, "interrupts", &len);
 	if (irq && len >= 3 * (int)sizeof(*irq) && fdt32_to_cpu(irq[0]) == 0)
 		b->uart_intid = fdt32_to_cpu(irq[1]) + 32;
-}
-
-/* /cpus/cpu@N: each reg is an MPIDR affinity (one or two cells). */
-static void board_cpus(struct board *b, const void *fdt)
-{
-	int cpus = fdt_path_offset(fdt, "/cpus"), node, len;
-	int ac = fdt_cells(fdt, cpus, "#address-cells", 1);
-
-	if (cpus < 0 || ac < 1 || ac > 2)
-		return;
-	fdt_for_each_subnode(node, fdt, cpus) {
-		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
-		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
-
-		if (!type || strcmp(type, "cpu") != 0 || !reg || len < ac * (int)sizeof(*reg))
-			continue;
-		if (b->ncpus == BOARD_CPUS_MAX) {
-			b->cpus_truncated = true;
-			break;
-		}
-		b->cpu_mpidr[b->ncpus++] = fdt_read_cells(reg, ac);
-	}
 }
 
 void board_from_fdt(struct board *b, const void *dtb)
@@ -234,6 +357,8 @@ void board_from_fdt(struct board *b, const void *dtb)
 	/* Only look where the EL2 map has memory (the low 4 GiB), 8-aligned. */
 	bool plausible = addr && addr < BOARD_MAPPED_LIMIT && !(addr & 7);
 	int err = plausible ? fdt_check_header(dtb) : -FDT_ERR_BADMAGIC;
+	struct fdt_walk w;
+	int uart;
 
 	/* An ELF started by QEMU gets no x0; QEMU leaves the DTB at RAM base. */
 	if (err != 0 && fdt_check_header((const void *)VIRT_RAM_BASE) == 0) {
@@ -245,13 +370,12 @@ void board_from_fdt(struct board *b, const void *dtb)
 		return;
 	}
 	b->dtb = fdt;
-	board_console(b, fdt);
-	board_memory(b, fdt);
-	board_psci(b, fdt);
-	board_bootargs(b, fdt);
-	board_initrd(b, fdt);
-	board_cpus(b, fdt);
-	board_gic(b, fdt);
+	walk_tree(b, fdt, &w);	/* memory and CPUs as it goes */
+	uart = board_console(b, fdt, &w);
+	board_psci(b, fdt, &w);
+	board_bootargs(b, fdt, w.chosen);
+	board_initrd(b, fdt, w.chosen);
+	board_gic(b, fdt, &w, uart);
 }
 
 /*

@@ -17,7 +17,6 @@ struct board {
 	const void *dtb;		/* NULL when no valid DTB was found */
 	int dtb_error;			/* libfdt's error when the DTB was rejected */
 	uint64_t uart_base;
-	char uart_path[64];		/* its node, for its interrupt */
 	bool uart_from_dtb;
 	uint64_t ram_base;
 	uint64_t ram_size;

@@ -14,8 +14,8 @@ void *memcpy(void *dst, const void *src, size_t n)
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
-	if (!(((uintptr_t)d | (uintptr_t)s | n) & 7)) {
-		/* 64 bytes a step (four load and store pairs), then what is left by eights. */
+	if (!(((uintptr_t)d | (uintptr_t)s) & 7)) {
+		/* 64 bytes a step (four load and store pairs), then by eights, then bytes. */
 		for (; n >= 64; n -= 64, d += 64, s += 64) {
 			const uint64_t *from = (const uint64_t *)(const void *)s;
 			uint64_t *to = (uint64_t *)(void *)d, a = from[0], b = from[1], c = from[2],
@@ -30,9 +30,8 @@ void *memcpy(void *dst, const void *src, size_t n)
 			to[6] = h;
 			to[7] = k;
 		}
-		for (; n; n -= 8, d += 8, s += 8)
+		for (; n >= 8; n -= 8, d += 8, s += 8)
 			*(uint64_t *)(void *)d = *(const uint64_t *)(const void *)s;
-		return dst;
 	}
 	while (n--)
 		*d++ = *s++;

@@ -71,8 +71,15 @@ void mmu_init(void)
 	 * memory: drop any stale line of the window (tables, data, stacks)
 	 * before the walker and the CPU start looking through the caches.
 	 */
-	for (uintptr_t a = fw; a < (uintptr_t)__fw_end; a += 64)
+	for (uintptr_t a = fw; a < (uintptr_t)__fw_end; a += 64) {
+		if ((uintptr_t)__fw_end - a >= 256) {	/* four lines a step, never past the window */
+			__asm__ volatile("dc ivac, %0\n dc ivac, %1\n dc ivac, %2\n dc ivac, %3"
+					 : : "r"(a), "r"(a + 64), "r"(a + 128), "r"(a + 192) : "memory");
+			a += 192;
+			continue;
+		}
 		__asm__ volatile("dc ivac, %0" : : "r"(a) : "memory");
+	}
 	mmu_enable();
 }
 

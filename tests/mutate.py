@@ -210,6 +210,27 @@ MUTATIONS = [
              "el2/guest.c",
              [("\t__atomic_store_n(&vm.stop_request, 1, __ATOMIC_RELEASE);\n", "")],
              [pytest("tests/qemu/test_smp.py", "system_reset and 2")]),
+    Mutation("dtb-walk-parent-is-root",
+             "the firmware's one walk of the boot DTB takes every node's parent to be the root: "
+             "a GICv3 under a bus is read in the wrong cells",
+             "plat/board.c",
+             [("		parent = depth <= WALK_DEPTH_MAX ? stack[depth - 1] : fdt_parent_offset(fdt, node);",
+               "		parent = depth <= WALK_DEPTH_MAX ? (stack[depth - 1] & 0) : "
+               "fdt_parent_offset(fdt, node);")],
+             [pytest("tests/qemu/test_boot.py", "alias")]),
+    Mutation("dtb-alias-path-with-its-nul",
+             "the console's alias resolves to its path with the terminating NUL counted: no node "
+             "has that name, the console falls back to the default",
+             "plat/board.c",
+             [("		len = flen - 1;\n", "		len = flen;\n")],
+             [pytest("tests/qemu/test_boot.py", "alias")]),
+    Mutation("gic-word-mask-console-travels",
+             "a word of SPIs holding the console's takes the whole-word mask: the console's "
+             "pending and configuration bits would travel",
+             "vmstate/gic.c",
+             [("	    !(console_spi >= first && console_spi < first + 32 / b->width))",
+               "	    (1 || !(console_spi >= first && console_spi < first + 32 / b->width)))")],
+             [UNIT], build=None),
     Mutation("guest-dtb-one-cpu",
              "the guest DTB lists only the boot vCPU",
              "el2/guest.c",

@@ -24,6 +24,12 @@ static void crc32c_init(void)
 	crc32c_ready = true;
 }
 
+/* One byte into state c. */
+static inline uint32_t crc32c_byte(uint32_t c, uint8_t b)
+{
+	return crc32c_table[0][(c ^ b) & 0xff] ^ (c >> 8);
+}
+
 uint32_t crc32c_sw(uint32_t c, const uint8_t *p, size_t n)
 {
 	if (!crc32c_ready)
@@ -38,7 +44,7 @@ uint32_t crc32c_sw(uint32_t c, const uint8_t *p, size_t n)
 		    crc32c_table[1][p[6]] ^ crc32c_table[0][p[7]];
 	}
 	while (n--)
-		c = crc32c_table[0][(c ^ *p++) & 0xff] ^ (c >> 8);
+		c = crc32c_byte(c, *p++);
 	return c;
 }
 
@@ -65,12 +71,26 @@ bool crc32c_agrees(void)
 		x = x * 1103515245u + 12345u;
 		buf[i] = (uint8_t)(x >> 24);
 	}
-	/* Every split of head (to alignment), body (32 and eight at a time) and tail, and a long run. */
-	for (unsigned int at = 0; at < 8; at++)
-		for (size_t n = 0; n <= 300; n = n < 80 ? n + 1 : n + 220)
-			if (crc32c_update(0, buf + at, n) !=
-			    (crc32c_sw(0xffffffffu, buf + at, n) ^ 0xffffffffu))
+	if (!crc32c_ready)
+		crc32c_init();
+	/*
+	 * Every split of head (to alignment), body (eight words, then one, at a
+	 * time) and tail, and a long run: each length against the table's CRC
+	 * of the same bytes, grown a byte at a time alongside; and the table
+	 * eight bytes at a time against it over the long run.
+	 */
+	for (unsigned int at = 0; at < 8; at++) {
+		uint32_t sw = 0xffffffffu;	/* the table's state after n bytes */
+
+		for (size_t n = 0; n <= 300; n++) {
+			if ((n <= 80 || n == 300) && crc32c_update(0, buf + at, n) != (sw ^ 0xffffffffu))
 				return false;
+			if (n < 300)
+				sw = crc32c_byte(sw, buf[at + n]);
+		}
+		if (crc32c_sw(0xffffffffu, buf + at, 300) != sw)
+			return false;
+	}
 	return true;
 }
 
