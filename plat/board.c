@@ -109,30 +109,60 @@ static int root_child(const struct fdt_walk *w, const char *s, int len)
 }
 
 /*
- * The node a path (len bytes) or an alias names, as fdt_path_offset_namelen()
- * finds it, and its parent: from the walk when it is a root child (an
- * alias' path too), else by libfdt.
+ * The node a full path (len bytes) names, as fdt_path_offset_namelen()
+ * finds it, and its parent: from the walk when it is a root child, else by
+ * libfdt.
  */
-static int walk_path(const void *fdt, const struct fdt_walk *w, const char *path, int len,
+static int full_path(const void *fdt, const struct fdt_walk *w, const char *path, int len,
 		     int *parent)
 {
-	const char *full;
-	int node, flen;
+	int node;
 
-	if (len > 0 && path[0] != '/' && !memchr(path, '/', (size_t)len)) {
-		full = fdt_getprop_namelen(fdt, w->aliases, path, len, &flen);
-		if (!full || flen < 2 || full[flen - 1] != '\0')
-			return -FDT_ERR_BADPATH;
-		path = full;
-		len = flen - 1;
-	}
-	if (len > 1 && path[0] == '/' && !memchr(path + 1, '/', (size_t)len - 1) &&
-	    !w->root_truncated) {
+	if (len > 1 && !memchr(path + 1, '/', (size_t)len - 1) && !w->root_truncated) {
 		*parent = 0;
 		return root_child(w, path + 1, len - 1);
 	}
 	node = fdt_path_offset_namelen(fdt, path, len);
 	*parent = node < 0 ? node : fdt_parent_offset(fdt, node);
+	return node;
+}
+
+/*
+ * The node a path or an alias (len bytes) names, and its parent. An
+ * alias, perhaps with more path after it ("serial0", "bus0/uart@1"), is
+ * looked up in /aliases; its value must be a full path (the devicetree
+ * spec's rule), read as a C string: libfdt would take another alias
+ * there and follow it, without end if two name each other.
+ */
+static int walk_path(const void *fdt, const struct fdt_walk *w, const char *path, int len,
+		     int *parent)
+{
+	const char *end = path + len, *rest, *full;
+	int node, flen;
+
+	if (len < 1)
+		return -FDT_ERR_BADPATH;
+	if (path[0] == '/')
+		return full_path(fdt, w, path, len, parent);
+	rest = memchr(path, '/', (size_t)len);
+	if (!rest)
+		rest = end;
+	full = fdt_getprop_namelen(fdt, w->aliases, path, (int)(rest - path), &flen);
+	if (!full || flen < 1 || !memchr(full, '\0', (size_t)flen) || full[0] != '/')
+		return -FDT_ERR_BADPATH;
+	node = full_path(fdt, w, full, (int)strlen(full), parent);
+	/* Then the rest, a node at a time. */
+	while (node >= 0 && rest < end) {
+		const char *name = rest + 1, *next = memchr(name, '/', (size_t)(end - name));
+
+		if (!next)
+			next = end;
+		if (next > name) {	/* an empty name ("//", a last '/') names no node */
+			*parent = node;
+			node = fdt_subnode_offset_namelen(fdt, node, name, (int)(next - name));
+		}
+		rest = next;
+	}
 	return node;
 }
 

@@ -222,8 +222,17 @@ MUTATIONS = [
              "the console's alias resolves to its path with the terminating NUL counted: no node "
              "has that name, the console falls back to the default",
              "plat/board.c",
-             [("		len = flen - 1;\n", "		len = flen;\n")],
+             [("	node = full_path(fdt, w, full, (int)strlen(full), parent);",
+               "	node = full_path(fdt, w, full, flen, parent);")],
              [pytest("tests/qemu/test_boot.py", "alias")]),
+    Mutation("dtb-alias-left-to-libfdt",
+             "an alias in stdout-path is left to libfdt, which follows two aliases naming each "
+             "other without end: a DTB from outside overflows the firmware's stack",
+             "plat/board.c",
+             [("	rest = memchr(path, '/', (size_t)len);\n",
+               "	node = fdt_path_offset_namelen(fdt, path, len);\n	*parent = -1;\n"
+               "	if (len)\n		return node;\n	rest = memchr(path, '/', (size_t)len);\n")],
+             [pytest("tests/qemu/test_boot.py", "aliases_naming")]),
     Mutation("gic-word-mask-console-travels",
              "a word of SPIs holding the console's takes the whole-word mask: the console's "
              "pending and configuration bits would travel",

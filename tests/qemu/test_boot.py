@@ -157,6 +157,21 @@ def test_secondary_cpus_parked():
     assert res.output.count(f"regvisor: version {LATEST} (") == 1
 
 
+def edited_dtb(tmp_path, edit):
+    """QEMU's own DTB for the firmware's machine, as dts text through edit(), back to a DTB."""
+    dtc = shutil.which("dtc")
+    assert dtc, "dtc missing: make deps installs device-tree-compiler"
+    plain, changed = tmp_path / "virt.dtb", tmp_path / "board.dtb"
+    q = Qemu(kernel=build_path(LATEST, "regvisor.bin"), extra=["-machine", f"dumpdtb={plain}"])
+    subprocess.run(q.cmd, capture_output=True, timeout=60, check=True)
+    dts = subprocess.run([dtc, "-q", "-I", "dtb", "-O", "dts", str(plain)], capture_output=True,
+                         text=True, check=True).stdout
+    assert 'stdout-path = "/pl011@9000000";' in dts, dts
+    subprocess.run([dtc, "-q", "-I", "dts", "-O", "dtb", "-o", str(changed)], input=edit(dts),
+                   text=True, capture_output=True, check=True)
+    return changed
+
+
 def test_dtb_console_by_alias_and_gic_under_a_bus(tmp_path):
     """QEMU's own DTB, changed the way real boards' are: stdout-path names an
     alias with options ("serial0:115200n8", /aliases giving the path), and the
@@ -164,32 +179,44 @@ def test_dtb_console_by_alias_and_gic_under_a_bus(tmp_path):
     The firmware reads the tree in one walk: it must still find the console
     (through the alias) and read the GIC's reg in its parent's cells, or the
     guest runs without a vGIC and its GIC checks fail."""
-    dtc = shutil.which("dtc")
-    assert dtc, "dtc missing: make deps installs device-tree-compiler"
-    fw = build_path(LATEST, "regvisor.bin")
-    plain, changed = tmp_path / "virt.dtb", tmp_path / "board.dtb"
-    q = Qemu(kernel=fw, extra=["-machine", f"dumpdtb={plain}"])
-    subprocess.run(q.cmd, capture_output=True, timeout=60, check=True)
-    dts = subprocess.run([dtc, "-q", "-I", "dtb", "-O", "dts", str(plain)], capture_output=True,
-                         text=True, check=True).stdout
-    start = dts.index("\tintc@8000000 {")
-    end = dts.index("\n\t};\n", start) + len("\n\t};\n")
-    gic = dts[start:end]
-    wide = "reg = <0x00 0x8000000 0x00 0x10000 0x00 0x80a0000 0x00 0xf60000>;"
-    assert wide in gic and 'stdout-path = "/pl011@9000000";' in dts, dts
-    gic = gic.replace(wide, "reg = <0x8000000 0x10000 0x80a0000 0xf60000>;")
-    bus = ('\tsoc {\n\t\tcompatible = "simple-bus";\n\t\t#address-cells = <0x01>;\n'
-           '\t\t#size-cells = <0x01>;\n\t\tranges = <0x00 0x00 0x00 0x40000000>;\n\n' +
-           "".join("\t" + line if line else line for line in gic.splitlines(True)) +
-           '\t};\n\n\taliases {\n\t\tserial0 = "/pl011@9000000";\n\t};\n\n')
-    dts = dts[:start] + dts[end:]
-    dts = dts.replace("\tchosen {", bus + "\tchosen {", 1)
-    dts = dts.replace('stdout-path = "/pl011@9000000";', 'stdout-path = "serial0:115200n8";')
-    subprocess.run([dtc, "-q", "-I", "dts", "-O", "dtb", "-o", str(changed)], input=dts, text=True,
-                   capture_output=True, check=True)
-    res = Qemu(kernel=fw, extra=["-dtb", str(changed)]).run(timeout=60)
+    def edit(dts):
+        start = dts.index("\tintc@8000000 {")
+        end = dts.index("\n\t};\n", start) + len("\n\t};\n")
+        gic = dts[start:end]
+        wide = "reg = <0x00 0x8000000 0x00 0x10000 0x00 0x80a0000 0x00 0xf60000>;"
+        assert wide in gic, gic
+        gic = gic.replace(wide, "reg = <0x8000000 0x10000 0x80a0000 0xf60000>;")
+        bus = ('\tsoc {\n\t\tcompatible = "simple-bus";\n\t\t#address-cells = <0x01>;\n'
+               '\t\t#size-cells = <0x01>;\n\t\tranges = <0x00 0x00 0x00 0x40000000>;\n\n' +
+               "".join("\t" + line if line else line for line in gic.splitlines(True)) +
+               '\t};\n\n\taliases {\n\t\tserial0 = "/pl011@9000000";\n\t};\n\n')
+        dts = dts[:start] + dts[end:]
+        dts = dts.replace("\tchosen {", bus + "\tchosen {", 1)
+        return dts.replace('stdout-path = "/pl011@9000000";', 'stdout-path = "serial0:115200n8";')
+
+    res = Qemu(kernel=build_path(LATEST, "regvisor.bin"),
+               extra=["-dtb", str(edited_dtb(tmp_path, edit))]).run(timeout=60)
     assert "no GICv3 found" not in res.output, res.output
     assert_clean_guest_run(res)
+
+
+def test_dtb_aliases_naming_each_other(tmp_path):
+    """A DTB from outside whose stdout-path names an alias that names another,
+    which names the first: libfdt would follow them without end (the stack
+    overflows). An alias' value must be a full path (the devicetree spec): the
+    firmware takes the console at its default and runs the guest."""
+    def edit(dts):
+        dts = dts.replace("\tchosen {", '\taliases {\n\t\tserial0 = "serial1";\n'
+                          '\t\tserial1 = "serial0";\n\t};\n\n\tchosen {', 1)
+        return dts.replace('stdout-path = "/pl011@9000000";', 'stdout-path = "serial0";')
+
+    res = Qemu(kernel=build_path(LATEST, "regvisor.bin"),
+               extra=["-dtb", str(edited_dtb(tmp_path, edit))]).run(timeout=60)
+    out = res.output
+    assert "regvisor: console pl011 at 0x9000000 (default)" in out, out
+    assert "CRASH" not in out and "guest: hello from EL1" in out, out
+    assert re.search(r"SUMMARY: \d+ tests, 0 unexpected failures", out), out
+    assert res.status == 0, out
 
 
 def test_gicv2_board_runs_the_guest_without_interrupts():
