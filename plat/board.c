@@ -73,9 +73,8 @@ bool board_fdt_first_reg(const void *fdt, int node, uint64_t *addr, uint64_t *si
 /*
  * What board_from_fdt() reads, found in one walk of the tree: each lookup
  * of libfdt's (a path, a compatible string, a node's parent) walks it from
- * the start again, and QEMU's tree, with its 32 virtio nodes, costs about
- * 150,000 instructions a walk: 12 of them were half a live upgrade's
- * downtime. Offsets below 0: not there.
+ * the start again, about 150,000 instructions over QEMU's tree with its 32
+ * virtio nodes. Offsets below 0: not there.
  */
 #define WALK_DEPTH_MAX		16	/* deeper nodes' parents are looked up */
 #define WALK_ROOT_MAX		128	/* more root children: paths are looked up */
@@ -237,13 +236,12 @@ static void walk_node(struct board *b, const void *fdt, struct fdt_walk *w, int 
 		/* /cpus/cpu@N: each reg is an MPIDR affinity (one or two cells). */
 		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
 
-		if (!type || strcmp(type, "cpu") != 0 || !reg || len < w->cpus_ac * (int)sizeof(*reg) ||
-		    b->cpus_truncated)
+		if (!type || strcmp(type, "cpu") != 0 || !reg || len < w->cpus_ac * (int)sizeof(*reg))
 			return;
-		if (b->ncpus == BOARD_CPUS_MAX)
-			b->cpus_truncated = true;
-		else
+		if (b->ncpus < BOARD_CPUS_MAX)
 			b->cpu_mpidr[b->ncpus++] = fdt_read_cells(reg, w->cpus_ac);
+		else
+			b->cpus_truncated = true;
 	}
 }
 

@@ -50,7 +50,7 @@ static uint64_t fw_page_attrs(uintptr_t va)
 
 void mmu_init(void)
 {
-	uintptr_t fw = (uintptr_t)__fw_start;
+	uintptr_t fw = (uintptr_t)__fw_start, end = (uintptr_t)__fw_end, a;
 
 	BUG_ON(fw & (SZ_2M - 1) || fw < SZ_1G || fw >= 2 * SZ_1G);
 
@@ -71,15 +71,12 @@ void mmu_init(void)
 	 * memory: drop any stale line of the window (tables, data, stacks)
 	 * before the walker and the CPU start looking through the caches.
 	 */
-	for (uintptr_t a = fw; a < (uintptr_t)__fw_end; a += 64) {
-		if ((uintptr_t)__fw_end - a >= 256) {	/* four lines a step, never past the window */
-			__asm__ volatile("dc ivac, %0\n dc ivac, %1\n dc ivac, %2\n dc ivac, %3"
-					 : : "r"(a), "r"(a + 64), "r"(a + 128), "r"(a + 192) : "memory");
-			a += 192;
-			continue;
-		}
+	/* Four lines a step, then one: never past the window. */
+	for (a = fw; end - a >= 256; a += 256)
+		__asm__ volatile("dc ivac, %0\n dc ivac, %1\n dc ivac, %2\n dc ivac, %3"
+				 : : "r"(a), "r"(a + 64), "r"(a + 128), "r"(a + 192) : "memory");
+	for (; a < end; a += 64)
 		__asm__ volatile("dc ivac, %0" : : "r"(a) : "memory");
-	}
 	mmu_enable();
 }
 

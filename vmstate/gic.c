@@ -20,15 +20,17 @@ static bool fw_intid(uint32_t intid)
 uint32_t vmstate_gic_word_mask(const struct vmstate_gic_block *b, uint32_t first,
 			       uint32_t console_spi)
 {
-	uint32_t m = 0, ones;
+	uint32_t m = 0, ones, field;
 
 	if (b->width > 32)
 		return 0;
+	ones = b->width == 32 ? UINT32_MAX : (UINT32_C(1) << b->width) - 1;
+	/* Int_config[1] only ([0] is RES0); SGIs are always edge (12.9.9). */
+	field = b->base == VMSTATE_GIC_ICFGR ? 2 : ones;
 	/* A word of SPIs only, the console's not among them: every field travels. */
 	if (first >= 32 && first + 32 / b->width <= VMSTATE_GIC_MAX_INTID &&
 	    !(console_spi >= first && console_spi < first + 32 / b->width))
-		return b->base == VMSTATE_GIC_ICFGR ? UINT32_C(0xaaaaaaaa) : UINT32_MAX;
-	ones = b->width == 32 ? UINT32_MAX : (UINT32_C(1) << b->width) - 1;
+		return UINT32_MAX / ones * field;	/* field in each of the word's places */
 	for (uint32_t i = 0; i < 32 / b->width; i++) {
 		uint32_t intid = first + i;
 
@@ -39,13 +41,9 @@ uint32_t vmstate_gic_word_mask(const struct vmstate_gic_block *b, uint32_t first
 			continue;
 		if (b->base == VMSTATE_GIC_ISPENDR && intid < 32 && ((VMSTATE_GIC_TIMER_PPIS >> intid) & 1))
 			continue;
-		if (b->base == VMSTATE_GIC_ICFGR) {
-			/* Int_config[1] only ([0] is RES0); SGIs are always edge (12.9.9). */
-			if (intid >= 16)
-				m |= UINT32_C(2) << (i * 2);
+		if (b->base == VMSTATE_GIC_ICFGR && intid < 16)
 			continue;
-		}
-		m |= ones << (i * b->width);
+		m |= field << (i * b->width);
 	}
 	return m;
 }
